@@ -1,0 +1,157 @@
+/**
+ * The clustering steps of Gluu's manual, in order, as data. The tree, the palette, the preview,
+ * the runner and the CLI all read this table; what each step does on a host is rendered from
+ * it (see the step renderers) and never written into a command handler.
+ */
+import type { LdapFlavour } from '../config/types';
+
+/** Which hosts a step touches, resolved against the cluster file by targets.ts. */
+export type StepScope =
+  | 'nodes-and-lb' // every Gluu node and the load balancer
+  | 'all-nodes' // every Gluu node
+  | 'secondaries' // every node but the primary
+  | 'primary-to-secondaries' // something is copied from the primary to each other node
+  | 'primary-with-secondaries' // run on the primary, pairing it with each other node
+  | 'primary-for-all' // run on the primary, once per node
+  | 'load-balancer'
+  | 'cache-host'
+  | 'ldap'; // an LDAP edit, made through the primary
+
+export interface StepDefinition {
+  id: string;
+  title: string;
+  /** The section of the manual it comes from. */
+  section: string;
+  /** One sentence on what the step achieves. */
+  summary: string;
+  scope: StepScope;
+  /** Set when the step only exists for one LDAP flavour. */
+  ldap?: LdapFlavour;
+  /** Needs a human at a terminal (setup.py asks questions). */
+  interactive?: boolean;
+}
+
+export const STEPS: readonly StepDefinition[] = [
+  {
+    id: 'hosts',
+    title: 'Host names',
+    section: '1. Install Gluu',
+    summary: '/etc/hosts entries for every node and the load balancer, on the host and in the Gluu container; FQDN hostname.',
+    scope: 'nodes-and-lb',
+  },
+  {
+    id: 'setup-properties',
+    title: 'Copy setup.properties',
+    section: '1. Install Gluu',
+    summary: "The primary's setup.properties.last becomes each other node's setup.properties with its own ip=.",
+    scope: 'primary-to-secondaries',
+  },
+  {
+    id: 'run-setup',
+    title: 'Run setup.py',
+    section: '1. Install Gluu',
+    summary: 'setup.py on each other node, answering its prompts in a terminal.',
+    scope: 'secondaries',
+    interactive: true,
+  },
+  {
+    id: 'ldap-listen',
+    title: 'Open LDAP to the cluster',
+    section: '2. Replication',
+    summary: 'disableEndpointIdentification in java.properties, dsjavaproperties, admin connector and LDAPS handler on 0.0.0.0.',
+    scope: 'all-nodes',
+    ldap: 'opendj',
+  },
+  {
+    id: 'replication-enable',
+    title: 'Enable replication',
+    section: '2. Replication',
+    summary: 'dsreplication enable between the primary and each other node for the base DN.',
+    scope: 'primary-with-secondaries',
+    ldap: 'opendj',
+  },
+  {
+    id: 'replication-init',
+    title: 'Initialize replication',
+    section: '2. Replication',
+    summary: "dsreplication initialize: each other node receives the primary's data.",
+    scope: 'primary-to-secondaries',
+    ldap: 'opendj',
+  },
+  {
+    id: 'replication-secure',
+    title: 'Encrypt replication',
+    section: '2. Replication',
+    summary: 'dsconfig set-crypto-manager-prop --set ssl-encryption:true for every node.',
+    scope: 'primary-for-all',
+    ldap: 'opendj',
+  },
+  {
+    id: 'opendj-keystore',
+    title: 'Share the OpenDJ keystore',
+    section: '2. Replication',
+    summary: "The primary's keystore, keystore.pin and truststore copied to each other node.",
+    scope: 'primary-to-secondaries',
+    ldap: 'opendj',
+  },
+  {
+    id: 'csync2',
+    title: 'File replication (csync2)',
+    section: '2. Replication',
+    summary: 'csync2 with a shared key and certificate subject, the generated csync2.cfg, first sync and a staggered cron.',
+    scope: 'all-nodes',
+  },
+  {
+    id: 'nginx',
+    title: 'Load balancer (NGINX)',
+    section: '3. Install NGINX',
+    summary: "NGINX with the primary's httpd certificate and the generated nginx.conf, checked with nginx -t.",
+    scope: 'load-balancer',
+  },
+  {
+    id: 'redis',
+    title: 'Cache (Redis)',
+    section: '4. Install and Configure Redis',
+    summary: "Redis bound to the cache host's address with a password (requirepass).",
+    scope: 'cache-host',
+  },
+  {
+    id: 'ldap-cache',
+    title: 'Cache configuration in LDAP',
+    section: '5. Modify JSON Entries',
+    summary: 'The appliance\'s cache configuration set to REDIS with the cache host.',
+    scope: 'ldap',
+  },
+  {
+    id: 'ldap-idp-auth',
+    title: 'Authentication servers in LDAP',
+    section: '5. Modify JSON Entries',
+    summary: 'oxIDPAuthentication servers set to every node on port 1636.',
+    scope: 'ldap',
+  },
+  {
+    id: 'certs',
+    title: 'Copy certificates',
+    section: '6. Transfer Certificates',
+    summary: "The primary's /etc/certs on each other node, owned by gluu (oxauth-keys by jetty).",
+    scope: 'primary-to-secondaries',
+  },
+  {
+    id: 'keystores',
+    title: 'Update keystores',
+    section: '6. Transfer Certificates',
+    summary: 'On every node: keytool delete + import <lb-host>_<name> for each Gluu certificate into the JRE cacerts.',
+    scope: 'all-nodes',
+  },
+  {
+    id: 'restart',
+    title: 'Restart Gluu',
+    section: '6. Transfer Certificates',
+    summary: 'identity and oxauth restarted, then the Gluu Server on every node.',
+    scope: 'all-nodes',
+  },
+];
+
+export function findStep(id: string): StepDefinition | undefined {
+  return STEPS.find((s) => s.id === id);
+}

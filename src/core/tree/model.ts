@@ -1,0 +1,213 @@
+/**
+ * What the Nodes and Clustering Steps views show, as a pure function of the parsed cluster
+ * files. The editor adapters (src/vscode/tree) only turn these into TreeItems.
+ */
+import type { ParsedClusterFile } from '../config/parse';
+import { nodesPrimaryFirst } from '../config/resolve';
+import type { ClusterConfig, HostRole, Problem, SshSettings } from '../config/types';
+import { STEPS } from '../plan/catalogue';
+import { resolveStep } from '../plan/targets';
+
+/** One cluster file in the workspace. */
+export interface ClusterSource {
+  /** Stable key: the cluster file's URI string. */
+  key: string;
+  /** Workspace folder name, shown when there are several clusters. */
+  folderName: string;
+  parsed: ParsedClusterFile;
+}
+
+export type NodeItemKind = 'cluster' | 'host' | 'error';
+
+export interface NodeItem {
+  kind: NodeItemKind;
+  /** Stable across refreshes, so expansion and selection survive. */
+  id: string;
+  label: string;
+  description?: string;
+  /** Markdown. */
+  tooltip: string;
+  /** Codicon id. */
+  icon: string;
+  /** Drives the context menu through `when: viewItem == ...`. */
+  contextValue: string;
+  clusterKey: string;
+  role?: HostRole;
+  host?: string;
+  address?: string;
+  /** Where the entry is in the cluster file. */
+  path?: (string | number)[];
+  problem?: Problem;
+  children?: NodeItem[];
+}
+
+export const ROLE_ICONS: Record<HostRole, string> = {
+  primary: 'star-full',
+  node: 'server',
+  loadBalancer: 'globe',
+  cache: 'database',
+};
+
+export const ROLE_LABELS: Record<HostRole, string> = {
+  primary: 'primary',
+  node: 'node',
+  loadBalancer: 'load balancer',
+  cache: 'cache',
+};
+
+/** contextValue per role: menus test `viewItem == gluu.node.primary` etc. */
+export const CONTEXT_VALUES: Record<HostRole, string> = {
+  primary: 'gluu.node.primary',
+  node: 'gluu.node.secondary',
+  loadBalancer: 'gluu.loadBalancer',
+  cache: 'gluu.cache',
+};
+
+/** "root@idp1.example.org:22 via admin@bastion" — the SSH target a person would type. */
+export function sshTarget(host: string, ssh: SshSettings): string {
+  if (ssh.hostAlias) return `${ssh.hostAlias} (~/.ssh/config)${ssh.jumpHost ? ` via ${ssh.jumpHost}` : ''}`;
+  const user = ssh.user ? `${ssh.user}@` : '';
+  const port = ssh.port && ssh.port !== 22 ? `:${ssh.port}` : '';
+  return `${user}${host}${port}${ssh.jumpHost ? ` via ${ssh.jumpHost}` : ''}`;
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+function hostTooltip(role: HostRole, host: string, address: string, ssh: SshSettings, extra: string[] = []): string {
+  return [
+    `**${escapeMd(host)}** — ${ROLE_LABELS[role]}`,
+    '',
+    `Address: \`${address}\``,
+    '',
+    `SSH: \`${sshTarget(host, ssh)}\``,
+    ...extra.flatMap((e) => ['', e]),
+  ].join('\n');
+}
+
+function hostItems(key: string, config: ClusterConfig): NodeItem[] {
+  const items: NodeItem[] = [];
+  const lb = config.loadBalancer;
+  items.push({
+    kind: 'host',
+    id: `${key}#lb`,
+    label: lb.host,
+    description: `${lb.address} · ${ROLE_LABELS.loadBalancer}`,
+    tooltip: hostTooltip('loadBalancer', lb.host, lb.address, lb.ssh),
+    icon: ROLE_ICONS.loadBalancer,
+    contextValue: CONTEXT_VALUES.loadBalancer,
+    clusterKey: key,
+    role: 'loadBalancer',
+    host: lb.host,
+    address: lb.address,
+    path: lb.path,
+  });
+  const cache = config.cache;
+  if (cache) {
+    items.push({
+      kind: 'host',
+      id: `${key}#cache`,
+      label: cache.host,
+      description: `${cache.address}:${cache.port} · ${ROLE_LABELS.cache}${cache.onNode ? ' (on a node)' : ''}`,
+      tooltip: hostTooltip('cache', cache.host, cache.address, cache.ssh, [`Redis port: \`${cache.port}\``]),
+      icon: ROLE_ICONS.cache,
+      contextValue: CONTEXT_VALUES.cache,
+      clusterKey: key,
+      role: 'cache',
+      host: cache.host,
+      address: cache.address,
+      path: cache.path,
+    });
+  }
+  for (const n of nodesPrimaryFirst(config)) {
+    items.push({
+      kind: 'host',
+      id: `${key}#node:${n.host.toLowerCase()}`,
+      label: n.host,
+      description: `${n.address} · ${ROLE_LABELS[n.role]}`,
+      tooltip: hostTooltip(n.role, n.host, n.address, n.ssh, n.primary ? ['Replication starts from this node.'] : []),
+      icon: ROLE_ICONS[n.role],
+      contextValue: CONTEXT_VALUES[n.role],
+      clusterKey: key,
+      role: n.role,
+      host: n.host,
+      address: n.address,
+      path: n.path,
+    });
+  }
+  return items;
+}
+
+function errorItem(source: ClusterSource): NodeItem {
+  const errors = source.parsed.problems.filter((p) => p.severity === 'error');
+  const first = errors[0];
+  return {
+    kind: 'error',
+    id: `${source.key}#error`,
+    label: errors.length === 1 ? 'The cluster file has a problem' : `The cluster file has ${errors.length} problems`,
+    description: first ? `line ${first.range.start.line + 1}: ${first.message}` : undefined,
+    tooltip: errors.map((p) => `- line ${p.range.start.line + 1}: ${escapeMd(p.message)}`).join('\n'),
+    icon: 'error',
+    contextValue: 'gluu.error',
+    clusterKey: source.key,
+    problem: first,
+  };
+}
+
+/** Items of the Nodes view. With one cluster file the hosts are top level; with several, each cluster is a group. */
+export function nodeTree(sources: ClusterSource[]): NodeItem[] {
+  const perCluster = sources.map((s) => (s.parsed.config ? hostItems(s.key, s.parsed.config) : [errorItem(s)]));
+  if (sources.length === 1) return perCluster[0];
+  return sources.map((s, i) => ({
+    kind: 'cluster',
+    id: `${s.key}#cluster`,
+    label: s.parsed.config?.name ?? s.folderName,
+    description: s.folderName,
+    tooltip: `Cluster file in workspace folder **${escapeMd(s.folderName)}**`,
+    icon: 'server-environment',
+    contextValue: 'gluu.cluster',
+    clusterKey: s.key,
+    children: perCluster[i],
+  }));
+}
+
+export interface StepItem {
+  id: string;
+  stepId: string;
+  label: string;
+  description: string;
+  tooltip: string;
+  icon: string;
+  contextValue: string;
+  clusterKey: string;
+  skipped: boolean;
+}
+
+/** Items of the Clustering Steps view for one cluster, in the manual's order. */
+export function stepTree(key: string, config: ClusterConfig): StepItem[] {
+  return STEPS.map((step, i) => {
+    const r = resolveStep(step, config);
+    return {
+      id: `${key}#step:${step.id}`,
+      stepId: step.id,
+      label: `${i + 1}. ${step.title}`,
+      description: r.skipReason ? `skipped: ${r.skipReason}` : `${step.id} — ${r.targetLabel}`,
+      tooltip: [
+        `**${escapeMd(step.title)}** (\`${step.id}\`)`,
+        '',
+        `Manual: ${escapeMd(step.section)}`,
+        '',
+        escapeMd(step.summary),
+        '',
+        `Runs on: ${escapeMd(r.targetLabel)}`,
+        ...(step.interactive ? ['', 'Interactive: opens a terminal per node.'] : []),
+        ...(r.skipReason ? ['', `Skipped: ${escapeMd(r.skipReason)}`] : []),
+      ].join('\n'),
+      icon: r.skipReason ? 'circle-slash' : step.interactive ? 'terminal' : 'circle-large-outline',
+      contextValue: r.skipReason ? 'gluu.step.skipped' : 'gluu.step',
+      clusterKey: key,
+      skipped: Boolean(r.skipReason),
+    };
+  });
+}

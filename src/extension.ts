@@ -1,0 +1,47 @@
+/**
+ * Entry point. activate() only wires parts together and returns: files are read when a view
+ * first asks, and SSH/LDAP libraries load when a step first needs them.
+ */
+import * as vscode from 'vscode';
+import { ClusterWorkspace } from './vscode/clusterWorkspace';
+import { registerCommands } from './vscode/commands';
+import { registerDiagnostics } from './vscode/diagnostics';
+import { disposeLog, log } from './vscode/log';
+import { NodesViewProvider } from './vscode/tree/nodesView';
+import { StepsViewProvider } from './vscode/tree/stepsView';
+
+/** Set by the esbuild banner as the first statement of dist/extension.js. */
+declare const __gluuBundleStart: number | undefined;
+const bundleLoadMs = typeof __gluuBundleStart === 'number' ? performance.now() - __gluuBundleStart : undefined;
+
+export interface GluuClusterApi {
+  /** Time to evaluate the bundle and to run activate(), in milliseconds. */
+  timings: { bundleLoadMs?: number; activateMs: number };
+  workspace: ClusterWorkspace;
+  nodes: NodesViewProvider;
+  steps: StepsViewProvider;
+}
+
+export function activate(context: vscode.ExtensionContext): GluuClusterApi {
+  const t0 = performance.now();
+  const workspace = new ClusterWorkspace();
+  const nodes = new NodesViewProvider(workspace);
+  const steps = new StepsViewProvider(workspace);
+  context.subscriptions.push(
+    workspace,
+    nodes,
+    steps,
+    vscode.window.createTreeView('gluuCluster.nodes', { treeDataProvider: nodes, showCollapseAll: false }),
+    vscode.window.createTreeView('gluuCluster.steps', { treeDataProvider: steps }),
+    registerDiagnostics(workspace),
+    ...registerCommands({ extension: context, workspace, nodes }),
+    { dispose: disposeLog },
+  );
+  const activateMs = performance.now() - t0;
+  log().info(`activated in ${activateMs.toFixed(1)} ms (bundle load ${bundleLoadMs === undefined ? 'n/a' : `${bundleLoadMs.toFixed(1)} ms`})`);
+  return { timings: { bundleLoadMs, activateMs }, workspace, nodes, steps };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}

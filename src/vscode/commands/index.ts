@@ -1,0 +1,37 @@
+/** Registers every command of the extension; package.json declares the same ids. */
+import * as vscode from 'vscode';
+import { log } from '../log';
+import { createClusterFile, openClusterFile, openProblem, refresh } from './clusterFile';
+import type { CommandContext, Handler } from './context';
+import { addNode, removeNode, setPrimary } from './nodeEdit';
+import { copyAddress, copyHost, revealInClusterFile } from './nodeInfo';
+
+export const COMMANDS: Record<string, Handler> = {
+  'gluuCluster.refresh': refresh,
+  'gluuCluster.createClusterFile': createClusterFile,
+  'gluuCluster.openClusterFile': openClusterFile,
+  'gluuCluster.openProblem': openProblem,
+  'gluuCluster.revealInClusterFile': revealInClusterFile,
+  'gluuCluster.copyHost': copyHost,
+  'gluuCluster.copyAddress': copyAddress,
+  'gluuCluster.setPrimary': setPrimary,
+  'gluuCluster.addNode': addNode,
+  'gluuCluster.removeNode': removeNode,
+  'gluuCluster.showLog': () => log().show(),
+};
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (item?: unknown) => {
+      try {
+        // Tree invocations pass the item; keybindings/palette may pass a Uri or nothing.
+        const node = item && typeof item === 'object' && 'kind' in item ? (item as never) : undefined;
+        return await handler(ctx, node);
+      } catch (e) {
+        log().error(`${id} failed`, e instanceof Error ? e : String(e));
+        void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', id, e instanceof Error ? e.message : String(e)));
+        return undefined;
+      }
+    }),
+  );
+}

@@ -1,0 +1,52 @@
+/** The Nodes view: load balancer, cache host and Gluu nodes of each cluster file. */
+import * as vscode from 'vscode';
+import { nodeTree, type NodeItem } from '../../core/tree/model';
+import type { ClusterWorkspace } from '../clusterWorkspace';
+
+export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly sub: vscode.Disposable;
+  private items: NodeItem[] = [];
+
+  constructor(private readonly workspace: ClusterWorkspace) {
+    this.sub = workspace.onDidChange(() => this.changed.fire());
+  }
+
+  async getChildren(element?: NodeItem): Promise<NodeItem[]> {
+    if (element) return element.children ?? [];
+    this.items = nodeTree(await this.workspace.clusters());
+    return this.items;
+  }
+
+  /** All host items currently shown (for pickers and tests). */
+  async hosts(): Promise<NodeItem[]> {
+    const top = await this.getChildren();
+    return top.flatMap((i) => (i.kind === 'cluster' ? i.children ?? [] : [i])).filter((i) => i.kind === 'host');
+  }
+
+  getParent(element: NodeItem): NodeItem | undefined {
+    return this.items.find((c) => c.children?.includes(element));
+  }
+
+  getTreeItem(item: NodeItem): vscode.TreeItem {
+    const t = new vscode.TreeItem(
+      item.label,
+      item.children ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
+    t.id = item.id;
+    t.description = item.description;
+    t.tooltip = new vscode.MarkdownString(item.tooltip);
+    t.contextValue = item.contextValue;
+    t.iconPath = new vscode.ThemeIcon(item.icon, item.kind === 'error' ? new vscode.ThemeColor('problemsErrorIcon.foreground') : undefined);
+    if (item.kind === 'error') {
+      t.command = { command: 'gluuCluster.openProblem', title: vscode.l10n.t('Show Problem'), arguments: [item] };
+    }
+    return t;
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}
