@@ -1,9 +1,10 @@
 /**
- * Edits to the cluster file that keep the user's comments, key order and formatting: each works
- * on the parsed yaml Document and returns the new text. The editor applies only the changed
+ * Edits to the cluster file that keep the user's comments, key order and formatting: each finds
+ * its place through the parsed yaml Document and splices only the characters that change (the
+ * yaml library's own re-serialisation would re-align comments and reflow the file). The editor applies only the changed
  * span (see textChange) so undo and cursor positions behave.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { matchesFormat } from './validate';
 
 export class EditError extends Error {}
@@ -30,19 +31,62 @@ function findNode(doc: Document, host: string): YAMLMap {
   return found;
 }
 
-/** Makes `host` the only primary. */
+interface Splice {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Applies non-overlapping splices to `text`. */
+function splice(text: string, edits: Splice[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+type Ranged = { range?: [number, number, number] | null };
+const lineStart = (text: string, at: number) => text.lastIndexOf('\n', at - 1) + 1;
+const lineEnd = (text: string, at: number) => {
+  const i = text.indexOf('\n', at);
+  return i < 0 ? text.length : i;
+};
+/** Offset just after the last non-blank character of a node (block nodes' ranges run into the next line). */
+function contentEnd(text: string, node: Ranged): number {
+  let end = node.range![1];
+  while (end > node.range![0] && /\s/.test(text[end - 1])) end--;
+  return end;
+}
+
+/** Makes `host` the only primary, touching only the `primary` values (comments and layout stay). */
 export function setPrimary(text: string, host: string): string {
   const doc = load(text);
   const target = findNode(doc, host);
+  const edits: Splice[] = [];
   for (const m of nodeMaps(doc)) {
+    const pair = m.items.find((p) => isScalar(p.key) && p.key.value === 'primary');
+    const value = pair?.value as (Ranged & { value?: unknown }) | undefined;
     if (m === target) {
-      m.set('primary', true);
-    } else if (m.has('primary')) {
-      // Keep an explicit "primary: false" where the user wrote one; drop "true".
-      if (m.get('primary') === true) m.delete('primary');
+      if (value?.range) edits.push({ start: value.range[0], end: value.range[1], text: 'true' });
+      else edits.push(appendPair(text, m, 'primary', 'true'));
+    } else if (value?.range && value.value === true) {
+      edits.push({ start: value.range[0], end: value.range[1], text: 'false' });
     }
   }
-  return doc.toString();
+  return splice(text, edits);
+}
+
+/** A new `key: value` at the end of a mapping, in its style (flow or block, same indentation). */
+function appendPair(text: string, m: YAMLMap, key: string, value: string): Splice {
+  if (m.flow) {
+    const close = text.lastIndexOf('}', m.range![1]);
+    let at = close;
+    while (at > 0 && /\s/.test(text[at - 1])) at--;
+    return { start: at, end: at, text: `${m.items.length ? ',' : ''} ${key}: ${value}` };
+  }
+  const firstKey = m.items[0].key as Ranged;
+  const indent = firstKey.range![0] - lineStart(text, firstKey.range![0]);
+  const end = lineEnd(text, contentEnd(text, m));
+  return { start: end, end, text: `\n${' '.repeat(indent)}${key}: ${value}` };
 }
 
 export interface NewNode {
@@ -65,33 +109,54 @@ export function checkNewNode(text: string, node: NewNode): string | undefined {
   return undefined;
 }
 
-/** Appends a node to the `nodes` list in the same style as the existing entries. */
+/** Appends a node to the `nodes` list in the style of the entries already there. */
 export function addNode(text: string, node: NewNode): string {
   const problem = checkNewNode(text, node);
   if (problem) throw new EditError(problem);
   const doc = load(text);
   const seq = nodesSeq(doc);
-  const entry = doc.createNode({ host: node.host, address: node.address, ...(node.primary ? { primary: true } : {}) }) as YAMLMap;
-  // Match flow style ({...}) if the list already uses it.
-  const first = seq.items.find(isMap) as YAMLMap | undefined;
-  if (first?.flow) entry.flow = true;
-  seq.items.push(entry);
-  if (node.primary) {
-    for (const m of nodeMaps(doc)) if (m !== entry && m.get('primary') === true) m.delete('primary');
+  const fields: [string, string][] = [['host', node.host], ['address', node.address], ...(node.primary ? [['primary', 'true'] as [string, string]] : [])];
+  const flowEntry = `{ ${fields.map(([k, v]) => `${k}: ${v}`).join(', ')} }`;
+  const last = seq.items[seq.items.length - 1] as (Node & Ranged) | undefined;
+  if (seq.flow || !last) {
+    if (!seq.flow) throw new EditError('the "nodes" list is empty; add the first node by hand');
+    const close = text.lastIndexOf(']', seq.range![1]);
+    let at = close;
+    while (at > 0 && /\s/.test(text[at - 1])) at--;
+    const out = splice(text, [{ start: at, end: at, text: `${seq.items.length ? ',' : ''} ${flowEntry}` }]);
+    return node.primary ? setPrimary(out, node.host) : out;
   }
-  return doc.toString();
+  // "  - " before the last item: reuse its indentation for the new one.
+  const start = last.range![0];
+  const prefix = text.slice(lineStart(text, start), start);
+  const keyIndent = ' '.repeat(prefix.length);
+  const entry = isMap(last) && last.flow
+    ? `${prefix}${flowEntry}`
+    : fields.map(([k, v], i) => `${i === 0 ? prefix : keyIndent}${k}: ${v}`).join('\n');
+  const end = lineEnd(text, contentEnd(text, last));
+  const out = splice(text, [{ start: end, end, text: `\n${entry}` }]);
+  return node.primary ? setPrimary(out, node.host) : out;
 }
 
-/** Removes the node `host`; its comment lines go with it. */
+/** Removes the node `host`: its lines (block list) or its entry (flow list); nothing else moves. */
 export function removeNode(text: string, host: string): string {
   const doc = load(text);
   const seq = nodesSeq(doc);
-  const target = findNode(doc, host);
+  const target = findNode(doc, host) as YAMLMap & Ranged;
   if (target.get('primary') === true && seq.items.length > 1) {
     throw new EditError(`"${host}" is the primary; make another node the primary first`);
   }
-  seq.items = seq.items.filter((i) => i !== target);
-  return doc.toString();
+  const i = seq.items.indexOf(target);
+  if (seq.flow) {
+    const prev = seq.items[i - 1] as Ranged | undefined;
+    const next = seq.items[i + 1] as Ranged | undefined;
+    // Remove "entry, " or ", entry" so the separators stay right.
+    const edit = next ? { start: target.range![0], end: next.range![0], text: '' } : prev ? { start: contentEnd(text, prev), end: contentEnd(text, target), text: '' } : { start: target.range![0], end: contentEnd(text, target), text: '' };
+    return splice(text, [edit]);
+  }
+  const from = lineStart(text, target.range![0]);
+  const endLine = lineEnd(text, contentEnd(text, target));
+  return splice(text, [{ start: from, end: Math.min(text.length, endLine + 1), text: '' }]);
 }
 
 /** Hosts listed under `nodes`, in file order (for pickers when the file has errors elsewhere). */
