@@ -2,13 +2,15 @@
  * Headless entry on the same core as the extension: `gluu-cluster validate --config FILE`,
  * `gluu-cluster schema`. Later issues add plan, render, run and ldap.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { EXAMPLE_CLUSTER_FILE } from './core/config/example';
 import { clusterFileSchema } from './core/config/jsonSchema';
 import { parseClusterFile } from './core/config/parse';
 
 const USAGE = `Usage: gluu-cluster <command> [options]
 
 Commands:
+  init [--config FILE]     write a commented example cluster file (never overwrites)
   validate --config FILE   check a cluster file; problems are printed as FILE:LINE:COL
   schema                   print the JSON Schema of the cluster file
 
@@ -35,6 +37,17 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     case 'schema':
       out(`${JSON.stringify(clusterFileSchema(), null, 2)}\n`);
       return 0;
+    case 'init': {
+      const file = opts.get('config') ?? 'gluu-cluster.yaml';
+      try {
+        writeFileSync(file, EXAMPLE_CLUSTER_FILE, { flag: 'wx' });
+      } catch (e) {
+        err(`gluu-cluster: not written: ${file}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'the file exists' : String(e)}\n`);
+        return 1;
+      }
+      out(`${file}: example cluster file written; replace the example hosts with yours\n`);
+      return 0;
+    }
     case 'validate': {
       const file = opts.get('config') ?? 'gluu-cluster.yaml';
       let text: string;

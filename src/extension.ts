@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { ClusterWorkspace } from './vscode/clusterWorkspace';
-import { registerCommands } from './vscode/commands';
+import { commandFailures, registerCommands } from './vscode/commands';
 import { registerDiagnostics } from './vscode/diagnostics';
 import { disposeLog, log } from './vscode/log';
 import { NodesViewProvider } from './vscode/tree/nodesView';
@@ -20,6 +20,8 @@ export interface GluuClusterApi {
   workspace: ClusterWorkspace;
   nodes: NodesViewProvider;
   steps: StepsViewProvider;
+  /** Commands that failed since activation, with the message shown to the user. */
+  commandFailures: readonly { command: string; message: string }[];
 }
 
 export function activate(context: vscode.ExtensionContext): GluuClusterApi {
@@ -39,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): GluuClusterApi {
   );
   const activateMs = performance.now() - t0;
   log().info(`activated in ${activateMs.toFixed(1)} ms (bundle load ${bundleLoadMs === undefined ? 'n/a' : `${bundleLoadMs.toFixed(1)} ms`})`);
-  return { timings: { bundleLoadMs, activateMs }, workspace, nodes, steps };
+  return { timings: { bundleLoadMs, activateMs }, workspace, nodes, steps, commandFailures };
 }
 
 export function deactivate(): void {

@@ -36,3 +36,18 @@ describe('CLI', () => {
     assert.equal(JSON.parse(run('schema').out).title, 'Gluu Cluster file (gluu-cluster.yaml)');
   });
 });
+
+describe('CLI init', () => {
+  it('writes the example once and refuses to overwrite', () => {
+    const { mkdtempSync, readFileSync, rmSync } = require('node:fs') as typeof import('node:fs');
+    const dir = mkdtempSync(path.join(require('node:os').tmpdir(), 'gluu-init-'));
+    const f = path.join(dir, 'gluu-cluster.yaml');
+    assert.equal(run('init', '--config', f).code, 0);
+    assert.equal(run('validate', '--config', f).code, 0);
+    const r = run('init', '--config', f);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /the file exists/);
+    assert.match(readFileSync(f, 'utf8'), /^# Gluu Cluster/);
+    rmSync(dir, { recursive: true });
+  });
+});

@@ -20,6 +20,9 @@ export const COMMANDS: Record<string, Handler> = {
   'gluuCluster.showLog': () => log().show(),
 };
 
+/** Commands that failed in this session (the message the user saw); read by the extension-host tests. */
+export const commandFailures: { command: string; message: string }[] = [];
+
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return Object.entries(COMMANDS).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (item?: unknown) => {
@@ -28,8 +31,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         const node = item && typeof item === 'object' && 'kind' in item ? (item as never) : undefined;
         return await handler(ctx, node);
       } catch (e) {
-        log().error(`${id} failed`, e instanceof Error ? e : String(e));
-        void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', id, e instanceof Error ? e.message : String(e)));
+        const message = e instanceof Error ? e.message : String(e);
+        log().error(`${id} failed`, e instanceof Error ? e : message);
+        commandFailures.push({ command: id, message });
+        void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', id, message));
         return undefined;
       }
     }),

@@ -1,0 +1,85 @@
+/** Helpers for tests that run inside a real VS Code extension host. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { GluuClusterApi } from '../../../src/extension';
+
+export const EXTENSION_ID = 'gluu-cluster.gluu-cluster';
+
+export async function api(): Promise<GluuClusterApi> {
+  const ext = vscode.extensions.getExtension<GluuClusterApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+export function workspaceFolder(): vscode.WorkspaceFolder {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'the test runs with a workspace folder');
+  return f;
+}
+
+export const clusterFileUri = () => vscode.Uri.joinPath(workspaceFolder().uri, 'gluu-cluster.yaml');
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 10000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await probe();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+}
+
+/** Labels and descriptions of the Nodes view's top-level items, as the view shows them. */
+export async function nodeRows(a: GluuClusterApi): Promise<string[]> {
+  const items = await a.nodes.getChildren();
+  return items.map((i) => {
+    const t = a.nodes.getTreeItem(i);
+    return `${t.label} | ${t.description ?? ''}`;
+  });
+}
+
+export async function readFile(uri: vscode.Uri): Promise<string> {
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+}
+
+export async function writeFile(uri: vscode.Uri, text: string): Promise<void> {
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+}
+
+/**
+ * Answers the next modal/input prompts the way a user would, by replacing the window function
+ * for the duration of `fn`. The command under test and its file edits stay real; the UI tests
+ * click the real dialogs.
+ */
+export async function answering<T>(
+  answers: { warning?: string; inputs?: string[]; refusals?: string[] },
+  fn: () => Thenable<T> | Promise<T>,
+): Promise<T> {
+  const w = vscode.window as unknown as Record<string, unknown>;
+  const saved = { showWarningMessage: w.showWarningMessage, showInputBox: w.showInputBox };
+  const inputs = [...(answers.inputs ?? [])];
+  w.showWarningMessage = async () => answers.warning;
+  w.showInputBox = async (opts?: vscode.InputBoxOptions) => {
+    const v = inputs.shift();
+    if (v !== undefined && opts?.validateInput) {
+      const problem = await opts.validateInput(v);
+      // The box would not accept it; the user gives up with Escape.
+      if (problem) {
+        answers.refusals?.push(typeof problem === 'string' ? problem : problem.message);
+        return undefined;
+      }
+    }
+    return v;
+  };
+  try {
+    return await fn();
+  } finally {
+    Object.assign(w, saved);
+  }
+}

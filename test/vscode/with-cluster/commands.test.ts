@@ -1,0 +1,126 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { NodeItem } from '../../../src/core/tree/model';
+import { answering, api, clusterFileUri, nodeRows, readFile, waitFor, writeFile } from '../support/helpers';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const contributed: string[] = manifest.contributes.commands.map((c: { command: string }) => c.command);
+
+async function node(host: string, role?: string): Promise<NodeItem> {
+  const items = await (await api()).nodes.hosts();
+  const found = items.find((i) => i.host === host && (!role || i.role === role));
+  assert.ok(found, `tree has ${host}`);
+  return found;
+}
+
+const comments = (t: string) => t.split('\n').filter((l) => l.trimStart().startsWith('#') || l.includes(' # '));
+
+describe('commands', () => {
+  let original = '';
+  before(async () => {
+    original = await readFile(clusterFileUri());
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await writeFile(clusterFileUri(), original);
+    await (await api()).workspace.refresh();
+  });
+
+  it('every contributed command is registered', async () => {
+    const all = new Set(await vscode.commands.getCommands(true));
+    assert.ok(contributed.length >= 10);
+    for (const c of contributed) assert.ok(all.has(c), `${c} registered`);
+  });
+
+  it('every palette command runs with no argument and fails nothing (pickers dismissed)', async () => {
+    const a = await api();
+    const hidden = new Set(manifest.contributes.menus.commandPalette.filter((m: { when: string }) => m.when === 'false').map((m: { command: string }) => m.command));
+    const before = a.commandFailures.length;
+    for (const c of contributed.filter((id) => !hidden.has(id))) {
+      const run = vscode.commands.executeCommand(c);
+      // A command that asks (QuickPick / InputBox) is cancelled the way a user presses Escape.
+      await new Promise((r) => setTimeout(r, 300));
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await Promise.race([run, new Promise((_, rej) => setTimeout(() => rej(new Error(`${c} did not finish`)), 5000))]);
+    }
+    assert.deepEqual(a.commandFailures.slice(before), []);
+  });
+
+  it('copy host from the palette asks with a QuickPick and copies the picked host', async () => {
+    await vscode.env.clipboard.writeText('');
+    const run = vscode.commands.executeCommand('gluuCluster.copyHost');
+    await new Promise((r) => setTimeout(r, 500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await run;
+    assert.equal(await vscode.env.clipboard.readText(), 'loadbalancer.example.org');
+  });
+
+  it('copy address from the tree copies that node\'s address', async () => {
+    await vscode.commands.executeCommand('gluuCluster.copyAddress', await node('idp2.example.org'));
+    assert.equal(await vscode.env.clipboard.readText(), '138.197.65.243');
+  });
+
+  it('reveal in cluster file opens the file at the node\'s entry', async () => {
+    await vscode.commands.executeCommand('gluuCluster.revealInClusterFile', await node('idp2.example.org'));
+    const editor = await waitFor('editor', () => vscode.window.activeTextEditor);
+    assert.equal(editor.document.uri.toString(), clusterFileUri().toString());
+    assert.match(editor.document.lineAt(editor.selection.active.line).text, /- host: idp2\.example\.org/);
+  });
+
+  it('set as primary edits the file, keeps its comments and updates the tree', async () => {
+    const a = await api();
+    assert.equal(await vscode.commands.executeCommand('gluuCluster.setPrimary', await node('idp2.example.org')), true);
+    const text = await readFile(clusterFileUri());
+    assert.deepEqual(comments(text), comments(original));
+    assert.match(text, /  - host: idp1\.example\.org\n    address: 159\.203\.126\.10\n    primary: false\n  - host: idp2\.example\.org\n    address: 138\.197\.65\.243\n    primary: true\n/);
+    await waitFor('tree to mark idp2 primary', async () => (await nodeRows(a))[2] === 'idp2.example.org | 138.197.65.243 · primary');
+  });
+
+  it('add node asks for host and address and writes valid YAML', async () => {
+    const a = await api();
+    const ok = await answering({ inputs: ['idp3.example.org', '203.0.113.12'] }, () => vscode.commands.executeCommand('gluuCluster.addNode'));
+    assert.equal(ok, true);
+    const text = await readFile(clusterFileUri());
+    assert.match(text, /  - host: idp3\.example\.org\n    address: 203\.0\.113\.12\n/);
+    assert.deepEqual(comments(text), comments(original));
+    await waitFor('tree to show idp3', async () => (await nodeRows(a)).includes('idp3.example.org | 203.0.113.12 · node'));
+    assert.equal(vscode.languages.getDiagnostics(clusterFileUri()).length, 0);
+  });
+
+  it('add node refuses an address already in use', async () => {
+    const refusals: string[] = [];
+    assert.equal(await answering({ inputs: ['idp3.example.org', '45.55.232.15'], refusals }, () => vscode.commands.executeCommand('gluuCluster.addNode')), false);
+    assert.deepEqual(refusals, ['address 45.55.232.15 is already used by loadbalancer.example.org']);
+    assert.equal(await readFile(clusterFileUri()), original);
+  });
+
+  it('remove node asks first; "no" changes nothing, "Remove" removes only that entry', async () => {
+    const a = await api();
+    assert.equal(await answering({ warning: undefined }, () => vscode.commands.executeCommand('gluuCluster.removeNode', undefined)), undefined);
+    const idp2 = await node('idp2.example.org');
+    assert.equal(await answering({ warning: undefined }, () => vscode.commands.executeCommand('gluuCluster.removeNode', idp2)), false);
+    assert.equal(await readFile(clusterFileUri()), original);
+    assert.equal(await answering({ warning: 'Remove' }, () => vscode.commands.executeCommand('gluuCluster.removeNode', idp2)), true);
+    const text = await readFile(clusterFileUri());
+    assert.equal(text, original.replace('  - host: idp2.example.org\n    address: 138.197.65.243\n', ''));
+    await waitFor('tree without idp2', async () => !(await nodeRows(a)).some((r) => r.startsWith('idp2.example.org')));
+  });
+
+  it('an edit while the file has unsaved changes edits the buffer and leaves saving to the user', async () => {
+    const doc = await vscode.workspace.openTextDocument(clusterFileUri());
+    await vscode.window.showTextDocument(doc);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(0, 0), '# my note\n');
+    await vscode.workspace.applyEdit(edit);
+    await vscode.commands.executeCommand('gluuCluster.setPrimary', await node('idp2.example.org'));
+    assert.ok(doc.isDirty, 'still unsaved');
+    assert.match(doc.getText(), /^# my note\n/);
+    assert.match(doc.getText(), /idp2\.example\.org\n    address: 138\.197\.65\.243\n    primary: true/);
+    assert.equal(await readFile(clusterFileUri()), original, 'disk untouched');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+});
