@@ -1,8 +1,16 @@
 /**
- * Headless entry on the same core as the extension: `gluu-cluster validate --config FILE`,
- * `gluu-cluster schema`. Later issues add plan, render, run and ldap.
+ * Headless entry on the same core as the extension: init, validate, plan, render, schema.
+ * Problems go to stderr as FILE:LINE:COL; exit 1 for an invalid cluster file, 2 for bad usage.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ClusterConfig } from './core/config/types';
+import type { GeneratedFileName } from './core/plan/actions';
+import { STEPS, findStep } from './core/plan/catalogue';
+import { forHost, planInput, renderPlan, renderStep } from './core/plan/plan';
+import { formatPlan, formatStep } from './core/plan/preview';
+import { renderCsync2Cfg } from './core/render/csync2';
+import { renderNginxConf } from './core/render/nginx';
 import { EXAMPLE_CLUSTER_FILE } from './core/config/example';
 import { clusterFileSchema } from './core/config/jsonSchema';
 import { parseClusterFile } from './core/config/parse';
@@ -12,10 +20,17 @@ const USAGE = `Usage: gluu-cluster <command> [options]
 Commands:
   init [--config FILE]     write a commented example cluster file (never overwrites)
   validate --config FILE   check a cluster file; problems are printed as FILE:LINE:COL
+  plan [--step ID] [--node HOST] --config FILE
+                           print the exact commands of the whole plan, or of one step / node
+  render nginx|csync2 --config FILE
+                           print the generated nginx.conf or csync2.cfg
   schema                   print the JSON Schema of the cluster file
 
 Options:
   --config FILE            the cluster file (default: ./gluu-cluster.yaml)
+  --step ID                one step (see the list with "plan")
+  --node HOST              only what runs on this host
+  --generated-dir DIR      edited nginx.conf/csync2.cfg to use (default: cluster/ beside the config)
   -h, --help               show this help
 `;
 
@@ -26,8 +41,11 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     return command ? 0 : 2;
   }
   const opts = new Map<string, string>();
+  const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === '--config' && rest[i + 1] !== undefined) opts.set('config', rest[++i]);
+    const flag = /^--(config|step|node|generated-dir)$/.exec(rest[i]);
+    if (flag && rest[i + 1] !== undefined) opts.set(flag[1], rest[++i]);
+    else if (!rest[i].startsWith('-')) positional.push(rest[i]);
     else {
       err(`gluu-cluster: unknown option "${rest[i]}"\n${USAGE}`);
       return 2;
@@ -49,26 +67,72 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       return 0;
     }
     case 'validate': {
-      const file = opts.get('config') ?? 'gluu-cluster.yaml';
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (e) {
-        err(`gluu-cluster: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      const loaded = loadConfig(opts.get('config'), err);
+      if (typeof loaded === 'number') return loaded;
+      out(`${loaded.file}: cluster "${loaded.config.name}" with ${loaded.config.nodes.length} nodes is valid\n`);
+      return 0;
+    }
+    case 'plan': {
+      const loaded = loadConfig(opts.get('config'), err);
+      if (typeof loaded === 'number') return loaded;
+      const { config } = loaded;
+      const stepId = opts.get('step');
+      if (stepId && !findStep(stepId)) {
+        err(`gluu-cluster: unknown step "${stepId}"; steps: ${STEPS.map((s) => s.id).join(', ')}\n`);
         return 2;
       }
-      const parsed = parseClusterFile(text);
-      for (const p of parsed.problems) {
-        err(`${file}:${p.range.start.line + 1}:${p.range.start.col + 1}: ${p.severity}: ${p.message} [${p.code}]\n`);
+      const node = opts.get('node');
+      if (node && ![config.loadBalancer.host, config.cache?.host, ...config.nodes.map((n) => n.host)].includes(node)) {
+        err(`gluu-cluster: "${node}" is not a host of cluster "${config.name}"\n`);
+        return 2;
       }
-      if (!parsed.config) return 1;
-      out(`${file}: cluster "${parsed.config.name}" with ${parsed.config.nodes.length} nodes is valid\n`);
+      const input = planInput(config, readGenerated(opts.get('generated-dir') ?? join(dirname(loaded.file), 'cluster')));
+      let plans = stepId ? [renderStep(stepId, input)] : renderPlan(input);
+      if (node) plans = plans.map((p) => forHost(p, node));
+      out(stepId && plans.length === 1 ? formatStep(config, plans[0]) : formatPlan(config, plans));
+      return 0;
+    }
+    case 'render': {
+      const what = positional[0];
+      if (what !== 'nginx' && what !== 'csync2') {
+        err(`gluu-cluster: render what? nginx or csync2\n${USAGE}`);
+        return 2;
+      }
+      const loaded = loadConfig(opts.get('config'), err);
+      if (typeof loaded === 'number') return loaded;
+      out(what === 'nginx' ? renderNginxConf(loaded.config) : renderCsync2Cfg(loaded.config));
       return 0;
     }
     default:
       err(`gluu-cluster: unknown command "${command}"\n${USAGE}`);
       return 2;
   }
+}
+
+/** Reads and validates the cluster file; prints problems as FILE:LINE:COL. A number is the exit code. */
+function loadConfig(file = 'gluu-cluster.yaml', err: (s: string) => void): { file: string; config: ClusterConfig } | number {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    err(`gluu-cluster: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    return 2;
+  }
+  const parsed = parseClusterFile(text);
+  for (const p of parsed.problems) {
+    err(`${file}:${p.range.start.line + 1}:${p.range.start.col + 1}: ${p.severity}: ${p.message} [${p.code}]\n`);
+  }
+  return parsed.config ? { file, config: parsed.config } : 1;
+}
+
+/** Edited copies of the generated files, when the user keeps them. */
+function readGenerated(dir: string): Partial<Record<GeneratedFileName, string>> {
+  const out: Partial<Record<GeneratedFileName, string>> = {};
+  for (const name of ['nginx.conf', 'csync2.cfg'] as const) {
+    const f = join(dir, name);
+    if (existsSync(f)) out[name] = readFileSync(f, 'utf8');
+  }
+  return out;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

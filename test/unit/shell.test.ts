@@ -59,3 +59,10 @@ describe('shell quoting', () => {
     assert.equal(run('bash', and(cmd('printf', '%s|', s, 'two words'), cmd('printf', '%s', '$HOME')).text), `${s}|two words|$HOME`);
   });
 });
+
+describe('sh`` literals', () => {
+  it('are taken raw, so escapes reach the shell as typed', () => {
+    assert.equal(sh`printf '%s\n' ${'a b'}`.text, `printf '%s\\n' 'a b'`);
+    assert.equal(run('bash', sh`printf '%s\n' ${'x'} ${'y'}`.text), 'x\ny\n');
+  });
+});

@@ -29,11 +29,16 @@ export interface StepDefinition {
   ldap?: LdapFlavour;
   /** Needs a human at a terminal (setup.py asks questions). */
   interactive?: boolean;
+  /** Steps that must have run first. */
+  requires: readonly string[];
+  /** Targets one after another instead of concurrently (restarts keep one node serving). */
+  sequential?: boolean;
 }
 
 export const STEPS: readonly StepDefinition[] = [
   {
     id: 'hosts',
+    requires: [],
     title: 'Host names',
     section: '1. Install Gluu',
     summary: '/etc/hosts entries for every node and the load balancer, on the host and in the Gluu container; FQDN hostname.',
@@ -41,6 +46,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'setup-properties',
+    requires: ['hosts'],
     title: 'Copy setup.properties',
     section: '1. Install Gluu',
     summary: "The primary's setup.properties.last becomes each other node's setup.properties with its own ip=.",
@@ -48,6 +54,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'run-setup',
+    requires: ['setup-properties'],
     title: 'Run setup.py',
     section: '1. Install Gluu',
     summary: 'setup.py on each other node, answering its prompts in a terminal.',
@@ -56,6 +63,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'ldap-listen',
+    requires: ['run-setup'],
     title: 'Open LDAP to the cluster',
     section: '2. Replication',
     summary: 'disableEndpointIdentification in java.properties, dsjavaproperties, admin connector and LDAPS handler on 0.0.0.0.',
@@ -64,6 +72,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'replication-enable',
+    requires: ['ldap-listen'],
     title: 'Enable replication',
     section: '2. Replication',
     summary: 'dsreplication enable between the primary and each other node for the base DN.',
@@ -72,6 +81,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'replication-init',
+    requires: ['replication-enable'],
     title: 'Initialize replication',
     section: '2. Replication',
     summary: "dsreplication initialize: each other node receives the primary's data.",
@@ -80,6 +90,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'replication-secure',
+    requires: ['replication-init'],
     title: 'Encrypt replication',
     section: '2. Replication',
     summary: 'dsconfig set-crypto-manager-prop --set ssl-encryption:true for every node.',
@@ -88,6 +99,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'opendj-keystore',
+    requires: ['replication-secure'],
     title: 'Share the OpenDJ keystore',
     section: '2. Replication',
     summary: "The primary's keystore, keystore.pin and truststore copied to each other node.",
@@ -96,6 +108,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'csync2',
+    requires: ['hosts', 'run-setup'],
     title: 'File replication (csync2)',
     section: '2. Replication',
     summary: 'csync2 with a shared key and certificate subject, the generated csync2.cfg, first sync and a staggered cron.',
@@ -103,6 +116,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'nginx',
+    requires: ['hosts'],
     title: 'Load balancer (NGINX)',
     section: '3. Install NGINX',
     summary: "NGINX with the primary's httpd certificate and the generated nginx.conf, checked with nginx -t.",
@@ -110,6 +124,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'redis',
+    requires: ['hosts'],
     title: 'Cache (Redis)',
     section: '4. Install and Configure Redis',
     summary: "Redis bound to the cache host's address with a password (requirepass).",
@@ -117,6 +132,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'ldap-cache',
+    requires: ['redis'],
     title: 'Cache configuration in LDAP',
     section: '5. Modify JSON Entries',
     summary: 'The appliance\'s cache configuration set to REDIS with the cache host.',
@@ -124,6 +140,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'ldap-idp-auth',
+    requires: ['run-setup'],
     title: 'Authentication servers in LDAP',
     section: '5. Modify JSON Entries',
     summary: 'oxIDPAuthentication servers set to every node on port 1636.',
@@ -131,6 +148,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'certs',
+    requires: ['run-setup'],
     title: 'Copy certificates',
     section: '6. Transfer Certificates',
     summary: "The primary's /etc/certs on each other node, owned by gluu (oxauth-keys by jetty).",
@@ -138,6 +156,7 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'keystores',
+    requires: ['certs'],
     title: 'Update keystores',
     section: '6. Transfer Certificates',
     summary: 'On every node: keytool delete + import <lb-host>_<name> for each Gluu certificate into the JRE cacerts.',
@@ -145,10 +164,12 @@ export const STEPS: readonly StepDefinition[] = [
   },
   {
     id: 'restart',
+    requires: ['keystores', 'ldap-cache', 'ldap-idp-auth'],
     title: 'Restart Gluu',
     section: '6. Transfer Certificates',
     summary: 'identity and oxauth restarted, then the Gluu Server on every node.',
     scope: 'all-nodes',
+    sequential: true,
   },
 ];
 

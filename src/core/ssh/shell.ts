@@ -43,14 +43,15 @@ function render(v: Arg): string {
 }
 
 /**
- * Tagged template: sh`grep -q ${line} ${file}`. Literal parts are trusted source text;
+ * Tagged template: sh`grep -q ${line} ${file}`. Literal parts are trusted source text, taken raw
+ * (a `\n` in the template reaches the shell as backslash-n, as if typed at a prompt);
  * interpolated strings and numbers are quoted, arrays become several quoted words, and a
  * nested Shell is inserted as it is.
  */
 export function sh(literals: TemplateStringsArray, ...values: Arg[]): Shell {
-  let text = literals[0];
+  let text = literals.raw[0];
   values.forEach((v, i) => {
-    text += render(v) + literals[i + 1];
+    text += render(v) + literals.raw[i + 1];
   });
   return make(text);
 }

@@ -1,0 +1,36 @@
+/** Renders steps for a cluster: the single entry point for the preview, the runner and the CLI. */
+import { renderCsync2Cfg } from '../render/csync2';
+import { renderNginxConf } from '../render/nginx';
+import type { ClusterConfig } from '../config/types';
+import type { GeneratedFileName } from './actions';
+import { STEPS, findStep } from './catalogue';
+import { RENDERERS } from './steps';
+import type { PlanInput, StepPlan } from './stepPlan';
+import { resolveStep } from './targets';
+
+/** Freshly generated files, for when the workspace has no edited copy. */
+export function generateFiles(config: ClusterConfig): Record<GeneratedFileName, string> {
+  return { 'nginx.conf': renderNginxConf(config), 'csync2.cfg': renderCsync2Cfg(config) };
+}
+
+export function planInput(config: ClusterConfig, generated: Partial<Record<GeneratedFileName, string>> = {}): PlanInput {
+  return { config, generated: { ...generateFiles(config), ...generated } };
+}
+
+export function renderStep(id: string, input: PlanInput): StepPlan {
+  const step = findStep(id);
+  if (!step) throw new Error(`unknown step "${id}"; steps are: ${STEPS.map((s) => s.id).join(', ')}`);
+  const resolved = resolveStep(step, input.config);
+  if (resolved.skipReason) return { step, resolved, before: [], targets: [], after: [], notes: [`Skipped: ${resolved.skipReason}.`] };
+  return { step, resolved, ...RENDERERS[id](input, resolved) };
+}
+
+export function renderPlan(input: PlanInput): StepPlan[] {
+  return STEPS.map((s) => renderStep(s.id, input));
+}
+
+/** Keeps only what runs on `host` (for "preview/run this step on this node"). */
+export function forHost(plan: StepPlan, host: string): StepPlan {
+  const on = (a: { host?: string; from?: { host: string }; to?: { host: string } }) => a.host === host || a.to?.host === host;
+  return { ...plan, before: plan.before.filter(on), targets: plan.targets.filter((t) => t.host === host), after: plan.after.filter(on) };
+}

@@ -1,0 +1,104 @@
+/**
+ * The plan as text: for each step, headed by its manual section, the exact commands per target as
+ * they will be sent (container wrapping included), uploads and relays as the runner performs them,
+ * and secrets as ••••. Read-only: the editor shows it in a virtual document; the CLI prints it.
+ */
+import type { ClusterConfig } from '../config/types';
+import { hostPath, inContainer } from '../gluu/container';
+import type { Shell } from '../ssh/shell';
+import { SECRET_LABELS, type Action, type Content, type FileLocation, type Probe, type SecretFile } from './actions';
+import { STEPS } from './catalogue';
+import type { StepPlan } from './stepPlan';
+
+export const MASK = '••••';
+
+const RULE = '#'.repeat(78);
+
+function command(config: ClusterConfig, script: Shell, container: boolean): string {
+  return (container ? inContainer(config, script) : script).text;
+}
+
+function where(config: ClusterConfig, f: FileLocation): string {
+  return `${f.host}:${hostPath(config, f.path, f.container)}`;
+}
+
+export function maskContent(content: Content): string {
+  return content.map((c) => (typeof c === 'string' ? c : MASK)).join('');
+}
+
+function secretLines(config: ClusterConfig, files: SecretFile[] | undefined, container: boolean, host: string): string[] {
+  return (files ?? []).map(
+    (f) => `# secret: ${SECRET_LABELS[f.secret]} (${MASK}) written to ${host}:${hostPath(config, f.path, container)} (mode 0600) for this command, removed afterwards`,
+  );
+}
+
+const octal = (mode: number) => `0${mode.toString(8)}`;
+
+function actionLines(config: ClusterConfig, a: Action, n: number): string[] {
+  const head = `# ${n}. ${a.title}`;
+  switch (a.kind) {
+    case 'exec':
+      return [head, ...secretLines(config, a.secretFiles, a.container, a.host), command(config, a.script, a.container)];
+    case 'interactive':
+      return [head, '# interactive: runs in a terminal with a pty; answer its prompts there', command(config, a.script, a.container)];
+    case 'upload': {
+      const lines = [head, `# upload over SFTP → ${where(config, a.to)} (mode ${octal(a.mode)}; temporary file, then renamed)`];
+      if (a.generated) {
+        lines.push(`# content: the generated ${a.generated} (cluster/${a.generated} in the workspace when present), ${maskContent(a.content).split('\n').length - 1} lines`);
+      } else {
+        lines.push(...maskContent(a.content).replace(/\n$/, '').split('\n').map((l) => `#   | ${l}`));
+      }
+      return lines;
+    }
+    case 'relay':
+      return [
+        head,
+        `# relay through the extension: ${where(config, a.from)} → ${where(config, a.to)} (mode ${octal(a.mode)}, SHA-256 compared)${a.setProperty ? `, with ${a.setProperty.key}=${a.setProperty.value}` : ''}`,
+      ];
+    case 'ldap':
+      return [head, `# LDAP modify on ${a.host} (compare-and-swap on the appliance entry's ${a.attribute === 'cache' ? 'cache configuration' : 'oxIDPAuthentication'}):`, ...JSON.stringify(a.change, null, 2).split('\n').map((l) => `#   ${l}`)];
+  }
+}
+
+function probeLines(config: ClusterConfig, label: string, host: string, p: Probe | undefined): string[] {
+  if (!p) return [];
+  return [`# ${label} on ${p.host ?? host}:`, ...secretLines(config, p.secretFiles, p.container, p.host ?? host), `#   ${command(config, p.script, p.container).replace(/\n/g, '\n#   ')}`];
+}
+
+export function formatStep(config: ClusterConfig, plan: StepPlan): string {
+  const index = STEPS.findIndex((s) => s.id === plan.step.id) + 1;
+  const out = [
+    RULE,
+    `# Step ${index}/${STEPS.length} · ${plan.step.title} (${plan.step.id})`,
+    `# Manual: ${plan.step.section}`,
+    `# Runs on: ${plan.resolved.targetLabel}${plan.step.sequential ? ' — one target at a time' : plan.targets.length > 1 ? ' — targets in parallel' : ''}`,
+    ...(plan.step.requires.length ? [`# Requires: ${plan.step.requires.join(', ')}`] : []),
+    ...plan.notes.map((n) => `# Note: ${n}`),
+    RULE,
+  ];
+  let n = 0;
+  if (plan.before.length) {
+    out.push('', '## first, once');
+    for (const a of plan.before) out.push(...actionLines(config, a, ++n));
+  }
+  for (const t of plan.targets) {
+    out.push('', `## ${t.label}`);
+    out.push(...probeLines(config, 'check (the step is skipped here when this succeeds)', t.host, t.check));
+    for (const a of t.actions) out.push(...actionLines(config, a, ++n));
+    out.push(...probeLines(config, 'verify', t.host, t.verify));
+  }
+  if (plan.after.length) {
+    out.push('', '## then, in this order');
+    for (const a of plan.after) out.push(...actionLines(config, a, ++n));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function formatPlan(config: ClusterConfig, plans: StepPlan[]): string {
+  const head = [
+    `# Gluu Cluster plan for "${config.name}": Gluu ${config.gluu.version}, container ${config.gluu.container}, ${config.gluu.ldap === 'opendj' ? 'OpenDJ' : 'OpenLDAP'}`,
+    `# Secrets are shown as ${MASK}. Commands are exactly what is sent over SSH.`,
+    '',
+  ];
+  return head.join('\n') + plans.map((p) => formatStep(config, p)).join('\n');
+}

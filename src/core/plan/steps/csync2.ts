@@ -1,0 +1,82 @@
+/**
+ * File replication with csync2, outside the containers. The primary makes the shared key and one
+ * TLS certificate (subject CN=csync2, which GnuTLS needs to match on every node) and gets the
+ * generated csync2.cfg; the extension relays all four files to the other nodes. Then every node
+ * gets its FQDN hostname and the csync2 listener, the nodes sync one after the other (primary
+ * first, forcing its files to win) and each gets a cron line, staggered over the interval.
+ */
+import { nodesPrimaryFirst, primaryNode } from '../../config/resolve';
+import { and, sh } from '../../ssh/shell';
+import { CSYNC2_CERT_SUBJECT, CSYNC2_CFG_PATH, CSYNC2_KEY_PATH, CSYNC2_SSL_CERT, CSYNC2_SSL_KEY, csync2CronSchedules } from '../../render/csync2';
+import type { Action } from '../actions';
+import type { StepRenderer } from '../stepPlan';
+import { ensurePackage, exec } from './common';
+
+export const CSYNC2_CRON_MARK = '# gluu-cluster csync2';
+
+export const renderCsync2: StepRenderer = ({ config, generated }, resolved) => {
+  const primary = primaryNode(config);
+  const schedules = csync2CronSchedules(config);
+  const shared = [
+    { path: CSYNC2_KEY_PATH, mode: 0o600 },
+    { path: CSYNC2_SSL_KEY, mode: 0o600 },
+    { path: CSYNC2_SSL_CERT, mode: 0o644 },
+    { path: CSYNC2_CFG_PATH, mode: 0o644 },
+  ];
+  const before: Action[] = [
+    exec(primary.host, 'install csync2', ensurePackage('csync2', 'csync2'), false),
+    exec(primary.host, 'create the shared key', sh`test -s ${CSYNC2_KEY_PATH} || csync2 -k ${CSYNC2_KEY_PATH}`, false),
+    exec(
+      primary.host,
+      `create the TLS key and a self-signed certificate with subject ${CSYNC2_CERT_SUBJECT}`,
+      sh`test -s ${CSYNC2_SSL_CERT} || { ${and(
+        sh`openssl genrsa -out ${CSYNC2_SSL_KEY} 2048`,
+        sh`chmod 600 ${CSYNC2_SSL_KEY}`,
+        sh`openssl req -batch -new -key ${CSYNC2_SSL_KEY} -subj ${CSYNC2_CERT_SUBJECT} -out /etc/csync2_ssl_cert.csr`,
+        sh`openssl x509 -req -days 3600 -in /etc/csync2_ssl_cert.csr -signkey ${CSYNC2_SSL_KEY} -out ${CSYNC2_SSL_CERT}`,
+      )}; }`,
+      false,
+    ),
+    { kind: 'upload', title: 'write csync2.cfg (the workspace file cluster/csync2.cfg when present)', to: { host: primary.host, path: CSYNC2_CFG_PATH, container: false }, content: [generated['csync2.cfg']], mode: 0o644, generated: 'csync2.cfg' },
+  ];
+  const listener = sh`if command -v systemctl >/dev/null 2>&1 && systemctl list-unit-files csync2.socket >/dev/null 2>&1; then systemctl enable --now csync2.socket; elif [ -x /etc/init.d/openbsd-inetd ]; then /etc/init.d/openbsd-inetd restart; elif [ -x /etc/init.d/xinetd ]; then /etc/init.d/xinetd restart; fi`;
+  const targets = resolved.targets.map((t) => {
+    const copies: Action[] =
+      t.host === primary.host
+        ? []
+        : shared.map((f) => ({ kind: 'relay' as const, title: `copy ${f.path} from ${primary.host}`, from: { host: primary.host, path: f.path, container: false }, to: { host: t.host, path: f.path, container: false }, mode: f.mode }));
+    const cronLine = `${schedules.get(t.host)} csync2 -x ${CSYNC2_CRON_MARK}`;
+    return {
+      host: t.host,
+      label: t.host,
+      actions: [
+        ...(t.host === primary.host ? [] : [exec(t.host, 'install csync2', ensurePackage('csync2', 'csync2'), false)]),
+        ...copies,
+        exec(t.host, `hostname ${t.host} (csync2 finds itself in csync2.cfg by it)`, sh`hostname ${t.host}`, false),
+        exec(t.host, 'start the csync2 listener (inetd or systemd socket)', listener, false),
+        exec(
+          t.host,
+          `cron: ${schedules.get(t.host)} csync2 -x`,
+          sh`{ crontab -l 2>/dev/null | grep -vF ${CSYNC2_CRON_MARK}; printf '%s\n' ${cronLine}; } | crontab -`,
+          false,
+        ),
+      ],
+      check: { script: and(sh`test -s ${CSYNC2_KEY_PATH}`, sh`crontab -l 2>/dev/null | grep -qF ${cronLine}`), container: false },
+      verify: { script: sh`csync2 -T`, container: false },
+    };
+  });
+  const order = nodesPrimaryFirst(config);
+  const after: Action[] = order.map((n) =>
+    exec(n.host, n === primary ? 'first sync from the primary: its files win conflicts' : `sync ${n.host}`, and(sh`csync2 -fr /`, sh`csync2 -xv`), false),
+  );
+  return {
+    before,
+    targets,
+    after,
+    notes: [
+      `Certificates share the subject ${CSYNC2_CERT_SUBJECT}: with GnuTLS 3.7 csync2 refuses peers whose certificate subject differs.`,
+      `Cron: ${[...schedules].map(([h, s]) => `${h} "${s}"`).join(', ')} — ${config.csync2.staggered ? 'staggered so one node syncs at a time' : 'all nodes at once'}.`,
+      'Idempotent: key and certificate are kept when present, the cron line is replaced, csync2 -x only sends differences.',
+    ],
+  };
+};

@@ -1,0 +1,34 @@
+/** Step id → renderer. Every id in the catalogue has exactly one (a unit test checks). */
+import type { StepRenderer } from '../stepPlan';
+import { renderCerts } from './certs';
+import { renderCsync2 } from './csync2';
+import { renderHosts } from './hosts';
+import { renderKeystores } from './keystores';
+import { renderLdapCache, renderLdapIdpAuth } from './ldapAttributes';
+import { renderLdapListen } from './ldapListen';
+import { renderNginx } from './nginx';
+import { renderOpendjKeystore } from './opendjKeystore';
+import { renderRedis } from './redis';
+import { renderReplicationEnable, renderReplicationInit, renderReplicationSecure } from './replication';
+import { renderRestart } from './restart';
+import { renderRunSetup } from './runSetup';
+import { renderSetupProperties } from './setupProperties';
+
+export const RENDERERS: Record<string, StepRenderer> = {
+  hosts: renderHosts,
+  'setup-properties': renderSetupProperties,
+  'run-setup': renderRunSetup,
+  'ldap-listen': renderLdapListen,
+  'replication-enable': renderReplicationEnable,
+  'replication-init': renderReplicationInit,
+  'replication-secure': renderReplicationSecure,
+  'opendj-keystore': renderOpendjKeystore,
+  csync2: renderCsync2,
+  nginx: renderNginx,
+  redis: renderRedis,
+  'ldap-cache': renderLdapCache,
+  'ldap-idp-auth': renderLdapIdpAuth,
+  certs: renderCerts,
+  keystores: renderKeystores,
+  restart: renderRestart,
+};

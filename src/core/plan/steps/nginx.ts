@@ -1,0 +1,52 @@
+/**
+ * The load balancer: NGINX installed, the primary's Apache certificate and key relayed to
+ * /etc/nginx/ssl, the generated (or user-edited) nginx.conf pushed, checked with nginx -t and
+ * reloaded. When the check fails the previous nginx.conf is put back, so nothing changes.
+ */
+import { primaryNode } from '../../config/resolve';
+import { NGINX_CONF_PATH, NGINX_SSL_DIR } from '../../render/nginx';
+import { and, sh } from '../../ssh/shell';
+import type { StepRenderer } from '../stepPlan';
+import { CERTS_DIR, ensurePackage, exec } from './common';
+
+const BACKUP = `${NGINX_CONF_PATH}.gluu-cluster.bak`;
+const STAGED = `${NGINX_CONF_PATH}.gluu-cluster.new`;
+
+export const renderNginx: StepRenderer = ({ config, generated }, resolved) => {
+  const primary = primaryNode(config);
+  const lb = resolved.targets[0].host;
+  return {
+    before: [],
+    targets: [
+      {
+        host: lb,
+        label: `${lb} (load balancer)`,
+        actions: [
+          exec(lb, 'install nginx', ensurePackage('nginx', 'nginx'), false),
+          exec(lb, `create ${NGINX_SSL_DIR}`, sh`mkdir -p ${NGINX_SSL_DIR} && chmod 755 ${NGINX_SSL_DIR}`, false),
+          { kind: 'relay', title: `copy httpd.crt from ${primary.host}`, from: { host: primary.host, path: `${CERTS_DIR}/httpd.crt`, container: true }, to: { host: lb, path: `${NGINX_SSL_DIR}/httpd.crt`, container: false }, mode: 0o644 },
+          { kind: 'relay', title: `copy httpd.key from ${primary.host}`, from: { host: primary.host, path: `${CERTS_DIR}/httpd.key`, container: true }, to: { host: lb, path: `${NGINX_SSL_DIR}/httpd.key`, container: false }, mode: 0o600 },
+          { kind: 'upload', title: 'stage nginx.conf (the workspace file cluster/nginx.conf when present)', to: { host: lb, path: STAGED, container: false }, content: [generated['nginx.conf']], mode: 0o644, generated: 'nginx.conf' },
+          exec(
+            lb,
+            'install it, check it with nginx -t (the old one comes back if the check fails) and reload',
+            and(
+              sh`{ test -f ${NGINX_CONF_PATH} && cp -p ${NGINX_CONF_PATH} ${BACKUP} || true; }`,
+              sh`mv -f ${STAGED} ${NGINX_CONF_PATH}`,
+              sh`{ nginx -t || { test -f ${BACKUP} && cp -p ${BACKUP} ${NGINX_CONF_PATH}; false; }; }`,
+              sh`{ nginx -s reload 2>/dev/null || nginx; }`,
+            ),
+            false,
+          ),
+        ],
+        check: { script: and(sh`test -f ${`${NGINX_SSL_DIR}/httpd.key`}`, sh`grep -qF ${`server_name ${config.loadBalancer.host};`} ${NGINX_CONF_PATH}`, sh`nginx -t`), container: false },
+        verify: { script: and(sh`nginx -t`, sh`test -s ${`${NGINX_SSL_DIR}/httpd.crt`}`), container: false },
+      },
+    ],
+    after: [],
+    notes: [
+      'Changes from the manual\'s sample: the http→https redirect names the load balancer (the manual has "loadbalance.example.org"), TLS is "listen 443 ssl" (nginx 1.25 removed "ssl on"), and /idp is sticky like /identity.',
+      'Idempotent: pushes the same file; the previous nginx.conf is kept as nginx.conf.gluu-cluster.bak.',
+    ],
+  };
+};

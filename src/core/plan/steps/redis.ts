@@ -1,0 +1,48 @@
+/**
+ * Redis on the cache host, bound to the cache host's address and loopback with a password
+ * (requirepass) — not, as in the manual, open on every interface without one. The password is
+ * written into its own 0640 config file, never into a command line.
+ */
+import { REDIS_CONF, REDIS_GLUU_CONF, renderRedisSettings } from '../../render/redis';
+import { and, sh } from '../../ssh/shell';
+import type { StepRenderer } from '../stepPlan';
+import { ensurePackage, exec, restartService } from './common';
+
+export const REDIS_PASSWORD_FILE = '/root/.gluu-cluster-redis.pw';
+
+export const renderRedis: StepRenderer = ({ config }, resolved) => {
+  const cache = config.cache;
+  if (!cache) return { before: [], targets: [], after: [], notes: ['No cache host in the cluster file: nothing to do.'] };
+  const host = resolved.targets[0].host;
+  const include = `include ${REDIS_GLUU_CONF}`;
+  const pw = { path: REDIS_PASSWORD_FILE, secret: 'redis' as const };
+  const ping = (auth: boolean) => (auth ? sh`REDISCLI_AUTH="$(cat ${pw.path})" redis-cli -h ${cache.address} -p ${cache.port} ping` : sh`redis-cli -h ${cache.address} -p ${cache.port} ping`);
+  return {
+    before: [],
+    targets: [
+      {
+        host,
+        label: `${host} (cache)`,
+        actions: [
+          exec(host, 'install redis-server', ensurePackage('redis-server', 'redis-server'), false),
+          { kind: 'upload', title: `write ${REDIS_GLUU_CONF}: bind ${cache.address} 127.0.0.1, port ${cache.port}, requirepass ••••`, to: { host, path: REDIS_GLUU_CONF, container: false }, content: renderRedisSettings(cache), mode: 0o640 },
+          exec(
+            host,
+            `include it last in ${REDIS_CONF} and restart redis-server`,
+            and(sh`{ chown redis:redis ${REDIS_GLUU_CONF} 2>/dev/null || true; }`, sh`{ grep -qxF ${include} ${REDIS_CONF} || printf '%s\n' ${include} >>${REDIS_CONF}; }`, restartService('redis-server')),
+            false,
+          ),
+        ],
+        check: { script: and(sh`grep -qxF ${include} ${REDIS_CONF}`, sh`${ping(true)} | grep -qx PONG`), container: false, secretFiles: [pw] },
+        // Answers with the password, refuses without it.
+        verify: { script: and(sh`${ping(true)} | grep -qx PONG`, sh`${ping(false)} 2>&1 | grep -q NOAUTH`), container: false, secretFiles: [pw] },
+      },
+    ],
+    after: [],
+    notes: [
+      `Security: Redis listens on ${cache.address} and 127.0.0.1 only and requires a password (requirepass). The manual comments out "bind" and leaves Redis open to every network without a password.`,
+      'Redis traffic is not encrypted; keep the cache host on a private network or add stunnel (see the manual).',
+      'Idempotent: the settings file is rewritten and included once.',
+    ],
+  };
+};

@@ -1,0 +1,23 @@
+/**
+ * Redis settings for the cache host. The manual comments out `bind 127.0.0.1`, which leaves
+ * Redis listening on every interface without a password; instead it listens on the cache host's
+ * own address (and loopback) and requires a password kept in the editor's secret storage.
+ */
+import type { Content } from '../plan/actions';
+import type { CacheHost } from '../config/types';
+
+export const REDIS_CONF = '/etc/redis/redis.conf';
+/** Our settings live in their own file, included last so they win over the distribution's. */
+export const REDIS_GLUU_CONF = '/etc/redis/gluu-cluster.conf';
+
+export function renderRedisSettings(cache: CacheHost): Content {
+  return [
+    '# Written by Gluu Cluster: Redis for the Gluu cluster cache.\n',
+    `bind ${cache.address} 127.0.0.1\n`,
+    `port ${cache.port}\n`,
+    'protected-mode yes\n',
+    'requirepass ',
+    { secret: 'redis' },
+    '\n',
+  ];
+}
