@@ -7,6 +7,9 @@ import { ClusterWorkspace } from './vscode/clusterWorkspace';
 import { commandFailures, registerCommands } from './vscode/commands';
 import { registerDiagnostics } from './vscode/diagnostics';
 import { disposeLog, log } from './vscode/log';
+import { registerGeneratedDiagnostics } from './vscode/plan/generatedDiagnostics';
+import { ProposedContent } from './vscode/plan/generatedFiles';
+import { PLAN_SCHEME, PlanPreviewProvider } from './vscode/plan/previewProvider';
 import { NodesViewProvider } from './vscode/tree/nodesView';
 import { StepsViewProvider } from './vscode/tree/stepsView';
 
@@ -29,14 +32,20 @@ export function activate(context: vscode.ExtensionContext): GluuClusterApi {
   const workspace = new ClusterWorkspace();
   const nodes = new NodesViewProvider(workspace);
   const steps = new StepsViewProvider(workspace);
+  const preview = new PlanPreviewProvider(workspace);
+  const proposed = new ProposedContent();
   context.subscriptions.push(
+    preview,
+    vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, preview),
+    vscode.workspace.registerTextDocumentContentProvider(ProposedContent.scheme, proposed),
+    registerGeneratedDiagnostics(workspace),
     workspace,
     nodes,
     steps,
     vscode.window.createTreeView('gluuCluster.nodes', { treeDataProvider: nodes, showCollapseAll: false }),
     vscode.window.createTreeView('gluuCluster.steps', { treeDataProvider: steps }),
     registerDiagnostics(workspace),
-    ...registerCommands({ extension: context, workspace, nodes }),
+    ...registerCommands({ extension: context, workspace, nodes, proposed }),
     { dispose: disposeLog },
   );
   const activateMs = performance.now() - t0;

@@ -80,7 +80,7 @@ describe('the packaged extension', function () {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     const nls = JSON.parse(readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8'));
     const source = readFileSync(path.join(ROOT, 'src', 'vscode', 'commands', 'index.ts'), 'utf8');
-    const registered = [...source.matchAll(/'(gluuCluster\.[A-Za-z]+)':/g)].map((m) => m[1]).sort();
+    const registered = [...source.matchAll(/'(gluuCluster\.[A-Za-z0-9]+)':/g)].map((m) => m[1]).sort();
     const declared = pkg.contributes.commands.map((c: { command: string }) => c.command).sort();
     assert.deepEqual(declared, registered);
     for (const c of pkg.contributes.commands) {

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
-import type { NodeItem } from '../../core/tree/model';
+import type { NodeItem, StepItem } from '../../core/tree/model';
 import type { ClusterWorkspace } from '../clusterWorkspace';
+import type { ProposedContent } from '../plan/generatedFiles';
 import type { NodesViewProvider } from '../tree/nodesView';
 
 /** What command handlers get: the parts activate() wired together. */
@@ -8,7 +9,8 @@ export interface CommandContext {
   extension: vscode.ExtensionContext;
   workspace: ClusterWorkspace;
   nodes: NodesViewProvider;
+  proposed: ProposedContent;
 }
 
 /** A command handler; tree invocations pass the clicked item, palette invocations pass nothing. */
-export type Handler = (ctx: CommandContext, item?: NodeItem) => Promise<unknown> | unknown;
+export type Handler = (ctx: CommandContext, item?: NodeItem & StepItem) => Promise<unknown> | unknown;

@@ -5,6 +5,7 @@ import { createClusterFile, openClusterFile, openProblem, refresh } from './clus
 import type { CommandContext, Handler } from './context';
 import { addNode, removeNode, setPrimary } from './nodeEdit';
 import { copyAddress, copyHost, revealInClusterFile } from './nodeInfo';
+import { generateCsync2Cfg, generateNginxConf, previewPlan, previewStep } from './plan';
 
 export const COMMANDS: Record<string, Handler> = {
   'gluuCluster.refresh': refresh,
@@ -17,6 +18,10 @@ export const COMMANDS: Record<string, Handler> = {
   'gluuCluster.setPrimary': setPrimary,
   'gluuCluster.addNode': addNode,
   'gluuCluster.removeNode': removeNode,
+  'gluuCluster.previewStep': previewStep,
+  'gluuCluster.previewPlan': previewPlan,
+  'gluuCluster.generateNginxConf': generateNginxConf,
+  'gluuCluster.generateCsync2Cfg': generateCsync2Cfg,
   'gluuCluster.showLog': () => log().show(),
 };
 
@@ -28,7 +33,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     vscode.commands.registerCommand(id, async (item?: unknown) => {
       try {
         // Tree invocations pass the item; keybindings/palette may pass a Uri or nothing.
-        const node = item && typeof item === 'object' && 'kind' in item ? (item as never) : undefined;
+        const node = item && typeof item === 'object' && ('kind' in item || 'stepId' in item) ? (item as never) : undefined;
         return await handler(ctx, node);
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);

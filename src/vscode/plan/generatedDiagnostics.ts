@@ -1,0 +1,70 @@
+/**
+ * Problems of the workspace nginx.conf and csync2.cfg in the Problems panel: nginx.conf through a
+ * real `nginx -t` where nginx is installed (upstream names mapped to the cluster file's
+ * addresses), on open and save; csync2.cfg through the structure check, as you type.
+ */
+import * as vscode from 'vscode';
+import { checkCsync2Cfg } from '../../core/render/csync2Check';
+import { checkNginxConf } from '../../core/render/nginxCheck';
+import type { ClusterEntry, ClusterWorkspace } from '../clusterWorkspace';
+import { debounce } from '../debounce';
+import { log } from '../log';
+import { generatedFileUri } from './generatedFiles';
+
+export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscode.Disposable {
+  const collection = vscode.languages.createDiagnosticCollection('gluu-cluster-generated');
+  const owner = async (doc: vscode.TextDocument): Promise<{ cluster: ClusterEntry; kind: 'nginx.conf' | 'csync2.cfg' } | undefined> => {
+    for (const cluster of await workspace.clusters()) {
+      for (const kind of ['nginx.conf', 'csync2.cfg'] as const) {
+        if (generatedFileUri(cluster, kind).toString() === doc.uri.toString()) return { cluster, kind };
+      }
+    }
+    return undefined;
+  };
+  const check = async (doc: vscode.TextDocument, nginxToo: boolean) => {
+    // Cheap test first: most documents are not ours, and reading the cluster files is not free.
+    if (doc.uri.scheme !== 'file' || !/\/(nginx\.conf|csync2\.cfg)$/.test(doc.uri.path)) return;
+    const o = await owner(doc);
+    if (!o) return;
+    const text = doc.getText();
+    if (o.kind === 'csync2.cfg') {
+      collection.set(doc.uri, checkCsync2Cfg(text).map((p) => diag(new vscode.Range(p.line, p.col, p.line, p.col + 1), p.message, vscode.DiagnosticSeverity.Error, 'csync2')));
+      return;
+    }
+    if (!nginxToo) return;
+    const config = o.cluster.parsed.config;
+    const hosts = Object.fromEntries(config ? [config.loadBalancer, ...config.nodes].map((h) => [h.host, h.address]) : []);
+    const result = await checkNginxConf(text, hosts);
+    if (result.skipped) {
+      log().info(`nginx.conf not checked: ${result.skipped}`);
+      return;
+    }
+    collection.set(
+      doc.uri,
+      result.problems.map((p) => {
+        const line = Math.min(p.line ?? 0, Math.max(0, doc.lineCount - 1));
+        return diag(doc.lineAt(line).range, p.message, p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error, 'nginx -t');
+      }),
+    );
+  };
+  const typing = new Map<string, ReturnType<typeof debounce>>();
+  const subs = [
+    collection,
+    vscode.workspace.onDidOpenTextDocument((d) => void check(d, true)),
+    vscode.workspace.onDidSaveTextDocument((d) => void check(d, true)),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      const key = e.document.uri.toString();
+      if (!typing.has(key)) typing.set(key, debounce(() => void check(e.document, false), 300));
+      typing.get(key)!();
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => collection.delete(d.uri)),
+  ];
+  for (const d of vscode.workspace.textDocuments) void check(d, true);
+  return vscode.Disposable.from(...subs, { dispose: () => typing.forEach((t) => t.cancel()) });
+}
+
+function diag(range: vscode.Range, message: string, severity: vscode.DiagnosticSeverity, source: string): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(range, message, severity);
+  d.source = source;
+  return d;
+}
