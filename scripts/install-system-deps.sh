@@ -22,6 +22,8 @@ declare -A NEED=(
   [/usr/sbin/ip]=iproute2
   [/usr/bin/unshare]=util-linux
   [/usr/bin/openssl]=openssl
+  [/usr/bin/curl]=curl
+  [/usr/bin/nsenter]=util-linux
 )
 missing=()
 for bin in "${!NEED[@]}"; do

@@ -1,0 +1,185 @@
+// A throwaway network of "hosts" on this machine: one network namespace per host, joined by a
+// bridge, each host with its own hostname and its own copy-on-write file system. Root only.
+// Used by the integration tests and the sandbox cluster; nothing outside the namespaces changes
+// except the bridge and veth links, which labDown() removes with the hosts' directories.
+'use strict';
+const { execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const sh = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
+
+function canUseNetns() {
+  if (process.getuid?.() !== 0) return 'not root';
+  try {
+    sh('ip', ['netns', 'list']);
+    return true;
+  } catch (e) {
+    return `ip netns does not work: ${e.message}`;
+  }
+}
+
+/**
+ * Each host gets a copy-on-write view of this machine's file system (overlayfs with / as the
+ * lower layer and a per-host upper directory), mounted in its own mount namespace inside its
+ * network namespace, with its own hostname. A small holder process keeps those namespaces alive;
+ * commands run "on the host" by entering them (nsenter) and its root. So a step that writes
+ * /etc/hosts, /etc/csync2.key or /etc/nginx/nginx.conf on a lab host changes only that host.
+ *
+ * @param {{ id?: string, subnet?: string, hosts: { name: string, hostname: string }[] }} spec
+ *   subnet like "10.77.3" (a /24); host i gets .(10+i); the bridge gets .1
+ */
+function labUp(spec) {
+  const ok = canUseNetns();
+  if (ok !== true) throw new Error(`network namespaces unavailable: ${ok}`);
+  const id = spec.id ?? `gc${process.pid % 100000}`;
+  const subnet = spec.subnet ?? `10.77.${(process.pid % 200) + 20}`;
+  const bridge = `${id}br`.slice(0, 15);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gluu-lab-${id}-`));
+  const lab = { id, subnet, bridge, dir, hosts: {}, hostsFile: path.join(dir, 'hosts'), children: new Set() };
+  sh('ip', ['link', 'add', bridge, 'type', 'bridge']);
+  sh('ip', ['addr', 'add', `${subnet}.1/24`, 'dev', bridge]);
+  sh('ip', ['link', 'set', bridge, 'up']);
+  spec.hosts.forEach((h, i) => {
+    const ns = `${id}-${h.name}`;
+    const address = `${subnet}.${10 + i + 1}`;
+    const veth = `${id}v${i}`.slice(0, 15);
+    sh('ip', ['netns', 'add', ns]);
+    sh('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+    sh('ip', ['link', 'set', veth, 'master', bridge, 'up']);
+    sh('ip', ['-n', ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
+    sh('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
+    sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    lab.hosts[h.name] = { name: h.name, ns, address, hostname: h.hostname, root: path.join(dir, h.name) };
+  });
+  const hostsText = ['127.0.0.1 localhost', ...Object.values(lab.hosts).map((h) => `${h.address} ${h.hostname} ${h.name}`), ''].join('\n');
+  fs.writeFileSync(lab.hostsFile, hostsText);
+  for (const h of Object.values(lab.hosts)) startHolder(lab, h, hostsText);
+  return lab;
+}
+
+/** The per-host namespaces: overlay root, /proc, /dev, /sys, private /run and /tmp, hostname. */
+function startHolder(lab, h, hostsText) {
+  const upper = path.join(h.root, 'upper');
+  const work = path.join(h.root, 'work');
+  const merged = path.join(h.root, 'merged');
+  for (const d of [upper, work, merged, path.join(upper, 'etc')]) fs.mkdirSync(d, { recursive: true });
+  // The host's own identity, written into its upper layer before the overlay is mounted.
+  fs.writeFileSync(path.join(upper, 'etc', 'hosts'), hostsText);
+  fs.writeFileSync(path.join(upper, 'etc', 'hostname'), `${h.hostname}\n`);
+  const ready = path.join(h.root, 'ready');
+  const script = [
+    'set -e',
+    `mount -t overlay overlay -o lowerdir=/,upperdir=${upper},workdir=${work} ${merged}`,
+    `mount -t proc proc ${merged}/proc`,
+    `mount --rbind /dev ${merged}/dev`,
+    `mount --rbind /sys ${merged}/sys`,
+    `mount -t tmpfs -o mode=755 tmpfs ${merged}/run`,
+    `mount -t tmpfs -o mode=1777 tmpfs ${merged}/tmp`,
+    // The lab directory stays shared so tests can read logs and exchange files.
+    `mkdir -p ${merged}${lab.dir} && mount --bind ${lab.dir} ${merged}${lab.dir}`,
+    `hostname ${h.hostname}`,
+    `touch ${ready}`,
+    `exec chroot ${merged} sleep infinity`,
+  ].join('\n');
+  const p = spawn('ip', ['netns', 'exec', h.ns, 'unshare', '-m', '--uts', '--propagation', 'private', 'sh', '-c', script], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let err = '';
+  p.stderr.on('data', (d) => (err += d));
+  const end = Date.now() + 10000;
+  while (!fs.existsSync(ready)) {
+    if (p.exitCode !== null || Date.now() > end) throw new Error(`lab host ${h.name} did not start: ${err}`);
+    execFileSync('sleep', ['0.02']);
+  }
+  // The holder's pid after exec is the chrooted sleep: nsenter targets it.
+  h.holder = p;
+  h.pid = p.pid;
+}
+
+/** argv that runs `cmd args` on host `name` (its namespaces and its root). */
+function asHost(lab, name, cmd, args = []) {
+  const h = lab.hosts[name];
+  return ['nsenter', ['-t', String(h.pid), '-m', '-u', '-n', '-r', '-w', cmd, ...args]];
+}
+
+/** Runs to completion as host `name`; returns { code, stdout, stderr }. */
+function runAs(lab, name, cmd, args = [], opts = {}) {
+  const [c, a] = asHost(lab, name, cmd, args);
+  return new Promise((resolve) => {
+    const p = spawn(c, a, { stdio: ['pipe', 'pipe', 'pipe'], ...opts });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    if (opts.input !== undefined) p.stdin.end(opts.input);
+    else p.stdin.end();
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts a long-running process as host `name`; down() stops it. Output goes to a log file. */
+function daemonAs(lab, name, label, cmd, args = [], opts = {}) {
+  const [c, a] = asHost(lab, name, cmd, args);
+  const log = path.join(lab.dir, `${name}-${label}.log`);
+  const fd = fs.openSync(log, 'a');
+  const p = spawn(c, a, { stdio: ['ignore', fd, fd], detached: true, ...opts });
+  fs.closeSync(fd);
+  const child = { label, host: name, log, process: p, exited: new Promise((r) => p.on('exit', (code, signal) => r({ code, signal }))) };
+  lab.children.add(child);
+  child.stop = async (signal = 'SIGTERM') => {
+    if (p.exitCode === null && p.signalCode === null) {
+      try {
+        process.kill(-p.pid, signal);
+      } catch {}
+      const t = setTimeout(() => {
+        try {
+          process.kill(-p.pid, 'SIGKILL');
+        } catch {}
+      }, 3000);
+      await child.exited;
+      clearTimeout(t);
+    }
+    lab.children.delete(child);
+  };
+  return child;
+}
+
+/** Waits until a TCP port answers inside host `name`'s namespace. */
+async function waitPort(lab, name, port, ms = 10000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      const out = sh('ip', ['netns', 'exec', lab.hosts[name].ns, 'ss', '-Hltn', `sport = :${port}`]);
+      if (out.trim()) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} on ${name} did not open within ${ms} ms`);
+}
+
+async function labDown(lab) {
+  await Promise.all([...lab.children].map((c) => c.stop()));
+  for (const h of Object.values(lab.hosts)) {
+    try {
+      process.kill(-h.pid, 'SIGKILL');
+    } catch {}
+    // Anything still running in the namespace was started by us: end it before removing it.
+    try {
+      const pids = sh('ip', ['netns', 'pids', h.ns]).split('\n').filter(Boolean);
+      for (const pid of pids) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {}
+      }
+    } catch {}
+    try {
+      sh('ip', ['netns', 'del', h.ns]);
+    } catch {}
+  }
+  try {
+    sh('ip', ['link', 'del', lab.bridge]);
+  } catch {}
+  fs.rmSync(lab.dir, { recursive: true, force: true });
+}
+
+module.exports = { canUseNetns, labUp, asHost, runAs, daemonAs, waitPort, labDown };

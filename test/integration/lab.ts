@@ -1,0 +1,46 @@
+/** Typed access to the project's network-namespace lab (scripts/lab/netns.cjs) for tests. */
+import * as path from 'node:path';
+import { ROOT } from '../unit/paths';
+
+export interface LabHost {
+  name: string;
+  ns: string;
+  address: string;
+  hostname: string;
+  root: string;
+}
+export interface Lab {
+  id: string;
+  dir: string;
+  hostsFile: string;
+  hosts: Record<string, LabHost>;
+}
+export interface Daemon {
+  label: string;
+  log: string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface LabModule {
+  canUseNetns(): true | string;
+  labUp(spec: { id?: string; subnet?: string; hosts: { name: string; hostname: string }[] }): Lab;
+  runAs(lab: Lab, host: string, cmd: string, args?: string[], opts?: { input?: string }): Promise<RunResult>;
+  daemonAs(lab: Lab, host: string, label: string, cmd: string, args?: string[]): Daemon;
+  waitPort(lab: Lab, host: string, port: number, ms?: number): Promise<void>;
+  labDown(lab: Lab): Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const lab: LabModule = require(path.join(ROOT, 'scripts', 'lab', 'netns.cjs'));
+
+/** Runs a shell script on a lab host and fails the test with its output when it fails. */
+export async function shOn(l: Lab, host: string, script: string, input?: string): Promise<string> {
+  const r = await lab.runAs(l, host, 'sh', ['-c', script], input === undefined ? {} : { input });
+  if (r.code !== 0) throw new Error(`on ${host}: ${script}\nexit ${r.code}\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
