@@ -12,7 +12,7 @@ const common = {
   target: 'node20',
   format: 'cjs',
   sourcemap: !production,
-  minify: production,
+  minify: production && !process.env.GLUU_NO_MINIFY,
   external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
   logLevel: 'warning',
 };

@@ -42,7 +42,7 @@ describe('the packaged extension', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('holds the bundle, manifest, media, schema and docs', () => {
+  it('holds the bundle, manifest, media, schema, snippets, grammars and docs', () => {
     for (const must of [
       'extension/package.json',
       'extension/package.nls.json',
@@ -50,6 +50,12 @@ describe('the packaged extension', function () {
       'extension/dist/cli.js',
       'extension/media/gluu-cluster.svg',
       'extension/schemas/gluu-cluster.schema.json',
+      'extension/snippets/nginx.json',
+      'extension/snippets/csync2.json',
+      'extension/syntaxes/nginx.tmLanguage.json',
+      'extension/syntaxes/csync2.tmLanguage.json',
+      'extension/language-configuration/nginx.language-configuration.json',
+      'extension/language-configuration/csync2.language-configuration.json',
       'extension/readme.md',
       'extension/changelog.md',
       'extension/LICENSE.txt',

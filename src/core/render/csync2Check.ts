@@ -54,9 +54,10 @@ function tokenize(text: string): { tokens: Token[]; problems: CfgProblem[] } {
   return { tokens, problems };
 }
 
-const GROUP_STATEMENTS = new Set(['host', 'key', 'include', 'exclude', 'compare', 'pattern', 'backup-directory', 'backup-generations', 'auto']);
+// `pattern` belongs in action blocks only: csync2 rejects it at group level.
+const GROUP_STATEMENTS = new Set(['host', 'key', 'include', 'exclude', 'compare', 'backup-directory', 'backup-generations', 'auto']);
 const ACTION_STATEMENTS = new Set(['pattern', 'exec', 'logfile', 'do-local', 'do-local-only']);
-const AUTO_VALUES = new Set(['none', 'first', 'younger', 'older', 'bigger', 'smaller', 'left', 'right', 'left-right-lost']);
+const AUTO_VALUES = new Set(['none', 'first', 'younger', 'older', 'bigger', 'smaller', 'left', 'right']);
 
 export function checkCsync2Cfg(text: string): CfgProblem[] {
   const { tokens, problems } = tokenize(text);
@@ -110,6 +111,7 @@ export function checkCsync2Cfg(text: string): CfgProblem[] {
       if (t.text === 'key') {
         keys++;
         if (a.length !== 1) at(t, '"key" takes exactly one file');
+        if (keys > 1) at(t, 'a group has only one "key"');
       }
       if (t.text === 'auto' && a[0] && !AUTO_VALUES.has(a[0].text)) at(a[0], `"auto" must be one of ${[...AUTO_VALUES].join(', ')}`);
       if (t.text === 'backup-generations' && a[0] && !/^\d+$/.test(a[0].text)) at(a[0], '"backup-generations" takes a number');

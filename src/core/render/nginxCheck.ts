@@ -24,6 +24,20 @@ export function findNginx(): string | undefined {
 
 const SELF_SIGNED = ['-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=nginx-check'];
 
+/** One stand-in certificate per process: making an RSA key is most of a check's time. */
+let standIn: Promise<{ crt: string; key: string } | string> | undefined;
+function standInCertificate(): Promise<{ crt: string; key: string } | string> {
+  standIn ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gluu-nginx-cert-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const crt = join(dir, 'check.crt');
+    const key = join(dir, 'check.key');
+    const gen = await run('openssl', ['req', ...SELF_SIGNED, '-keyout', key, '-out', crt]);
+    return gen.code === 0 ? { crt, key } : `openssl failed: ${gen.out.trim()}`;
+  })();
+  return standIn;
+}
+
 function run(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     execFile(file, args, { timeout: 20000, env: opts.env }, (err, stdout, stderr) => {
@@ -42,10 +56,9 @@ export async function checkNginxConf(text: string, hosts: Record<string, string>
   const dir = mkdtempSync(join(tmpdir(), 'gluu-nginx-check-'));
   try {
     // Stand-in certificate for whatever ssl_certificate paths the config names.
-    const crt = join(dir, 'check.crt');
-    const key = join(dir, 'check.key');
-    const gen = await run('openssl', ['req', ...SELF_SIGNED, '-keyout', key, '-out', crt]);
-    if (gen.code !== 0) return { ok: true, problems: [], skipped: `openssl failed: ${gen.out.trim()}` };
+    const cert = await standInCertificate();
+    if (typeof cert === 'string') return { ok: true, problems: [], skipped: cert };
+    const { crt, key } = cert;
     const lines = text.split('\n');
     const checked = lines.map((l) =>
       l

@@ -22,7 +22,8 @@ export async function addNode(ctx: CommandContext, item?: NodeItem): Promise<boo
     void vscode.window.showInformationMessage(vscode.l10n.t('No cluster file in this workspace. Use "Gluu Cluster: Create Cluster File".'));
     return false;
   }
-  const text = (await vscode.workspace.openTextDocument(c.uri)).getText();
+  // Validate against what the file holds now (the open editor's text, else the disk).
+  const text = c.parsed.text;
   const host = await vscode.window.showInputBox({
     title: vscode.l10n.t('Add Gluu Node (1/2)'),
     prompt: vscode.l10n.t('Fully qualified host name of the new node'),

@@ -22,7 +22,7 @@ export function generatedFileUri(cluster: ClusterEntry, name: GeneratedFileName)
 
 async function readIfExists(uri: vscode.Uri): Promise<string | undefined> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open) return open.getText();
+  if (open?.isDirty) return open.getText();
   try {
     return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   } catch {

@@ -29,7 +29,7 @@ describe('a workspace without a cluster file', () => {
   it('running it again never overwrites the file', async () => {
     const edit = new vscode.WorkspaceEdit();
     edit.insert(clusterFileUri(), new vscode.Position(0, 0), '# mine\n');
-    await vscode.workspace.applyEdit(edit);
+    await vscode.workspace.applyEdit(edit, { isRefactoring: false });
     await vscode.workspace.save(clusterFileUri());
     await vscode.commands.executeCommand('gluuCluster.createClusterFile');
     assert.match(await readFile(clusterFileUri()), /^# mine\n/);

@@ -83,3 +83,14 @@ export async function answering<T>(
     Object.assign(w, saved);
   }
 }
+
+/**
+ * Writes the file on disk and waits until an open editor model of it shows the same text, so the
+ * next edit through the editor does not meet "the file has changed in the meantime".
+ */
+export async function writeFileSynced(uri: vscode.Uri, text: string): Promise<void> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open?.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert', uri);
+  await writeFile(uri, text);
+  if (open) await waitFor(`the editor model of ${uri.path} to reload`, () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText() === text);
+}

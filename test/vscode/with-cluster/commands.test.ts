@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NodeItem } from '../../../src/core/tree/model';
-import { answering, api, clusterFileUri, nodeRows, readFile, waitFor, writeFile } from '../support/helpers';
+import { answering, api, clusterFileUri, nodeRows, readFile, waitFor, writeFileSynced } from '../support/helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -26,7 +26,7 @@ describe('commands', () => {
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await writeFile(clusterFileUri(), original);
+    await writeFileSynced(clusterFileUri(), original);
     await (await api()).workspace.refresh();
   });
 
@@ -100,7 +100,11 @@ describe('commands', () => {
 
   it('remove node asks first; "no" changes nothing, "Remove" removes only that entry', async () => {
     const a = await api();
-    assert.equal(await answering({ warning: undefined }, () => vscode.commands.executeCommand('gluuCluster.removeNode', undefined)), undefined);
+    // From the palette: a QuickPick asks which node; Escape changes nothing.
+    const run = vscode.commands.executeCommand('gluuCluster.removeNode');
+    await new Promise((r) => setTimeout(r, 400));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await run, false);
     const idp2 = await node('idp2.example.org');
     assert.equal(await answering({ warning: undefined }, () => vscode.commands.executeCommand('gluuCluster.removeNode', idp2)), false);
     assert.equal(await readFile(clusterFileUri()), original);
@@ -115,12 +119,13 @@ describe('commands', () => {
     await vscode.window.showTextDocument(doc);
     const edit = new vscode.WorkspaceEdit();
     edit.insert(doc.uri, new vscode.Position(0, 0), '# my note\n');
-    await vscode.workspace.applyEdit(edit);
+    await vscode.workspace.applyEdit(edit, { isRefactoring: false });
     await vscode.commands.executeCommand('gluuCluster.setPrimary', await node('idp2.example.org'));
     assert.ok(doc.isDirty, 'still unsaved');
     assert.match(doc.getText(), /^# my note\n/);
     assert.match(doc.getText(), /idp2\.example\.org\n    address: 138\.197\.65\.243\n    primary: true/);
-    assert.equal(await readFile(clusterFileUri()), original, 'disk untouched');
+    const disk = await readFile(clusterFileUri());
+    assert.equal(disk, original, `disk untouched; disk is now:\n${disk}`);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });
