@@ -115,6 +115,11 @@ describe('commands', () => {
   });
 
   it('an edit while the file has unsaved changes edits the buffer and leaves saving to the user', async () => {
+    // VS Code for the web (code-server) auto-saves after a delay by default; desktop does not.
+    const files = vscode.workspace.getConfiguration('files');
+    const autoSave = files.inspect('autoSave')?.globalValue;
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+    try {
     const doc = await vscode.workspace.openTextDocument(clusterFileUri());
     await vscode.window.showTextDocument(doc);
     const edit = new vscode.WorkspaceEdit();
@@ -127,5 +132,8 @@ describe('commands', () => {
     const disk = await readFile(clusterFileUri());
     assert.equal(disk, original, `disk untouched; disk is now:\n${disk}`);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+    } finally {
+      await files.update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
+    }
   });
 });

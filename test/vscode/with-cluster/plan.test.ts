@@ -1,0 +1,143 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { StepItem } from '../../../src/core/tree/model';
+import { api, answering, clusterFileUri, readFile, waitFor, workspaceFolder, writeFileSynced } from '../support/helpers';
+
+const generated = (name: string) => vscode.Uri.joinPath(workspaceFolder().uri, 'cluster', name);
+
+async function stepItem(id: string): Promise<StepItem> {
+  const items = (await (await api()).steps.getChildren()) as StepItem[];
+  const found = items.find((s) => s.stepId === id);
+  assert.ok(found, `step ${id} in the tree`);
+  return found;
+}
+
+describe('plan preview and generated files', () => {
+  let original = '';
+  before(async () => {
+    original = await readFile(clusterFileUri());
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await writeFileSynced(clusterFileUri(), original);
+    await (await api()).workspace.refresh();
+  });
+
+  it('Preview Step opens the exact commands of a step, headed by its manual section', async () => {
+    const doc = (await vscode.commands.executeCommand('gluuCluster.previewStep', await stepItem('replication-enable'))) as vscode.TextDocument;
+    assert.equal(doc.uri.scheme, 'gluu-cluster-plan');
+    const text = doc.getText();
+    assert.match(text, /# Step 5\/16 · Enable replication \(replication-enable\)\n# Manual: 2\. Replication/);
+    assert.match(text, /chroot \/opt\/gluu-server-3\.1\.5 \/bin\/bash -c '\/opt\/opendj\/bin\/dsreplication enable --host1 idp1\.example\.org .*--bindPasswordFile1 \/root\/\.gluu-cluster-replication-enable\.pw/);
+    assert.match(text, /secret: Directory Manager .*\(••••\)/);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), doc.uri.toString());
+  });
+
+  it('the preview refreshes when the cluster file changes', async () => {
+    const doc = (await vscode.commands.executeCommand('gluuCluster.previewStep', await stepItem('hosts'))) as vscode.TextDocument;
+    assert.match(doc.getText(), /138\.197\.65\.243 idp2\.example\.org/);
+    await writeFileSynced(clusterFileUri(), original.replace('138.197.65.243', '138.197.65.77'));
+    await waitFor('the preview to show the new address', () => doc.getText().includes('138.197.65.77 idp2.example.org'));
+  });
+
+  it('Preview Step from a node\'s menu asks for the step and shows only that node', async () => {
+    const node = (await (await api()).nodes.hosts()).find((h) => h.host === 'idp2.example.org' && h.role === 'node')!;
+    const run = vscode.commands.executeCommand('gluuCluster.previewStep', node);
+    await new Promise((r) => setTimeout(r, 500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); // first step: hosts
+    const doc = (await run) as vscode.TextDocument;
+    const text = doc.getText();
+    assert.match(text, /## idp2\.example\.org/);
+    assert.doesNotMatch(text, /## idp1\.example\.org|## loadbalancer/);
+  });
+
+  it('Preview Whole Plan lists all 16 steps', async () => {
+    const doc = (await vscode.commands.executeCommand('gluuCluster.previewPlan')) as vscode.TextDocument;
+    const steps = doc.getText().match(/^# Step \d+\/16 · /gm) ?? [];
+    assert.equal(steps.length, 16);
+  });
+
+  it('Generate nginx.conf writes and opens it; regenerating asks before replacing an edited copy', async () => {
+    const a = await api();
+    const uri = generated('nginx.conf');
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(uri, '..'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    assert.equal(await vscode.commands.executeCommand('gluuCluster.generateNginxConf'), 'written');
+    const text = await readFile(uri);
+    assert.match(text, /upstream backend_id \{\n        ip_hash;/);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
+    assert.equal(vscode.window.activeTextEditor?.document.languageId, 'nginx');
+    assert.equal(await vscode.commands.executeCommand('gluuCluster.generateNginxConf'), 'unchanged');
+    // The cluster changes, the file was not edited: regenerated without asking.
+    await writeFileSynced(clusterFileUri(), original.replace(/idp2\.example\.org/g, 'idp3.example.org'));
+    await a.workspace.refresh();
+    assert.equal(await answering({ warning: undefined }, () => vscode.commands.executeCommand('gluuCluster.generateNginxConf')), 'written');
+    // The user edits it: regenerating shows the diff and asks; "no" keeps the edit.
+    const edited = (await readFile(uri)).replace('worker_connections 6500;', 'worker_connections 4096; # mine');
+    await writeFileSynced(uri, edited);
+    await writeFileSynced(clusterFileUri(), original);
+    await a.workspace.refresh();
+    assert.equal(await answering({ warning: undefined }, () => vscode.commands.executeCommand('gluuCluster.generateNginxConf')), 'kept');
+    assert.equal(await readFile(uri), edited);
+    assert.equal(await answering({ warning: 'Overwrite' }, () => vscode.commands.executeCommand('gluuCluster.generateNginxConf')), 'written');
+    assert.doesNotMatch(await readFile(uri), /# mine/);
+  });
+
+  it('the nginx step pushes the workspace copy when there is one', async () => {
+    await vscode.commands.executeCommand('gluuCluster.generateCsync2Cfg');
+    await vscode.commands.executeCommand('gluuCluster.generateNginxConf');
+    const uri = generated('nginx.conf');
+    const lines = (await readFile(uri)).split('\n').length - 1;
+    const doc = (await vscode.commands.executeCommand('gluuCluster.previewStep', await stepItem('nginx'))) as vscode.TextDocument;
+    assert.match(doc.getText(), new RegExp(`the generated nginx\\.conf .*, ${lines} lines`));
+    // The user adds a line in the editor and saves.
+    const saved = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(saved);
+    const add = new vscode.WorkspaceEdit();
+    add.insert(uri, new vscode.Position(saved.lineCount - 1, 0), '# one more line\n');
+    await vscode.workspace.applyEdit(add, { isRefactoring: false });
+    assert.ok(await saved.save());
+    await waitFor('the preview to count the edited file', () => doc.getText().includes(`, ${lines + 1} lines`));
+  });
+
+  it('offers the snippets in nginx.conf and csync2.cfg', async () => {
+    await vscode.commands.executeCommand('gluuCluster.generateNginxConf');
+    await vscode.commands.executeCommand('gluuCluster.generateCsync2Cfg');
+    for (const [name, prefix] of [['nginx.conf', 'gluu-location'], ['csync2.cfg', 'csync2-include']]) {
+      const doc = await vscode.workspace.openTextDocument(generated(name));
+      const list = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(doc.lineCount - 1, 0))) as vscode.CompletionList;
+      const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      assert.ok(labels.includes(prefix), `${name} offers ${prefix} (got ${labels.filter((l) => /gluu|csync2/.test(l)).join(', ')})`);
+    }
+  });
+
+  it('puts csync2.cfg structure problems and nginx -t errors in the Problems panel', async function () {
+    this.timeout(60000);
+    await vscode.commands.executeCommand('gluuCluster.generateCsync2Cfg');
+    const cfg = generated('csync2.cfg');
+    const doc = await vscode.workspace.openTextDocument(cfg);
+    await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('key /etc/csync2.key;'));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(cfg, doc.lineAt(line).range, '    kee /etc/csync2.key;');
+    await vscode.workspace.applyEdit(edit, { isRefactoring: false });
+    const d = await waitFor('csync2 diagnostics', () => vscode.languages.getDiagnostics(cfg).find((x) => /unknown group statement "kee"/.test(x.message)));
+    assert.equal(d.range.start.line, line);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+
+    await vscode.commands.executeCommand('gluuCluster.generateNginxConf');
+    const conf = generated('nginx.conf');
+    // The user mistypes a directive and saves: nginx -t runs on save.
+    const ndoc = await vscode.workspace.openTextDocument(conf);
+    await vscode.window.showTextDocument(ndoc);
+    const at = ndoc.getText().indexOf('proxy_connect_timeout');
+    const typo = new vscode.WorkspaceEdit();
+    typo.replace(conf, new vscode.Range(ndoc.positionAt(at), ndoc.positionAt(at + 'proxy_connect'.length)), 'proxy_conect');
+    await vscode.workspace.applyEdit(typo, { isRefactoring: false });
+    assert.ok(await ndoc.save());
+    const bad = ndoc.getText();
+    const nd = await waitFor('nginx -t diagnostics', () => vscode.languages.getDiagnostics(conf).find((x) => /unknown directive "proxy_conect_timeout"/.test(x.message)), 20000);
+    assert.equal(nd.range.start.line, bad.split('\n').findIndex((l) => l.includes('proxy_conect_timeout')));
+    assert.equal(nd.source, 'nginx -t');
+  });
+});
