@@ -1,0 +1,267 @@
+/**
+ * Runs a rendered step: the `before` actions once, then each target's sequence (concurrently,
+ * bounded, unless the step is sequential), then the `after` actions in order. A target stops at
+ * its first failure while the others go on; a check that succeeds marks a target already done;
+ * a verify runs after the actions. Secret files are written 0600 just before the command that
+ * needs them and removed afterwards, even when it fails. Cancelling stops what is running and the
+ * outcome says what ran and what did not.
+ */
+import { createHash } from 'node:crypto';
+import type { ClusterConfig } from '../config/types';
+import { hostPath, inContainer } from '../gluu/container';
+import type { Action, LdapAction, Probe, SecretFile } from '../plan/actions';
+import type { StepPlan } from '../plan/stepPlan';
+import { cmd, type Shell } from '../ssh/shell';
+import type { Connector, ExecResult, RemoteHost } from './remote';
+import { LineMasker, type SecretSource } from './secrets';
+
+export type SequenceStatus = 'done' | 'already-done' | 'failed' | 'cancelled' | 'not-run';
+
+export interface SequenceOutcome {
+  /** "idp2.example.org", or "first, once" / "then, in this order" for a step's shared parts. */
+  label: string;
+  /** The target host, for target sequences. */
+  host?: string;
+  status: SequenceStatus;
+  ran: string[];
+  notRun: string[];
+  failure?: { action: string; host: string; exitCode?: number | null; message: string };
+  verified?: boolean;
+}
+
+export interface StepOutcome {
+  stepId: string;
+  status: 'done' | 'failed' | 'cancelled';
+  sequences: SequenceOutcome[];
+  ms: number;
+}
+
+export interface RunListener {
+  /** Output of a host (already masked), or an info line of the runner. */
+  output(host: string, kind: 'out' | 'err' | 'info', text: string): void;
+}
+
+export interface RunContext {
+  config: ClusterConfig;
+  connector: Connector;
+  secrets: SecretSource;
+  listener: RunListener;
+  /** Masks secret values in output before the listener sees it. */
+  mask: (text: string) => string;
+  signal?: AbortSignal;
+  /** Targets at once (default 8). */
+  concurrency?: number;
+  /** Run even where the check says the step is done. */
+  force?: boolean;
+  /** Runs an interactive command in a terminal a person can type into; resolves when it ends. */
+  interactive?: (host: string, command: string) => Promise<ExecResult>;
+  /** Applies an LDAP change (compare-and-swap). */
+  ldap?: (action: LdapAction) => Promise<void>;
+}
+
+class ActionFailed extends Error {
+  constructor(
+    message: string,
+    readonly host: string,
+    readonly exitCode?: number | null,
+    readonly cancelled = false,
+  ) {
+    super(message);
+  }
+}
+
+const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+export async function runStep(plan: StepPlan, ctx: RunContext): Promise<StepOutcome> {
+  const t0 = Date.now();
+  const sequences: SequenceOutcome[] = [];
+  const cancelled = () => ctx.signal?.aborted === true;
+
+  const before = await runSequence(ctx, 'first, once', undefined, plan.before);
+  if (plan.before.length) sequences.push(before);
+  const beforeOk = before.status === 'done';
+  const targets: SequenceOutcome[] = [];
+  if (beforeOk) {
+    const limit = plan.step.sequential ? 1 : Math.max(1, ctx.concurrency ?? 8);
+    let next = 0;
+    const results: SequenceOutcome[] = new Array(plan.targets.length);
+    const worker = async () => {
+      while (next < plan.targets.length) {
+        const i = next++;
+        const t = plan.targets[i];
+        if (cancelled() || (plan.step.sequential && results.slice(0, i).some((r) => r?.status === 'failed'))) {
+          results[i] = notRun(t.label, t.host, t.actions);
+          continue;
+        }
+        results[i] = await runTarget(ctx, t.label, t.host, t.actions, t.check, t.verify);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, plan.targets.length) }, worker));
+    targets.push(...results);
+  } else {
+    targets.push(...plan.targets.map((t) => notRun(t.label, t.host, t.actions)));
+  }
+  sequences.push(...targets);
+  const targetsOk = targets.every((t) => t.status === 'done' || t.status === 'already-done');
+  if (plan.after.length) {
+    sequences.push(beforeOk && targetsOk && !cancelled() ? await runSequence(ctx, 'then, in this order', undefined, plan.after) : notRun('then, in this order', undefined, plan.after));
+  }
+  const status = sequences.some((s) => s.status === 'cancelled') || cancelled() ? 'cancelled' : sequences.some((s) => s.status === 'failed' || s.status === 'not-run') ? 'failed' : 'done';
+  return { stepId: plan.step.id, status, sequences, ms: Date.now() - t0 };
+}
+
+function notRun(label: string, host: string | undefined, actions: Action[]): SequenceOutcome {
+  return { label, ...(host ? { host } : {}), status: 'not-run', ran: [], notRun: actions.map((a) => a.title) };
+}
+
+async function runSequence(ctx: RunContext, label: string, host: string | undefined, actions: Action[]): Promise<SequenceOutcome> {
+  const out: SequenceOutcome = { label, ...(host ? { host } : {}), status: 'done', ran: [], notRun: [] };
+  for (let i = 0; i < actions.length; i++) {
+    const a = actions[i];
+    if (ctx.signal?.aborted) {
+      out.status = 'cancelled';
+      out.notRun.push(...actions.slice(i).map((x) => x.title));
+      break;
+    }
+    try {
+      await runAction(ctx, a);
+      out.ran.push(a.title);
+    } catch (e) {
+      const f = e instanceof ActionFailed ? e : new ActionFailed(e instanceof Error ? e.message : String(e), actionHost(a));
+      out.status = f.cancelled ? 'cancelled' : 'failed';
+      out.failure = { action: a.title, host: f.host, ...(f.exitCode !== undefined ? { exitCode: f.exitCode } : {}), message: ctx.mask(f.message) };
+      ctx.listener.output(f.host, 'info', `✗ ${a.title}: ${ctx.mask(f.message)}`);
+      out.notRun.push(...actions.slice(i + 1).map((x) => x.title));
+      break;
+    }
+  }
+  return out;
+}
+
+async function runTarget(ctx: RunContext, label: string, host: string, actions: Action[], check?: Probe, verify?: Probe): Promise<SequenceOutcome> {
+  if (check && !ctx.force) {
+    try {
+      if ((await probe(ctx, host, check)) === 0) {
+        ctx.listener.output(host, 'info', 'already done (check passed); skipped');
+        return { label, host, status: 'already-done', ran: [], notRun: actions.map((a) => a.title), verified: true };
+      }
+    } catch (e) {
+      // A host we cannot reach fails here, before anything changes on it.
+      const message = ctx.mask(e instanceof Error ? e.message : String(e));
+      ctx.listener.output(host, 'info', `✗ ${message}`);
+      return { label, host, status: 'failed', ran: [], notRun: actions.map((a) => a.title), failure: { action: 'connect', host, message } };
+    }
+  }
+  const out = await runSequence(ctx, label, host, actions);
+  if (out.status === 'done' && verify) {
+    try {
+      const code = await probe(ctx, host, verify);
+      out.verified = code === 0;
+      if (code !== 0) {
+        out.status = 'failed';
+        out.failure = { action: 'verify', host: verify.host ?? host, exitCode: code, message: `the verification exited with ${code}` };
+      }
+      ctx.listener.output(host, 'info', code === 0 ? '✓ verified' : `✗ verification failed (exit ${code})`);
+    } catch (e) {
+      out.status = ctx.signal?.aborted ? 'cancelled' : 'failed';
+      out.failure = { action: 'verify', host, message: ctx.mask(e instanceof Error ? e.message : String(e)) };
+    }
+  }
+  return out;
+}
+
+function actionHost(a: Action): string {
+  return a.kind === 'relay' ? a.to.host : a.kind === 'upload' ? a.to.host : a.host;
+}
+
+function wrap(ctx: RunContext, script: Shell, container: boolean): string {
+  return (container ? inContainer(ctx.config, script) : script).text;
+}
+
+/** Runs a probe (check/verify); its output is not shown unless it fails to run at all. */
+async function probe(ctx: RunContext, host: string, p: Probe): Promise<number | null> {
+  const on = p.host ?? host;
+  const remote = await ctx.connector.host(on);
+  return withSecretFiles(ctx, remote, p.secretFiles, p.container, async () => {
+    const r = await remote.exec(wrap(ctx, p.script, p.container), { signal: ctx.signal });
+    if (r.cancelled) throw new ActionFailed('cancelled', on, null, true);
+    return r.code;
+  });
+}
+
+async function withSecretFiles<T>(ctx: RunContext, remote: RemoteHost, files: SecretFile[] | undefined, container: boolean, fn: () => Promise<T>): Promise<T> {
+  const written: string[] = [];
+  try {
+    for (const f of files ?? []) {
+      const path = hostPath(ctx.config, f.path, container);
+      await remote.upload(path, Buffer.from(await ctx.secrets.get(f.secret), 'utf8'), 0o600);
+      written.push(path);
+    }
+    return await fn();
+  } finally {
+    for (const path of written) await remote.remove(path).catch(() => undefined);
+  }
+}
+
+async function runAction(ctx: RunContext, a: Action): Promise<void> {
+  const host = actionHost(a);
+  ctx.listener.output(host, 'info', `▶ ${a.title}`);
+  switch (a.kind) {
+    case 'exec': {
+      const remote = await ctx.connector.host(a.host);
+      const out = new LineMasker(ctx.mask, (t) => ctx.listener.output(a.host, 'out', t));
+      const err = new LineMasker(ctx.mask, (t) => ctx.listener.output(a.host, 'err', t));
+      const r = await withSecretFiles(ctx, remote, a.secretFiles, a.container, () =>
+        remote.exec(wrap(ctx, a.script, a.container), { signal: ctx.signal, onStdout: (t) => out.write(t), onStderr: (t) => err.write(t) }),
+      ).finally(() => {
+        out.end();
+        err.end();
+      });
+      if (r.cancelled) throw new ActionFailed('cancelled', a.host, r.code, true);
+      if (r.code !== 0) throw new ActionFailed(`exited with ${r.code ?? r.signal}`, a.host, r.code);
+      return;
+    }
+    case 'upload': {
+      const remote = await ctx.connector.host(a.to.host);
+      const parts = await Promise.all(a.content.map((c) => (typeof c === 'string' ? c : ctx.secrets.get(c.secret))));
+      await remote.upload(hostPath(ctx.config, a.to.path, a.to.container), Buffer.from(parts.join(''), 'utf8'), a.mode);
+      return;
+    }
+    case 'relay': {
+      const from = await ctx.connector.host(a.from.host);
+      let data = await from.download(hostPath(ctx.config, a.from.path, a.from.container));
+      if (a.setProperty) data = Buffer.from(setProperty(data.toString('utf8'), a.setProperty.key, a.setProperty.value), 'utf8');
+      const to = await ctx.connector.host(a.to.host);
+      const dest = hostPath(ctx.config, a.to.path, a.to.container);
+      await to.upload(dest, data, a.mode);
+      // The copy must be exactly what was sent.
+      let sum = '';
+      const r = await to.exec(cmd('sha256sum', '--', dest).text, { onStdout: (t) => (sum += t), signal: ctx.signal });
+      const remoteSum = sum.trim().split(/\s+/)[0];
+      if (r.code !== 0 || remoteSum !== sha256(data)) throw new ActionFailed(`checksum of ${dest} does not match what was sent`, a.to.host, r.code);
+      ctx.listener.output(a.to.host, 'info', `✓ ${dest} (${data.length} bytes, sha256 ${remoteSum.slice(0, 12)}…)`);
+      return;
+    }
+    case 'interactive': {
+      if (!ctx.interactive) throw new ActionFailed('this step needs a terminal to answer its prompts; run it from the editor', a.host);
+      const r = await ctx.interactive(a.host, wrap(ctx, a.script, a.container));
+      if (r.cancelled) throw new ActionFailed('cancelled', a.host, r.code, true);
+      if (r.code !== 0) throw new ActionFailed(`exited with ${r.code ?? r.signal}`, a.host, r.code);
+      return;
+    }
+    case 'ldap': {
+      if (!ctx.ldap) throw new ActionFailed('LDAP changes are made by the LDAP editor, which is not available here', a.host);
+      await ctx.ldap(a);
+      return;
+    }
+  }
+}
+
+/** Sets `key=value` in a Java properties text: replaces the key's lines, or appends one. */
+export function setProperty(text: string, key: string, value: string): string {
+  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^${escaped}\\s*[=:].*$`, 'm');
+  const line = `${key}=${value}`;
+  if (re.test(text)) return text.replace(new RegExp(`^${escaped}\\s*[=:].*$`, 'gm'), () => line);
+  return `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${line}\n`;
+}
