@@ -3,7 +3,7 @@
  * editor's unsaved text when there is one, else from disk) and tells listeners when it changes.
  */
 import * as vscode from 'vscode';
-import { parseClusterFile } from '../core/config/parse';
+import { core } from './core';
 import type { ClusterSource } from '../core/tree/model';
 import { debounce } from './debounce';
 import { log } from './log';
@@ -84,7 +84,7 @@ export class ClusterWorkspace implements vscode.Disposable {
       for (const uri of uris) {
         const text = await readText(uri);
         if (text === undefined) continue;
-        found.push({ key: uri.toString(), uri, folder, folderName: folder.name, parsed: parseClusterFile(text) });
+        found.push({ key: uri.toString(), uri, folder, folderName: folder.name, parsed: core().parseClusterFile(text) });
         break;
       }
     }

@@ -5,7 +5,7 @@
  * and an open editor reloads it (an editor model can lag behind a file changed on disk).
  */
 import * as vscode from 'vscode';
-import { EditError, textChange } from '../core/config/edit';
+import { core } from './core';
 
 export async function editClusterFile(uri: vscode.Uri, transform: (text: string) => string): Promise<boolean> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
@@ -15,7 +15,7 @@ export async function editClusterFile(uri: vscode.Uri, transform: (text: string)
   try {
     after = transform(before);
   } catch (e) {
-    if (e instanceof EditError) {
+    if (e instanceof core().EditError) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Cluster file not changed: {0}', e.message));
       return false;
     }
@@ -27,7 +27,7 @@ export async function editClusterFile(uri: vscode.Uri, transform: (text: string)
     return true;
   }
   const doc = open!;
-  const change = textChange(before, after);
+  const change = core().textChange(before, after);
   const edit = new vscode.WorkspaceEdit();
   edit.replace(uri, new vscode.Range(doc.positionAt(change.start), doc.positionAt(change.end)), change.text);
   // Not a refactoring: VS Code would otherwise save the file for the user.

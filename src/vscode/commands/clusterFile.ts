@@ -1,6 +1,6 @@
 /** Commands about the cluster file itself: create, open, show a problem, refresh. */
 import * as vscode from 'vscode';
-import { EXAMPLE_CLUSTER_FILE } from '../../core/config/example';
+import { core } from '../core';
 import type { NodeItem } from '../../core/tree/model';
 import { toRange } from '../diagnostics';
 import { pickCluster } from '../pick';
@@ -31,7 +31,7 @@ export async function createClusterFile(ctx: CommandContext): Promise<vscode.Uri
   } catch {
     // Not there yet: write the example.
   }
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(EXAMPLE_CLUSTER_FILE));
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(core().EXAMPLE_CLUSTER_FILE));
   await ctx.workspace.refresh();
   await vscode.window.showTextDocument(uri);
   return uri;

@@ -1,7 +1,6 @@
 /** Commands that change the node list in the cluster file, keeping its comments and order. */
 import * as vscode from 'vscode';
-import { addNode as addNodeToText, checkNewNode, removeNode as removeNodeFromText, setPrimary as setPrimaryInText } from '../../core/config/edit';
-import { matchesFormat } from '../../core/config/validate';
+import { core } from '../core';
 import type { NodeItem } from '../../core/tree/model';
 import { editClusterFile } from '../editClusterFile';
 import { pickCluster, pickHost } from '../pick';
@@ -11,7 +10,7 @@ export async function setPrimary(ctx: CommandContext, item?: NodeItem): Promise<
   const node = await pickHost(ctx.nodes, item, ['node'], vscode.l10n.t('Make which node the primary?'));
   const c = node && (await pickCluster(ctx.workspace, node.clusterKey));
   if (!node?.host || !c) return false;
-  const ok = await editClusterFile(c.uri, (text) => setPrimaryInText(text, node.host!));
+  const ok = await editClusterFile(c.uri, (text) => core().setPrimary(text, node.host!));
   if (ok) await ctx.workspace.refresh();
   return ok;
 }
@@ -29,7 +28,7 @@ export async function addNode(ctx: CommandContext, item?: NodeItem): Promise<boo
     prompt: vscode.l10n.t('Fully qualified host name of the new node'),
     placeHolder: 'idp3.example.org',
     ignoreFocusOut: true,
-    validateInput: (v) => (matchesFormat(v.trim(), 'hostname') ? undefined : vscode.l10n.t('Letters, digits, hyphens and dots only (RFC 1123).')),
+    validateInput: (v) => (core().matchesFormat(v.trim(), 'hostname') ? undefined : vscode.l10n.t('Letters, digits, hyphens and dots only (RFC 1123).')),
   });
   if (!host) return false;
   const address = await vscode.window.showInputBox({
@@ -37,10 +36,10 @@ export async function addNode(ctx: CommandContext, item?: NodeItem): Promise<boo
     prompt: vscode.l10n.t('IP address of {0}', host.trim()),
     placeHolder: '203.0.113.12',
     ignoreFocusOut: true,
-    validateInput: (v) => checkNewNode(text, { host: host.trim(), address: v.trim() }),
+    validateInput: (v) => core().checkNewNode(text, { host: host.trim(), address: v.trim() }),
   });
   if (!address) return false;
-  const ok = await editClusterFile(c.uri, (t) => addNodeToText(t, { host: host.trim(), address: address.trim() }));
+  const ok = await editClusterFile(c.uri, (t) => core().addNode(t, { host: host.trim(), address: address.trim() }));
   if (ok) await ctx.workspace.refresh();
   return ok;
 }
@@ -56,7 +55,7 @@ export async function removeNode(ctx: CommandContext, item?: NodeItem): Promise<
     remove,
   );
   if (answer !== remove) return false;
-  const ok = await editClusterFile(c.uri, (text) => removeNodeFromText(text, node.host!));
+  const ok = await editClusterFile(c.uri, (text) => core().removeNode(text, node.host!));
   if (ok) await ctx.workspace.refresh();
   return ok;
 }

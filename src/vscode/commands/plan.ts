@@ -1,6 +1,6 @@
 /** Preview a step or the whole plan; generate nginx.conf and csync2.cfg into the workspace. */
 import * as vscode from 'vscode';
-import { STEPS } from '../../core/plan/catalogue';
+import { core } from '../core';
 import type { GeneratedFileName } from '../../core/plan/actions';
 import type { NodeItem, StepItem } from '../../core/tree/model';
 import { pickCluster } from '../pick';
@@ -13,7 +13,7 @@ const isNode = (i: unknown): i is NodeItem => typeof i === 'object' && i !== nul
 
 async function pickStep(title: string): Promise<string | undefined> {
   const picked = await vscode.window.showQuickPick(
-    STEPS.map((s, i) => ({ label: `${i + 1}. ${s.title}`, description: s.id, detail: s.summary, id: s.id })),
+    core().STEPS.map((s, i) => ({ label: `${i + 1}. ${s.title}`, description: s.id, detail: s.summary, id: s.id })),
     { placeHolder: title, matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.id;

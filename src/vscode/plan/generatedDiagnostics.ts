@@ -4,8 +4,7 @@
  * addresses), on open and save; csync2.cfg through the structure check, as you type.
  */
 import * as vscode from 'vscode';
-import { checkCsync2Cfg } from '../../core/render/csync2Check';
-import { checkNginxConf } from '../../core/render/nginxCheck';
+import { core } from '../core';
 import type { ClusterEntry, ClusterWorkspace } from '../clusterWorkspace';
 import { debounce } from '../debounce';
 import { log } from '../log';
@@ -28,13 +27,13 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
     if (!o) return;
     const text = doc.getText();
     if (o.kind === 'csync2.cfg') {
-      collection.set(doc.uri, checkCsync2Cfg(text).map((p) => diag(new vscode.Range(p.line, p.col, p.line, p.col + 1), p.message, vscode.DiagnosticSeverity.Error, 'csync2')));
+      collection.set(doc.uri, core().checkCsync2Cfg(text).map((p) => diag(new vscode.Range(p.line, p.col, p.line, p.col + 1), p.message, vscode.DiagnosticSeverity.Error, 'csync2')));
       return;
     }
     if (!nginxToo) return;
     const config = o.cluster.parsed.config;
     const hosts = Object.fromEntries(config ? [config.loadBalancer, ...config.nodes].map((h) => [h.host, h.address]) : []);
-    const result = await checkNginxConf(text, hosts);
+    const result = await core().checkNginxConf(text, hosts);
     if (result.skipped) {
       log().info(`nginx.conf not checked: ${result.skipped}`);
       return;

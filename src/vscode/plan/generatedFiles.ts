@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { GeneratedFileName } from '../../core/plan/actions';
-import { generateFiles } from '../../core/plan/plan';
+import { core } from '../core';
 import type { ClusterEntry } from '../clusterWorkspace';
 
 export const GENERATED_FOLDER_SETTING = 'generatedFolder';
@@ -60,7 +60,7 @@ export type GenerateOutcome = 'written' | 'unchanged' | 'kept';
  */
 export async function generateFile(context: vscode.ExtensionContext, proposed: ProposedContent, cluster: ClusterEntry, name: GeneratedFileName): Promise<GenerateOutcome> {
   const config = cluster.parsed.config!;
-  const text = generateFiles(config)[name];
+  const text = core().generateFiles(config)[name];
   const uri = generatedFileUri(cluster, name);
   const current = await readIfExists(uri);
   const hashes = context.workspaceState.get<Record<string, string>>(STATE_KEY, {});

@@ -4,9 +4,7 @@
  * or a generated file changes.
  */
 import * as vscode from 'vscode';
-import { findStep } from '../../core/plan/catalogue';
-import { forHost, planInput, renderPlan, renderStep } from '../../core/plan/plan';
-import { formatPlan, formatStep } from '../../core/plan/preview';
+import { core } from '../core';
 import type { ClusterWorkspace } from '../clusterWorkspace';
 import { workspaceGeneratedFiles } from './generatedFiles';
 
@@ -43,6 +41,7 @@ export class PlanPreviewProvider implements vscode.TextDocumentContentProvider, 
     if (!cluster) return '# The cluster file of this preview is gone.\n';
     const config = cluster.parsed.config;
     if (!config) return `# The cluster file has problems; fix them to see the plan (Problems panel).\n${cluster.parsed.problems.map((p) => `# line ${p.range.start.line + 1}: ${p.message}`).join('\n')}\n`;
+    const { findStep, forHost, formatPlan, formatStep, planInput, renderPlan, renderStep } = core();
     const input = planInput(config, await workspaceGeneratedFiles(cluster));
     if (stepId === 'plan') {
       const plans = renderPlan(input);

@@ -1,6 +1,7 @@
 /** The Nodes view: load balancer, cache host and Gluu nodes of each cluster file. */
 import * as vscode from 'vscode';
-import { nodeTree, type NodeItem } from '../../core/tree/model';
+import type { NodeItem } from '../../core/tree/model';
+import { core } from '../core';
 import type { ClusterWorkspace } from '../clusterWorkspace';
 
 export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vscode.Disposable {
@@ -15,7 +16,7 @@ export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vsc
 
   async getChildren(element?: NodeItem): Promise<NodeItem[]> {
     if (element) return element.children ?? [];
-    this.items = nodeTree(await this.workspace.clusters());
+    this.items = core().nodeTree(await this.workspace.clusters());
     return this.items;
   }
 

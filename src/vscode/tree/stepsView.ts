@@ -1,6 +1,7 @@
 /** The Clustering Steps view: the manual's steps in order, with their targets. */
 import * as vscode from 'vscode';
-import { stepTree, type StepItem } from '../../core/tree/model';
+import type { StepItem } from '../../core/tree/model';
+import { core } from '../core';
 import type { ClusterWorkspace } from '../clusterWorkspace';
 
 export interface StepGroup {
@@ -23,7 +24,7 @@ export class StepsViewProvider implements vscode.TreeDataProvider<Element>, vsco
   async getChildren(element?: Element): Promise<Element[]> {
     if (element) return 'kind' in element ? element.children : [];
     const valid = (await this.workspace.clusters()).filter((c) => c.parsed.config);
-    const groups = valid.map((c) => ({ kind: 'group' as const, id: `${c.key}#steps`, label: c.parsed.config!.name, children: stepTree(c.key, c.parsed.config!) }));
+    const groups = valid.map((c) => ({ kind: 'group' as const, id: `${c.key}#steps`, label: c.parsed.config!.name, children: core().stepTree(c.key, c.parsed.config!) }));
     return groups.length === 1 ? groups[0].children : groups;
   }
 

@@ -1,0 +1,14 @@
+/**
+ * The core, loaded on first use. In the packaged extension it is a separate bundle
+ * (dist/core.js, built from src/core/api.ts) so that activation evaluates only the glue.
+ */
+import type * as Api from '../core/api';
+
+let loaded: typeof Api | undefined;
+
+export function core(): typeof Api {
+  // A literal path esbuild leaves external (see scripts/build.mjs).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= require('./core.js') as typeof Api;
+  return loaded;
+}

@@ -1,0 +1,120 @@
+// What an operator does with the packaged extension in a real workbench: node menus, the
+// palette, the welcome view, step previews, a real confirmation dialog. Tests of one scenario
+// share one editor and run in this order.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { contextMenu, openView, palette, pane, quickPick, screenshot, treeRow, treeRows, welcomeButtons } from './lib.mjs';
+
+const clusterFile = (workspace) => fs.readFileSync(path.join(workspace, 'gluu-cluster.yaml'), 'utf8');
+
+async function waitUntil(what, probe, ms = 15000) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    last = await probe();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The text of the active editor (Monaco's view lines). */
+async function editorText(page) {
+  return page.locator('.editor-instance .view-lines').first().innerText().catch(() => '');
+}
+
+export default [
+  {
+    name: 'right-clicking a node shows its actions; the load balancer gets only what applies to it',
+    scenario: 'with-cluster',
+    fn: async ({ page }) => {
+      await openView(page, 'Gluu Cluster');
+      await treeRow(page, 'idp2.example.org', { view: 'Nodes' });
+      const row = await treeRow(page, 'idp2.example.org', { view: 'Nodes' });
+      await row.click({ button: 'right' });
+      await page.locator('.monaco-menu .action-label').first().waitFor();
+      await screenshot(page, 'with-cluster--node-context-menu');
+      await page.keyboard.press('Escape');
+      const entries = await contextMenu(page, 'idp2.example.org', { view: 'Nodes' });
+      for (const e of ['Preview Step…', 'Reveal in Cluster File', 'Copy Host Name', 'Copy Address', 'Set as Primary', 'Remove Node…']) {
+        assert.ok(entries.includes(e), `node menu has "${e}" (has ${JSON.stringify(entries)})`);
+      }
+      const lb = await contextMenu(page, 'loadbalancer.example.org', { view: 'Nodes' });
+      assert.ok(lb.includes('Copy Address'));
+      assert.ok(!lb.includes('Set as Primary') && !lb.includes('Remove Node…'), `load balancer menu: ${JSON.stringify(lb)}`);
+    },
+  },
+  {
+    name: 'Preview Step from a step\'s menu opens the exact commands',
+    scenario: 'with-cluster',
+    fn: async ({ page }) => {
+      await openView(page, 'Gluu Cluster');
+      await pane(page, 'Clustering Steps');
+      await contextMenu(page, '5. Enable replication', { view: 'Clustering Steps', click: 'Preview Step…' });
+      const text = await waitUntil('the preview', async () => {
+        const t = await editorText(page);
+        return /dsreplication enable/.test(t) && t;
+      });
+      assert.match(text, /Manual: 2\. Replication/);
+      await screenshot(page, 'with-cluster--preview-step');
+    },
+  },
+  {
+    name: 'Set as Primary from the palette asks for the node, edits the file and stars the node',
+    scenario: 'with-cluster',
+    fn: async ({ page, workspace }) => {
+      await palette(page, 'Gluu Cluster: Set as Primary');
+      await quickPick(page, 'idp2.example.org');
+      await waitUntil('the file to mark idp2 primary', () => /- host: idp2\.example\.org\n {4}address: 138\.197\.65\.243\n {4}primary: true/.test(clusterFile(workspace)));
+      await openView(page, 'Gluu Cluster');
+      const rows = await waitUntil('the tree to mark idp2 primary', async () => {
+        const r = await treeRows(page, 'Nodes');
+        return r.includes('idp2.example.org | 138.197.65.243 · primary') && r;
+      });
+      assert.ok(rows.includes('idp1.example.org | 159.203.126.10 · node'), JSON.stringify(rows));
+      await screenshot(page, 'with-cluster--idp2-primary');
+      // Back as it was, through the node's own menu this time.
+      const idp1Rows = page.locator('.part.sidebar .monaco-list-row', { hasText: '159.203.126.10 · node' });
+      await idp1Rows.first().click({ button: 'right' });
+      await page.locator('.monaco-menu .action-label', { hasText: 'Set as Primary' }).first().click();
+      await waitUntil('idp1 primary again', () => /- host: idp1\.example\.org\n {4}address: 159\.203\.126\.10\n {4}primary: true/.test(clusterFile(workspace)));
+    },
+  },
+  {
+    name: 'Remove Node asks in a dialog; "Remove" takes the node out of the file and the tree',
+    scenario: 'with-cluster',
+    fn: async ({ page, workspace }) => {
+      await openView(page, 'Gluu Cluster');
+      await contextMenu(page, 'idp2.example.org', { view: 'Nodes', click: 'Remove Node…' });
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor();
+      assert.match(await dialog.innerText(), /Remove idp2\.example\.org from the cluster file\?/);
+      await screenshot(page, 'with-cluster--remove-dialog');
+      await dialog.locator('.monaco-button', { hasText: /^Remove$/ }).click();
+      await waitUntil('idp2 gone from the file', () => !clusterFile(workspace).includes('idp2.example.org'));
+      await waitUntil('idp2 gone from the tree', async () => !(await treeRows(page, 'Nodes')).some((r) => r.startsWith('idp2.example.org')));
+      assert.match(clusterFile(workspace), /# The Gluu Server nodes\. The primary is the one Gluu was installed on first\./, 'comments kept');
+    },
+  },
+  {
+    name: 'the welcome view\'s "Create Cluster File" writes the example, opens it and fills the tree',
+    scenario: 'empty',
+    fn: async ({ page, workspace }) => {
+      await openView(page, 'Gluu Cluster');
+      const buttons = await welcomeButtons(page, 'Nodes');
+      await buttons.filter({ hasText: /Create Cluster File/i }).first().click();
+      await waitUntil('the cluster file', () => fs.existsSync(path.join(workspace, 'gluu-cluster.yaml')));
+      await waitUntil('the file in an editor', async () => /name: example-cluster/.test(await editorText(page)));
+      await treeRow(page, 'idp2.example.org', { view: 'Nodes' });
+      const rows = await treeRows(page, 'Nodes');
+      assert.deepEqual(rows, [
+        'loadbalancer.example.org | 45.55.232.15 · load balancer',
+        'idp1.example.org | 159.203.126.10:6379 · cache (on a node)',
+        'idp1.example.org | 159.203.126.10 · primary',
+        'idp2.example.org | 138.197.65.243 · node',
+      ]);
+      await screenshot(page, 'empty--created-cluster-file');
+    },
+  },
+];
