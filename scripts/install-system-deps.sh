@@ -23,6 +23,8 @@ declare -A NEED=(
   [/usr/bin/unshare]=util-linux
   [/usr/bin/openssl]=openssl
   [/usr/bin/curl]=curl
+  [/usr/sbin/inetd]=openbsd-inetd
+  [/usr/bin/crontab]=cron
   [/usr/bin/nsenter]=util-linux
 )
 missing=()

@@ -39,7 +39,10 @@ export const renderCsync2: StepRenderer = ({ config, generated }, resolved) => {
     ),
     { kind: 'upload', title: 'write csync2.cfg (the workspace file cluster/csync2.cfg when present)', to: { host: primary.host, path: CSYNC2_CFG_PATH, container: false }, content: [generated['csync2.cfg']], mode: 0o644, generated: 'csync2.cfg' },
   ];
-  const listener = sh`if command -v systemctl >/dev/null 2>&1 && systemctl list-unit-files csync2.socket >/dev/null 2>&1; then systemctl enable --now csync2.socket; elif [ -x /etc/init.d/openbsd-inetd ]; then /etc/init.d/openbsd-inetd restart; elif [ -x /etc/init.d/xinetd ]; then /etc/init.d/xinetd restart; fi`;
+  // systemd's csync2.socket where the package has one; else inetd, with csync2's line in
+  // inetd.conf (the package adds it only when inetd was there first).
+  const inetdLine = 'csync2 stream tcp nowait root /usr/sbin/csync2 csync2 -i -l';
+  const listener = sh`if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && systemctl list-unit-files csync2.socket >/dev/null 2>&1; then systemctl enable --now csync2.socket; elif [ -x /etc/init.d/openbsd-inetd ]; then { grep -q '^csync2[[:space:]]' /etc/inetd.conf 2>/dev/null || printf '%s\n' ${inetdLine} >>/etc/inetd.conf; } && /etc/init.d/openbsd-inetd restart; elif [ -x /etc/init.d/xinetd ]; then /etc/init.d/xinetd restart; else echo 'no inetd or systemd socket for csync2: install openbsd-inetd' >&2; false; fi`;
   const targets = resolved.targets.map((t) => {
     const copies: Action[] =
       t.host === primary.host
