@@ -111,6 +111,8 @@ function runAs(lab, name, cmd, args = [], opts = {}) {
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
     p.stderr.on('data', (d) => (stderr += d));
+    // A command that exits without reading its input must not crash the caller with EPIPE.
+    p.stdin.on('error', () => {});
     if (opts.input !== undefined) p.stdin.end(opts.input);
     else p.stdin.end();
     p.on('close', (code) => resolve({ code, stdout, stderr }));

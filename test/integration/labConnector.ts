@@ -30,6 +30,7 @@ function run(l: Lab, name: string, script: string, opts: ExecOptions & { input?:
       opts.onStdout?.(d.toString('utf8'));
     });
     p.stderr.on('data', (d: Buffer) => opts.onStderr?.(d.toString('utf8')));
+    p.stdin.on('error', () => undefined);
     p.stdin.end(opts.input ?? undefined);
     p.on('close', (code, signal) => {
       opts.signal?.removeEventListener('abort', onAbort);
@@ -47,8 +48,8 @@ export function labConnector(l: Lab, byClusterHost: Record<string, string>): Con
       if (!labHost) throw new Error(`${name}: connection refused (no such lab host)`);
       return {
         exec: async (command, opts) => {
-          calls.push(`${name}: ${command}`);
-          return run(l, labHost, command, opts);
+          calls.push(`${name}: ${command.text}`);
+          return run(l, labHost, command.text, opts);
         },
         upload: async (path, data, mode) => {
           const script = sh`set -e; t=$(mktemp "$(dirname ${path})/.upload.XXXXXX"); cat >"$t"; chmod ${mode.toString(8)} "$t"; mv -f "$t" ${path}`;

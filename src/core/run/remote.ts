@@ -1,10 +1,12 @@
+import type { Shell } from '../ssh/shell';
+
 /**
  * What the runner needs from a host, whatever carries it (the SSH pool in the editor and the
  * CLI; a local stand-in in unit tests of the runner's logic).
  */
 export interface ExecResult {
   code: number | null;
-  signal?: string;
+  signal?: string | null;
   /** Ended because the run was cancelled. */
   cancelled?: boolean;
 }
@@ -16,7 +18,8 @@ export interface ExecOptions {
 }
 
 export interface RemoteHost {
-  exec(command: string, opts: ExecOptions): Promise<ExecResult>;
+  /** Runs a command built with the quoting helper (never a hand-concatenated string). */
+  exec(command: Shell, opts: ExecOptions): Promise<ExecResult>;
   /** Writes via a temporary file in the same directory, sets the mode, renames over `path`. */
   upload(path: string, data: Buffer, mode: number): Promise<void>;
   download(path: string): Promise<Buffer>;

@@ -54,7 +54,7 @@ export interface RunContext {
   /** Run even where the check says the step is done. */
   force?: boolean;
   /** Runs an interactive command in a terminal a person can type into; resolves when it ends. */
-  interactive?: (host: string, command: string) => Promise<ExecResult>;
+  interactive?: (host: string, command: Shell) => Promise<ExecResult>;
   /** Applies an LDAP change (compare-and-swap). */
   ldap?: (action: LdapAction) => Promise<void>;
 }
@@ -174,8 +174,8 @@ function actionHost(a: Action): string {
   return a.kind === 'relay' ? a.to.host : a.kind === 'upload' ? a.to.host : a.host;
 }
 
-function wrap(ctx: RunContext, script: Shell, container: boolean): string {
-  return (container ? inContainer(ctx.config, script) : script).text;
+function wrap(ctx: RunContext, script: Shell, container: boolean): Shell {
+  return container ? inContainer(ctx.config, script) : script;
 }
 
 /** Runs a probe (check/verify); its output is not shown unless it fails to run at all. */
@@ -236,7 +236,7 @@ async function runAction(ctx: RunContext, a: Action): Promise<void> {
       await to.upload(dest, data, a.mode);
       // The copy must be exactly what was sent.
       let sum = '';
-      const r = await to.exec(cmd('sha256sum', '--', dest).text, { onStdout: (t) => (sum += t), signal: ctx.signal });
+      const r = await to.exec(cmd('sha256sum', '--', dest), { onStdout: (t) => (sum += t), signal: ctx.signal });
       const remoteSum = sum.trim().split(/\s+/)[0];
       if (r.code !== 0 || remoteSum !== sha256(data)) throw new ActionFailed(`checksum of ${dest} does not match what was sent`, a.to.host, r.code);
       ctx.listener.output(a.to.host, 'info', `✓ ${dest} (${data.length} bytes, sha256 ${remoteSum.slice(0, 12)}…)`);

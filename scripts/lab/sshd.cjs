@@ -1,0 +1,151 @@
+// A real OpenSSH sshd on a lab host (see netns.cjs): its own host key, sshd_config and root
+// authorized_keys, all under the lab host's private /etc and /root, started with daemonAs so
+// labDown() stops it. No shell strings: every command runs from an argv.
+'use strict';
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const { runAs, daemonAs, waitPort } = require('./netns.cjs');
+
+const DIR = '/etc/ssh/gluu-lab';
+
+async function must(lab, host, cmd, args, input) {
+  const r = await runAs(lab, host, cmd, args, input === undefined ? {} : { input });
+  if (r.code !== 0) throw new Error(`on ${host}: ${cmd} ${args.join(' ')} exited ${r.code}: ${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+/** Writes a file on a lab host (its private file system) from a string. */
+async function writeOn(lab, host, file, text, mode = '644') {
+  // dd reads fd 0 itself (runAs gives a socket as stdin, which /dev/stdin cannot reopen).
+  await must(lab, host, 'dd', [`of=${file}`, 'status=none'], text);
+  await must(lab, host, 'chmod', [mode, file]);
+}
+
+/**
+ * Starts sshd on `hostName`.
+ * @param {object} lab from labUp()
+ * @param {string} hostName lab host name
+ * @param {{ clientPublicKey: string, passwordAuth?: boolean, kbdInteractive?: boolean, port?: number,
+ *           listenAddress?: string, newHostKey?: boolean }} opts
+ *   listenAddress: default all addresses of the host; newHostKey: replace an existing host key.
+ * @returns {Promise<{ host: string, address: string, port: number, hostPublicKey: string,
+ *   fingerprint: string, log: string, pid: number, stop(): Promise<void> }>}
+ *   fingerprint is `ssh-keygen -lf` of the host key ("SHA256:...").
+ */
+async function startSshd(lab, hostName, opts) {
+  const { clientPublicKey, passwordAuth = false, kbdInteractive = false, port = 22, listenAddress, newHostKey = false } = opts;
+  if (!clientPublicKey) throw new Error('startSshd needs clientPublicKey');
+  const h = lab.hosts[hostName];
+  const key = `${DIR}/ssh_host_ed25519_key_${port}`;
+  const config = `${DIR}/sshd_config_${port}`;
+  const pidFile = `/run/sshd-gluu-lab-${port}.pid`;
+  await must(lab, hostName, 'mkdir', ['-p', DIR, '/run/sshd', '/root/.ssh']);
+  await must(lab, hostName, 'chmod', ['755', '/run/sshd']);
+  await must(lab, hostName, 'chmod', ['700', '/root/.ssh']);
+  const haveKey = (await runAs(lab, hostName, 'test', ['-f', key])).code === 0;
+  if (!haveKey || newHostKey) {
+    await must(lab, hostName, 'rm', ['-f', key, `${key}.pub`]);
+    await must(lab, hostName, 'ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `lab-${hostName}-${port}`, '-f', key]);
+  }
+  await writeOn(lab, hostName, '/root/.ssh/authorized_keys', clientPublicKey.trim() + '\n', '600');
+  if (kbdInteractive) {
+    // The lab host's own PAM stack for sshd: just the password from its private /etc/shadow
+    // (the machine's stack also wants loginuid and friends, which a namespace cannot give).
+    await writeOn(lab, hostName, '/etc/pam.d/sshd', ['auth required pam_unix.so nodelay', 'account required pam_unix.so', 'session required pam_unix.so', ''].join('\n'));
+  }
+  const lines = [
+    `ListenAddress ${listenAddress ?? '0.0.0.0'}:${port}`,
+    `HostKey ${key}`,
+    `PidFile ${pidFile}`,
+    'AuthorizedKeysFile .ssh/authorized_keys',
+    'StrictModes no',
+    'PermitRootLogin yes',
+    'PubkeyAuthentication yes',
+    `PasswordAuthentication ${passwordAuth ? 'yes' : 'no'}`,
+    `KbdInteractiveAuthentication ${kbdInteractive ? 'yes' : 'no'}`,
+    `UsePAM ${kbdInteractive ? 'yes' : 'no'}`,
+    'PermitEmptyPasswords no',
+    'MaxAuthTries 10',
+    'UseDNS no',
+    'AllowTcpForwarding yes',
+    'Subsystem sftp internal-sftp',
+    'PrintMotd no',
+    'LogLevel VERBOSE',
+    '',
+  ];
+  await writeOn(lab, hostName, config, lines.join('\n'), '600');
+  await must(lab, hostName, '/usr/sbin/sshd', ['-t', '-f', config]);
+  const daemon = daemonAs(lab, hostName, `sshd-${port}`, '/usr/sbin/sshd', ['-D', '-e', '-f', config]);
+  await waitPort(lab, hostName, port);
+  const hostPublicKey = (await must(lab, hostName, 'cat', [`${key}.pub`])).trim();
+  const fingerprint = (await must(lab, hostName, 'ssh-keygen', ['-lf', `${key}.pub`])).split(/\s+/)[1];
+  return {
+    host: hostName,
+    address: listenAddress ?? h.address,
+    port,
+    hostPublicKey,
+    fingerprint,
+    log: daemon.log,
+    pid: daemon.process.pid,
+    stop: () => daemon.stop(),
+  };
+}
+
+/** Sets root's password on a lab host (its /etc/shadow is private to it). Input on stdin, not argv. */
+async function setRootPassword(lab, hostName, password) {
+  if (password.includes('\n')) throw new Error('a password for chpasswd cannot contain a newline');
+  await must(lab, hostName, 'chpasswd', [], `root:${password}\n`);
+}
+
+/** [pid, ppid, comm] of the processes in the lab host's network namespace. */
+function nsProcesses(lab, hostName) {
+  const out = execFileSync('ip', ['netns', 'pids', lab.hosts[hostName].ns], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .flatMap((pid) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return [{ pid, ppid, comm }];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** PIDs of the sshd processes serving connections of the listener `listenerPid` (its descendants). */
+function sshdSessionPids(lab, hostName, listenerPid) {
+  const procs = nsProcesses(lab, hostName);
+  const below = new Set([listenerPid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of procs) {
+      if (!below.has(p.pid) && below.has(p.ppid)) {
+        below.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return procs.filter((p) => p.pid !== listenerPid && below.has(p.pid) && p.comm === 'sshd').map((p) => p.pid);
+}
+
+/**
+ * Kills (SIGKILL, by pid) the sshd processes serving the connections of one sshd listener on a
+ * lab host, leaving the listener running: clients see their connections die as if sshd crashed.
+ */
+function killSshdSessions(lab, hostName, listenerPid) {
+  const killed = [];
+  for (const pid of sshdSessionPids(lab, hostName, listenerPid)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+      killed.push(pid);
+    } catch {}
+  }
+  return killed;
+}
+
+module.exports = { startSshd, setRootPassword, sshdSessionPids, killSshdSessions, writeOn, nsProcesses };
