@@ -11,6 +11,7 @@ import { forHost, planInput, renderPlan, renderStep } from './core/plan/plan';
 import { formatPlan, formatStep } from './core/plan/preview';
 import { renderCsync2Cfg } from './core/render/csync2';
 import { renderNginxConf } from './core/render/nginx';
+import { runFromCli } from './core/run/cli';
 import { EXAMPLE_CLUSTER_FILE } from './core/config/example';
 import { clusterFileSchema } from './core/config/jsonSchema';
 import { parseClusterFile } from './core/config/parse';
@@ -24,6 +25,10 @@ Commands:
                            print the exact commands of the whole plan, or of one step / node
   render nginx|csync2 --config FILE
                            print the generated nginx.conf or csync2.cfg
+  run [--step ID] [--node HOST] --config FILE [--trust-new-host-keys] [--force]
+                           run one step (or every step in order) over SSH; host keys must be in
+                           ~/.ssh/known_hosts unless --trust-new-host-keys; passwords come from
+                           GLUU_CLUSTER_LDAP_ADMIN_PASSWORD and GLUU_CLUSTER_REDIS_PASSWORD
   schema                   print the JSON Schema of the cluster file
 
 Options:
@@ -34,7 +39,7 @@ Options:
   -h, --help               show this help
 `;
 
-export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
+export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number | Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     out(USAGE);
@@ -45,6 +50,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   for (let i = 0; i < rest.length; i++) {
     const flag = /^--(config|step|node|generated-dir)$/.exec(rest[i]);
     if (flag && rest[i + 1] !== undefined) opts.set(flag[1], rest[++i]);
+    else if (rest[i] === '--trust-new-host-keys' || rest[i] === '--force') opts.set(rest[i].slice(2), 'yes');
     else if (!rest[i].startsWith('-')) positional.push(rest[i]);
     else {
       err(`gluu-cluster: unknown option "${rest[i]}"\n${USAGE}`);
@@ -92,6 +98,23 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       out(stepId && plans.length === 1 ? formatStep(config, plans[0]) : formatPlan(config, plans));
       return 0;
     }
+    case 'run': {
+      const loaded = loadConfig(opts.get('config'), err);
+      if (typeof loaded === 'number') return loaded;
+      const stepId = opts.get('step');
+      if (stepId && !findStep(stepId)) {
+        err(`gluu-cluster: unknown step "${stepId}"; steps: ${STEPS.map((s) => s.id).join(', ')}\n`);
+        return 2;
+      }
+      return runFromCli(loaded.config, readGenerated(opts.get('generated-dir') ?? join(dirname(loaded.file), 'cluster')), {
+        stepId,
+        node: opts.get('node'),
+        trustNew: opts.has('trust-new-host-keys'),
+        force: opts.has('force'),
+        out,
+        err,
+      });
+    }
     case 'render': {
       const what = positional[0];
       if (what !== 'nginx' && what !== 'csync2') {
@@ -135,4 +158,8 @@ function readGenerated(dir: string): Partial<Record<GeneratedFileName, string>> 
   return out;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
+}

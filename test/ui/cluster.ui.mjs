@@ -1,10 +1,10 @@
 // What an operator does with the packaged extension in a real workbench: node menus, the
-// palette, the welcome view, step previews, a real confirmation dialog. Tests of one scenario
-// share one editor and run in this order.
+// palette, the welcome view, step previews, a real confirmation dialog. Each test starts from
+// the scenario's fixture workspace in a freshly loaded page.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { contextMenu, openView, palette, pane, quickPick, screenshot, treeRow, treeRows, welcomeButtons } from './lib.mjs';
+import { contextMenu, editorText, openView, palette, pane, quickPick, screenshot, treeRow, treeRows, welcomeButtons } from './lib.mjs';
 
 const clusterFile = (workspace) => fs.readFileSync(path.join(workspace, 'gluu-cluster.yaml'), 'utf8');
 
@@ -19,10 +19,6 @@ async function waitUntil(what, probe, ms = 15000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** The text of the active editor (Monaco's view lines). */
-async function editorText(page) {
-  return page.locator('.editor-instance .view-lines').first().innerText().catch(() => '');
-}
 
 export default [
   {

@@ -6,7 +6,7 @@ import { FIXTURES } from './paths';
 function run(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = main(argv, (s) => (out += s), (s) => (err += s));
+  const code = main(argv, (s) => (out += s), (s) => (err += s)) as number;
   return { code, out, err };
 }
 

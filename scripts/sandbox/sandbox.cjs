@@ -1,0 +1,133 @@
+// The built-in sandbox cluster: a load balancer and two Gluu-shaped nodes on this machine, each
+// a lab host (own network namespace, hostname and copy-on-write file system; see
+// scripts/lab/netns.cjs) running a real OpenSSH sshd. The nodes carry what the steps touch:
+// setup.properties.last on the primary, /etc/certs, the JRE cacerts with keytool, the gluu and
+// jetty groups; nginx, redis, csync2, cron and inetd come from this machine's packages.
+// It writes a cluster file for itself (container none, OpenLDAP). Root only.
+//
+//   node scripts/sandbox/sandbox.cjs up [DIR]    starts it, prints the cluster file path, runs until Ctrl+C
+'use strict';
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const lab = require('../lab/netns.cjs');
+const { startSshd, writeOn } = require('../lab/sshd.cjs');
+
+const HOSTS = [
+  { name: 'lb', hostname: 'lb.gluu.test' },
+  { name: 'idp1', hostname: 'idp1.gluu.test' },
+  { name: 'idp2', hostname: 'idp2.gluu.test' },
+];
+const CERTS = ['httpd', 'shibIDP', 'idp-signing', 'idp-encryption', 'openldap'];
+const JAVA_CACERTS = '/etc/ssl/certs/java/cacerts';
+
+async function must(l, host, cmd, args, input) {
+  const r = await lab.runAs(l, host, cmd, args, input === undefined ? {} : { input });
+  if (r.code !== 0) throw new Error(`sandbox ${host}: ${cmd} ${args.join(' ')} exited ${r.code}: ${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+/** A Gluu node's files: what the manual's steps read and change. */
+async function gluuShape(l, host, primary, address) {
+  await must(l, host, 'mkdir', ['-p', '/install/community-edition-setup', '/etc/certs', '/opt/jre/bin', '/opt/jre/jre/lib/security', '/etc/gluu/conf']);
+  for (const g of ['gluu', 'jetty']) await lab.runAs(l, host, 'groupadd', ['-f', g]);
+  await lab.runAs(l, host, 'useradd', ['-r', '-g', 'jetty', '-M', 'jetty']);
+  await must(l, host, 'ln', ['-sf', execFileSync('readlink', ['-f', '/usr/bin/keytool'], { encoding: 'utf8' }).trim(), '/opt/jre/bin/keytool']);
+  if (fs.existsSync(JAVA_CACERTS)) await must(l, host, 'cp', [JAVA_CACERTS, '/opt/jre/jre/lib/security/cacerts']);
+  else await must(l, host, 'keytool', ['-genkeypair', '-alias', 'x', '-dname', 'CN=x', '-keystore', '/opt/jre/jre/lib/security/cacerts', '-storepass', 'changeit', '-keyalg', 'RSA']);
+  if (!primary) return;
+  // The first install's result: setup.properties.last and the certificates.
+  await writeOn(
+    l,
+    host,
+    '/install/community-edition-setup/setup.properties.last',
+    ['hostname=idp1.gluu.test', `ip=${address}`, 'orgName=Gluu Sandbox', 'countryCode=US', 'ldap_type=openldap', 'installSaml=False', ''].join('\n'),
+    '600',
+  );
+  for (const c of CERTS) {
+    await must(l, host, 'openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', `/CN=${c}.gluu.test`, '-keyout', `/etc/certs/${c}.key`, '-out', `/etc/certs/${c}.crt`]);
+  }
+  await must(l, host, 'cp', ['/etc/certs/httpd.key', '/etc/certs/oxauth-keys.jks']);
+}
+
+/**
+ * @param {{ dir?: string, subnet?: string, id?: string }} opts
+ * @returns {Promise<{ lab, dir, clusterFile, clientKey, hosts: Record<string, {address, fingerprint}>, down(): Promise<void> }>}
+ */
+async function sandboxUp(opts = {}) {
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gluu-sandbox-'));
+  fs.mkdirSync(dir, { recursive: true });
+  const clientKey = path.join(dir, 'client_ed25519');
+  if (!fs.existsSync(clientKey)) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'gluu-cluster-sandbox', '-f', clientKey]);
+  const l = lab.labUp({ hosts: HOSTS, ...(opts.subnet ? { subnet: opts.subnet } : {}), ...(opts.id ? { id: opts.id } : {}) });
+  try {
+    const pub = fs.readFileSync(`${clientKey}.pub`, 'utf8');
+    const hosts = {};
+    await Promise.all(
+      HOSTS.map(async (h) => {
+        const s = await startSshd(l, h.name, { clientPublicKey: pub });
+        hosts[h.hostname] = { address: l.hosts[h.name].address, fingerprint: s.fingerprint };
+      }),
+    );
+    await gluuShape(l, 'idp1', true, l.hosts.idp1.address);
+    await gluuShape(l, 'idp2', false, l.hosts.idp2.address);
+    const clusterFile = path.join(dir, 'workspace', 'gluu-cluster.yaml');
+    fs.mkdirSync(path.dirname(clusterFile), { recursive: true });
+    fs.writeFileSync(
+      clusterFile,
+      [
+        '# The built-in sandbox cluster (scripts/sandbox/sandbox.cjs): three hosts on this machine,',
+        '# each in its own network namespace with its own file system, reached over real SSH.',
+        'name: sandbox',
+        'gluu:',
+        '  version: 3.1.5',
+        '  container: none         # the sandbox nodes have no Gluu container',
+        '  ldap: openldap',
+        'ssh:',
+        '  user: root',
+        `  identityFile: ${clientKey}`,
+        'loadBalancer:',
+        `  host: lb.gluu.test`,
+        `  address: ${l.hosts.lb.address}`,
+        'cache:',
+        '  host: idp1.gluu.test',
+        'nodes:',
+        '  - host: idp1.gluu.test',
+        `    address: ${l.hosts.idp1.address}`,
+        '    primary: true',
+        '  - host: idp2.gluu.test',
+        `    address: ${l.hosts.idp2.address}`,
+        '',
+      ].join('\n'),
+    );
+    return { lab: l, dir, clusterFile, clientKey, hosts, down: () => lab.labDown(l) };
+  } catch (e) {
+    await lab.labDown(l);
+    throw e;
+  }
+}
+
+module.exports = { sandboxUp, SANDBOX_HOSTS: HOSTS };
+
+if (require.main === module) {
+  const [cmd, dir] = process.argv.slice(2);
+  if (cmd !== 'up') {
+    console.error('usage: node scripts/sandbox/sandbox.cjs up [DIR]');
+    process.exit(2);
+  }
+  sandboxUp({ dir }).then(
+    (sb) => {
+      console.log(`sandbox up: ${Object.entries(sb.hosts).map(([h, v]) => `${h} ${v.address}`).join(', ')}`);
+      console.log(`cluster file: ${sb.clusterFile}`);
+      const stop = () => sb.down().then(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      setInterval(() => {}, 1 << 30);
+    },
+    (e) => {
+      console.error(e.message);
+      process.exit(1);
+    },
+  );
+}

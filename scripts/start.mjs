@@ -1,0 +1,79 @@
+// `npm start`: try the extension in a real VS Code in your browser.
+//
+// Installs the editor if needed (scripts/harness/editor.mjs), builds and packages the
+// extension, starts code-server on 127.0.0.1 (port 8080 if free, else a free one; or
+// --port N / $PORT) with gluu-cluster.vsix installed, opened on an example workspace
+// (.cache/try-workspace/, a copy of test/fixtures/workspaces/with-cluster made once and kept
+// between runs), and keeps running until Ctrl+C, then stops everything it started.
+//
+// Options: --port N, --workspace DIR (open another folder), --no-build (use the existing VSIX).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT, ensureEditor, onShutdown, shutdownAll, startCodeServer } from './harness/editor.mjs';
+
+const args = process.argv.slice(2);
+const arg = (name) => {
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return undefined;
+  return args[i].includes('=') ? args[i].split('=').slice(1).join('=') : args[i + 1];
+};
+const preferredPort = Number(arg('--port') ?? process.env.PORT ?? 8080);
+const VSIX = path.join(PROJECT_ROOT, 'gluu-cluster.vsix');
+const TRY_WORKSPACE = path.join(PROJECT_ROOT, '.cache', 'try-workspace');
+
+/**
+ * Hook for the sandbox cluster (a later issue): bring up the throwaway Gluu nodes / load
+ * balancer the example workspace points at, and return { stop(): Promise<void> } (or null
+ * when there is nothing to start). Called after code-server is up; its stop() runs on Ctrl+C.
+ */
+async function startSandboxCluster(/* { workspace, codeServer } */) {
+  return null;
+}
+
+function prepareWorkspace() {
+  const custom = arg('--workspace');
+  if (custom) return path.resolve(custom);
+  if (!fs.existsSync(TRY_WORKSPACE)) {
+    fs.mkdirSync(path.dirname(TRY_WORKSPACE), { recursive: true });
+    fs.cpSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'workspaces', 'with-cluster'), TRY_WORKSPACE, {
+      recursive: true,
+      filter: (s) => path.basename(s) !== '.gitkeep',
+    });
+    console.log(`[start] example workspace created: ${path.relative(PROJECT_ROOT, TRY_WORKSPACE)} (kept between runs; delete it to reset)`);
+  }
+  return TRY_WORKSPACE;
+}
+
+await ensureEditor();
+if (!args.includes('--no-build')) {
+  console.log('[start] npm run package');
+  const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('[start] packaging failed');
+    process.exit(1);
+  }
+}
+if (!fs.existsSync(VSIX)) {
+  console.error(`[start] ${VSIX} is missing (run npm run package)`);
+  process.exit(1);
+}
+
+const workspace = prepareWorkspace();
+const cs = await startCodeServer({ workspace, installVsix: VSIX, port: preferredPort });
+if (cs.port !== preferredPort) console.log(`[start] port ${preferredPort} is busy; using ${cs.port}`);
+
+const sandbox = await startSandboxCluster({ workspace, codeServer: cs });
+if (sandbox) onShutdown(() => sandbox.stop());
+
+const url = cs.folderUrl(workspace);
+const line = '═'.repeat(Math.min(100, url.length + 8));
+console.log(`\n${line}\n  Gluu Cluster in VS Code (code-server):\n\n    ${url}\n\n  workspace: ${workspace}\n  Ctrl+C stops it.\n${line}\n`);
+
+// Ctrl+C is handled by the harness (stops code-server and the sandbox, then exits). If
+// code-server dies on its own, say so and stop the rest.
+cs.unexpectedExit.then((info) => {
+  console.error(`[start] code-server exited (${JSON.stringify(info)}); its log:\n${cs.logTail(30)}`);
+  shutdownAll().finally(() => process.exit(1));
+});
+setInterval(() => {}, 1 << 30); // keep running until a signal

@@ -1,0 +1,224 @@
+// `npm test`: the whole pipeline, streaming each stage's output.
+//
+//   ensure editor (Debian packages, Node 24, code-server)   → scripts/harness/editor.mjs
+//   npm run build                                            (failure = 1 failed)
+//   npm run typecheck                                        (1 check: passed or failed)
+//   npm run compile-tests                                    (failure = 1 failed)
+//   unit tests: mocha --config test/unit/.mocharc.json       (counts)
+//   integration tests: mocha --config test/integration/...   (counts; real servers in network namespaces)
+//   npm run package → gluu-cluster.vsix                      (failure = 1 failed)
+//   extension-host tests, one code-server per scenario        (counts)
+//   UI tests against the VSIX, one code-server per scenario   (counts)
+//
+// A failing stage does not stop the stages that do not need it. dist/, out/ and the VSIX are
+// removed before they are rebuilt, so no stage ever tests a stale build. The last line is
+// exactly "N passed, N failed"; the exit code is non-zero when anything failed.
+//
+// Options: --only unit|vscode|ui (comma-separated; quick loops, no typecheck/package unless
+// needed), --scenario NAME (ext-host and UI), --grep REGEX (all test kinds).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT, ensureEditor, onShutdown } from './harness/editor.mjs';
+import { runExtensionTests } from './harness/run-extension-tests.mjs';
+
+const ROOT = PROJECT_ROOT;
+const KINDS = ['unit', 'integration', 'vscode', 'ui'];
+
+function parseArgs(argv) {
+  const o = { only: null, scenarios: [], grep: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let v;
+    if (a.includes('=')) [a, v] = [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)];
+    const val = () => v ?? argv[++i];
+    if (a === '--only') o.only = val().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (a === '--scenario') o.scenarios.push(...val().split(','));
+    else if (a === '--grep') o.grep = val();
+    else if (a === '--help' || a === '-h') {
+      console.log('usage: npm test [-- --only unit|integration|vscode|ui[,..]] [--scenario NAME] [--grep REGEX]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  for (const k of o.only ?? []) if (!KINDS.includes(k)) throw new Error(`--only: unknown kind "${k}" (${KINDS.join(', ')})`);
+  return o;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const want = (k) => !opts.only || opts.only.includes(k);
+const full = !opts.only;
+
+const stages = [];
+let passed = 0;
+let failed = 0;
+const t0 = Date.now();
+const secs = (t) => ((Date.now() - t) / 1000).toFixed(1);
+
+function banner(title) {
+  console.log(`\n━━━ ${title} ${'━'.repeat(Math.max(3, 70 - title.length))}`);
+}
+
+function record(name, status, { p = 0, f = 0, seconds, note = '' } = {}) {
+  passed += p;
+  failed += f;
+  stages.push({ name, status, p, f, seconds, note });
+}
+
+/** Run a command with inherited output in its own process group; resolves its exit code. */
+function sh(cmd, args, { env = {}, timeoutMs = 10 * 60 * 1000 } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+    const kill = (sig) => {
+      try {
+        process.kill(-child.pid, sig);
+      } catch {}
+    };
+    const unregister = onShutdown(async () => kill('SIGKILL'), () => kill('SIGKILL'));
+    const timer = setTimeout(() => {
+      console.error(`\n[test] ${cmd} ${args.join(' ')} timed out after ${timeoutMs / 1000} s`);
+      kill('SIGTERM');
+      setTimeout(() => kill('SIGKILL'), 5000).unref();
+    }, timeoutMs);
+    child.on('error', (e) => {
+      console.error(`[test] ${cmd}: ${e.message}`);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      unregister();
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+async function step(name, fn) {
+  banner(name);
+  const t = Date.now();
+  try {
+    return await fn(t);
+  } catch (e) {
+    console.error(`[test] ${name} failed: ${e?.stack || e}`);
+    record(name, 'FAILED', { f: 1, seconds: secs(t), note: e?.message?.split('\n')[0] ?? '' });
+    return false;
+  }
+}
+
+/** A stage that is one npm script: ok → counted as `passCounts` passes (0 or 1), failure → 1 failed. */
+async function npmStage(name, script, { countPass = false, timeoutMs } = {}) {
+  return step(name, async (t) => {
+    const code = await sh('npm', ['run', '--silent', script], { timeoutMs });
+    const ok = code === 0;
+    record(name, ok ? 'ok' : 'FAILED', { p: ok && countPass ? 1 : 0, f: ok ? 0 : 1, seconds: secs(t), note: ok ? '' : `exit ${code}` });
+    return ok;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+
+const needEditor = want('vscode') || want('ui');
+let editorOk = false;
+if (needEditor) {
+  editorOk = await step('ensure editor', async (t) => {
+    await ensureEditor();
+    record('ensure editor', 'ok', { seconds: secs(t) });
+    return true;
+  });
+}
+
+if (full || want('vscode') || want('ui')) {
+  fs.rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
+  await npmStage('build', 'build');
+}
+
+if (full) await npmStage('typecheck', 'typecheck', { countPass: true });
+
+if (want('unit') || want('integration') || want('vscode')) {
+  fs.rmSync(path.join(ROOT, 'out'), { recursive: true, force: true });
+  await npmStage('compile-tests', 'compile-tests');
+}
+
+/** A mocha suite in plain Node, counted exactly through the stats reporter. */
+async function mochaStage(name, config) {
+  await step(name, async (t) => {
+    const statsFile = path.join(os.tmpdir(), `gluu-mocha-stats-${process.pid}.json`);
+    fs.rmSync(statsFile, { force: true });
+    const args = ['--config', config, '--reporter', path.join(ROOT, 'scripts', 'harness', 'mocha-stats-reporter.cjs')];
+    if (opts.grep) args.push('--grep', opts.grep);
+    const code = await sh(path.join(ROOT, 'node_modules', '.bin', 'mocha'), args, { env: { GLUU_MOCHA_STATS: statsFile } });
+    let stats = null;
+    try {
+      stats = JSON.parse(fs.readFileSync(statsFile, 'utf8'));
+    } catch {}
+    fs.rmSync(statsFile, { force: true });
+    if (!stats) {
+      record(name, 'FAILED', { f: 1, seconds: secs(t), note: `mocha exited ${code} without results` });
+      return false;
+    }
+    // exit code non-zero with no counted failure (e.g. an uncaught error after the run) is a failure too
+    const extra = code !== 0 && stats.failed === 0 ? 1 : 0;
+    record(name, stats.failed + extra ? 'FAILED' : 'ok', {
+      p: stats.passed,
+      f: stats.failed + extra,
+      seconds: secs(t),
+      note: `${stats.passed} passed, ${stats.failed} failed${stats.pending ? `, ${stats.pending} pending` : ''}${extra ? `, mocha exit ${code}` : ''}`,
+    });
+    return true;
+  });
+}
+
+if (want('unit')) await mochaStage('unit tests', 'test/unit/.mocharc.json');
+// Real servers on this machine: nginx, csync2, sshd in network namespaces (root).
+if (want('integration')) await mochaStage('integration tests', 'test/integration/.mocharc.json');
+
+let vsixOk = false;
+if (full || want('ui')) {
+  fs.rmSync(path.join(ROOT, 'gluu-cluster.vsix'), { force: true });
+  vsixOk = await npmStage('package', 'package');
+}
+
+if (want('vscode')) {
+  const ready = editorOk && fs.existsSync(path.join(ROOT, 'dist', 'extension.js')) && fs.existsSync(path.join(ROOT, 'out', 'test', 'vscode', 'index.js'));
+  if (!ready) {
+    banner('extension-host tests');
+    console.log('[test] skipped: needs the editor, dist/extension.js and out/test/vscode (see the failures above)');
+    record('extension-host tests', 'skipped', { note: 'an earlier stage failed' });
+  } else {
+    await step('extension-host tests', async (t) => {
+      const r = await runExtensionTests({ scenarios: opts.scenarios, grep: opts.grep });
+      for (const s of r.scenarios) {
+        record(`  vscode: ${s.scenario}`, s.failed ? 'FAILED' : 'ok', {
+          p: s.passed,
+          f: s.failed,
+          seconds: s.seconds.toFixed(1),
+          note: `${s.passed} passed, ${s.failed} failed${s.pending ? `, ${s.pending} pending` : ''}${s.error ? ` — ${s.error}` : ''}`,
+        });
+      }
+      console.log(`[test] extension-host tests took ${secs(t)} s`);
+      return r.failed === 0;
+    });
+  }
+}
+
+if (want('ui')) {
+  if (!editorOk || !vsixOk) {
+    banner('UI tests');
+    console.log('[test] skipped: needs the editor and gluu-cluster.vsix (see the failures above)');
+    record('UI tests', 'skipped', { note: 'an earlier stage failed' });
+  } else {
+    await step('UI tests', async (t) => {
+      const { runUiTests } = await import('../test/ui/run.mjs');
+      const r = await runUiTests({ scenarios: opts.scenarios, grep: opts.grep });
+      record('UI tests', r.failed ? 'FAILED' : 'ok', { p: r.passed, f: r.failed, seconds: secs(t), note: `${r.passed} passed, ${r.failed} failed` });
+      return r.failed === 0;
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+banner('summary');
+for (const s of stages) {
+  console.log(`${s.name.padEnd(28)} ${s.status.padEnd(8)} ${(s.seconds ? `${s.seconds} s` : '').padStart(8)}  ${s.note}`);
+}
+console.log(`${'total'.padEnd(28)} ${''.padEnd(8)} ${`${secs(t0)} s`.padStart(8)}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || stages.some((s) => s.status === "FAILED") ? 1 : 0);

@@ -1,0 +1,265 @@
+// Moves for UI tests against the real VS Code workbench (code-server in headless Chromium).
+// Every helper waits for what it needs (default 15 s) and throws a readable error otherwise.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ARTIFACTS_DIR = path.join(PROJECT_ROOT, 'test-artifacts', 'ui');
+const T = 15000;
+
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const exactly = (text) => (text instanceof RegExp ? text : new RegExp(`^\\s*${escapeRe(text)}\\s*$`));
+const containing = (text) => (text instanceof RegExp ? text : new RegExp(escapeRe(text)));
+
+/** Wait until the workbench has rendered (activity bar and status bar are up). */
+export async function waitForWorkbench(page, timeout = 60000) {
+  await page.locator('.monaco-workbench').waitFor({ timeout });
+  await page.locator('.part.activitybar, .part.statusbar').first().waitFor({ timeout });
+}
+
+/**
+ * Run a command from the command palette (F1): types `text`, picks the entry whose label is
+ * exactly `text` (else the first entry containing it) and presses Enter.
+ */
+export async function palette(page, text, { timeout = T } = {}) {
+  const input = page.locator('.quick-input-widget input');
+  if (!(await input.isVisible().catch(() => false))) {
+    await page.keyboard.press('F1');
+  }
+  await input.waitFor({ state: 'visible', timeout });
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  const exact = rows.filter({ has: page.locator('.label-name', { hasText: exactly(text) }) });
+  const loose = rows.filter({ hasText: containing(text) });
+  // Commands contributed by extensions may reach the palette a moment after the workbench
+  // shows: type the filter again until the entry is there.
+  const end = Date.now() + timeout;
+  for (;;) {
+    await input.fill('>' + text);
+    try {
+      await loose.first().waitFor({ timeout: Math.max(100, Math.min(2000, end - Date.now())) });
+      break;
+    } catch {
+      if (Date.now() >= end) {
+        const shown = await rows.allInnerTexts().catch(() => []);
+        await page.keyboard.press('Escape');
+        throw new Error(`command palette has no entry "${text}" (showing: ${JSON.stringify(shown.slice(0, 8).map((r) => r.split('\n')[0]))})`);
+      }
+      await input.fill('>');
+    }
+  }
+  const target = (await exact.count()) ? exact.first() : loose.first();
+  await target.click();
+  // Done when the palette closed, or when the command opened its own quick pick / input box
+  // (the same widget, now with other content).
+  const doneBy = Date.now() + 5000;
+  while (Date.now() < doneBy) {
+    if (!(await input.isVisible().catch(() => false))) return;
+    if ((await input.inputValue().catch(() => '')) !== '>' + text) return;
+    await page.waitForTimeout(50);
+  }
+}
+
+/** Pick `label` in the quick pick that is open now (exact label, else the first row containing it). */
+export async function quickPick(page, label, { timeout = T } = {}) {
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ timeout });
+  const exact = rows.filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
+  const loose = rows.filter({ hasText: containing(label) });
+  const target = (await exact.count()) ? exact.first() : loose.first();
+  if (!(await target.count())) {
+    const shown = await rows.allInnerTexts().catch(() => []);
+    throw new Error(`quick pick has no "${label}" (showing: ${JSON.stringify(shown.slice(0, 10))})`);
+  }
+  await target.click();
+}
+
+/** Answer the input box that is open now: type `value`, press Enter. Returns its validation message, if any. */
+export async function inputBox(page, value, { timeout = T } = {}) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout });
+  await input.fill(value);
+  await page.waitForTimeout(150);
+  const message = (await page.locator('.quick-input-widget .quick-input-message').innerText().catch(() => '')).trim();
+  await page.keyboard.press('Enter');
+  return message;
+}
+
+/** The open side bar's title (e.g. "GLUU CLUSTER" shown, "Gluu Cluster" in the DOM), or null. */
+async function sideBarTitle(page) {
+  const title = page.locator('.part.sidebar .composite.title .title-label');
+  if (!(await title.first().isVisible().catch(() => false))) return null;
+  return ((await title.first().innerText().catch(() => '')) || '').trim();
+}
+
+/** Show a view container in the side bar by its title (activity bar icon, else "View: Show <title>"). */
+export async function openView(page, title, { timeout = T } = {}) {
+  const matches = async () => ((await sideBarTitle(page)) || '').toLowerCase() === title.toLowerCase();
+  if (await matches()) return;
+  const icon = page.locator(`.part.activitybar .action-item .action-label[aria-label^="${title.replace(/"/g, '\\"')}"]`);
+  try {
+    await icon.first().waitFor({ timeout: Math.min(timeout, 10000) });
+    await icon.first().click();
+  } catch {
+    await palette(page, `View: Show ${title}`, { timeout });
+  }
+  const end = Date.now() + timeout;
+  while (!(await matches())) {
+    if (Date.now() > end) throw new Error(`side bar did not show "${title}" (shows ${JSON.stringify(await sideBarTitle(page))})`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** The pane (a view inside the open view container) whose header reads `name`; expanded. */
+export async function pane(page, name, { timeout = T } = {}) {
+  const title = (scope) => scope.locator('.pane-header .title', { hasText: exactly(name) });
+  const thePane = page.locator('.part.sidebar .pane').filter({ has: title(page) }).first();
+  try {
+    await thePane.waitFor({ timeout });
+  } catch {
+    const names = await page.locator('.part.sidebar .pane-header .title').allInnerTexts().catch(() => []);
+    throw new Error(`no view "${name}" in the side bar (views: ${JSON.stringify(names)})`);
+  }
+  const header = thePane.locator('.pane-header').first();
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  return thePane;
+}
+
+/**
+ * A tree row by its label (exact label text, or a RegExp), optionally inside the view `view`.
+ * Returns the Playwright locator once the row is visible.
+ */
+export async function treeRow(page, label, { view, timeout = T } = {}) {
+  const scope = view ? await pane(page, view, { timeout }) : page.locator('.part.sidebar');
+  const row = scope
+    .locator('.monaco-list-row')
+    .filter({ has: page.locator('.label-name, .monaco-highlighted-label', { hasText: exactly(label) }) })
+    .first();
+  try {
+    await row.waitFor({ state: 'visible', timeout });
+  } catch {
+    const rows = await scope.locator('.monaco-list-row').allInnerTexts().catch(() => []);
+    throw new Error(`no tree row "${label}"${view ? ` in "${view}"` : ''} (rows: ${JSON.stringify(rows.map((r) => r.replace(/\s+/g, ' ').trim()))})`);
+  }
+  return row;
+}
+
+/** All visible rows of a view, as "label | description" (or just "label"). */
+export async function treeRows(page, view, { timeout = T } = {}) {
+  const scope = await pane(page, view, { timeout });
+  await scope.locator('.monaco-list-row').first().waitFor({ timeout }).catch(() => {});
+  return scope.locator('.monaco-list-row').evaluateAll((rows) =>
+    rows.map((r) => {
+      const label = (r.querySelector('.label-name')?.textContent ?? r.textContent ?? '').trim();
+      const desc = (r.querySelector('.label-description')?.textContent ?? '').trim();
+      return desc ? `${label} | ${desc}` : label;
+    }),
+  );
+}
+
+/**
+ * Right-click a tree row and return the context menu's entry texts. With `click`, also
+ * chooses that entry; otherwise the menu is closed with Escape.
+ */
+export async function contextMenu(page, rowLabel, { view, click, timeout = T } = {}) {
+  const row = await treeRow(page, rowLabel, { view, timeout });
+  await row.click({ button: 'right' });
+  const items = page.locator('.monaco-menu .action-item:not(.disabled) .action-label');
+  await items.first().waitFor({ timeout });
+  const texts = (await items.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+  if (click) {
+    const entry = items.filter({ hasText: exactly(click) }).first();
+    if (!(await entry.count())) {
+      await page.keyboard.press('Escape');
+      throw new Error(`context menu of "${rowLabel}" has no "${click}" (entries: ${JSON.stringify(texts)})`);
+    }
+    await entry.click();
+  } else {
+    await page.keyboard.press('Escape');
+  }
+  return texts;
+}
+
+/** Buttons of a view's welcome content (e.g. "Create Cluster File"). */
+export async function welcomeButtons(page, view, { timeout = T } = {}) {
+  const scope = await pane(page, view, { timeout });
+  const buttons = scope.locator('.welcome-view-content .monaco-button');
+  await buttons.first().waitFor({ timeout });
+  return buttons;
+}
+
+/** Text of the visible terminal (needs "terminal.integrated.gpuAcceleration": "off", set by the harness). */
+export async function terminalText(page, { timeout = T } = {}) {
+  const rows = page.locator('.terminal-wrapper.active .xterm-rows, .xterm-rows').first();
+  await rows.waitFor({ timeout });
+  return (await rows.innerText()).replace(/\u00a0/g, ' ');
+}
+
+/** Wait until the terminal shows `text` (string or RegExp); returns the whole terminal text. */
+export async function waitForTerminalText(page, text, { timeout = T } = {}) {
+  const re = containing(text);
+  const end = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < end) {
+    last = await terminalText(page, { timeout: Math.max(500, end - Date.now()) }).catch(() => last);
+    if (re.test(last)) return last;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`terminal did not show ${re} (last: ${JSON.stringify(last.slice(-500))})`);
+}
+
+/**
+ * Text of the active text editor as Monaco renders it: only the lines in view, with Monaco's
+ * non-breaking spaces turned back into spaces. (For a whole file, read it from disk.)
+ */
+export async function editorText(page, { timeout = T } = {}) {
+  const lines = page.locator('.editor-group-container.active .editor-instance .view-lines, .editor-instance .view-lines').first();
+  await lines.waitFor({ timeout });
+  return (await lines.innerText()).replace(/\u00a0/g, ' ');
+}
+
+/** Label of the active editor tab (e.g. "gluu-cluster.yaml"), or null. */
+export async function activeEditorTitle(page) {
+  const tab = page.locator('.editor-group-container.active .tab.active .monaco-icon-name-container, .tab.active .monaco-icon-name-container').first();
+  return (await tab.count()) ? (await tab.innerText()).replace(/\s+/g, '').trim() : null;
+}
+
+/** The frame (webviews are nested iframes) that contains `selector`. */
+export async function webviewFrame(page, selector, { timeout = T } = {}) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      if (f === page.mainFrame()) continue;
+      try {
+        if ((await f.locator(selector).count()) > 0) return f;
+      } catch {}
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no webview frame contains ${selector}`);
+}
+
+/** Texts of the notification toasts currently shown. */
+export async function notifications(page) {
+  return (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map((t) => t.trim());
+}
+
+/** Wait for a notification containing `text`; returns its text. */
+export async function waitForNotification(page, text, { timeout = T } = {}) {
+  const n = page.locator('.notifications-toasts .notification-list-item-message', { hasText: containing(text) }).first();
+  await n.waitFor({ timeout });
+  return (await n.innerText()).trim();
+}
+
+/** Save a PNG into test-artifacts/ui/<name>.png and return its path. */
+export async function screenshot(page, name) {
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name.replace(/[^\w.-]+/g, '_').slice(0, 120)}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Close quick inputs, menus and dialogs left open (Escape a few times). */
+export async function dismissAll(page) {
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Escape').catch(() => {});
+}

@@ -1,0 +1,77 @@
+/**
+ * Mocha runner inside the VS Code extension host (extensionTestsPath = out/test/vscode).
+ *
+ * The scenario (the kind of workspace the editor was opened on) comes from the environment:
+ * GLUU_TEST_SCENARIO=with-cluster | empty | ... It selects the compiled test files
+ * out/test/vscode/<scenario>/**\/*.test.js plus the shared out/test/vscode/common/**\/*.test.js.
+ * Without it the scenario is inferred from the workspace (a gluu-cluster.yaml → with-cluster).
+ * GLUU_TEST_GREP, when set, only runs tests whose full title matches it.
+ *
+ * Used unchanged by code-server (scripts/harness/run-extension-tests.mjs) and by desktop
+ * VS Code (test/vscode/run-desktop.js).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+/** The harness reads this line for exact counts. */
+export const RESULT_PREFIX = 'GLUU_TEST_RESULT ';
+
+function testFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...testFiles(p));
+    else if (entry.isFile() && entry.name.endsWith('.test.js')) out.push(p);
+  }
+  return out.sort();
+}
+
+function scenario(): string {
+  const fromEnv = process.env.GLUU_TEST_SCENARIO;
+  if (fromEnv) return fromEnv;
+  // Inferred without importing vscode at module load (keeps this file loadable anywhere).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const vscode = require('vscode') as typeof import('vscode');
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const inferred = folder && fs.existsSync(path.join(folder.uri.fsPath, 'gluu-cluster.yaml')) ? 'with-cluster' : 'empty';
+  console.log(`GLUU_TEST_SCENARIO not set; inferred "${inferred}" from the workspace`);
+  return inferred;
+}
+
+export function run(): Promise<void> {
+  const name = scenario();
+  const files = [...testFiles(path.join(__dirname, 'common')), ...testFiles(path.join(__dirname, name))];
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 20000, reporter: 'spec' });
+  if (process.env.GLUU_TEST_GREP) mocha.grep(process.env.GLUU_TEST_GREP);
+  for (const f of files) mocha.addFile(f);
+  console.log(`scenario ${name}: ${files.length} test file(s) in ${__dirname}`);
+
+  return new Promise((resolve, reject) => {
+    if (files.length === 0) {
+      console.log(`${RESULT_PREFIX}${JSON.stringify({ scenario: name, passed: 0, failed: 1, pending: 0, error: 'no test files' })}`);
+      reject(new Error(`no *.test.js for scenario "${name}" under ${__dirname}`));
+      return;
+    }
+    try {
+      const runner = mocha.run((failures) => {
+        const s = runner.stats;
+        const result = {
+          scenario: name,
+          passed: s?.passes ?? 0,
+          failed: Math.max(failures, s?.failures ?? 0),
+          pending: s?.pending ?? 0,
+        };
+        console.log(`${RESULT_PREFIX}${JSON.stringify(result)}`);
+        if (result.failed > 0) reject(new Error(`${result.failed} test(s) failed in scenario ${name}.`));
+        else resolve();
+      });
+    } catch (e) {
+      // a test file that throws while loading
+      console.error(e);
+      console.log(`${RESULT_PREFIX}${JSON.stringify({ scenario: name, passed: 0, failed: 1, pending: 0, error: String(e) })}`);
+      reject(e);
+    }
+  });
+}
