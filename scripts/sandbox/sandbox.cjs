@@ -21,6 +21,16 @@ const HOSTS = [
 ];
 const CERTS = ['httpd', 'shibIDP', 'idp-signing', 'idp-encryption', 'openldap'];
 const JAVA_CACERTS = '/etc/ssl/certs/java/cacerts';
+// Directories a Gluu install has and csync2 keeps in sync (the manual's include list).
+const GLUU_DIRS = [
+  '/opt/gluu/jetty/identity/conf/shibboleth3/idp',
+  '/opt/gluu/jetty/identity/conf/shibboleth3/sp',
+  '/opt/shibboleth-idp/conf',
+  '/opt/shibboleth-idp/metadata',
+  '/opt/shibboleth-idp/sp',
+  '/opt/shibboleth-idp/temp_metadata',
+  '/etc/gluu/conf',
+];
 
 async function must(l, host, cmd, args, input) {
   const r = await lab.runAs(l, host, cmd, args, input === undefined ? {} : { input });
@@ -30,7 +40,7 @@ async function must(l, host, cmd, args, input) {
 
 /** A Gluu node's files: what the manual's steps read and change. */
 async function gluuShape(l, host, primary, address) {
-  await must(l, host, 'mkdir', ['-p', '/install/community-edition-setup', '/etc/certs', '/opt/jre/bin', '/opt/jre/jre/lib/security', '/etc/gluu/conf']);
+  await must(l, host, 'mkdir', ['-p', '/install/community-edition-setup', '/etc/certs', '/opt/jre/bin', '/opt/jre/jre/lib/security', ...GLUU_DIRS]);
   for (const g of ['gluu', 'jetty']) await lab.runAs(l, host, 'groupadd', ['-f', g]);
   await lab.runAs(l, host, 'useradd', ['-r', '-g', 'jetty', '-M', 'jetty']);
   await must(l, host, 'ln', ['-sf', execFileSync('readlink', ['-f', '/usr/bin/keytool'], { encoding: 'utf8' }).trim(), '/opt/jre/bin/keytool']);

@@ -66,3 +66,10 @@ describe('sh`` literals', () => {
     assert.equal(run('bash', sh`printf '%s\n' ${'x'} ${'y'}`.text), 'x\ny\n');
   });
 });
+
+describe('redis.conf strings', () => {
+  it('quote passwords so redis reads them back exactly', async () => {
+    const { redisString } = await import('../../src/core/render/redis');
+    assert.equal(redisString(`p@ss! w'rd $ "x" \\ ;`), `"p@ss! w'rd $ \\"x\\" \\\\ ;"`);
+  });
+});

@@ -15,6 +15,8 @@ export const SECRET_LABELS: Record<SecretName, string> = {
 
 export interface SecretRef {
   secret: SecretName;
+  /** How the value is written into the file: as it is, or as a quoted redis.conf string. */
+  encoding?: 'redis-string';
 }
 
 /** File content with secret placeholders. */

@@ -17,7 +17,16 @@ export function renderRedisSettings(cache: CacheHost): Content {
     `port ${cache.port}\n`,
     'protected-mode yes\n',
     'requirepass ',
-    { secret: 'redis' },
+    { secret: 'redis', encoding: 'redis-string' },
     '\n',
   ];
+}
+
+/**
+ * A value as a redis.conf string: double-quoted with backslash escapes (redis' sdssplitargs),
+ * so a password with spaces, quotes or backslashes is read back exactly.
+ */
+export function redisString(value: string): string {
+  const escaped = value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  return `"${escaped}"`;
 }

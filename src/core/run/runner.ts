@@ -11,6 +11,7 @@ import type { ClusterConfig } from '../config/types';
 import { hostPath, inContainer } from '../gluu/container';
 import type { Action, LdapAction, Probe, SecretFile } from '../plan/actions';
 import type { StepPlan } from '../plan/stepPlan';
+import { redisString } from '../render/redis';
 import { cmd, type Shell } from '../ssh/shell';
 import type { Connector, ExecResult, RemoteHost } from './remote';
 import { LineMasker, type SecretSource } from './secrets';
@@ -223,7 +224,13 @@ async function runAction(ctx: RunContext, a: Action): Promise<void> {
     }
     case 'upload': {
       const remote = await ctx.connector.host(a.to.host);
-      const parts = await Promise.all(a.content.map((c) => (typeof c === 'string' ? c : ctx.secrets.get(c.secret))));
+      const parts = await Promise.all(
+        a.content.map(async (c) => {
+          if (typeof c === 'string') return c;
+          const value = await ctx.secrets.get(c.secret);
+          return c.encoding === 'redis-string' ? redisString(value) : value;
+        }),
+      );
       await remote.upload(hostPath(ctx.config, a.to.path, a.to.container), Buffer.from(parts.join(''), 'utf8'), a.mode);
       return;
     }

@@ -1,6 +1,7 @@
 /** Secrets for a run: asked once per run, and every value masked wherever output goes. */
 import type { SecretName } from '../plan/actions';
 import { MASK } from '../plan/preview';
+import { redisString } from '../render/redis';
 
 export interface SecretSource {
   /** The secret's value; the editor asks (and remembers in SecretStorage) when it has none. */
@@ -12,10 +13,13 @@ export class Masker {
   private readonly values = new Set<string>();
 
   add(value: string): void {
-    if (value.length >= 1) this.values.add(value);
-    // How the value would look quoted for a shell, in case a tool echoes its command line.
-    const quoted = `'${value.replace(/'/g, `'\\''`)}'`;
-    if (quoted !== value) this.values.add(quoted);
+    if (value.length === 0) return;
+    this.values.add(value);
+    // The forms it is written in, in case a tool echoes a command line or a config line:
+    // shell-quoted, JSON / redis.conf-quoted.
+    this.values.add(`'${value.replace(/'/g, `'\\''`)}'`);
+    this.values.add(JSON.stringify(value));
+    this.values.add(redisString(value));
   }
 
   mask(text: string): string {

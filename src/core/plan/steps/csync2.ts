@@ -7,7 +7,7 @@
  */
 import { nodesPrimaryFirst, primaryNode } from '../../config/resolve';
 import { and, sh } from '../../ssh/shell';
-import { CSYNC2_CERT_SUBJECT, CSYNC2_CFG_PATH, CSYNC2_KEY_PATH, CSYNC2_SSL_CERT, CSYNC2_SSL_KEY, csync2CronSchedules } from '../../render/csync2';
+import { CSYNC2_CERT_SUBJECT, CSYNC2_CFG_PATH, CSYNC2_KEY_PATH, CSYNC2_SSL_CERT, CSYNC2_SSL_KEY, csync2CronSchedules, csync2IncludePaths } from '../../render/csync2';
 import type { Action } from '../actions';
 import type { StepRenderer } from '../stepPlan';
 import { ensurePackage, exec } from './common';
@@ -65,13 +65,20 @@ export const renderCsync2: StepRenderer = ({ config, generated }, resolved) => {
         ),
       ],
       check: { script: and(sh`test -s ${CSYNC2_KEY_PATH}`, sh`crontab -l 2>/dev/null | grep -qF ${cronLine}`), container: false },
-      verify: { script: sh`csync2 -T`, container: false },
+      verify: { script: and(sh`test -s ${CSYNC2_KEY_PATH}`, sh`test -s ${CSYNC2_CFG_PATH}`, sh`crontab -l | grep -qF ${cronLine}`), container: false },
     };
   });
   const order = nodesPrimaryFirst(config);
-  const after: Action[] = order.map((n) =>
-    exec(n.host, n === primary ? 'first sync from the primary: its files win conflicts' : `sync ${n.host}`, and(sh`csync2 -fr /`, sh`csync2 -xv`), false),
-  );
+  const probeDir = csync2IncludePaths(config)[0].replace(/\/$/, '');
+  const probe = `${probeDir}/gluu-cluster-sync-check.txt`;
+  const after: Action[] = [
+    ...order.map((n) => exec(n.host, n === primary ? 'first sync from the primary: its files win conflicts' : `sync ${n.host}`, and(sh`csync2 -fr /`, sh`csync2 -xv`), false)),
+    // The proof that replication works: a file made on the primary reaches every node, and its
+    // removal does too. (csync2 -T only compares files already in the local database.)
+    exec(primary.host, `write ${probe} and sync it`, and(sh`mkdir -p ${probeDir}`, sh`date >${probe}`, sh`csync2 -xv`), false),
+    ...order.filter((n) => n !== primary).map((n) => exec(n.host, `${probe} arrived on ${n.host}`, sh`test -f ${probe}`, false)),
+    exec(primary.host, `remove ${probe} everywhere`, and(sh`rm -f ${probe}`, sh`csync2 -xv`), false),
+  ];
   return {
     before,
     targets,
