@@ -24,10 +24,11 @@ const builds = [
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
-    external: [...common.external, './core.js'],
+    external: [...common.external, './core.js', './run.js'],
     banner: { js: 'var __gluuBundleStart = performance.now();' },
   },
   { ...common, entryPoints: ['src/core/api.ts'], outfile: 'dist/core.js' },
+  { ...common, entryPoints: ['src/core/runApi.ts'], outfile: 'dist/run.js' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 

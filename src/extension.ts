@@ -12,6 +12,9 @@ import { ProposedContent } from './vscode/plan/generatedFiles';
 import { PLAN_SCHEME, PlanPreviewProvider } from './vscode/plan/previewProvider';
 import { NodesViewProvider } from './vscode/tree/nodesView';
 import { StepsViewProvider } from './vscode/tree/stepsView';
+import { RunStateStore } from './vscode/run/runState';
+import { ClusterSecrets } from './vscode/secretSource';
+import { SshSession } from './vscode/ssh/sshSession';
 
 /** Set by the esbuild banner as the first statement of dist/extension.js. */
 declare const __gluuBundleStart: number | undefined;
@@ -23,6 +26,8 @@ export interface GluuClusterApi {
   workspace: ClusterWorkspace;
   nodes: NodesViewProvider;
   steps: StepsViewProvider;
+  runState: RunStateStore;
+  secrets: ClusterSecrets;
   /** Commands that failed since activation, with the message shown to the user. */
   commandFailures: readonly { command: string; message: string }[];
 }
@@ -30,11 +35,16 @@ export interface GluuClusterApi {
 export function activate(context: vscode.ExtensionContext): GluuClusterApi {
   const t0 = performance.now();
   const workspace = new ClusterWorkspace();
+  const runState = new RunStateStore(context.workspaceState);
   const nodes = new NodesViewProvider(workspace);
-  const steps = new StepsViewProvider(workspace);
+  const steps = new StepsViewProvider(workspace, runState);
+  const ssh = new SshSession(context);
+  const secrets = new ClusterSecrets(context.secrets);
   const preview = new PlanPreviewProvider(workspace);
   const proposed = new ProposedContent();
   context.subscriptions.push(
+    runState,
+    ssh,
     preview,
     vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, preview),
     vscode.workspace.registerTextDocumentContentProvider(ProposedContent.scheme, proposed),
@@ -45,12 +55,12 @@ export function activate(context: vscode.ExtensionContext): GluuClusterApi {
     vscode.window.createTreeView('gluuCluster.nodes', { treeDataProvider: nodes, showCollapseAll: false }),
     vscode.window.createTreeView('gluuCluster.steps', { treeDataProvider: steps }),
     registerDiagnostics(workspace),
-    ...registerCommands({ extension: context, workspace, nodes, proposed }),
+    ...registerCommands({ extension: context, workspace, nodes, proposed, runState, secrets, ssh }),
     { dispose: disposeLog },
   );
   const activateMs = performance.now() - t0;
   log().info(`activated in ${activateMs.toFixed(1)} ms (bundle load ${bundleLoadMs === undefined ? 'n/a' : `${bundleLoadMs.toFixed(1)} ms`})`);
-  return { timings: { bundleLoadMs, activateMs }, workspace, nodes, steps, commandFailures };
+  return { timings: { bundleLoadMs, activateMs }, workspace, nodes, steps, runState, secrets, commandFailures };
 }
 
 export function deactivate(): void {

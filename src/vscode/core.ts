@@ -3,6 +3,7 @@
  * (dist/core.js, built from src/core/api.ts) so that activation evaluates only the glue.
  */
 import type * as Api from '../core/api';
+import type * as RunApi from '../core/runApi';
 
 let loaded: typeof Api | undefined;
 
@@ -11,4 +12,13 @@ export function core(): typeof Api {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   loaded ??= require('./core.js') as typeof Api;
   return loaded;
+}
+
+let run: typeof RunApi | undefined;
+
+/** SSH and the step runner (dist/run.js), loaded when a step first runs. */
+export function runCore(): typeof RunApi {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  run ??= require('./run.js') as typeof RunApi;
+  return run;
 }

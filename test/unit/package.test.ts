@@ -49,6 +49,7 @@ describe('the packaged extension', function () {
       'extension/dist/extension.js',
       'extension/dist/cli.js',
       'extension/dist/core.js',
+      'extension/dist/run.js',
       'extension/media/gluu-cluster.svg',
       'extension/schemas/gluu-cluster.schema.json',
       'extension/snippets/nginx.json',
@@ -66,7 +67,7 @@ describe('the packaged extension', function () {
   });
 
   it('holds nothing else: no sources, tests, node_modules, maps, scripts or keys', () => {
-    const allowed = /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|package\.nls\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|cli|core)\.js|media\/.+|schemas\/.+\.json|snippets\/.+\.json|syntaxes\/.+\.json|language-configuration\/.+\.json|docs\/.+))$/;
+    const allowed = /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|package\.nls\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|cli|core|run)\.js|media\/.+|schemas\/.+\.json|snippets\/.+\.json|syntaxes\/.+\.json|language-configuration\/.+\.json|docs\/.+))$/;
     const stray = entries.filter((e) => !allowed.test(e));
     assert.deepEqual(stray, []);
     assert.ok(!entries.some((e) => /node_modules|\/src\/|\/test\/|\.map$|\.ts$|\.pem$|id_(rsa|ed25519)/.test(e)));

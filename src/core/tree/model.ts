@@ -182,6 +182,8 @@ export interface StepItem {
   contextValue: string;
   clusterKey: string;
   skipped: boolean;
+  /** Hosts the step runs on (for its run state). */
+  targets: string[];
 }
 
 /** Items of the Clustering Steps view for one cluster, in the manual's order. */
@@ -208,6 +210,7 @@ export function stepTree(key: string, config: ClusterConfig): StepItem[] {
       contextValue: r.skipReason ? 'gluu.step.skipped' : 'gluu.step',
       clusterKey: key,
       skipped: Boolean(r.skipReason),
+      targets: r.targets.map((t) => t.host),
     };
   });
 }

@@ -2,6 +2,9 @@ import type * as vscode from 'vscode';
 import type { NodeItem, StepItem } from '../../core/tree/model';
 import type { ClusterWorkspace } from '../clusterWorkspace';
 import type { ProposedContent } from '../plan/generatedFiles';
+import type { RunStateStore } from '../run/runState';
+import type { ClusterSecrets } from '../secretSource';
+import type { SshSession } from '../ssh/sshSession';
 import type { NodesViewProvider } from '../tree/nodesView';
 
 /** What command handlers get: the parts activate() wired together. */
@@ -10,6 +13,9 @@ export interface CommandContext {
   workspace: ClusterWorkspace;
   nodes: NodesViewProvider;
   proposed: ProposedContent;
+  runState: RunStateStore;
+  secrets: ClusterSecrets;
+  ssh: SshSession;
 }
 
 /** A command handler; tree invocations pass the clicked item, palette invocations pass nothing. */

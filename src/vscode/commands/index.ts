@@ -6,6 +6,7 @@ import type { CommandContext, Handler } from './context';
 import { addNode, removeNode, setPrimary } from './nodeEdit';
 import { copyAddress, copyHost, revealInClusterFile } from './nodeInfo';
 import { generateCsync2Cfg, generateNginxConf, previewPlan, previewStep } from './plan';
+import { forgetHostKey, forgetPasswords, openContainerShell, openSshTerminal, runAllRemaining, runNextStep, runStepCommand } from './run';
 
 export const COMMANDS: Record<string, Handler> = {
   'gluuCluster.refresh': refresh,
@@ -22,6 +23,13 @@ export const COMMANDS: Record<string, Handler> = {
   'gluuCluster.previewPlan': previewPlan,
   'gluuCluster.generateNginxConf': generateNginxConf,
   'gluuCluster.generateCsync2Cfg': generateCsync2Cfg,
+  'gluuCluster.runStep': runStepCommand,
+  'gluuCluster.runNextStep': runNextStep,
+  'gluuCluster.runAllRemaining': runAllRemaining,
+  'gluuCluster.openSshTerminal': openSshTerminal,
+  'gluuCluster.openContainerShell': openContainerShell,
+  'gluuCluster.forgetHostKey': forgetHostKey,
+  'gluuCluster.forgetPasswords': forgetPasswords,
   'gluuCluster.showLog': () => log().show(),
 };
 
