@@ -11,7 +11,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { PROJECT_ROOT, ensureEditor, launchBrowser, onShutdown, startCodeServer } from './editor.mjs';
+
+const { sandboxUp } = createRequire(import.meta.url)('../sandbox/sandbox.cjs');
 
 export const WORKSPACES_DIR = path.join(PROJECT_ROOT, 'test', 'fixtures', 'workspaces');
 const RESULT_PREFIX = 'GLUU_TEST_RESULT ';
@@ -56,7 +59,7 @@ export function copyWorkspace(scenario, dir = WORKSPACES_DIR, { keep = false } =
   const src = path.join(dir, scenario);
   if (!fs.existsSync(src)) throw new Error(`no fixture workspace ${src}`);
   const dst = fs.mkdtempSync(path.join(os.tmpdir(), `gluu-ws-${scenario}-`));
-  fs.cpSync(src, dst, { recursive: true, filter: (s) => path.basename(s) !== '.gitkeep' });
+  fs.cpSync(src, dst, { recursive: true, filter: (s) => !['.gitkeep', '.sandbox'].includes(path.basename(s)) });
   if (!keep) {
     const rm = () => fs.rmSync(dst, { recursive: true, force: true });
     onShutdown(async () => rm(), rm);
@@ -97,6 +100,21 @@ export async function runScenario({
   }
   const extEnv = { GLUU_TEST_SCENARIO: scenario, ...(grep ? { GLUU_TEST_GREP: grep } : {}) };
   const workspace = copyWorkspace(scenario, workspacesDir, { keep });
+  // A scenario folder with a `.sandbox` marker runs against the built-in sandbox cluster
+  // (real sshd hosts in network namespaces): its cluster file goes into the workspace.
+  let sandbox;
+  if (fs.existsSync(path.join(workspacesDir, scenario, '.sandbox'))) {
+    try {
+      sandbox = await sandboxUp({ dir: fs.mkdtempSync(path.join(os.tmpdir(), `gluu-sandbox-${scenario}-`)) });
+      fs.copyFileSync(sandbox.clusterFile, path.join(workspace, 'gluu-cluster.yaml'));
+      extEnv.GLUU_SANDBOX_HOSTS = JSON.stringify(sandbox.hosts);
+      out(`[vscode:${scenario}] sandbox cluster up: ${Object.entries(sandbox.hosts).map(([h, v]) => `${h} ${v.address}`).join(', ')}`);
+    } catch (e) {
+      result.failed = 1;
+      result.error = `sandbox cluster did not start: ${e.message}`;
+      return result;
+    }
+  }
   let server;
   let page;
   let counted = false;
@@ -163,6 +181,7 @@ export async function runScenario({
       out(`[vscode:${scenario}] code-server log (last lines):\n${server.logTail(25)}`);
     }
     await server?.stop();
+    await sandbox?.down();
     if (!keep) fs.rmSync(workspace, { recursive: true, force: true });
   }
   // A run that did not finish cleanly is a failure even when no test reported one.

@@ -5,7 +5,9 @@
  * as shell syntax. Nothing else in the code base concatenates shell commands.
  */
 
-const brand: unique symbol = Symbol('shell');
+// A registered symbol: the extension's bundles (core.js, run.js) each carry this module, and a
+// Shell made in one must be recognised in the other.
+const brand: unique symbol = Symbol.for('gluu-cluster.shell') as never;
 
 /** A shell script fragment whose every value has been quoted. */
 export interface Shell {

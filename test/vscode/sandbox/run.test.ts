@@ -1,0 +1,96 @@
+/**
+ * Running steps from the editor against the built-in sandbox cluster: real sshd hosts, host keys
+ * trusted through the modal (fingerprint shown), passwords asked once into SecretStorage, run
+ * state in the Steps view.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { StepOutcome } from '../../../src/core/run/runner';
+import type { StepItem } from '../../../src/core/tree/model';
+import { api, waitFor } from '../support/helpers';
+
+const sandboxHosts: Record<string, { address: string; fingerprint: string }> = JSON.parse(process.env.GLUU_SANDBOX_HOSTS ?? '{}');
+
+async function stepItem(id: string): Promise<StepItem> {
+  const items = (await (await api()).steps.getChildren()) as StepItem[];
+  const found = items.find((s) => s.stepId === id);
+  assert.ok(found, `step ${id}`);
+  return found;
+}
+
+/** Answers the editor's prompts like an operator: trust keys whose fingerprints match, type passwords. */
+async function asOperator<T>(inputs: string[], fn: () => Thenable<T>): Promise<{ result: T; prompts: string[] }> {
+  const w = vscode.window as unknown as Record<string, unknown>;
+  const saved = { showWarningMessage: w.showWarningMessage, showInputBox: w.showInputBox };
+  const prompts: string[] = [];
+  w.showWarningMessage = async (message: string, options: vscode.MessageOptions, ...items: string[]) => {
+    prompts.push(`${message}\n${options?.detail ?? ''}`);
+    const known = Object.values(sandboxHosts).some((h) => options?.detail?.includes(h.fingerprint) && options.detail.includes(h.address));
+    return known ? items.find((i) => /Trust/.test(i)) : undefined;
+  };
+  w.showInputBox = async (o: vscode.InputBoxOptions) => {
+    prompts.push(`input: ${o.prompt ?? o.title}${o.password ? ' (password)' : ''}`);
+    return inputs.shift();
+  };
+  try {
+    return { result: await fn(), prompts };
+  } finally {
+    Object.assign(w, saved);
+  }
+}
+
+describe('running steps on the sandbox cluster', function () {
+  this.timeout(120000);
+
+  it('has a sandbox', () => assert.equal(Object.keys(sandboxHosts).length, 3));
+
+  it('runs "hosts" on every host after trusting each host key shown with its SHA256 fingerprint', async () => {
+    const a = await api();
+    const run = await asOperator([], async () => vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', await stepItem('hosts')));
+    const outcome = run.result;
+    assert.equal(outcome.status, 'done', JSON.stringify(outcome.sequences));
+    const trust = run.prompts.filter((p) => p.startsWith('Unknown SSH host key'));
+    assert.equal(trust.length, 3, run.prompts.join('\n---\n'));
+    for (const [, h] of Object.entries(sandboxHosts)) assert.ok(trust.some((p) => p.includes(h.fingerprint)), `asked about ${h.address}`);
+    const t = a.steps.getTreeItem(await stepItem('hosts'));
+    assert.match(String(t.description), /^done · hosts — /);
+    assert.deepEqual(Object.values(a.runState.step((await a.workspace.clusters())[0].key, 'hosts')).map((s) => s.status), ['done', 'done', 'done']);
+  });
+
+  it('asks before running a done step again, and trusted keys are not asked again', async () => {
+    const { result, prompts } = await asOperator([], async () => vscode.commands.executeCommand('gluuCluster.runStep', await stepItem('hosts')));
+    assert.equal(result, undefined, 'declined: nothing ran');
+    assert.equal(prompts.length, 1);
+    assert.match(prompts[0], /already ran successfully/);
+  });
+
+  it('copies setup.properties with the node\'s ip', async () => {
+    const { result } = await asOperator([], async () => vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', await stepItem('setup-properties')));
+    assert.equal(result.status, 'done', JSON.stringify(result.sequences));
+    assert.equal(result.sequences[0].verified, true);
+  });
+
+  it('configures Redis with a password asked once and kept in SecretStorage', async () => {
+    const password = `r3d!s w'rd $ "x" \\ ;`;
+    const { result, prompts } = await asOperator([password], async () => vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', await stepItem('redis')));
+    assert.equal(result.status, 'done', JSON.stringify(result.sequences));
+    assert.equal(result.sequences[0].verified, true, 'redis answers with the password and refuses without it');
+    assert.deepEqual(prompts.filter((p) => p.startsWith('input:')).length, 1);
+    const again = await asOperator(['Run Again'], async () => {
+      const w = vscode.window as unknown as Record<string, unknown>;
+      const warn = w.showWarningMessage as (...a: unknown[]) => Promise<string | undefined>;
+      w.showWarningMessage = async (m: string, o: vscode.MessageOptions, ...items: string[]) => (/already ran/.test(m) ? 'Run Again' : warn(m, o, ...items));
+      return vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', await stepItem('redis'));
+    });
+    assert.equal(again.result.status, 'done');
+    assert.equal(again.prompts.filter((p) => p.startsWith('input:')).length, 0, 'the stored password is used');
+  });
+
+  it('opens an SSH terminal on a node', async () => {
+    const node = (await (await api()).nodes.hosts()).find((h) => h.role === 'node')!;
+    const term = (await vscode.commands.executeCommand('gluuCluster.openSshTerminal', node)) as vscode.Terminal;
+    assert.equal(term.name, `SSH: ${node.host}`);
+    await waitFor('the terminal to open', () => vscode.window.terminals.includes(term));
+    term.dispose();
+  });
+});
