@@ -20,6 +20,16 @@ function canUseNetns() {
   }
 }
 
+/** A 10.77.N.0/24 no interface of this machine uses (several labs may run at once). */
+function freeSubnet() {
+  const used = sh('ip', ['-o', '-4', 'addr', 'show']);
+  for (let i = 0; i < 200; i++) {
+    const n = ((process.pid + i) % 200) + 20;
+    if (!used.includes(` 10.77.${n}.`)) return `10.77.${n}`;
+  }
+  throw new Error('no free 10.77.N.0/24 subnet for a lab');
+}
+
 /**
  * Each host gets a copy-on-write view of this machine's file system (overlayfs with / as the
  * lower layer and a per-host upper directory), mounted in its own mount namespace inside its
@@ -34,7 +44,7 @@ function labUp(spec) {
   const ok = canUseNetns();
   if (ok !== true) throw new Error(`network namespaces unavailable: ${ok}`);
   const id = spec.id ?? `gc${process.pid % 100000}`;
-  const subnet = spec.subnet ?? `10.77.${(process.pid % 200) + 20}`;
+  const subnet = spec.subnet ?? freeSubnet();
   const bridge = `${id}br`.slice(0, 15);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gluu-lab-${id}-`));
   const lab = { id, subnet, bridge, dir, hosts: {}, hostsFile: path.join(dir, 'hosts'), children: new Set() };

@@ -70,10 +70,9 @@ export default [
       });
       assert.ok(rows.includes('idp1.example.org | 159.203.126.10 · node'), JSON.stringify(rows));
       await screenshot(page, 'with-cluster--idp2-primary');
-      // Back as it was, through the node's own menu this time.
-      const idp1Rows = page.locator('.part.sidebar .monaco-list-row', { hasText: '159.203.126.10 · node' });
-      await idp1Rows.first().click({ button: 'right' });
-      await page.locator('.monaco-menu .action-label', { hasText: 'Set as Primary' }).first().click();
+      // And back: now only idp1 can be made the primary.
+      await palette(page, 'Gluu Cluster: Set as Primary');
+      await quickPick(page, 'idp1.example.org');
       await waitUntil('idp1 primary again', () => /- host: idp1\.example\.org\n {4}address: 159\.203\.126\.10\n {4}primary: true/.test(clusterFile(workspace)));
     },
   },
