@@ -3,14 +3,22 @@
 // Installs the editor if needed (scripts/harness/editor.mjs), builds and packages the
 // extension, starts code-server on 127.0.0.1 (port 8080 if free, else a free one; or
 // --port N / $PORT) with gluu-cluster.vsix installed, opened on an example workspace
-// (.cache/try-workspace/, a copy of test/fixtures/workspaces/with-cluster made once and kept
+// (the sandbox cluster's workspace when this machine can run it, else
+// .cache/try-workspace/, a copy of test/fixtures/workspaces/with-cluster made once and kept
 // between runs), and keeps running until Ctrl+C, then stops everything it started.
 //
-// Options: --port N, --workspace DIR (open another folder), --no-build (use the existing VSIX).
+// Options: --port N, --workspace DIR (open another folder), --no-build (use the existing VSIX),
+// --no-sandbox (do not start the sandbox cluster; open the example workspace).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import { PROJECT_ROOT, ensureEditor, onShutdown, shutdownAll, startCodeServer } from './harness/editor.mjs';
+
+const require = createRequire(import.meta.url);
+const { sandboxUp } = require('./sandbox/sandbox.cjs');
+const { canUseNetns } = require('./lab/netns.cjs');
 
 const args = process.argv.slice(2);
 const arg = (name) => {
@@ -22,18 +30,34 @@ const preferredPort = Number(arg('--port') ?? process.env.PORT ?? 8080);
 const VSIX = path.join(PROJECT_ROOT, 'gluu-cluster.vsix');
 const TRY_WORKSPACE = path.join(PROJECT_ROOT, '.cache', 'try-workspace');
 
+const SANDBOX_WORKSPACE = path.join(PROJECT_ROOT, '.cache', 'sandbox-workspace');
+
 /**
- * Hook for the sandbox cluster (a later issue): bring up the throwaway Gluu nodes / load
- * balancer the example workspace points at, and return { stop(): Promise<void> } (or null
- * when there is nothing to start). Called after code-server is up; its stop() runs on Ctrl+C.
+ * The built-in sandbox cluster (scripts/sandbox/sandbox.cjs): a load balancer and two
+ * Gluu-shaped nodes with real sshd, in network namespaces (root only). Its cluster file is
+ * written into .cache/sandbox-workspace/ (other files there are kept between runs).
+ * Returns { workspace, stop() }, or null when this machine cannot run it.
  */
-async function startSandboxCluster(/* { workspace, codeServer } */) {
-  return null;
+async function startSandboxCluster() {
+  if (args.includes('--no-sandbox')) return null;
+  const can = canUseNetns();
+  if (can !== true) {
+    console.log(`[start] no sandbox cluster (${can}); opening the example workspace instead`);
+    return null;
+  }
+  const sb = await sandboxUp({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'gluu-sandbox-')) });
+  fs.mkdirSync(SANDBOX_WORKSPACE, { recursive: true });
+  fs.copyFileSync(sb.clusterFile, path.join(SANDBOX_WORKSPACE, 'gluu-cluster.yaml'));
+  console.log(`[start] sandbox cluster up: ${Object.entries(sb.hosts).map(([h, v]) => `${h} ${v.address}`).join(', ')}`);
+  console.log('[start] host key fingerprints (the editor asks you to trust them on first connect):');
+  for (const [h, v] of Object.entries(sb.hosts)) console.log(`          ${h.padEnd(16)} ${v.fingerprint}`);
+  return { workspace: SANDBOX_WORKSPACE, stop: () => sb.down() };
 }
 
 function prepareWorkspace() {
   const custom = arg('--workspace');
   if (custom) return path.resolve(custom);
+  if (sandbox) return sandbox.workspace;
   if (!fs.existsSync(TRY_WORKSPACE)) {
     fs.mkdirSync(path.dirname(TRY_WORKSPACE), { recursive: true });
     fs.cpSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'workspaces', 'with-cluster'), TRY_WORKSPACE, {
@@ -59,12 +83,11 @@ if (!fs.existsSync(VSIX)) {
   process.exit(1);
 }
 
+const sandbox = await startSandboxCluster();
+if (sandbox) onShutdown(() => sandbox.stop());
 const workspace = prepareWorkspace();
 const cs = await startCodeServer({ workspace, installVsix: VSIX, port: preferredPort });
 if (cs.port !== preferredPort) console.log(`[start] port ${preferredPort} is busy; using ${cs.port}`);
-
-const sandbox = await startSandboxCluster({ workspace, codeServer: cs });
-if (sandbox) onShutdown(() => sandbox.stop());
 
 const url = cs.folderUrl(workspace);
 const line = '═'.repeat(Math.min(100, url.length + 8));

@@ -15,11 +15,15 @@
 // Needs: npm run package (gluu-cluster.vsix). CLI:
 //   node test/ui/run.mjs [--scenario NAME] [--grep REGEX] [--vsix FILE] [--dir DIR] [--keep]
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureEditor, launchBrowser, startCodeServer } from '../../scripts/harness/editor.mjs';
 import { WORKSPACES_DIR, copyWorkspace, listScenarios } from '../../scripts/harness/run-extension-tests.mjs';
 import * as lib from './lib.mjs';
+
+const { sandboxUp } = createRequire(import.meta.url)('../../scripts/sandbox/sandbox.cjs');
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const DEFAULT_VSIX = path.join(lib.PROJECT_ROOT, 'gluu-cluster.vsix');
@@ -113,11 +117,19 @@ export async function runUiTests({ scenarios, grep, vsix = DEFAULT_VSIX, keep = 
       out(`\n[ui:${scenario}] ${group.length} test(s), ${path.basename(vsix)} installed`);
       let workspace;
       let server;
+      // A `.sandbox` marker: the scenario runs against the built-in sandbox cluster.
+      let sandbox;
+      const placeClusterFile = () => sandbox && fs.copyFileSync(sandbox.clusterFile, path.join(workspace, 'gluu-cluster.yaml'));
       try {
         if (!known.includes(scenario)) throw new Error(`unknown scenario "${scenario}" (have ${known.join(', ')})`);
         workspace = copyWorkspace(scenario, undefined, { keep });
+        if (fs.existsSync(path.join(lib.PROJECT_ROOT, 'test', 'fixtures', 'workspaces', scenario, '.sandbox'))) {
+          sandbox = await sandboxUp({ dir: fs.mkdtempSync(path.join(os.tmpdir(), `gluu-sandbox-ui-`)) });
+          placeClusterFile();
+        }
         server = await startCodeServer({ workspace, installVsix: vsix, keepDirs: keep });
       } catch (e) {
+        await sandbox?.down();
         for (const t of group) fail(t, `scenario set-up failed: ${e.message}`);
         if (workspace && !keep) fs.rmSync(workspace, { recursive: true, force: true });
         continue;
@@ -134,14 +146,17 @@ export async function runUiTests({ scenarios, grep, vsix = DEFAULT_VSIX, keep = 
               page = null;
             }
             if (!page) {
-              if (!first) resetWorkspace(workspace, scenario);
+              if (!first) {
+                resetWorkspace(workspace, scenario);
+                placeClusterFile();
+              }
               page = await openWorkbench(browser, server);
             } else {
               await lib.dismissAll(page);
             }
             first = false;
             await withTimeout(
-              Promise.resolve().then(() => t.fn({ page, workspace, server, scenario, lib, browser })),
+              Promise.resolve().then(() => t.fn({ page, workspace, server, scenario, lib, browser, sandbox })),
               t.timeout ?? DEFAULT_TEST_TIMEOUT,
               `"${t.name}"`,
             );
@@ -163,6 +178,7 @@ export async function runUiTests({ scenarios, grep, vsix = DEFAULT_VSIX, keep = 
         const failedHere = results.some((r) => r.scenario === scenario && !r.ok);
         if (failedHere) out(`[ui:${scenario}] code-server log (last lines):\n${server.logTail(15)}`);
         await server.stop();
+        await sandbox?.down();
         if (!keep) fs.rmSync(workspace, { recursive: true, force: true });
         out(`[ui:${scenario}] ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       }

@@ -1,0 +1,80 @@
+// Running steps in the real editor against the built-in sandbox cluster (real sshd hosts):
+// from a node's menu and from the palette, the host key dialog with its fingerprint, the
+// step's terminal and summary, the Steps view turning done, Ctrl+C cancelling a long step.
+import assert from 'node:assert/strict';
+import { contextMenu, openView, palette, pane, quickPick, screenshot, treeRows, waitForTerminalText } from './lib.mjs';
+
+/** Answers SSH host key dialogs: trusts a key only when its fingerprint is the sandbox host's. */
+async function trustSandboxKeys(page, sandbox, { until, timeout = 30000 }) {
+  const end = Date.now() + timeout;
+  const dialog = page.locator('.monaco-dialog-box');
+  while (Date.now() < end) {
+    if (await until()) return;
+    if (await dialog.isVisible().catch(() => false)) {
+      const text = await dialog.innerText();
+      if (/Unknown SSH host key/.test(text)) {
+        const host = Object.values(sandbox.hosts).find((h) => text.includes(h.fingerprint) && text.includes(h.address));
+        assert.ok(host, `dialog shows a sandbox host's fingerprint: ${text}`);
+        await screenshot(page, 'sandbox--host-key-dialog');
+        await dialog.locator('.monaco-button', { hasText: /Trust and Connect/ }).click();
+      }
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error('timed out');
+}
+
+const terminalSays = (page, re) => async () => re.test((await page.locator('.xterm-rows').first().innerText().catch(() => '')).replace(/\u00a0/g, ' '));
+
+export default [
+  {
+    name: 'Run Step from a node\'s menu: trust the host key, watch the terminal, read the summary',
+    scenario: 'sandbox',
+    timeout: 120000,
+    fn: async ({ page, sandbox }) => {
+      await openView(page, 'Gluu Cluster');
+      await contextMenu(page, 'idp2.gluu.test', { view: 'Nodes', click: 'Run Step…' });
+      await quickPick(page, '1. Host names');
+      await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /hosts: done/) });
+      const text = await waitForTerminalText(page, /✓ idp2\.gluu\.test: done, verified/);
+      assert.match(text, /idp2\.gluu\.test +│ ▶ write the cluster hosts into \/etc\/hosts/);
+      await screenshot(page, 'sandbox--run-from-node-menu');
+    },
+  },
+  {
+    name: 'Run Step from the palette turns the step done in the Steps view',
+    scenario: 'sandbox',
+    timeout: 120000,
+    fn: async ({ page, sandbox }) => {
+      await palette(page, 'Gluu Cluster: Run Step…');
+      await quickPick(page, '2. Copy setup.properties');
+      await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /setup-properties: done/) });
+      await openView(page, 'Gluu Cluster');
+      await pane(page, 'Clustering Steps');
+      const deadline = Date.now() + 15000;
+      let rows = [];
+      while (Date.now() < deadline) {
+        rows = await treeRows(page, 'Clustering Steps');
+        if (rows.some((r) => /^2\. Copy setup\.properties \| done · /.test(r))) break;
+        await page.waitForTimeout(300);
+      }
+      assert.ok(rows.some((r) => /^2\. Copy setup\.properties \| done · setup-properties — idp1\.gluu\.test → idp2\.gluu\.test$/.test(r)), JSON.stringify(rows));
+      await screenshot(page, 'sandbox--steps-view-done');
+    },
+  },
+  {
+    name: 'Ctrl+C in the step\'s terminal cancels a long step and the summary says what did not run',
+    scenario: 'sandbox',
+    timeout: 150000,
+    fn: async ({ page, sandbox }) => {
+      await palette(page, 'Gluu Cluster: Run Step…');
+      await quickPick(page, '15. Update keystores');
+      await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /▶ httpd\.crt as/) });
+      await page.locator('.xterm').first().click();
+      await page.keyboard.press('Control+C');
+      const text = await waitForTerminalText(page, /keystores: cancelled/, { timeout: 30000 });
+      assert.match(text, /not run: /);
+      await screenshot(page, 'sandbox--cancelled');
+    },
+  },
+];
