@@ -2,7 +2,7 @@
 // from a node's menu and from the palette, the host key dialog with its fingerprint, the
 // step's terminal and summary, the Steps view turning done, Ctrl+C cancelling a long step.
 import assert from 'node:assert/strict';
-import { contextMenu, openView, palette, pane, quickPick, screenshot, treeRows, waitForTerminalText } from './lib.mjs';
+import { contextMenu, openView, palette, pane, quickPick, screenshot, terminalText, treeRows, waitForTerminalText } from './lib.mjs';
 
 /** Answers SSH host key dialogs: trusts a key only when its fingerprint is the sandbox host's. */
 async function trustSandboxKeys(page, sandbox, { until, timeout = 30000 }) {
@@ -24,7 +24,7 @@ async function trustSandboxKeys(page, sandbox, { until, timeout = 30000 }) {
   throw new Error('timed out');
 }
 
-const terminalSays = (page, re) => async () => re.test((await page.locator('.xterm-rows').first().innerText().catch(() => '')).replace(/\u00a0/g, ' '));
+const terminalSays = (page, re) => async () => re.test(await terminalText(page, { timeout: 500 }).catch(() => ''));
 
 export default [
   {
@@ -68,6 +68,7 @@ export default [
     timeout: 150000,
     fn: async ({ page, sandbox }) => {
       await palette(page, 'Gluu Cluster: Run Step…');
+      await page.locator('.quick-input-widget input').fill('keystores');
       await quickPick(page, '15. Update keystores');
       await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /▶ httpd\.crt as/) });
       await page.locator('.xterm').first().click();

@@ -10,7 +10,7 @@ export function summarize(outcome: StepOutcome): string[] {
     const verified = s.verified === true && s.status === 'done' ? ', verified' : '';
     lines.push(`  ${ICON[s.status]} ${s.label}: ${WORD[s.status]}${verified} (${s.ran.length} ran${s.notRun.length ? `, ${s.notRun.length} not run` : ''})`);
     if (s.failure) {
-      lines.push(`      failed at "${s.failure.action}" on ${s.failure.host}${s.failure.exitCode !== undefined ? ` with exit code ${s.failure.exitCode}` : ''}: ${s.failure.message}`);
+      lines.push(`      failed at "${s.failure.action}" on ${s.failure.host}${typeof s.failure.exitCode === 'number' ? ` with exit code ${s.failure.exitCode}` : ''}: ${s.failure.message}`);
     }
     if (s.notRun.length && s.status !== 'already-done') lines.push(...s.notRun.map((t) => `      not run: ${t}`));
   }

@@ -55,6 +55,11 @@ export class StepTerminal implements vscode.Pseudoterminal {
 
   /** Output of a host; partial lines wait for their end so prefixes stay at line starts. */
   output(host: string, kind: 'out' | 'err' | 'info', text: string): void {
+    // The runner's own notes are whole lines.
+    if (kind === 'info') {
+      for (const line of text.replace(/\n$/, '').split('\n')) this.line(host, kind, line);
+      return;
+    }
     const key = `${host}\0${kind}`;
     const all = (this.pending.get(key) ?? '') + text;
     const lines = all.split(/\r?\n/);
