@@ -63,7 +63,8 @@ async function gluuShape(l, host, primary, address) {
 
 /**
  * @param {{ dir?: string, subnet?: string, id?: string }} opts
- * @returns {Promise<{ lab, dir, clusterFile, clientKey, hosts: Record<string, {address, fingerprint}>, down(): Promise<void> }>}
+ * @returns {Promise<{ lab, dir, clusterFile, clientKey, hosts: Record<string, {address, fingerprint}>,
+ *   sshd: Record<string, { pid, stop() }>, down(): Promise<void> }>}
  */
 async function sandboxUp(opts = {}) {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gluu-sandbox-'));
@@ -74,9 +75,11 @@ async function sandboxUp(opts = {}) {
   try {
     const pub = fs.readFileSync(`${clientKey}.pub`, 'utf8');
     const hosts = {};
+    const sshd = {};
     await Promise.all(
       HOSTS.map(async (h) => {
         const s = await startSshd(l, h.name, { clientPublicKey: pub });
+        sshd[h.hostname] = s;
         hosts[h.hostname] = { address: l.hosts[h.name].address, fingerprint: s.fingerprint };
       }),
     );
@@ -111,7 +114,7 @@ async function sandboxUp(opts = {}) {
         '',
       ].join('\n'),
     );
-    return { lab: l, dir, clusterFile, clientKey, hosts, down: () => lab.labDown(l) };
+    return { lab: l, dir, clusterFile, clientKey, hosts, sshd, down: () => lab.labDown(l) };
   } catch (e) {
     await lab.labDown(l);
     throw e;
