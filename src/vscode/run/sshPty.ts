@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { SshPool } from '../../core/ssh/pool';
-import type { Shell } from '../../core/ssh/shell';
+import { sh, type Shell } from '../../core/ssh/shell';
 import type { SshTarget } from '../../core/ssh/types';
 
 interface Channel {
@@ -49,8 +49,8 @@ export class SshPty implements vscode.Pseudoterminal {
         this.resolveDone({ code: this.exitCode });
         this.closer.fire(this.exitCode ?? undefined);
       });
-      // Replace the login shell with the command: the terminal ends with it.
-      if (this.command) ch.write(`exec ${this.command.text}\n`);
+      // Replace the login shell with the command: the terminal ends with it, with its exit code.
+      if (this.command) ch.write(`${sh`exec /bin/sh -c ${this.command.text}`.text}\n`);
     } catch (e) {
       this.writer.fire(`\x1b[31m${e instanceof Error ? e.message : String(e)}\x1b[0m\r\n`);
       this.resolveDone({ code: null });

@@ -86,6 +86,16 @@ describe('running steps on the sandbox cluster', function () {
     assert.equal(again.prompts.filter((p) => p.startsWith('input:')).length, 0, 'the stored password is used');
   });
 
+  it('Run All Remaining lists what will change and runs nothing when declined', async () => {
+    const { result, prompts } = await asOperator([], () => vscode.commands.executeCommand('gluuCluster.runAllRemaining'));
+    assert.equal(result, undefined);
+    assert.equal(prompts.length, 1);
+    assert.match(prompts[0], /Run the remaining steps of "sandbox"\?/);
+    assert.match(prompts[0], /• Run setup\.py — idp2\.gluu\.test/);
+    assert.match(prompts[0], /• Restart Gluu — /);
+    assert.doesNotMatch(prompts[0], /• Host names/, 'done steps are not listed');
+  });
+
   it('opens an SSH terminal on a node', async () => {
     const node = (await (await api()).nodes.hosts()).find((h) => h.role === 'node')!;
     const term = (await vscode.commands.executeCommand('gluuCluster.openSshTerminal', node)) as vscode.Terminal;

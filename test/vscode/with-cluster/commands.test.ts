@@ -40,7 +40,10 @@ describe('commands', () => {
     const a = await api();
     const hidden = new Set(manifest.contributes.menus.commandPalette.filter((m: { when: string }) => m.when === 'false').map((m: { command: string }) => m.command));
     const before = a.commandFailures.length;
-    for (const c of contributed.filter((id) => !hidden.has(id))) {
+    // Commands that open SSH connections are exercised in the sandbox scenario: this workspace
+    // holds the manual's example addresses, which are real public hosts and never a test target.
+    const connects = new Set(['gluuCluster.runStep', 'gluuCluster.runNextStep', 'gluuCluster.runAllRemaining', 'gluuCluster.openSshTerminal', 'gluuCluster.openContainerShell']);
+    for (const c of contributed.filter((id) => !hidden.has(id) && !connects.has(id))) {
       const run = vscode.commands.executeCommand(c);
       // A command that asks (QuickPick / InputBox) is cancelled the way a user presses Escape.
       await new Promise((r) => setTimeout(r, 300));

@@ -1,0 +1,105 @@
+// npm run bench: performance goals, measured as ratios within one run (the machine is shared and
+// noisy, so absolute times mean little). Needs root: the hosts are lab hosts with real sshd.
+//
+//   fan-out      a step running a 1 s remote command on 8 hosts vs on 1 host   goal ≤ 1.3×
+//   vs pssh      the same 8-host step vs parallel-ssh (Debian pssh)           goal ≤ 1.1×
+//   reuse        a command on a pooled connection vs one that connects first   (reported)
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+const { SshPool, runStep, sh } = require(path.join(ROOT, 'dist', 'run.js'));
+const lab = require('./lab/netns.cjs');
+const { startSshd } = require('./lab/sshd.cjs');
+
+const N = 8;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gluu-bench-'));
+const key = path.join(dir, 'id_ed25519');
+execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+const hosts = Array.from({ length: N }, (_, i) => ({ name: `h${i + 1}`, hostname: `h${i + 1}.bench.test` }));
+console.log(`bench: ${N} lab hosts with sshd…`);
+const l = lab.labUp({ hosts });
+const fingerprints = {};
+try {
+  await Promise.all(hosts.map(async (h) => (fingerprints[l.hosts[h.name].address] = (await startSshd(l, h.name, { clientPublicKey: fs.readFileSync(`${key}.pub`, 'utf8') })).fingerprint)));
+  const config = {
+    name: 'bench',
+    gluu: { version: '3.1.5', container: 'none', ldap: 'openldap', baseDN: 'o=gluu', bindDN: 'cn=directory manager,o=gluu' },
+    ssh: {},
+    loadBalancer: { host: 'lb.bench.test', address: '127.0.0.2', role: 'loadBalancer', ssh: {}, path: [] },
+    nodes: hosts.map((h, i) => ({ host: h.hostname, address: l.hosts[h.name].address, primary: i === 0, role: i === 0 ? 'primary' : 'node', ssh: { user: 'root', identityFile: key }, path: [], index: i })),
+    csync2: { include: [], exclude: [], intervalMinutes: 10, staggered: true },
+  };
+  const newPool = () =>
+    new SshPool({
+      sshConfigFile: null,
+      knownHostsFiles: [],
+      agentSocket: null,
+      trustStore: { lookup: async () => [], add: async () => undefined },
+      // The bench's own hosts: trusted when the fingerprint is the one sshd was started with.
+      confirmUnknownHostKey: async (i) => fingerprints[i.host] === i.fingerprint,
+    });
+  const { sshConnector } = require(path.join(ROOT, 'dist', 'run.js'));
+  const plan = (n) => ({
+    step: { id: 'bench', title: 'bench', section: '', summary: '', scope: 'all-nodes', requires: [] },
+    resolved: { targets: [], targetLabel: '' },
+    before: [],
+    after: [],
+    notes: [],
+    targets: config.nodes.slice(0, n).map((node) => ({ host: node.host, label: node.host, actions: [{ kind: 'exec', host: node.host, title: 'sleep 1', script: sh`sleep 1`, container: false }] })),
+  });
+  const timeStep = async (n) => {
+    const pool = newPool();
+    const t0 = performance.now();
+    const o = await runStep(plan(n), { config, connector: sshConnector(pool, config), secrets: { get: async () => '' }, mask: (t) => t, listener: { output: () => undefined } });
+    const ms = performance.now() - t0;
+    await pool.closeAll();
+    if (o.status !== 'done') throw new Error(`bench step failed: ${JSON.stringify(o.sequences)}`);
+    return ms;
+  };
+  const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  const one = [];
+  const eight = [];
+  const pssh = [];
+  const addrs = config.nodes.map((n) => n.address);
+  for (let r = 0; r < ROUNDS; r++) {
+    one.push(await timeStep(1));
+    eight.push(await timeStep(N));
+    const t0 = performance.now();
+    const p = spawnSync('parallel-ssh', ['-p', String(N), '-l', 'root', '-x', `-i ${key} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR`, ...addrs.flatMap((a) => ['-H', a]), 'sleep 1'], { encoding: 'utf8' });
+    pssh.push(performance.now() - t0);
+    if (p.status !== 0) throw new Error(`parallel-ssh failed: ${p.stdout}${p.stderr}`);
+  }
+  // Connection reuse: a command on a connected pool vs connect-then-command.
+  const fresh = [];
+  const reused = [];
+  for (let r = 0; r < ROUNDS * 3; r++) {
+    const pool = newPool();
+    const target = { host: addrs[0], user: 'root', identityFile: key };
+    let t0 = performance.now();
+    await (await pool.get(target)).exec(sh`true`);
+    fresh.push(performance.now() - t0);
+    t0 = performance.now();
+    await (await pool.get(target)).exec(sh`true`);
+    reused.push(performance.now() - t0);
+    await pool.closeAll();
+  }
+  const m1 = median(one);
+  const m8 = median(eight);
+  const mp = median(pssh);
+  const row = (what, a, b, ratio, goal) => console.log(`${what.padEnd(34)} ${a.padStart(10)} ${b.padStart(10)} ${ratio.padStart(8)}  ${goal}`);
+  console.log(`\nmedians of ${ROUNDS} rounds (fresh connections each round)`);
+  row('', 'ms', 'vs ms', 'ratio', 'goal');
+  row(`fan-out: sleep 1 on ${N} hosts vs 1`, m8.toFixed(0), m1.toFixed(0), `${(m8 / m1).toFixed(2)}×`, `≤ 1.30× ${m8 / m1 <= 1.3 ? 'met' : 'MISSED'}`);
+  row(`vs parallel-ssh on the same ${N}`, m8.toFixed(0), mp.toFixed(0), `${(m8 / mp).toFixed(2)}×`, `≤ 1.10× ${m8 / mp <= 1.1 ? 'met' : 'MISSED'}`);
+  row('reuse: pooled command vs connect+command', median(reused).toFixed(0), median(fresh).toFixed(0), `${(median(reused) / median(fresh)).toFixed(2)}×`, '(lower is better)');
+} finally {
+  await lab.labDown(l);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
