@@ -124,7 +124,7 @@ export class ClusterWorkspace implements vscode.Disposable {
  * An editor's unsaved text when there is one, else the file on disk, else undefined. (A saved
  * editor's model can lag behind a change on disk, so the disk wins unless the user is typing.)
  */
-async function readText(uri: vscode.Uri): Promise<string | undefined> {
+export async function readText(uri: vscode.Uri): Promise<string | undefined> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open?.isDirty) return open.getText();
   try {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { GeneratedFileName } from '../../core/plan/actions';
 import { core } from '../core';
-import type { ClusterEntry } from '../clusterWorkspace';
+import { readText, type ClusterEntry } from '../clusterWorkspace';
 
 export const GENERATED_FOLDER_SETTING = 'generatedFolder';
 const STATE_KEY = 'gluuCluster.generatedHashes';
@@ -20,21 +20,12 @@ export function generatedFileUri(cluster: ClusterEntry, name: GeneratedFileName)
   return vscode.Uri.joinPath(base, name);
 }
 
-async function readIfExists(uri: vscode.Uri): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open?.isDirty) return open.getText();
-  try {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  } catch {
-    return undefined;
-  }
-}
 
 /** The workspace copies of the generated files that exist (what the steps will push). */
 export async function workspaceGeneratedFiles(cluster: ClusterEntry): Promise<Partial<Record<GeneratedFileName, string>>> {
   const out: Partial<Record<GeneratedFileName, string>> = {};
   for (const name of ['nginx.conf', 'csync2.cfg'] as const) {
-    const text = await readIfExists(generatedFileUri(cluster, name));
+    const text = await readText(generatedFileUri(cluster, name));
     if (text !== undefined) out[name] = text;
   }
   return out;
@@ -62,7 +53,7 @@ export async function generateFile(context: vscode.ExtensionContext, proposed: P
   const config = cluster.parsed.config!;
   const text = core().generateFiles(config)[name];
   const uri = generatedFileUri(cluster, name);
-  const current = await readIfExists(uri);
+  const current = await readText(uri);
   const hashes = context.workspaceState.get<Record<string, string>>(STATE_KEY, {});
   let outcome: GenerateOutcome = 'written';
   if (current === text) {
