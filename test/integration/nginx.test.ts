@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseClusterFile } from '../../src/core/config/parse';
 import { renderNginxConf } from '../../src/core/render/nginx';
@@ -36,8 +37,11 @@ describe('generated nginx.conf on real nginx', function () {
     const crt = path.join(l.dir, 'httpd.crt');
     const key = path.join(l.dir, 'httpd.key');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=lb.gluu.test', '-keyout', key, '-out', crt], { stdio: 'ignore' });
+    // Lab hosts see the lab directory but have their own /tmp: the project may live under it.
+    const backend = path.join(l.dir, 'https-backend.js');
+    copyFileSync(path.join(__dirname, '..', '..', '..', 'test', 'integration', 'https-backend.js'), backend);
     for (const n of ['idp1', 'idp2']) {
-      backends[n] = lab.daemonAs(l, n, 'https', process.execPath, [path.join(__dirname, '..', '..', '..', 'test', 'integration', 'https-backend.js'), n, crt, key]);
+      backends[n] = lab.daemonAs(l, n, 'https', process.execPath, [backend, n, crt, key]);
       await lab.waitPort(l, n, 443);
     }
     // On the load balancer, exactly what the nginx step does: certs in /etc/nginx/ssl, the file in place.

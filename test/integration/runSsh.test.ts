@@ -160,6 +160,23 @@ describe('the runner over SSH on the sandbox cluster', function () {
     assert.match(summarize(o).join('\n'), /✗ idp1\.gluu\.test: FAILED/);
   });
 
+  it('runs the sandbox\'s real steps over SSH and each one verifies: csync2, nginx, certs, keystores', async function () {
+    // keytool starts a JVM per certificate and node: slow on a busy 2-core machine.
+    this.timeout(400000);
+    for (const id of ['hosts', 'csync2', 'nginx', 'certs', 'keystores']) {
+      const t0 = Date.now();
+      const o = await run(renderStep(id, planInput(config)), pool(), { force: true });
+      console.log(`      ${id}: ${o.status} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      assert.equal(o.status, 'done', `${id}:\n${summarize(o).join('\n')}`);
+      for (const seq of o.sequences.filter((x) => x.host)) assert.equal(seq.verified, true, `${id} verified on ${seq.host}`);
+    }
+    // What the steps left on the hosts.
+    assert.match(await shOn(sb.lab, 'idp2', 'stat -c "%G %n" /etc/certs/httpd.crt; stat -c "%U:%G" /etc/certs/oxauth-keys.jks'), /^gluu \/etc\/certs\/httpd\.crt\njetty:jetty\n$/);
+    assert.match(await shOn(sb.lab, 'lb', 'nginx -t 2>&1; stat -c %a /etc/nginx/ssl/httpd.key'), /test is successful[\s\S]*\n600\n$/);
+    assert.match(await shOn(sb.lab, 'idp2', 'crontab -l'), /^5-59\/10 \* \* \* \* csync2 -x # gluu-cluster csync2$/m);
+    assert.match(await shOn(sb.lab, 'idp1', '/opt/jre/bin/keytool -list -alias lb.gluu.test_httpd -keystore /opt/jre/jre/lib/security/cacerts -storepass changeit'), /trustedCertEntry/);
+  });
+
   it('a password with ! \' $ " \\ ; and spaces reaches the tool through a 0600 file, never argv or output', async () => {
     const seen: string[] = [];
     const plan = custom([{ host: 'idp1.gluu.test', label: 'idp1.gluu.test', actions: [{ kind: 'exec', host: 'idp1.gluu.test', title: 'use the password', script: sh`test "$(stat -c %a /root/.pw)" = 600 && sleep 2 && cat /root/.pw`, container: false, secretFiles: [{ path: '/root/.pw', secret: 'ldapAdmin' }] }] }]);
