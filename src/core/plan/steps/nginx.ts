@@ -34,7 +34,8 @@ export const renderNginx: StepRenderer = ({ config, generated }, resolved) => {
               sh`{ test -f ${NGINX_CONF_PATH} && cp -p ${NGINX_CONF_PATH} ${BACKUP} || true; }`,
               sh`mv -f ${STAGED} ${NGINX_CONF_PATH}`,
               sh`{ nginx -t || { test -f ${BACKUP} && cp -p ${BACKUP} ${NGINX_CONF_PATH}; false; }; }`,
-              sh`{ nginx -s reload 2>/dev/null || nginx; }`,
+              // A daemon started from an SSH command must not keep the session's output open.
+              sh`if [ -d /run/systemd/system ]; then systemctl reload-or-restart nginx; else nginx -s reload 2>/dev/null || nginx </dev/null >/dev/null 2>&1; fi`,
             ),
             false,
           ),
