@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): GluuClusterApi {
   const t0 = performance.now();
   const workspace = new ClusterWorkspace();
   const runState = new RunStateStore(context.workspaceState);
-  const nodes = new NodesViewProvider(workspace);
+  const nodes = new NodesViewProvider(workspace, runState);
   const steps = new StepsViewProvider(workspace, runState);
   const ssh = new SshSession(context);
   const secrets = new ClusterSecrets(context.secrets);

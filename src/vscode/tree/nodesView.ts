@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { NodeItem } from '../../core/tree/model';
 import { core } from '../core';
 import type { ClusterWorkspace } from '../clusterWorkspace';
+import type { RunStateStore } from '../run/runState';
 
 export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -10,8 +11,24 @@ export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vsc
   private readonly sub: vscode.Disposable;
   private items: NodeItem[] = [];
 
-  constructor(private readonly workspace: ClusterWorkspace) {
+  private readonly stateSub: vscode.Disposable | undefined;
+
+  constructor(
+    private readonly workspace: ClusterWorkspace,
+    private readonly runState?: RunStateStore,
+  ) {
     this.sub = workspace.onDidChange(() => this.changed.fire());
+    this.stateSub = runState?.onDidChange(() => this.changed.fire());
+  }
+
+  /** "hosts: done · csync2: failed (exit 1)" for a host, from the last runs. */
+  private lastRuns(item: NodeItem): string | undefined {
+    if (!this.runState || !item.host) return undefined;
+    const lines = Object.entries(this.runState.cluster(item.clusterKey))
+      .map(([step, hosts]) => [step, hosts[item.host!]] as const)
+      .filter(([, s]) => s)
+      .map(([step, s]) => `- \`${step}\`: ${s.status}${typeof s.exitCode === 'number' ? ` (exit ${s.exitCode})` : ''}, ${new Date(s.at).toLocaleString()}`);
+    return lines.length ? `**Last runs on this host**\n\n${lines.join('\n')}` : undefined;
   }
 
   async getChildren(element?: NodeItem): Promise<NodeItem[]> {
@@ -37,7 +54,8 @@ export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vsc
     );
     t.id = item.id;
     t.description = item.description;
-    t.tooltip = new vscode.MarkdownString(item.tooltip);
+    const runs = this.lastRuns(item);
+    t.tooltip = new vscode.MarkdownString(runs ? `${item.tooltip}\n\n${runs}` : item.tooltip);
     t.contextValue = item.contextValue;
     t.iconPath = new vscode.ThemeIcon(item.icon, item.kind === 'error' ? new vscode.ThemeColor('problemsErrorIcon.foreground') : undefined);
     if (item.kind === 'error') {
@@ -47,6 +65,7 @@ export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vsc
   }
 
   dispose(): void {
+    this.stateSub?.dispose();
     this.sub.dispose();
     this.changed.dispose();
   }

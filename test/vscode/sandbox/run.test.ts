@@ -55,6 +55,8 @@ describe('running steps on the sandbox cluster', function () {
     const t = a.steps.getTreeItem(await stepItem('hosts'));
     assert.match(String(t.description), /^done · hosts — /);
     assert.deepEqual(Object.values(a.runState.step((await a.workspace.clusters())[0].key, 'hosts')).map((s) => s.status), ['done', 'done', 'done']);
+    const lb = (await a.nodes.hosts()).find((h) => h.role === 'loadBalancer')!;
+    assert.match((a.nodes.getTreeItem(lb).tooltip as vscode.MarkdownString).value, /\*\*Last runs on this host\*\*\n\n- `hosts`: done, /);
   });
 
   it('asks before running a done step again, and trusted keys are not asked again', async () => {
