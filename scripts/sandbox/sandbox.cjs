@@ -2,17 +2,22 @@
 // a lab host (own network namespace, hostname and copy-on-write file system; see
 // scripts/lab/netns.cjs) running a real OpenSSH sshd. The nodes carry what the steps touch:
 // setup.properties.last on the primary, /etc/certs, the JRE cacerts with keytool, the gluu and
-// jetty groups; nginx, redis, csync2, cron and inetd come from this machine's packages.
+// jetty groups; nginx, redis, csync2, cron and inetd come from this machine's packages. Each
+// Gluu node runs a real OpenLDAP slapd (scripts/lab/slapd.cjs) holding Gluu 3.1.x's appliance
+// entry, ldap 1389 / ldaps 1636, rootdn "cn=directory manager,o=gluu", its password in
+// <dir>/ldap-admin.pw (mode 0600, no trailing newline, as ldapsearch -y wants).
 // It writes a cluster file for itself (container none, OpenLDAP). Root only.
 //
 //   node scripts/sandbox/sandbox.cjs up [DIR]    starts it, prints the cluster file path, runs until Ctrl+C
 'use strict';
 const { execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const lab = require('../lab/netns.cjs');
 const { startSshd, writeOn } = require('../lab/sshd.cjs');
+const { startSlapd } = require('../lab/slapd.cjs');
 
 const HOSTS = [
   { name: 'lb', hostname: 'lb.gluu.test' },
@@ -64,25 +69,43 @@ async function gluuShape(l, host, primary, address) {
 /**
  * @param {{ dir?: string, subnet?: string, id?: string }} opts
  * @returns {Promise<{ lab, dir, clusterFile, clientKey, hosts: Record<string, {address, fingerprint}>,
- *   sshd: Record<string, { pid, stop() }>, down(): Promise<void> }>}
+ *   sshd: Record<string, { pid, stop() }>, ldapPasswordFile: string,
+ *   ldap: Record<string, { ldapUrl, ldapsUrl, certFile, fingerprint }>,
+ *   slapd: Record<string, { pid, log, stop() }>, down(): Promise<void> }>}
+ *   ldap/slapd are keyed by the Gluu nodes' hostnames; fingerprint is the SHA-256 of the ldaps
+ *   certificate ("AA:BB:...").
  */
 async function sandboxUp(opts = {}) {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gluu-sandbox-'));
   fs.mkdirSync(dir, { recursive: true });
   const clientKey = path.join(dir, 'client_ed25519');
   if (!fs.existsSync(clientKey)) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'gluu-cluster-sandbox', '-f', clientKey]);
+  const ldapPasswordFile = path.join(dir, 'ldap-admin.pw');
+  if (!fs.existsSync(ldapPasswordFile) || fs.statSync(ldapPasswordFile).size === 0) {
+    fs.writeFileSync(ldapPasswordFile, crypto.randomBytes(18).toString('base64url'), { mode: 0o600 });
+  }
+  fs.chmodSync(ldapPasswordFile, 0o600);
+  const ldapPassword = fs.readFileSync(ldapPasswordFile, 'utf8');
   const l = lab.labUp({ hosts: HOSTS, ...(opts.subnet ? { subnet: opts.subnet } : {}), ...(opts.id ? { id: opts.id } : {}) });
   try {
     const pub = fs.readFileSync(`${clientKey}.pub`, 'utf8');
     const hosts = {};
     const sshd = {};
-    await Promise.all(
-      HOSTS.map(async (h) => {
+    const ldap = {};
+    const slapd = {};
+    await Promise.all([
+      ...HOSTS.map(async (h) => {
         const s = await startSshd(l, h.name, { clientPublicKey: pub });
         sshd[h.hostname] = s;
         hosts[h.hostname] = { address: l.hosts[h.name].address, fingerprint: s.fingerprint };
       }),
-    );
+      // Both nodes get the directory loaded (each has the appliance entry, as after replication).
+      ...HOSTS.filter((h) => h.name !== 'lb').map(async (h) => {
+        const s = await startSlapd(l, h.name, { password: ldapPassword });
+        slapd[h.hostname] = s;
+        ldap[h.hostname] = { ldapUrl: s.ldapUrl, ldapsUrl: s.ldapsUrl, certFile: s.certFile, fingerprint: s.fingerprint };
+      }),
+    ]);
     await gluuShape(l, 'idp1', true, l.hosts.idp1.address);
     await gluuShape(l, 'idp2', false, l.hosts.idp2.address);
     const clusterFile = path.join(dir, 'workspace', 'gluu-cluster.yaml');
@@ -114,7 +137,7 @@ async function sandboxUp(opts = {}) {
         '',
       ].join('\n'),
     );
-    return { lab: l, dir, clusterFile, clientKey, hosts, sshd, down: () => lab.labDown(l) };
+    return { lab: l, dir, clusterFile, clientKey, hosts, sshd, ldapPasswordFile, ldap, slapd, down: () => lab.labDown(l) };
   } catch (e) {
     await lab.labDown(l);
     throw e;

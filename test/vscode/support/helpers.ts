@@ -94,3 +94,21 @@ export async function writeFileSynced(uri: vscode.Uri, text: string): Promise<vo
   await writeFile(uri, text);
   if (open) await waitFor(`the editor model of ${uri.path} to reload`, () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText() === text);
 }
+
+/**
+ * Mocha hooks for a suite that changes the cluster file: remembers it before, and after each
+ * test closes pickers and editors and puts the file back. Returns a getter for the original text.
+ */
+export function keepClusterFile(): () => string {
+  let original = '';
+  before(async () => {
+    original = await readFile(clusterFileUri());
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await writeFileSynced(clusterFileUri(), original);
+    await (await api()).workspace.refresh();
+  });
+  return () => original;
+}

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NodeItem } from '../../../src/core/tree/model';
-import { answering, api, clusterFileUri, nodeRows, readFile, waitFor, writeFileSynced } from '../support/helpers';
+import { answering, api, clusterFileUri, nodeRows, readFile, waitFor, writeFileSynced, keepClusterFile } from '../support/helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -19,15 +19,10 @@ async function node(host: string, role?: string): Promise<NodeItem> {
 const comments = (t: string) => t.split('\n').filter((l) => l.trimStart().startsWith('#') || l.includes(' # '));
 
 describe('commands', () => {
+  const originalText = keepClusterFile();
   let original = '';
-  before(async () => {
-    original = await readFile(clusterFileUri());
-  });
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await writeFileSynced(clusterFileUri(), original);
-    await (await api()).workspace.refresh();
+  beforeEach(() => {
+    original = originalText();
   });
 
   it('every contributed command is registered', async () => {

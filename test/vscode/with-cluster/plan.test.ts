@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { StepItem } from '../../../src/core/tree/model';
-import { api, answering, clusterFileUri, readFile, waitFor, workspaceFolder, writeFileSynced } from '../support/helpers';
+import { api, answering, clusterFileUri, readFile, waitFor, workspaceFolder, writeFileSynced, keepClusterFile } from '../support/helpers';
 
 const generated = (name: string) => vscode.Uri.joinPath(workspaceFolder().uri, 'cluster', name);
 
@@ -13,15 +13,10 @@ async function stepItem(id: string): Promise<StepItem> {
 }
 
 describe('plan preview and generated files', () => {
+  const originalText = keepClusterFile();
   let original = '';
-  before(async () => {
-    original = await readFile(clusterFileUri());
-  });
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await writeFileSynced(clusterFileUri(), original);
-    await (await api()).workspace.refresh();
+  beforeEach(() => {
+    original = originalText();
   });
 
   it('Preview Step opens the exact commands of a step, headed by its manual section', async () => {
