@@ -147,6 +147,7 @@ async function runTarget(ctx: RunContext, label: string, host: string, actions: 
         return { label, host, status: 'already-done', ran: [], notRun: actions.map((a) => a.title), verified: true };
       }
     } catch (e) {
+      if (ctx.signal?.aborted) return { label, host, status: 'cancelled', ran: [], notRun: actions.map((a) => a.title) };
       // A host we cannot reach fails here, before anything changes on it.
       const message = ctx.mask(e instanceof Error ? e.message : String(e));
       ctx.listener.output(host, 'info', `✗ ${message}`);

@@ -89,7 +89,8 @@ export class StepTerminal implements vscode.Pseudoterminal {
     this.say('');
     this.say(`\x1b[1;${ok ? 32 : 31}m${summary[0]}${RESET}`);
     for (const l of summary.slice(1)) this.say(l);
-    this.say(`\x1b[2m(press any key to close)${RESET}`);
+    // The outcome again on the last line: a long summary scrolls its first line away.
+    this.say(`\x1b[2m(${summary[0]} — press any key to close)${RESET}`);
   }
 
   dispose(): void {
