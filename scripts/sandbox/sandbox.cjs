@@ -51,7 +51,29 @@ async function gluuShape(l, host, primary, address) {
   await must(l, host, 'ln', ['-sf', execFileSync('readlink', ['-f', '/usr/bin/keytool'], { encoding: 'utf8' }).trim(), '/opt/jre/bin/keytool']);
   if (fs.existsSync(JAVA_CACERTS)) await must(l, host, 'cp', [JAVA_CACERTS, '/opt/jre/jre/lib/security/cacerts']);
   else await must(l, host, 'keytool', ['-genkeypair', '-alias', 'x', '-dname', 'CN=x', '-keystore', '/opt/jre/jre/lib/security/cacerts', '-storepass', 'changeit', '-keyalg', 'RSA']);
-  if (!primary) return;
+  if (!primary) {
+    // A stand-in for Gluu's setup.py on the nodes still to be installed: it shows the loaded
+    // values and asks to proceed, like the real one, then leaves setup.properties.last behind.
+    await writeOn(
+      l,
+      host,
+      '/install/community-edition-setup/setup.py',
+      [
+        '#!/bin/sh',
+        '# Sandbox stand-in for Gluu setup.py (interactive, like the real one).',
+        'echo "Installing Gluu Server..."',
+        "grep -E '^(hostname|ip|orgName)=' setup.properties 2>/dev/null",
+        "printf 'Proceed with these values [Y|n] '",
+        'read answer',
+        'case "$answer" in n|N) echo "Aborted."; exit 1;; esac',
+        'cp setup.properties setup.properties.last 2>/dev/null || : > setup.properties.last',
+        'echo "Gluu Server installed."',
+        '',
+      ].join('\n'),
+      '755',
+    );
+    return;
+  }
   // The first install's result: setup.properties.last and the certificates.
   await writeOn(
     l,

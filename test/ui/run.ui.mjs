@@ -84,4 +84,22 @@ export default [
       await screenshot(page, 'sandbox--cancelled');
     },
   },
+  {
+    name: 'Run setup.py opens a terminal on the node where the operator answers its prompt',
+    scenario: 'sandbox',
+    timeout: 120000,
+    fn: async ({ page, sandbox }) => {
+      await palette(page, 'Gluu Cluster: Run Step…');
+      await quickPick(page, '3. Run setup.py');
+      await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /Proceed with these values \[Y\|n\]/), poll: 100 });
+      await screenshot(page, 'sandbox--setup-py-prompt');
+      // The node's terminal is the active one: type the answer there.
+      await page.locator('.terminal-wrapper.active .xterm').first().click();
+      await page.keyboard.type('Y');
+      await page.keyboard.press('Enter');
+      await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /run-setup: done/), poll: 100 });
+      const done = await page.locator('.xterm-rows').allInnerTexts();
+      assert.ok(done.some((t) => /✓ idp2\.gluu\.test: done, verified/.test(t.replace(/\u00a0/g, ' '))), JSON.stringify(done));
+    },
+  },
 ];
