@@ -24,6 +24,11 @@ export function inContainer(config: ClusterConfig, script: Shell): Shell {
   }
 }
 
+/** `script` inside the container when `container`, else as it is. */
+export function wrapIf(config: ClusterConfig, script: Shell, container: boolean): Shell {
+  return container ? inContainer(config, script) : script;
+}
+
 /** Where a path inside the container is on the host's file system (what SFTP sees). */
 export function hostPath(config: ClusterConfig, path: string, container: boolean): string {
   if (!container || config.gluu.container === 'none') return path;

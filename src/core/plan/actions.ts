@@ -9,8 +9,8 @@ import type { Shell } from '../ssh/shell';
 export type SecretName = 'ldapAdmin' | 'redis';
 
 export const SECRET_LABELS: Record<SecretName, string> = {
-  ldapAdmin: 'Directory Manager / replication admin password (the one set at the first Gluu install)',
-  redis: 'Redis password (requirepass) for the cache host',
+  ldapAdmin: 'Directory Manager password (set at the first Gluu install; also the replication admin password)',
+  redis: 'Redis password for the cache host (requirepass); choose one if Redis has none yet',
 };
 
 export interface SecretRef {

@@ -4,7 +4,7 @@
  * and secrets as ••••. Read-only: the editor shows it in a virtual document; the CLI prints it.
  */
 import type { ClusterConfig } from '../config/types';
-import { hostPath, inContainer } from '../gluu/container';
+import { hostPath, wrapIf } from '../gluu/container';
 import type { Shell } from '../ssh/shell';
 import { SECRET_LABELS, type Action, type Content, type FileLocation, type Probe, type SecretFile } from './actions';
 import { STEPS } from './catalogue';
@@ -15,7 +15,7 @@ export const MASK = '••••';
 const RULE = '#'.repeat(78);
 
 function command(config: ClusterConfig, script: Shell, container: boolean): string {
-  return (container ? inContainer(config, script) : script).text;
+  return wrapIf(config, script, container).text;
 }
 
 function where(config: ClusterConfig, f: FileLocation): string {

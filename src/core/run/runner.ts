@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ClusterConfig } from '../config/types';
-import { hostPath, inContainer } from '../gluu/container';
+import { hostPath, wrapIf } from '../gluu/container';
 import type { Action, LdapAction, Probe, SecretFile } from '../plan/actions';
 import type { StepPlan } from '../plan/stepPlan';
 import { redisString } from '../render/redis';
@@ -176,16 +176,13 @@ function actionHost(a: Action): string {
   return a.kind === 'relay' ? a.to.host : a.kind === 'upload' ? a.to.host : a.host;
 }
 
-function wrap(ctx: RunContext, script: Shell, container: boolean): Shell {
-  return container ? inContainer(ctx.config, script) : script;
-}
 
 /** Runs a probe (check/verify); its output is not shown unless it fails to run at all. */
 async function probe(ctx: RunContext, host: string, p: Probe): Promise<number | null> {
   const on = p.host ?? host;
   const remote = await ctx.connector.host(on);
   return withSecretFiles(ctx, remote, p.secretFiles, p.container, async () => {
-    const r = await remote.exec(wrap(ctx, p.script, p.container), { signal: ctx.signal });
+    const r = await remote.exec(wrapIf(ctx.config, p.script, p.container), { signal: ctx.signal });
     if (r.cancelled) throw new ActionFailed('cancelled', on, null, true);
     return r.code;
   });
@@ -214,7 +211,7 @@ async function runAction(ctx: RunContext, a: Action): Promise<void> {
       const out = new LineMasker(ctx.mask, (t) => ctx.listener.output(a.host, 'out', t));
       const err = new LineMasker(ctx.mask, (t) => ctx.listener.output(a.host, 'err', t));
       const r = await withSecretFiles(ctx, remote, a.secretFiles, a.container, () =>
-        remote.exec(wrap(ctx, a.script, a.container), { signal: ctx.signal, onStdout: (t) => out.write(t), onStderr: (t) => err.write(t) }),
+        remote.exec(wrapIf(ctx.config, a.script, a.container), { signal: ctx.signal, onStdout: (t) => out.write(t), onStderr: (t) => err.write(t) }),
       ).finally(() => {
         out.end();
         err.end();
@@ -252,7 +249,7 @@ async function runAction(ctx: RunContext, a: Action): Promise<void> {
     }
     case 'interactive': {
       if (!ctx.interactive) throw new ActionFailed('this step needs a terminal to answer its prompts; run it from the editor', a.host);
-      const r = await ctx.interactive(a.host, wrap(ctx, a.script, a.container));
+      const r = await ctx.interactive(a.host, wrapIf(ctx.config, a.script, a.container));
       if (r.cancelled) throw new ActionFailed('cancelled', a.host, r.code, true);
       if (r.code !== 0) throw new ActionFailed(`exited with ${r.code ?? r.signal}`, a.host, r.code);
       return;

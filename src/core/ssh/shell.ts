@@ -72,8 +72,3 @@ export function and(...parts: Shell[]): Shell {
 export function lines(...parts: Shell[]): Shell {
   return make(parts.map((p) => p.text).join('\n'));
 }
-
-/** The whole script as a single argument for `bash -c` (or ssh), quoted once more. */
-export function asArgument(script: Shell): string {
-  return quote(script.text);
-}

@@ -66,13 +66,6 @@ export class RunStateStore {
     await this.set(cluster, outcome.stepId, hosts);
   }
 
-  async clear(cluster: string): Promise<void> {
-    const all = this.all();
-    delete all[cluster];
-    await this.memento.update(KEY, all);
-    this.changed.fire();
-  }
-
   dispose(): void {
     this.changed.dispose();
   }

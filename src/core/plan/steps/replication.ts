@@ -4,7 +4,7 @@
  * to dsreplication and dsconfig in 0600 files, never as arguments.
  */
 import { nodesPrimaryFirst, primaryNode } from '../../config/resolve';
-import type { ClusterConfig } from '../../config/types';
+import type { ClusterConfig, GluuNode } from '../../config/types';
 import { and, sh, type Shell } from '../../ssh/shell';
 import type { SecretFile } from '../actions';
 import type { StepRenderer } from '../stepPlan';
@@ -19,81 +19,87 @@ function statusLists(config: ClusterConfig, pw: SecretFile, hosts: string[]): Sh
   return sh`out=$(${status(config, pw)}) && ${and(...hosts.map((h) => sh`printf '%s\n' "$out" | grep -F ${config.gluu.baseDN} | grep -qF ${`${h}:${ADMIN_PORT}`}`))}`;
 }
 
-export const renderReplicationEnable: StepRenderer = ({ config }) => {
+/**
+ * The shape all three replication steps share: run on the primary, one dsreplication/dsconfig
+ * call per node, the directory manager password in one 0600 file, a probe inside the container.
+ */
+function onPrimary(
+  config: ClusterConfig,
+  stepId: string,
+  nodes: GluuNode[],
+  call: (n: GluuNode, pw: SecretFile) => { title: string; script: Shell },
+  probes: (pw: SecretFile) => { check?: Shell; verify: Shell },
+  notes: string[],
+): ReturnType<StepRenderer> {
   const primary = primaryNode(config);
-  const pw = ldapPasswordFile('replication-enable');
-  const others = nodesPrimaryFirst(config).filter((n) => n !== primary);
+  const pw = ldapPasswordFile(stepId);
+  const { check, verify } = probes(pw);
+  const probe = (script: Shell) => ({ script, container: true, secretFiles: [pw] });
   return {
     before: [],
     targets: [
       {
         host: primary.host,
         label: `${primary.host} (primary)`,
-        actions: others.map((n) =>
-          exec(
-            primary.host,
-            `enable replication of ${config.gluu.baseDN} between ${primary.host} and ${n.host}`,
-            sh`${OPENDJ}/bin/dsreplication enable --host1 ${primary.host} --port1 ${ADMIN_PORT} --bindDN1 ${config.gluu.bindDN} --bindPasswordFile1 ${pw.path} --replicationPort1 ${REPLICATION_PORT} --host2 ${n.host} --port2 ${ADMIN_PORT} --bindDN2 ${config.gluu.bindDN} --bindPasswordFile2 ${pw.path} --replicationPort2 ${REPLICATION_PORT} --adminUID admin --adminPasswordFile ${pw.path} --baseDN ${config.gluu.baseDN} -X -n`,
-            true,
-            [pw],
-          ),
-        ),
-        check: { script: statusLists(config, pw, nodesPrimaryFirst(config).map((n) => n.host)), container: true, secretFiles: [pw] },
-        verify: { script: statusLists(config, pw, nodesPrimaryFirst(config).map((n) => n.host)), container: true, secretFiles: [pw] },
+        actions: nodes.map((n) => {
+          const { title, script } = call(n, pw);
+          return exec(primary.host, title, script, true, [pw]);
+        }),
+        ...(check ? { check: probe(check) } : {}),
+        verify: probe(verify),
       },
     ],
     after: [],
-    notes: [
+    notes,
+  };
+}
+
+const others = (config: ClusterConfig) => nodesPrimaryFirst(config).filter((n) => n !== primaryNode(config));
+const everyNodeListed = (config: ClusterConfig, pw: SecretFile) => statusLists(config, pw, nodesPrimaryFirst(config).map((n) => n.host));
+
+export const renderReplicationEnable: StepRenderer = ({ config }) => {
+  const primary = primaryNode(config).host;
+  const { bindDN, baseDN } = config.gluu;
+  return onPrimary(
+    config,
+    'replication-enable',
+    others(config),
+    (n, pw) => ({
+      title: `enable replication of ${baseDN} between ${primary} and ${n.host}`,
+      script: sh`${OPENDJ}/bin/dsreplication enable --host1 ${primary} --port1 ${ADMIN_PORT} --bindDN1 ${bindDN} --bindPasswordFile1 ${pw.path} --replicationPort1 ${REPLICATION_PORT} --host2 ${n.host} --port2 ${ADMIN_PORT} --bindDN2 ${bindDN} --bindPasswordFile2 ${pw.path} --replicationPort2 ${REPLICATION_PORT} --adminUID admin --adminPasswordFile ${pw.path} --baseDN ${baseDN} -X -n`,
+    }),
+    (pw) => ({ check: everyNodeListed(config, pw), verify: everyNodeListed(config, pw) }),
+    [
       'The replication admin (uid admin) gets the directory manager password, as in the manual.',
       'Idempotent: dsreplication enable on servers that already replicate updates their configuration; the check skips it when every node is listed.',
     ],
-  };
+  );
 };
 
 export const renderReplicationInit: StepRenderer = ({ config }) => {
-  const primary = primaryNode(config);
-  const pw = ldapPasswordFile('replication-init');
-  const others = nodesPrimaryFirst(config).filter((n) => n !== primary);
-  return {
-    before: [],
-    targets: [
-      {
-        host: primary.host,
-        label: `${primary.host} (primary)`,
-        actions: others.map((n) =>
-          exec(
-            primary.host,
-            `initialize ${n.host} with the contents of ${primary.host}`,
-            sh`${OPENDJ}/bin/dsreplication initialize --baseDN ${config.gluu.baseDN} --adminUID admin --adminPasswordFile ${pw.path} --hostSource ${primary.host} --portSource ${ADMIN_PORT} --hostDestination ${n.host} --portDestination ${ADMIN_PORT} -X -n`,
-            true,
-            [pw],
-          ),
-        ),
-        verify: { script: statusLists(config, pw, nodesPrimaryFirst(config).map((n) => n.host)), container: true, secretFiles: [pw] },
-      },
-    ],
-    after: [],
-    notes: ["Not idempotent: running it again replaces each other node's data with the primary's (changes made only on those nodes are lost)."],
-  };
+  const primary = primaryNode(config).host;
+  return onPrimary(
+    config,
+    'replication-init',
+    others(config),
+    (n, pw) => ({
+      title: `initialize ${n.host} with the contents of ${primary}`,
+      script: sh`${OPENDJ}/bin/dsreplication initialize --baseDN ${config.gluu.baseDN} --adminUID admin --adminPasswordFile ${pw.path} --hostSource ${primary} --portSource ${ADMIN_PORT} --hostDestination ${n.host} --portDestination ${ADMIN_PORT} -X -n`,
+    }),
+    (pw) => ({ verify: everyNodeListed(config, pw) }),
+    ["Not idempotent: running it again replaces each other node's data with the primary's (changes made only on those nodes are lost)."],
+  );
 };
 
 export const renderReplicationSecure: StepRenderer = ({ config }) => {
-  const primary = primaryNode(config);
-  const pw = ldapPasswordFile('replication-secure');
   const all = nodesPrimaryFirst(config);
-  const isOn = (host: string) => sh`${dsconfig(config, host, pw, sh`get-crypto-manager-prop --property ssl-encryption -s`)} | grep -q true`;
-  return {
-    before: [],
-    targets: [
-      {
-        host: primary.host,
-        label: `${primary.host} (primary)`,
-        actions: all.map((n) => exec(primary.host, `encrypt replication on ${n.host}`, dsconfig(config, n.host, pw, sh`set-crypto-manager-prop --set ssl-encryption:true`), true, [pw])),
-        check: { script: and(...all.map((n) => isOn(n.host))), container: true, secretFiles: [pw] },
-        verify: { script: and(...all.map((n) => isOn(n.host))), container: true, secretFiles: [pw] },
-      },
-    ],
-    after: [],
-    notes: ['-X (--trustAll) as in the manual: the nodes\' admin certificates are self-signed. Idempotent: sets the same value again.'],
-  };
+  const allOn = (pw: SecretFile) => and(...all.map((n) => sh`${dsconfig(config, n.host, pw, sh`get-crypto-manager-prop --property ssl-encryption -s`)} | grep -q true`));
+  return onPrimary(
+    config,
+    'replication-secure',
+    all,
+    (n, pw) => ({ title: `encrypt replication on ${n.host}`, script: dsconfig(config, n.host, pw, sh`set-crypto-manager-prop --set ssl-encryption:true`) }),
+    (pw) => ({ check: allOn(pw), verify: allOn(pw) }),
+    ['-X (--trustAll) as in the manual: the nodes\' admin certificates are self-signed. Idempotent: sets the same value again.'],
+  );
 };
