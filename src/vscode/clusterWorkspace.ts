@@ -22,6 +22,9 @@ export class ClusterWorkspace implements vscode.Disposable {
   private entries: ClusterEntry[] = [];
   private loaded: Promise<void> | undefined;
   private watchers: vscode.Disposable[] = [];
+  /** The candidate cluster files, recomputed only when folders or settings change (not per keystroke). */
+  private candidateList: { folder: vscode.WorkspaceFolder; uris: vscode.Uri[] }[] | undefined;
+  private candidateKeys = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires (debounced) after the cluster files were re-read. */
@@ -60,7 +63,8 @@ export class ClusterWorkspace implements vscode.Disposable {
   }
 
   isClusterFile(uri: vscode.Uri): boolean {
-    return this.candidates().some((c) => c.uris.some((u) => u.toString() === uri.toString()));
+    this.candidates();
+    return this.candidateKeys.has(uri.toString());
   }
 
   /** Where a folder's cluster file is, or would be created. */
@@ -75,7 +79,11 @@ export class ClusterWorkspace implements vscode.Disposable {
   }
 
   private candidates(): { folder: vscode.WorkspaceFolder; uris: vscode.Uri[] }[] {
-    return (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ folder, uris: this.candidateUris(folder) }));
+    if (!this.candidateList) {
+      this.candidateList = (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ folder, uris: this.candidateUris(folder) }));
+      this.candidateKeys = new Set(this.candidateList.flatMap((c) => c.uris.map((u) => u.toString())));
+    }
+    return this.candidateList;
   }
 
   private async reload(): Promise<void> {
@@ -108,6 +116,7 @@ export class ClusterWorkspace implements vscode.Disposable {
   }
 
   private rewatch(): void {
+    this.candidateList = undefined;
     for (const w of this.watchers) w.dispose();
     this.watchers = [];
     this.watch();

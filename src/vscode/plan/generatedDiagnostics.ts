@@ -20,9 +20,10 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
     }
     return undefined;
   };
+  // Cheap test first: most documents are not ours, and reading the cluster files is not free.
+  const maybeOurs = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && /\/(nginx\.conf|csync2\.cfg)$/.test(doc.uri.path);
   const check = async (doc: vscode.TextDocument, nginxToo: boolean) => {
-    // Cheap test first: most documents are not ours, and reading the cluster files is not free.
-    if (doc.uri.scheme !== 'file' || !/\/(nginx\.conf|csync2\.cfg)$/.test(doc.uri.path)) return;
+    if (!maybeOurs(doc)) return;
     const o = await owner(doc);
     if (!o) return;
     const text = doc.getText();
@@ -52,11 +53,16 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
     vscode.workspace.onDidOpenTextDocument((d) => void check(d, true)),
     vscode.workspace.onDidSaveTextDocument((d) => void check(d, true)),
     vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!maybeOurs(e.document)) return;
       const key = e.document.uri.toString();
       if (!typing.has(key)) typing.set(key, debounce(() => void check(e.document, false), 300));
       typing.get(key)!();
     }),
-    vscode.workspace.onDidCloseTextDocument((d) => collection.delete(d.uri)),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      collection.delete(d.uri);
+      typing.get(d.uri.toString())?.cancel();
+      typing.delete(d.uri.toString());
+    }),
   ];
   for (const d of vscode.workspace.textDocuments) void check(d, true);
   return vscode.Disposable.from(...subs, { dispose: () => typing.forEach((t) => t.cancel()) });
