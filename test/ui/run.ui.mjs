@@ -24,6 +24,18 @@ async function trustSandboxKeys(page, sandbox, { until, timeout = 30000, poll = 
   throw new Error('timed out');
 }
 
+/** The text of whichever terminal shows `re` (the step's terminal need not be the active one). */
+async function anyTerminalText(page, re, timeout = 30000) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    const texts = (await page.locator('.xterm-rows').allInnerTexts().catch(() => [])).map((t) => t.replace(/\u00a0/g, ' '));
+    const hit = texts.find((t) => re.test(t));
+    if (hit) return hit;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no terminal showed ${re}`);
+}
+
 /** True when any terminal on screen shows `re` (the step's terminal may not be the active one yet). */
 const terminalSays = (page, re) => async () => {
   const texts = await page.locator('.xterm-rows').allInnerTexts().catch(() => []);
@@ -78,7 +90,7 @@ export default [
       await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /Update keystores \(keystores\)/), poll: 50 });
       await page.locator('.terminal-wrapper.active .xterm').first().click();
       await page.keyboard.press('Control+C');
-      const text = await waitForTerminalText(page, /\(keystores: cancelled in [\d.]+ s — press any key to close\)/, { timeout: 30000 });
+      const text = await anyTerminalText(page, /\(keystores: cancelled in [\d.]+ s — press any key to close\)/);
       assert.match(text, /not run: /);
       assert.doesNotMatch(text, /FAILED/, 'cancelled, not failed');
       await screenshot(page, 'sandbox--cancelled');
