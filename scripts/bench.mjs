@@ -99,7 +99,7 @@ try {
   const m1 = median(one);
   const m8 = median(eight);
   const mp = median(pssh);
-  const row = (what, a, b, ratio, goal) => console.log(`${what.padEnd(34)} ${a.padStart(10)} ${b.padStart(10)} ${ratio.padStart(8)}  ${goal}`);
+  const row = (what, a, b, ratio, goal) => console.log(`${what.padEnd(44)} ${a.padStart(10)} ${b.padStart(10)} ${ratio.padStart(8)}  ${goal}`);
   const w1 = median(oneWarm);
   const w8 = median(eightWarm);
   console.log(`\nmedians of ${ROUNDS} rounds`);

@@ -78,6 +78,14 @@ function startHolder(lab, h, hostsText) {
   // The host's own identity, written into its upper layer before the overlay is mounted.
   fs.writeFileSync(path.join(upper, 'etc', 'hosts'), hostsText);
   fs.writeFileSync(path.join(upper, 'etc', 'hostname'), `${h.hostname}\n`);
+  // root's home as a fresh server has it (Debian's /etc/skel), not this machine's: a developer's
+  // ~/.bashrc (pyenv, cargo…) is read by bash on every SSH command and cost 120 ms each here.
+  const home = path.join(upper, 'root');
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  for (const f of ['.bashrc', '.profile']) {
+    const skel = path.join('/etc/skel', f);
+    fs.writeFileSync(path.join(home, f), fs.existsSync(skel) ? fs.readFileSync(skel) : '');
+  }
   const ready = path.join(h.root, 'ready');
   const script = [
     'set -e',
