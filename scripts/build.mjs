@@ -30,11 +30,25 @@ const builds = [
   { ...common, entryPoints: ['src/core/api.ts'], outfile: 'dist/core.js' },
   { ...common, entryPoints: ['src/core/runApi.ts'], outfile: 'dist/run.js' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The LDAP editor's webview: runs in the browser side of the editor, no Node.
+  {
+    ...common,
+    entryPoints: ['webview-ui/src/main.ts'],
+    outfile: 'dist/webview/ldapEditor.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    external: [],
+  },
 ];
 
+// --only webview / --only node: just the webview bundle, or everything else (quick iterations).
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const selected = only === 'webview' ? builds.filter((b) => b.platform === 'browser') : only === 'node' ? builds.filter((b) => b.platform !== 'browser') : builds;
+
 if (watch) {
-  for (const b of builds) (await esbuild.context(b)).watch();
+  for (const b of selected) (await esbuild.context(b)).watch();
   console.log('esbuild: watching src/');
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  await Promise.all(selected.map((b) => esbuild.build(b)));
 }

@@ -155,6 +155,25 @@ export const CLUSTER_FILE_FIELD: ObjectField = {
           format: 'dn',
           description: 'Directory manager DN (default: cn=directory manager for OpenDJ, cn=directory manager,o=gluu for OpenLDAP).',
         },
+        ldapAccess: {
+          kind: 'object',
+          description: 'How the LDAP editor reaches a node\'s LDAP server.',
+          fields: {
+            via: {
+              kind: 'string',
+              enum: ['tunnel', 'direct'],
+              default: 'tunnel',
+              description:
+                'tunnel (default): through the node\'s SSH connection to its LDAPS port on 127.0.0.1, which works while LDAP listens on localhost only and opens nothing to the network; direct: ldaps://<address>:<port> from this machine.',
+            },
+            port: port('LDAPS port on the node (default 1636).', 1636),
+            caFile: {
+              kind: 'string',
+              format: 'path',
+              description: 'CA certificate (PEM) that signed the LDAP servers\' certificates. Without it, each node\'s self-signed certificate is pinned after you confirm its fingerprint.',
+            },
+          },
+        },
       },
     },
     ssh: { ...SSH_FIELD, description: 'SSH defaults for every host; a host\'s own ssh settings override them.' },

@@ -1,5 +1,5 @@
 /** Fills in the defaults of a structurally valid cluster file. */
-import { containerRoot, defaultBindDN, REDIS_DEFAULT_PORT, SSH_DEFAULT_PORT, SSH_DEFAULT_USER } from '../gluu/facts';
+import { containerRoot, defaultBindDN, LDAPS_PORT, REDIS_DEFAULT_PORT, SSH_DEFAULT_PORT, SSH_DEFAULT_USER } from '../gluu/facts';
 import { DEFAULT_CSYNC2_EXCLUDE, DEFAULT_CSYNC2_INCLUDE } from './fields';
 import type { CacheHost, ClusterConfig, ClusterHost, ContainerMode, GluuNode, LdapFlavour, SshSettings } from './types';
 
@@ -60,6 +60,11 @@ export function resolveConfig(raw: Obj): ClusterConfig {
       ldap,
       baseDN: (gluu.baseDN as string | undefined) ?? 'o=gluu',
       bindDN: (gluu.bindDN as string | undefined) ?? defaultBindDN(ldap),
+      ldapAccess: {
+        via: (obj(gluu.ldapAccess).via as 'tunnel' | 'direct' | undefined) ?? 'tunnel',
+        port: (obj(gluu.ldapAccess).port as number | undefined) ?? LDAPS_PORT,
+        ...(typeof obj(gluu.ldapAccess).caFile === 'string' ? { caFile: obj(gluu.ldapAccess).caFile as string } : {}),
+      },
     },
     ssh: sshDefaults,
     loadBalancer,

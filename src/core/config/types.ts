@@ -48,6 +48,7 @@ export interface ClusterConfig {
     ldap: LdapFlavour;
     baseDN: string;
     bindDN: string;
+    ldapAccess: { via: 'tunnel' | 'direct'; port: number; caFile?: string };
   };
   ssh: SshSettings;
   loadBalancer: ClusterHost;

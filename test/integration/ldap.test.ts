@@ -1,0 +1,283 @@
+/**
+ * The LDAP editor's core against the sandbox's real slapd (Gluu 3.1.x schema subset and an
+ * appliance entry shaped like Gluu's), through a real SSH tunnel to the node: reading both JSON
+ * attributes, compare-and-swap writes, what is preserved, and every way it refuses.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseClusterFile } from '../../src/core/config/parse';
+import type { ClusterConfig } from '../../src/core/config/types';
+import { snapshotOf, withAppliance, type ApplianceAccess } from '../../src/core/ldap/appliance';
+import type { CertificateInfo, PinnedCertificate } from '../../src/core/ldap/certificates';
+import { ldapEndpoint } from '../../src/core/ldap/endpoint';
+import { planEdits, resolveEdits, reverseChanges } from '../../src/core/ldap/edits';
+import { isLdapError, type LdapError } from '../../src/core/ldap/errors';
+import type { EditorSnapshot } from '../../src/core/ldap/protocol';
+import { SshPool } from '../../src/core/ssh/pool';
+import type { TrustedHostKey } from '../../src/core/ssh/types';
+import { ROOT } from '../unit/paths';
+import { lab, type Lab } from './lab';
+
+interface Sandbox {
+  lab: Lab;
+  clusterFile: string;
+  hosts: Record<string, { address: string; fingerprint: string }>;
+  ldapPasswordFile: string;
+  ldap: Record<string, { certFile: string; fingerprint: string }>;
+  slapd: Record<string, { stop(): Promise<void> }>;
+  down(): Promise<void>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { sandboxUp } = require(path.join(ROOT, 'scripts', 'sandbox', 'sandbox.cjs')) as { sandboxUp(o?: object): Promise<Sandbox> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { writeOn } = require(path.join(ROOT, 'scripts', 'lab', 'sshd.cjs')) as { writeOn(l: Lab, host: string, file: string, text: string, mode?: string): Promise<void> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startSlapd } = require(path.join(ROOT, 'scripts', 'lab', 'slapd.cjs')) as {
+  startSlapd(l: Lab, host: string, o: { password: string }): Promise<{ fingerprint: string; certFile: string; stop(): Promise<void> }>;
+};
+
+const NODE = 'idp1.gluu.test';
+const PW_ON_HOST = '/root/.ldap-admin.pw';
+
+describe('the LDAP editor core on the sandbox slapd', function () {
+  this.timeout(180000);
+  let sb: Sandbox;
+  let config: ClusterConfig;
+  let password: string;
+  let pool: SshPool;
+  let pins: Map<string, PinnedCertificate>;
+  let asked: CertificateInfo[];
+  let answer: boolean;
+
+  const access = (o: Partial<ApplianceAccess> & { node?: string; cfg?: ClusterConfig } = {}): ApplianceAccess => ({
+    endpoint: ldapEndpoint(o.cfg ?? config, o.node ?? NODE, pool),
+    bindDN: config.gluu.bindDN,
+    password: async () => password,
+    baseDN: config.gluu.baseDN,
+    trust: {
+      lookup: async (id) => pins.get(id),
+      add: async (id, pin) => void pins.set(id, pin),
+      confirm: async (info) => {
+        asked.push(info);
+        return answer;
+      },
+    },
+    ...o,
+  });
+  const snapshot = (a: ApplianceAccess = access()): Promise<EditorSnapshot> =>
+    withAppliance(a, async (s) => snapshotOf(await s.read(), { cluster: config.name, node: a.endpoint.node, nodes: config.nodes.map((n) => n.host), ldapsPort: 1636, via: a.endpoint.via, canRestore: false }));
+  const rejects = async (p: Promise<unknown>, code: LdapError['code']): Promise<LdapError> => {
+    try {
+      await p;
+    } catch (e) {
+      assert.ok(isLdapError(e), `expected an LdapError ${code}, got ${(e as Error).stack}`);
+      assert.equal(e.code, code, e.message);
+      return e;
+    }
+    throw new Error(`expected ${code}, but it succeeded`);
+  };
+  /** Someone else's change, made with OpenLDAP's own ldapmodify on the node. */
+  const ldapmodify = async (ldif: string) => {
+    await writeOn(sb.lab, 'idp1', '/root/change.ldif', ldif, '600');
+    const r = await lab.runAs(sb.lab, 'idp1', 'ldapmodify', ['-x', '-H', 'ldap://127.0.0.1:1389', '-D', config.gluu.bindDN, '-y', PW_ON_HOST, '-f', '/root/change.ldif']);
+    assert.equal(r.code, 0, r.stderr);
+  };
+
+  before(async () => {
+    sb = await sandboxUp();
+    config = parseClusterFile(fs.readFileSync(sb.clusterFile, 'utf8')).config!;
+    password = fs.readFileSync(sb.ldapPasswordFile, 'utf8');
+    await writeOn(sb.lab, 'idp1', PW_ON_HOST, password, '600');
+    const trusted = new Map<string, TrustedHostKey[]>();
+    pool = new SshPool({
+      sshConfigFile: null,
+      knownHostsFiles: [],
+      agentSocket: null,
+      trustStore: { lookup: async (id) => trusted.get(id) ?? [], add: async (id, fingerprint, keyType) => void trusted.set(id, [{ fingerprint, keyType }]) },
+      confirmUnknownHostKey: async (info) => Object.values(sb.hosts).some((h) => h.address === info.host && h.fingerprint === info.fingerprint),
+    });
+  });
+  beforeEach(() => {
+    pins = new Map();
+    asked = [];
+    answer = true;
+  });
+  after(async () => {
+    await pool?.closeAll();
+    if (sb) await sb.down();
+  });
+
+  it('asks to trust the self-signed certificate (its SHA-256 fingerprint) and refuses to go on without', async () => {
+    answer = false;
+    const e = await rejects(snapshot(), 'CERT_NOT_TRUSTED');
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0].fingerprint, sb.ldap[NODE].fingerprint);
+    assert.equal(asked[0].node, NODE);
+    assert.match(asked[0].via, /SSH tunnel to idp1\.gluu\.test → 127\.0\.0\.1:1636/);
+    assert.match(e.message, /not trusted, so nothing was read or written/);
+    assert.equal(pins.size, 0);
+  });
+
+  it('reads both JSON attributes through the SSH tunnel: oxCacheConfiguration, and oxIDPAuthentication with its config decoded', async () => {
+    const s = await snapshot();
+    assert.equal(asked.length, 1, 'asked once');
+    assert.equal(pins.get(`ldaps:${NODE}:1636`)?.fingerprint, sb.ldap[NODE].fingerprint);
+    assert.match(s.entryDN, /^inum=@!8C3F\.51A2\.7E09\.D4B6!0002!61E4\.9A07,ou=appliances,o=gluu$/);
+    assert.equal(s.cacheAttribute, 'oxCacheConfiguration');
+    assert.equal(s.cache?.decoded?.cacheProviderType, 'IN_MEMORY');
+    assert.equal(s.idp.length, 1);
+    assert.equal(s.idp[0].configForm, 'string');
+    const c = s.idp[0].decoded!.config as Record<string, unknown>;
+    assert.deepEqual(c.servers, ['localhost:1636']);
+    assert.equal(c.useSSL, 'true');
+    assert.equal(c.sandboxExtra, 'keep me');
+    // Pinned now: the next connection asks nothing.
+    await snapshot();
+    assert.equal(asked.length, 1);
+  });
+
+  it('changes the provider to REDIS with two servers and reads it back, keeping every other field', async () => {
+    const before = await snapshot();
+    const decoded = structuredClone(before.cache!.decoded!) as Record<string, Record<string, unknown>>;
+    decoded.cacheProviderType = 'REDIS' as never;
+    decoded.redisConfiguration.redisProviderType = 'CLUSTER';
+    decoded.redisConfiguration.servers = 'idp1.gluu.test:6379,idp2.gluu.test:6379';
+    const r = resolveEdits(before, [{ attribute: 'cache', decoded }]);
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.changes.length, 1);
+    await withAppliance(access(), (s) => s.write(before.entryDN, r.changes));
+    const after = await snapshot();
+    const got = after.cache!.decoded! as Record<string, Record<string, unknown>>;
+    assert.equal(got.cacheProviderType, 'REDIS');
+    assert.deepEqual(got.redisConfiguration, { servers: 'idp1.gluu.test:6379,idp2.gluu.test:6379', defaultPutExpiration: 60, redisProviderType: 'CLUSTER' });
+    assert.deepEqual(got.memcachedConfiguration, (before.cache!.decoded! as Record<string, unknown>).memcachedConfiguration);
+    assert.deepEqual(got.inMemoryConfiguration, { defaultPutExpiration: 60 });
+    // oxIDPAuthentication was not part of the edit: stored exactly as before.
+    assert.equal(after.idp[0].raw, before.idp[0].raw);
+  });
+
+  it('sets the IDP servers to every node, writing config back as a JSON string with useSSL still "true" and unknown fields kept', async () => {
+    const before = await snapshot();
+    const r = planEdits(before, 'idpAuthentication', { servers: config.nodes.map((n) => `${n.host}:1636`) });
+    assert.deepEqual(r.errors, []);
+    await withAppliance(access(), (s) => s.write(before.entryDN, r.changes));
+    const after = await snapshot();
+    const outer = JSON.parse(after.idp[0].raw);
+    assert.equal(typeof outer.config, 'string', 'config is still a JSON string');
+    const inner = JSON.parse(outer.config);
+    assert.deepEqual(inner.servers, ['idp1.gluu.test:1636', 'idp2.gluu.test:1636']);
+    assert.equal(inner.useSSL, 'true');
+    assert.equal(inner.sandboxExtra, 'keep me');
+    assert.equal(inner.bindPassword, 'Xq3N8bVd0rJ2kFz7cWm5LA==');
+    assert.equal(inner.maxConnections, 1000);
+    const { config: _c, ...outerRest } = outer;
+    const { config: _b, ...beforeRest } = JSON.parse(before.idp[0].raw);
+    assert.deepEqual(outerRest, beforeRest);
+    // Running the same plan change again changes nothing (idempotent).
+    assert.deepEqual(planEdits(after, 'idpAuthentication', { servers: inner.servers }).changes, []);
+  });
+
+  it('detects a change made by someone else between read and save, and writes nothing', async () => {
+    const before = await snapshot();
+    const decoded = { ...before.cache!.decoded!, cacheProviderType: 'MEMCACHED' };
+    const r = resolveEdits(before, [{ attribute: 'cache', decoded }]);
+    // Someone else sets the provider in the meantime (only the case differs: the server's
+    // matching rule would call it equal; the byte check does not).
+    const theirs = before.cache!.raw.replace(/"cacheProviderType": ?"(\w+)"/, '"cacheProviderType": "redis"');
+    assert.notEqual(theirs, before.cache!.raw);
+    await ldapmodify(`dn: ${before.entryDN}\nchangetype: modify\nreplace: oxCacheConfiguration\noxCacheConfiguration: ${theirs}\n`);
+    const e = await rejects(withAppliance(access(), (s) => s.write(before.entryDN, r.changes)), 'CONFLICT');
+    assert.match(e.message, /changed on the server since it was read — reload/);
+    assert.equal((await snapshot()).cache!.raw, theirs, "their value stays");
+  });
+
+  it('lets the server refuse the modify itself when the value changes after the check (one atomic delete-old + add-new)', async () => {
+    const before = await snapshot();
+    const r = resolveEdits(before, [{ attribute: 'cache', decoded: { ...before.cache!.decoded!, cacheProviderType: 'IN_MEMORY' } }]);
+    // The modify with an old value that is no longer stored (as when someone changes it right
+    // after the byte check): the server's delete fails and the add in the same modify is not done.
+    const stale = [{ ...r.changes[0], old: before.cache!.raw.replace('redis', 'NATIVE_PERSISTENCE') }];
+    const e = await rejects(withAppliance(access(), (s) => s.swap(before.entryDN, stale)), 'CONFLICT');
+    assert.match(e.message, /changed on the server while saving/);
+    assert.equal(e.details.resultCode, 16, 'the server said: no such value');
+    assert.equal((await snapshot()).cache!.raw, before.cache!.raw);
+  });
+
+  it('shows malformed JSON stored on the server, never overwrites it from the forms, and lets the raw text replace it', async () => {
+    const before = await snapshot();
+    const broken = '{"cacheProviderType": "REDIS", "redisConfiguration": {"servers": "a:1"';
+    await ldapmodify(`dn: ${before.entryDN}\nchangetype: modify\nreplace: oxCacheConfiguration\noxCacheConfiguration: ${broken}\n`);
+    const s = await snapshot();
+    assert.equal(s.cache!.raw, broken);
+    assert.equal(s.cache!.decoded, undefined);
+    assert.match(s.cache!.error!, /"}" was expected \(line 1, column \d+\)/);
+    assert.match(planEdits(s, 'cache', { cacheProviderType: 'REDIS' }).errors.join(), /not valid JSON/);
+    // Invalid JSON from the raw tab is refused too.
+    assert.match(resolveEdits(s, [{ attribute: 'cache', raw: '{"a": }' }]).errors.join(), /not valid JSON: a value was expected \(line 1, column 7\)/);
+    const fixed = resolveEdits(s, [{ attribute: 'cache', raw: '{"cacheProviderType": "IN_MEMORY", "inMemoryConfiguration": {"defaultPutExpiration": 60}}' }]);
+    assert.deepEqual(fixed.errors, []);
+    await withAppliance(access(), (x) => x.write(s.entryDN, fixed.changes));
+    assert.equal((await snapshot()).cache!.decoded!.cacheProviderType, 'IN_MEMORY');
+  });
+
+  it('puts the previous value back (Restore Previous) with the same compare-and-swap', async () => {
+    const before = await snapshot();
+    const r = planEdits(before, 'cache', { cacheProviderType: 'NATIVE_PERSISTENCE' });
+    await withAppliance(access(), (s) => s.write(before.entryDN, r.changes));
+    const back = reverseChanges(r.changes);
+    await withAppliance(access(), (s) => s.write(before.entryDN, back.changes));
+    assert.equal((await snapshot()).cache!.raw, before.cache!.raw);
+    // Restoring twice fails: the value is no longer the one the save wrote.
+    await rejects(withAppliance(access(), (s) => s.write(before.entryDN, back.changes)), 'CONFLICT');
+  });
+
+  it('says a wrong password or a wrong bind DN is refused, naming the DN and what to do', async () => {
+    const wrongPw = await rejects(snapshot(access({ password: async () => `${password}x` })), 'BAD_CREDENTIALS');
+    assert.match(wrongPw.message, /refused the bind as "cn=directory manager,o=gluu" \(invalid credentials\): the password is wrong, or that bind DN does not exist there/);
+    assert.match(wrongPw.message, /Forget Stored Passwords/);
+    assert.ok(!wrongPw.message.includes(password));
+    const wrongDn = await rejects(snapshot(access({ bindDN: 'cn=directory manager' })), 'BAD_CREDENTIALS');
+    assert.match(wrongDn.message, /"cn=directory manager"/);
+    assert.match(wrongDn.message, /gluu\.bindDN/);
+  });
+
+  it('connects directly to ldaps://<address>:1636 when the cluster file says via: direct', async () => {
+    const direct = structuredClone(config);
+    direct.gluu.ldapAccess = { via: 'direct', port: 1636 };
+    const a = access({ cfg: direct });
+    assert.equal(a.endpoint.via, `ldaps://${sb.hosts[NODE].address}:1636`);
+    const s = await snapshot(a);
+    assert.equal(s.cacheAttribute, 'oxCacheConfiguration');
+    assert.equal(asked[0].fingerprint, sb.ldap[NODE].fingerprint);
+  });
+
+  it('verifies against a CA file instead of pinning (no question asked)', async () => {
+    const a = access({ caPem: fs.readFileSync(sb.ldap[NODE].certFile, 'utf8') });
+    await snapshot(a);
+    assert.equal(asked.length, 0);
+    assert.equal(pins.size, 0);
+    // A CA that did not sign the server's certificate: refused, not waved through.
+    const other = access({ caPem: fs.readFileSync(sb.ldap['idp2.gluu.test'].certFile, 'utf8') });
+    await assert.rejects(snapshot(other), /certificate|TLS/i);
+  });
+
+  it('refuses a changed certificate with both fingerprints and how to check and forget the old one', async () => {
+    await snapshot();
+    const pinned = pins.get(`ldaps:${NODE}:1636`)!.fingerprint;
+    // The node's slapd gets a new self-signed certificate (as after a re-install).
+    await sb.slapd[NODE].stop();
+    const dir = path.dirname(sb.ldap[NODE].certFile);
+    fs.rmSync(path.join(dir, 'server.crt'));
+    fs.rmSync(path.join(dir, 'server.key'));
+    const restarted = await startSlapd(sb.lab, 'idp1', { password });
+    sb.slapd[NODE] = restarted;
+    assert.notEqual(restarted.fingerprint, pinned);
+    const e = await rejects(snapshot(), 'CERT_CHANGED');
+    assert.ok(e.message.includes(restarted.fingerprint) && e.message.includes(pinned), e.message);
+    assert.match(e.message, /Nothing was sent/);
+    assert.match(e.message, /Forget Trusted LDAP Certificate/);
+    assert.match(e.message, /openssl x509 -noout -fingerprint -sha256/);
+    assert.equal(asked.length, 1, 'a changed certificate is never offered for trust');
+  });
+});
