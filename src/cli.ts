@@ -1,5 +1,5 @@
 /**
- * Headless entry on the same core as the extension: init, validate, plan, render, schema.
+ * Headless entry on the same core as the extension: init, validate, plan, render, run, ldap, schema.
  * Problems go to stderr as FILE:LINE:COL; exit 1 for an invalid cluster file, 2 for bad usage.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,8 @@ import { forHost, planInput, renderPlan, renderStep } from './core/plan/plan';
 import { formatPlan, formatStep } from './core/plan/preview';
 import { renderCsync2Cfg } from './core/render/csync2';
 import { renderNginxConf } from './core/render/nginx';
-import { runFromCli } from './core/run/cli';
+import { ldapFromCli } from './core/ldap/cli';
+import { cliSshPool, runFromCli } from './core/run/cli';
 import { EXAMPLE_CLUSTER_FILE } from './core/config/example';
 import { clusterFileSchema } from './core/config/jsonSchema';
 import { parseClusterFile } from './core/config/parse';
@@ -29,6 +30,15 @@ Commands:
                            run one step (or every step in order) over SSH; host keys must be in
                            ~/.ssh/known_hosts unless --trust-new-host-keys; passwords come from
                            GLUU_CLUSTER_LDAP_ADMIN_PASSWORD and GLUU_CLUSTER_REDIS_PASSWORD
+  ldap get|set-cache|set-idp-servers [--node HOST] --config FILE
+       [--servers HOST:PORT,…] [--provider-type STANDALONE|CLUSTER|SHARDED]
+       [--ldap-cert-fingerprint AA:BB:…] [--trust-new-host-keys]
+                           read the appliance entry's cache configuration and oxIDPAuthentication
+                           (get), or set the cache to REDIS (default: the cluster's cache host)
+                           or the IDP servers (default: every node:1636), with compare-and-swap;
+                           through an SSH tunnel to the node (default: the primary); the password
+                           comes from GLUU_CLUSTER_LDAP_ADMIN_PASSWORD; a self-signed LDAP
+                           certificate needs its fingerprint (or gluu.ldapAccess.caFile)
   schema                   print the JSON Schema of the cluster file
 
 Options:
@@ -48,7 +58,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   const opts = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
-    const flag = /^--(config|step|node|generated-dir)$/.exec(rest[i]);
+    const flag = /^--(config|step|node|generated-dir|servers|provider-type|ldap-cert-fingerprint)$/.exec(rest[i]);
     if (flag && rest[i + 1] !== undefined) opts.set(flag[1], rest[++i]);
     else if (rest[i] === '--trust-new-host-keys' || rest[i] === '--force') opts.set(rest[i].slice(2), 'yes');
     else if (!rest[i].startsWith('-')) positional.push(rest[i]);
@@ -111,9 +121,36 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         node: opts.get('node'),
         trustNew: opts.has('trust-new-host-keys'),
         force: opts.has('force'),
+        ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
+        clusterFileDir: dirname(loaded.file),
         out,
         err,
       });
+    }
+    case 'ldap': {
+      const sub = positional[0];
+      if (sub !== 'get' && sub !== 'set-cache' && sub !== 'set-idp-servers') {
+        err(`gluu-cluster: ldap what? get, set-cache or set-idp-servers\n${USAGE}`);
+        return 2;
+      }
+      const loaded = loadConfig(opts.get('config'), err);
+      if (typeof loaded === 'number') return loaded;
+      const pool = cliSshPool(opts.has('trust-new-host-keys'), err);
+      return ldapFromCli(loaded.config, sub, {
+        node: opts.get('node'),
+        servers: opts.get('servers'),
+        providerType: opts.get('provider-type'),
+        fingerprint: opts.get('ldap-cert-fingerprint'),
+        clusterFileDir: dirname(loaded.file),
+        pool,
+        out,
+        err,
+      })
+        .catch((e: Error) => {
+          err(`gluu-cluster: ${e.message}\n`);
+          return 1;
+        })
+        .finally(() => pool.closeAll());
     }
     case 'render': {
       const what = positional[0];

@@ -16,6 +16,7 @@ import { isLdapError, type LdapError } from '../../src/core/ldap/errors';
 import type { EditorSnapshot } from '../../src/core/ldap/protocol';
 import { SshPool } from '../../src/core/ssh/pool';
 import type { TrustedHostKey } from '../../src/core/ssh/types';
+import { main } from '../../src/cli';
 import { ROOT } from '../unit/paths';
 import { lab, type Lab } from './lab';
 
@@ -262,22 +263,86 @@ describe('the LDAP editor core on the sandbox slapd', function () {
     await assert.rejects(snapshot(other), /certificate|TLS/i);
   });
 
-  it('refuses a changed certificate with both fingerprints and how to check and forget the old one', async () => {
-    await snapshot();
-    const pinned = pins.get(`ldaps:${NODE}:1636`)!.fingerprint;
-    // The node's slapd gets a new self-signed certificate (as after a re-install).
-    await sb.slapd[NODE].stop();
-    const dir = path.dirname(sb.ldap[NODE].certFile);
-    fs.rmSync(path.join(dir, 'server.crt'));
-    fs.rmSync(path.join(dir, 'server.key'));
-    const restarted = await startSlapd(sb.lab, 'idp1', { password });
-    sb.slapd[NODE] = restarted;
-    assert.notEqual(restarted.fingerprint, pinned);
-    const e = await rejects(snapshot(), 'CERT_CHANGED');
-    assert.ok(e.message.includes(restarted.fingerprint) && e.message.includes(pinned), e.message);
-    assert.match(e.message, /Nothing was sent/);
-    assert.match(e.message, /Forget Trusted LDAP Certificate/);
-    assert.match(e.message, /openssl x509 -noout -fingerprint -sha256/);
-    assert.equal(asked.length, 1, 'a changed certificate is never offered for trust');
+  describe('the CLI (gluu-cluster ldap, and run for the LDAP steps)', () => {
+    const cli = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
+      let out = '';
+      let err = '';
+      process.env.GLUU_CLUSTER_LDAP_ADMIN_PASSWORD = password;
+      try {
+        const code = await main([...args, '--config', sb.clusterFile, '--trust-new-host-keys'], (t) => (out += t), (t) => (err += t));
+        return { code, out, err };
+      } finally {
+        delete process.env.GLUU_CLUSTER_LDAP_ADMIN_PASSWORD;
+      }
+    };
+
+    it('refuses a certificate whose fingerprint it was not given, printing it and how to check it', async () => {
+      const r = await cli('ldap', 'get');
+      assert.equal(r.code, 1);
+      assert.ok(r.err.includes(`is SHA-256 ${sb.ldap[NODE].fingerprint}`), r.err);
+      assert.match(r.err, /--ldap-cert-fingerprint/);
+      assert.equal(r.out, '');
+      const wrong = await cli('ldap', 'get', '--ldap-cert-fingerprint', sb.ldap['idp2.gluu.test'].fingerprint);
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.err, /not the .* given with --ldap-cert-fingerprint/);
+    });
+
+    it('ldap get prints both attributes, config decoded', async () => {
+      const r = await cli('ldap', 'get', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /^# inum=.*,ou=appliances,o=gluu on idp1\.gluu\.test \(SSH tunnel to idp1\.gluu\.test/);
+      assert.match(r.out, /# oxCacheConfiguration\n\{\n  "cacheProviderType"/);
+      assert.match(r.out, /# oxIDPAuthentication value 1\n\/\/ "config" is stored as a JSON string; shown decoded/);
+      assert.match(r.out, /"sandboxExtra": "keep me"/);
+      assert.ok(!(r.out + r.err).includes(password));
+    });
+
+    it('ldap set-cache points the cache at the cluster\'s cache host; a second run finds it done', async () => {
+      const r = await cli('ldap', 'set-cache', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /written \(compare-and-swap\): oxCacheConfiguration/);
+      const s = await snapshot();
+      assert.equal(s.cache!.decoded!.cacheProviderType, 'REDIS');
+      assert.equal((s.cache!.decoded!.redisConfiguration as Record<string, unknown>).servers, 'idp1.gluu.test:6379');
+      const again = await cli('ldap', 'set-cache', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
+      assert.match(again.out, /already as planned: nothing to write/);
+      const bad = await cli('ldap', 'set-cache', '--servers', 'nohost', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
+      assert.equal(bad.code, 2);
+      assert.match(bad.err, /--servers: "nohost" is not host:port/);
+    });
+
+    it('run --step ldap-idp-auth applies the plan step over the same core', async () => {
+      const before = await snapshot();
+      const reset = planEdits(before, 'idpAuthentication', { servers: ['localhost:1636'] });
+      await withAppliance(access(), (s) => s.write(before.entryDN, reset.changes));
+      const r = await cli('run', '--step', 'ldap-idp-auth', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
+      assert.equal(r.code, 0, r.out + r.err);
+      assert.match(r.out, /written \(compare-and-swap\): oxIDPAuthentication value 1/);
+      const inner = JSON.parse(JSON.parse((await snapshot()).idp[0].raw).config);
+      assert.deepEqual(inner.servers, ['idp1.gluu.test:1636', 'idp2.gluu.test:1636']);
+      assert.ok(!(r.out + r.err).includes(password));
+    });
+  });
+
+  // Last: it replaces idp1's certificate (mocha runs a suite's own tests before its nested suites).
+  describe('a renewed certificate', () => {
+    it('refuses a changed certificate with both fingerprints and how to check and forget the old one', async () => {
+      await snapshot();
+      const pinned = pins.get(`ldaps:${NODE}:1636`)!.fingerprint;
+      // The node's slapd gets a new self-signed certificate (as after a re-install).
+      await sb.slapd[NODE].stop();
+      const dir = path.dirname(sb.ldap[NODE].certFile);
+      fs.rmSync(path.join(dir, 'server.crt'));
+      fs.rmSync(path.join(dir, 'server.key'));
+      const restarted = await startSlapd(sb.lab, 'idp1', { password });
+      sb.slapd[NODE] = restarted;
+      assert.notEqual(restarted.fingerprint, pinned);
+      const e = await rejects(snapshot(), 'CERT_CHANGED');
+      assert.ok(e.message.includes(restarted.fingerprint) && e.message.includes(pinned), e.message);
+      assert.match(e.message, /Nothing was sent/);
+      assert.match(e.message, /Forget Trusted LDAP Certificate/);
+      assert.match(e.message, /openssl x509 -noout -fingerprint -sha256/);
+      assert.equal(asked.length, 1, 'a changed certificate is never offered for trust');
+    });
   });
 });

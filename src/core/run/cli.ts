@@ -7,6 +7,9 @@ import type { ClusterConfig } from '../config/types';
 import type { GeneratedFileName, SecretName } from '../plan/actions';
 import { STEPS } from '../plan/catalogue';
 import { forHost, planInput, renderStep } from '../plan/plan';
+import { applianceAccess } from '../ldap/access';
+import { applyLdapAction } from '../ldap/apply';
+import { cliCertificateTrust } from '../ldap/cli';
 import { SshPool } from '../ssh/pool';
 import type { TrustedHostKey } from '../ssh/types';
 import { runStep } from './runner';
@@ -19,26 +22,31 @@ export const SECRET_ENV: Record<SecretName, string> = {
   redis: 'GLUU_CLUSTER_REDIS_PASSWORD',
 };
 
-export async function runFromCli(
-  config: ClusterConfig,
-  generated: Partial<Record<GeneratedFileName, string>>,
-  o: { stepId?: string; node?: string; trustNew: boolean; force: boolean; out: (s: string) => void; err: (s: string) => void },
-): Promise<number> {
+/** The CLI's SSH pool: known_hosts, plus new keys only when the operator said so. */
+export function cliSshPool(trustNew: boolean, err: (s: string) => void): SshPool {
   const trusted = new Map<string, TrustedHostKey[]>();
-  const pool = new SshPool({
+  return new SshPool({
     trustStore: {
       lookup: async (id) => trusted.get(id) ?? [],
       add: async (id, fingerprint, keyType) => void trusted.set(id, [...(trusted.get(id) ?? []), { fingerprint, keyType }]),
     },
     confirmUnknownHostKey: async (info) => {
-      if (o.trustNew) {
-        o.err(`trusting the new host key of ${info.hostKeyId} for this run: ${info.keyType} ${info.fingerprint}\n`);
+      if (trustNew) {
+        err(`trusting the new host key of ${info.hostKeyId} for this run: ${info.keyType} ${info.fingerprint}\n`);
         return true;
       }
-      o.err(`refusing the unknown host key of ${info.hostKeyId} (${info.keyType} ${info.fingerprint}); add it to ~/.ssh/known_hosts (ssh-keyscan, then check the fingerprint) or pass --trust-new-host-keys\n`);
+      err(`refusing the unknown host key of ${info.hostKeyId} (${info.keyType} ${info.fingerprint}); add it to ~/.ssh/known_hosts (ssh-keyscan, then check the fingerprint) or pass --trust-new-host-keys\n`);
       return false;
     },
   });
+}
+
+export async function runFromCli(
+  config: ClusterConfig,
+  generated: Partial<Record<GeneratedFileName, string>>,
+  o: { stepId?: string; node?: string; trustNew: boolean; force: boolean; ldapCertFingerprint?: string; clusterFileDir: string; out: (s: string) => void; err: (s: string) => void },
+): Promise<number> {
+  const pool = cliSshPool(o.trustNew, o.err);
   const masker = new Masker();
   const secrets = onceForRun(
     {
@@ -76,6 +84,9 @@ export async function runFromCli(
         mask: (t) => masker.mask(t),
         signal: ac.signal,
         force: o.force,
+        // The LDAP steps: same core as `gluu-cluster ldap`, password through the run's secrets.
+        ldap: async (action) =>
+          (await applyLdapAction(applianceAccess(config, action.host, { pool, password: () => secrets.get('ldapAdmin'), trust: cliCertificateTrust(o.ldapCertFingerprint, o.err), clusterFileDir: o.clusterFileDir }), action)).lines,
         listener: {
           output: (host, kind, text) => {
             const lines = text.replace(/\n$/, '').split('\n');

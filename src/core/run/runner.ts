@@ -56,8 +56,8 @@ export interface RunContext {
   force?: boolean;
   /** Runs an interactive command in a terminal a person can type into; resolves when it ends. */
   interactive?: (host: string, command: Shell) => Promise<ExecResult>;
-  /** Applies an LDAP change (compare-and-swap). */
-  ldap?: (action: LdapAction) => Promise<void>;
+  /** Applies an LDAP change (compare-and-swap); returns lines saying what it did. */
+  ldap?: (action: LdapAction) => Promise<string[]>;
 }
 
 class ActionFailed extends Error {
@@ -255,8 +255,14 @@ async function runAction(ctx: RunContext, a: Action): Promise<void> {
       return;
     }
     case 'ldap': {
-      if (!ctx.ldap) throw new ActionFailed('LDAP changes are made by the LDAP editor, which is not available here', a.host);
-      await ctx.ldap(a);
+      if (!ctx.ldap) throw new ActionFailed('this runner has no LDAP access', a.host);
+      let lines: string[];
+      try {
+        lines = await ctx.ldap(a);
+      } catch (e) {
+        throw new ActionFailed(ctx.mask((e as Error).message), a.host);
+      }
+      for (const l of lines) ctx.listener.output(a.host, 'info', ctx.mask(l));
       return;
     }
   }
