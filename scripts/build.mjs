@@ -24,9 +24,11 @@ const builds = [
     ...common,
     entryPoints: ['src/extension.ts'],
     outfile: 'dist/extension.js',
-    external: [...common.external, './core.js', './run.js'],
+    external: [...common.external, './core.js', './run.js', './ldapEditor.js'],
     banner: { js: 'var __gluuBundleStart = performance.now();' },
   },
+  // The LDAP editor's panel host, loaded on first use (src/vscode/ldap/ldapHost.ts).
+  { ...common, entryPoints: ['src/vscode/ldap/editorApi.ts'], outfile: 'dist/ldapEditor.js', external: [...common.external, './core.js', './run.js'] },
   { ...common, entryPoints: ['src/core/api.ts'], outfile: 'dist/core.js' },
   { ...common, entryPoints: ['src/core/runApi.ts'], outfile: 'dist/run.js' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

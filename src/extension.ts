@@ -15,6 +15,7 @@ import { StepsViewProvider } from './vscode/tree/stepsView';
 import { RunStateStore } from './vscode/run/runState';
 import { ClusterSecrets } from './vscode/secretSource';
 import { SshSession } from './vscode/ssh/sshSession';
+import { LdapHost } from './vscode/ldap/ldapHost';
 
 /** Set by the esbuild banner as the first statement of dist/extension.js. */
 declare const __gluuBundleStart: number | undefined;
@@ -28,6 +29,8 @@ export interface GluuClusterApi {
   steps: StepsViewProvider;
   runState: RunStateStore;
   secrets: ClusterSecrets;
+  /** The LDAP editor (its parts load on first use). */
+  ldap: LdapHost;
   /** Commands that failed since activation, with the message shown to the user. */
   commandFailures: readonly { command: string; message: string }[];
 }
@@ -42,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): GluuClusterApi {
   const secrets = new ClusterSecrets(context.secrets);
   const preview = new PlanPreviewProvider(workspace);
   const proposed = new ProposedContent();
+  const ldap = new LdapHost(context, ssh, secrets, workspace);
   context.subscriptions.push(
     runState,
     ssh,
@@ -55,12 +59,13 @@ export function activate(context: vscode.ExtensionContext): GluuClusterApi {
     vscode.window.createTreeView('gluuCluster.nodes', { treeDataProvider: nodes, showCollapseAll: false }),
     vscode.window.createTreeView('gluuCluster.steps', { treeDataProvider: steps }),
     registerDiagnostics(workspace),
-    ...registerCommands({ extension: context, workspace, nodes, proposed, runState, secrets, ssh }),
+    ldap,
+    ...registerCommands({ extension: context, workspace, nodes, proposed, runState, secrets, ssh, ldap }),
     { dispose: disposeLog },
   );
   const activateMs = performance.now() - t0;
   log().info(`activated in ${activateMs.toFixed(1)} ms (bundle load ${bundleLoadMs === undefined ? 'n/a' : `${bundleLoadMs.toFixed(1)} ms`})`);
-  return { timings: { bundleLoadMs, activateMs }, workspace, nodes, steps, runState, secrets, commandFailures };
+  return { timings: { bundleLoadMs, activateMs }, workspace, nodes, steps, runState, secrets, ldap, commandFailures };
 }
 
 export function deactivate(): void {

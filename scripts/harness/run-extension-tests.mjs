@@ -108,6 +108,9 @@ export async function runScenario({
       sandbox = await sandboxUp({ dir: fs.mkdtempSync(path.join(os.tmpdir(), `gluu-sandbox-${scenario}-`)) });
       fs.copyFileSync(sandbox.clusterFile, path.join(workspace, 'gluu-cluster.yaml'));
       extEnv.GLUU_SANDBOX_HOSTS = JSON.stringify(sandbox.hosts);
+      // The LDAP editor's tests compare certificate fingerprints and read the password from its
+      // 0600 file (never from the environment, which the editor's processes could show).
+      extEnv.GLUU_SANDBOX_LDAP = JSON.stringify({ passwordFile: sandbox.ldapPasswordFile, nodes: Object.fromEntries(Object.entries(sandbox.ldap).map(([h, l]) => [h, { fingerprint: l.fingerprint }])) });
       out(`[vscode:${scenario}] sandbox cluster up: ${Object.entries(sandbox.hosts).map(([h, v]) => `${h} ${v.address}`).join(', ')}`);
     } catch (e) {
       result.failed = 1;

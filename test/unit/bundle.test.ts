@@ -8,7 +8,7 @@ describe('the extension bundle', function () {
   this.timeout(60000);
   before(() => execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' }));
 
-  it('loads without evaluating the core, the YAML parser or ssh2 (they load on first use)', () => {
+  it('loads without evaluating the core, the YAML parser, ssh2, ldapts or the LDAP editor (they load on first use)', () => {
     // A child process with a stand-in for the editor's `vscode` module: only module loading is observed.
     const script = `
       const Module = require('module');

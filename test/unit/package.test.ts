@@ -50,6 +50,9 @@ describe('the packaged extension', function () {
       'extension/dist/cli.js',
       'extension/dist/core.js',
       'extension/dist/run.js',
+      'extension/dist/ldapEditor.js',
+      'extension/dist/webview/ldapEditor.js',
+      'extension/media/ldap-editor.css',
       'extension/media/gluu-cluster.svg',
       'extension/schemas/gluu-cluster.schema.json',
       'extension/snippets/nginx.json',
@@ -67,7 +70,7 @@ describe('the packaged extension', function () {
   });
 
   it('holds nothing else: no sources, tests, node_modules, maps, scripts or keys', () => {
-    const allowed = /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|package\.nls\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|cli|core|run)\.js|media\/.+|schemas\/.+\.json|snippets\/.+\.json|syntaxes\/.+\.json|language-configuration\/.+\.json|docs\/.+))$/;
+    const allowed = /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|package\.nls\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|cli|core|run|ldapEditor|webview\/ldapEditor)\.js|media\/.+|schemas\/.+\.json|snippets\/.+\.json|syntaxes\/.+\.json|language-configuration\/.+\.json|docs\/.+))$/;
     const stray = entries.filter((e) => !allowed.test(e));
     assert.deepEqual(stray, []);
     assert.ok(!entries.some((e) => /node_modules|\/src\/|\/test\/|\.map$|\.ts$|\.pem$|id_(rsa|ed25519)/.test(e)));
@@ -81,7 +84,8 @@ describe('the packaged extension', function () {
 
   it('activates only on its views, its commands and a cluster file in the workspace', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    assert.deepEqual(pkg.activationEvents, ['workspaceContains:gluu-cluster.yaml', 'workspaceContains:gluu-cluster.json']);
+    // The LDAP editor panel is restored after a window reload by its serializer.
+    assert.deepEqual(pkg.activationEvents, ['workspaceContains:gluu-cluster.yaml', 'workspaceContains:gluu-cluster.json', 'onWebviewPanel:gluuCluster.ldapEditor']);
   });
 
   it('declares every registered command, with a title in package.nls.json, and hides internal ones from the palette', async () => {

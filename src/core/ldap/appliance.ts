@@ -51,7 +51,7 @@ function bindError(a: ApplianceAccess, err: unknown): Error {
   if (code === 49) {
     return new LdapError(
       'BAD_CREDENTIALS',
-      `The LDAP server on ${a.endpoint.node} refused the bind as "${a.bindDN}" (invalid credentials): the password is wrong, or that bind DN does not exist there. The bind DN comes from gluu.bindDN in the cluster file (default for ${a.bindDN.endsWith(',o=gluu') ? 'OpenLDAP' : 'OpenDJ'}); run "Gluu Cluster: Forget Stored Passwords" to enter the password again.`,
+      `The LDAP server on ${a.endpoint.node} refused the bind as "${a.bindDN}" (invalid credentials): the password is wrong, or that bind DN does not exist there. The bind DN comes from gluu.bindDN in the cluster file (its default depends on gluu.ldap: cn=directory manager for OpenDJ, cn=directory manager,o=gluu for OpenLDAP).`,
       { bindDN: a.bindDN },
     );
   }

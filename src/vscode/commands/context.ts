@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { NodeItem, StepItem } from '../../core/tree/model';
 import type { ClusterWorkspace } from '../clusterWorkspace';
+import type { LdapHost } from '../ldap/ldapHost';
 import type { ProposedContent } from '../plan/generatedFiles';
 import type { RunStateStore } from '../run/runState';
 import type { ClusterSecrets } from '../secretSource';
@@ -16,6 +17,8 @@ export interface CommandContext {
   runState: RunStateStore;
   secrets: ClusterSecrets;
   ssh: SshSession;
+  /** The LDAP editor's parts, loaded on first use: ldap.get().service / .editors. */
+  ldap: LdapHost;
 }
 
 /** A command handler; tree invocations pass the clicked item, palette invocations pass nothing. */

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { log } from '../log';
 import { createClusterFile, openClusterFile, openProblem, refresh } from './clusterFile';
 import type { CommandContext, Handler } from './context';
+import { editLdap, forgetLdapCertificate, restorePreviousLdapValue } from './ldap';
 import { addNode, removeNode, setPrimary } from './nodeEdit';
 import { copyAddress, copyHost, revealInClusterFile } from './nodeInfo';
 import { generateCsync2Cfg, generateNginxConf, previewPlan, previewStep } from './plan';
@@ -30,6 +31,9 @@ export const COMMANDS: Record<string, Handler> = {
   'gluuCluster.openContainerShell': openContainerShell,
   'gluuCluster.forgetHostKey': forgetHostKey,
   'gluuCluster.forgetPasswords': forgetPasswords,
+  'gluuCluster.editLdap': editLdap,
+  'gluuCluster.restorePreviousLdapValue': restorePreviousLdapValue,
+  'gluuCluster.forgetLdapCertificate': forgetLdapCertificate,
   'gluuCluster.showLog': () => log().show(),
 };
 

@@ -69,6 +69,7 @@ async function execute(ctx: CommandContext, cluster: ClusterEntry, plan: StepPla
             if (kind === 'info' && text.startsWith('▶')) progress.report({ message: `${host}: ${text.slice(2)}` });
           },
         },
+        ldap: (action) => ctx.ldap.get().service.apply(cluster, action, plan.step.id),
         interactive: async (host, command) => {
           const pty = new SshPty(pool, sshTargetOf(config, host), host, command);
           const t = vscode.window.createTerminal({ name: `Gluu: ${plan.step.title} — ${host}`, pty });

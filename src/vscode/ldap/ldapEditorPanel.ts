@@ -1,0 +1,277 @@
+/**
+ * The LDAP editor: a webview panel per cluster (webview-ui/ is its front end). The panel reads
+ * through LdapService, posts snapshots, and turns the webview's edits into a save: checked with
+ * the core, shown as a diff, confirmed in a modal, written with compare-and-swap.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { EditorSnapshot, HostToWebview, ValueEdit, WebviewState, WebviewToHost } from '../../core/ldap/protocol';
+import type { ClusterEntry } from '../clusterWorkspace';
+import { runCore } from '../core';
+import { log } from '../log';
+import type { LdapDiffDocuments } from './diffDocuments';
+import type { LdapService } from './ldapService';
+
+import { LDAP_EDITOR_VIEW_TYPE } from './ids';
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    // Only the bundle and the stylesheet: nothing else of the disk is reachable from the page.
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+export class LdapEditorPanel implements vscode.Disposable {
+  private snapshot: EditorSnapshot | undefined;
+  private ready = false;
+  private busy = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly posted = new vscode.EventEmitter<HostToWebview>();
+  /** Every message posted to the webview (the extension-host tests follow the protocol with it). */
+  readonly onDidPost = this.posted.event;
+  private readonly disposed = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposed.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    public cluster: ClusterEntry,
+    public node: string,
+    private readonly service: LdapService,
+    private readonly diffs: LdapDiffDocuments,
+    extensionUri: vscode.Uri,
+  ) {
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'gluu-cluster.svg');
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = html(panel.webview, extensionUri);
+    this.title();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: WebviewToHost) => void this.receive(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private title(): void {
+    this.panel.title = vscode.l10n.t('LDAP: {0} ({1})', this.cluster.parsed.config?.name ?? '', this.node);
+  }
+
+  private post(m: HostToWebview): void {
+    this.posted.fire(m);
+    void this.panel.webview.postMessage(m);
+  }
+
+  /** Handles a message from the webview. */
+  async receive(m: WebviewToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.snapshot && this.snapshot.node === this.node) this.post({ type: 'snapshot', snapshot: this.snapshot });
+        else await this.load();
+        return;
+      case 'reload':
+        return this.load();
+      case 'switchNode':
+        if (!this.cluster.parsed.config?.nodes.some((n) => n.host === m.node)) return;
+        this.node = m.node;
+        this.title();
+        return this.load();
+      case 'save':
+        return this.save(m.edits);
+      case 'restorePrevious':
+        return this.restore();
+    }
+  }
+
+  /** Shows another node (the command was run on a node while the panel was open). */
+  async show(node: string): Promise<void> {
+    this.panel.reveal();
+    if (node === this.node && this.snapshot) return;
+    this.node = node;
+    this.title();
+    if (this.ready) await this.load();
+  }
+
+  async load(): Promise<void> {
+    const node = this.node;
+    this.post({ type: 'loading', node });
+    try {
+      this.snapshot = await this.service.snapshot(this.cluster, node);
+      this.post({ type: 'snapshot', snapshot: this.snapshot });
+    } catch (e) {
+      this.snapshot = undefined;
+      const message = (e as Error).message;
+      log().warn(`LDAP editor: reading ${node} failed: ${message}`);
+      this.post({ type: 'loadFailed', node, message });
+    }
+  }
+
+  private async save(edits: ValueEdit[]): Promise<void> {
+    const snapshot = this.snapshot;
+    if (!snapshot || this.busy) return;
+    this.busy = true;
+    try {
+      this.post({ type: 'saving' });
+      const { resolveEdits, diffTexts } = runCore();
+      const r = resolveEdits(snapshot, edits);
+      if (r.errors.length) {
+        this.post({ type: 'saveFailed', message: vscode.l10n.t('Not saved: {0}', r.errors.join('; ')), conflict: false });
+        return;
+      }
+      if (r.changes.length === 0) {
+        this.post({ type: 'saveCancelled', message: vscode.l10n.t('Nothing changed: nothing to write.') });
+        return;
+      }
+      const { before, after } = diffTexts(r.changes);
+      const { left, right } = this.diffs.pair(snapshot.node, before, after);
+      await vscode.commands.executeCommand('vscode.diff', left, right, vscode.l10n.t('LDAP on {0}: stored ↔ to be written', snapshot.node), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      const write = vscode.l10n.t('Write to LDAP');
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Write {0} to the LDAP server of {1}?', r.changes.map((c) => c.label).join(', '), snapshot.node),
+        {
+          modal: true,
+          detail: [
+            vscode.l10n.t('The diff shows the stored value and the one to be written. The write replaces exactly the value read at {0}; if it changed since, nothing is written.', new Date(snapshot.loadedAt).toLocaleTimeString()),
+            ...r.warnings.map((w) => `⚠ ${w}`),
+          ].join('\n\n'),
+        },
+        write,
+      );
+      await closeDiff(left);
+      if (answer !== write) {
+        this.post({ type: 'saveCancelled', message: vscode.l10n.t('Not saved: the write was not confirmed.') });
+        return;
+      }
+      try {
+        await this.service.write(this.cluster, snapshot.node, snapshot.entryDN, r.changes, 'LDAP editor');
+      } catch (e) {
+        const { isLdapError } = runCore();
+        this.post({ type: 'saveFailed', message: (e as Error).message, conflict: isLdapError(e) && e.code === 'CONFLICT' });
+        return;
+      }
+      this.post({ type: 'saved', message: vscode.l10n.t('Saved to {0}: {1}.', snapshot.node, r.changes.map((c) => c.label).join(', ')) });
+      await this.load();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async restore(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const saved = this.service.previous.get(this.cluster.key, this.node);
+      if (!saved) {
+        this.post({ type: 'saveCancelled', message: vscode.l10n.t('No previous LDAP value is kept for {0}.', this.node) });
+        return;
+      }
+      const restore = vscode.l10n.t('Restore');
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Put back the values replaced on {0} at {1}?', this.node, new Date(saved.at).toLocaleString()),
+        { modal: true, detail: vscode.l10n.t('{0}, written by {1}. Only if nobody changed them since.', saved.changes.map((c) => c.label).join(', '), saved.by) },
+        restore,
+      );
+      if (answer !== restore) {
+        this.post({ type: 'saveCancelled', message: vscode.l10n.t('Nothing restored.') });
+        return;
+      }
+      this.post({ type: 'saving' });
+      try {
+        this.post({ type: 'saved', message: await this.service.restore(this.cluster, this.node) });
+      } catch (e) {
+        const { isLdapError } = runCore();
+        this.post({ type: 'saveFailed', message: (e as Error).message, conflict: isLdapError(e) && e.code === 'CONFLICT' });
+        return;
+      }
+      await this.load();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  dispose(): void {
+    this.disposed.fire();
+    this.disposables.forEach((d) => d.dispose());
+    this.posted.dispose();
+    this.disposed.dispose();
+    this.panel.dispose();
+  }
+}
+
+async function closeDiff(left: vscode.Uri): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.toString() === left.toString());
+  if (tabs.length) await vscode.window.tabGroups.close(tabs);
+}
+
+function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'ldapEditor.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'ldap-editor.css'));
+  const csp = [
+    `default-src 'none'`,
+    // The toolkit adds one <style> element at load; it takes the page's nonce (csp-nonce meta).
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `font-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta property="csp-nonce" content="${nonce}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Gluu LDAP editor</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}
+
+/** One panel per cluster: opened, revealed, or revived after a window reload. */
+export class LdapEditors implements vscode.Disposable {
+  private readonly panels = new Map<string, LdapEditorPanel>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly service: LdapService,
+    private readonly diffs: LdapDiffDocuments,
+  ) {}
+
+  get(clusterKey: string): LdapEditorPanel | undefined {
+    return this.panels.get(clusterKey);
+  }
+
+  async open(cluster: ClusterEntry, node: string): Promise<LdapEditorPanel> {
+    const open = this.panels.get(cluster.key);
+    if (open) {
+      await open.show(node);
+      return open;
+    }
+    const panel = vscode.window.createWebviewPanel(LDAP_EDITOR_VIEW_TYPE, 'LDAP', vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    return this.adopt(panel, cluster, node);
+  }
+
+  /** A panel VS Code restored after a reload (see the serializer in extension.ts). */
+  revive(panel: vscode.WebviewPanel, cluster: ClusterEntry, state: WebviewState | undefined): LdapEditorPanel {
+    const nodes = cluster.parsed.config?.nodes ?? [];
+    const node = nodes.find((n) => n.host === state?.node)?.host ?? nodes.find((n) => n.primary)?.host ?? nodes[0]?.host ?? '';
+    return this.adopt(panel, cluster, node);
+  }
+
+  private adopt(panel: vscode.WebviewPanel, cluster: ClusterEntry, node: string): LdapEditorPanel {
+    const p = new LdapEditorPanel(panel, cluster, node, this.service, this.diffs, this.extensionUri);
+    this.panels.set(cluster.key, p);
+    p.onDidDispose(() => {
+      if (this.panels.get(cluster.key) === p) this.panels.delete(cluster.key);
+    });
+    return p;
+  }
+
+  dispose(): void {
+    [...this.panels.values()].forEach((p) => p.dispose());
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * What activation registers for the LDAP editor — the diff documents' scheme and the panel
+ * serializer — with the parts themselves loaded from dist/ldapEditor.js on first use.
+ */
+import * as vscode from 'vscode';
+import type { WebviewState } from '../../core/ldap/protocol';
+import type { ClusterWorkspace } from '../clusterWorkspace';
+import type { ClusterSecrets } from '../secretSource';
+import type { SshSession } from '../ssh/sshSession';
+import type * as EditorApi from './editorApi';
+import { LDAP_DIFF_SCHEME, LDAP_EDITOR_VIEW_TYPE } from './ids';
+
+
+export class LdapHost implements vscode.Disposable {
+  private parts: EditorApi.LdapEditorParts | undefined;
+  private readonly registrations: vscode.Disposable[];
+
+  constructor(
+    private readonly extension: vscode.ExtensionContext,
+    private readonly ssh: SshSession,
+    private readonly secrets: ClusterSecrets,
+    workspace: ClusterWorkspace,
+  ) {
+    this.registrations = [
+      vscode.workspace.registerTextDocumentContentProvider(LDAP_DIFF_SCHEME, { provideTextDocumentContent: (uri) => this.parts?.diffs.provideTextDocumentContent(uri) ?? '' }),
+      // After a window reload VS Code brings the editor back with its webview state.
+      vscode.window.registerWebviewPanelSerializer(LDAP_EDITOR_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: WebviewState | undefined) => {
+          const clusters = (await workspace.clusters()).filter((c) => c.parsed.config);
+          const cluster = clusters.find((c) => c.parsed.config!.nodes.some((n) => n.host === state?.node)) ?? clusters[0];
+          if (cluster) this.get().editors.revive(panel, cluster, state);
+          else panel.dispose();
+        },
+      }),
+    ];
+  }
+
+  get(): EditorApi.LdapEditorParts {
+    if (!this.parts) {
+      // A literal path esbuild leaves external (see scripts/build.mjs).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const api = require('./ldapEditor.js') as typeof EditorApi;
+      this.parts = api.createLdapEditor(this.extension, this.ssh, this.secrets);
+    }
+    return this.parts;
+  }
+
+  /** The editor panels, if loaded (nothing is loaded just to look). */
+  loaded(): EditorApi.LdapEditorParts | undefined {
+    return this.parts;
+  }
+
+  dispose(): void {
+    this.parts?.dispose();
+    this.registrations.forEach((d) => d.dispose());
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The editor's way to the appliance entry, shared by the LDAP editor panel, the LDAP steps and
+ * "Restore Previous LDAP Value": SSH from the window's pool, the directory manager password from
+ * SecretStorage (forgotten when the server refuses it, so the next try asks), pinned
+ * certificates from global state, and a record of what each write replaced.
+ */
+import { dirname } from 'node:path';
+import * as vscode from 'vscode';
+import type { ApplianceAccess } from '../../core/ldap/appliance';
+import type { ValueChange } from '../../core/ldap/edits';
+import type { EditorSnapshot } from '../../core/ldap/protocol';
+import type { LdapAction } from '../../core/plan/actions';
+import type { ClusterEntry } from '../clusterWorkspace';
+import { runCore } from '../core';
+import { log } from '../log';
+import type { ClusterSecrets } from '../secretSource';
+import type { SshSession } from '../ssh/sshSession';
+import { certificateTrust } from './certificateTrust';
+import { PreviousValues } from './previousValues';
+
+export class LdapService {
+  readonly previous: PreviousValues;
+
+  constructor(
+    private readonly extension: vscode.ExtensionContext,
+    private readonly ssh: SshSession,
+    private readonly secrets: ClusterSecrets,
+  ) {
+    this.previous = new PreviousValues(extension.workspaceState);
+  }
+
+  private access(cluster: ClusterEntry, node: string): ApplianceAccess {
+    const config = cluster.parsed.config!;
+    return runCore().applianceAccess(config, node, {
+      pool: this.ssh.get(),
+      password: () => this.secrets.get(cluster.key, config.name, 'ldapAdmin'),
+      trust: certificateTrust(this.extension.globalState),
+      clusterFileDir: dirname(cluster.uri.fsPath),
+    });
+  }
+
+  /** Runs fn with a session; a refused password is forgotten and the message says so. */
+  private async with<T>(cluster: ClusterEntry, node: string, fn: (a: ApplianceAccess) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.access(cluster, node));
+    } catch (e) {
+      const { isLdapError } = runCore();
+      if (isLdapError(e) && e.code === 'BAD_CREDENTIALS') {
+        await this.secrets.forget(cluster.key, ['ldapAdmin']);
+        throw new Error(`${e.message} ${vscode.l10n.t('The stored password was forgotten: you will be asked for it again.')}`);
+      }
+      throw e;
+    }
+  }
+
+  async snapshot(cluster: ClusterEntry, node: string): Promise<EditorSnapshot> {
+    const config = cluster.parsed.config!;
+    const { withAppliance, snapshotOf } = runCore();
+    return this.with(cluster, node, (a) =>
+      withAppliance(a, async (s) =>
+        snapshotOf(await s.read(), {
+          cluster: config.name,
+          node,
+          nodes: [...config.nodes].sort((x, y) => Number(y.primary) - Number(x.primary)).map((n) => n.host),
+          ldapsPort: 1636,
+          via: a.endpoint.via,
+          canRestore: this.previous.get(cluster.key, node) !== undefined,
+          ...(config.cache ? { clusterCacheServer: `${config.cache.host}:${config.cache.port}` } : {}),
+        }),
+      ),
+    );
+  }
+
+  /** Compare-and-swap write; remembers what it replaced for Restore Previous. */
+  async write(cluster: ClusterEntry, node: string, entryDN: string, changes: ValueChange[], by: string): Promise<void> {
+    const { withAppliance } = runCore();
+    await this.with(cluster, node, (a) => withAppliance(a, (s) => s.write(entryDN, changes)));
+    await this.previous.record(cluster.key, node, { entryDN, changes, at: Date.now(), by });
+    log().info(`LDAP on ${node}: wrote ${changes.map((c) => c.label).join(', ')} (${by})`);
+  }
+
+  /** Puts back the values the last write on `node` replaced; returns what it did. */
+  async restore(cluster: ClusterEntry, node: string): Promise<string> {
+    const saved = this.previous.get(cluster.key, node);
+    if (!saved) return vscode.l10n.t('No previous LDAP value is kept for {0}.', node);
+    const { reverseChanges, withAppliance } = runCore();
+    const back = reverseChanges(saved.changes);
+    if (back.changes.length) await this.with(cluster, node, (a) => withAppliance(a, (s) => s.write(saved.entryDN, back.changes)));
+    await this.previous.clear(cluster.key, node);
+    log().info(`LDAP on ${node}: restored ${back.changes.map((c) => c.label).join(', ')}`);
+    return [vscode.l10n.t('Restored on {0}: {1}.', node, back.changes.map((c) => c.label).join(', ') || '—'), ...back.skipped].join(' ');
+  }
+
+  /** A plan step's LDAP action (ldap-cache, ldap-idp-auth); returns the lines for its terminal. */
+  async apply(cluster: ClusterEntry, action: LdapAction, stepId: string): Promise<string[]> {
+    const { applyLdapAction } = runCore();
+    const r = await this.with(cluster, action.host, (a) => applyLdapAction(a, action));
+    if (r.changes.length) await this.previous.record(cluster.key, action.host, { entryDN: r.entryDN, changes: r.changes, at: Date.now(), by: stepId });
+    return r.lines;
+  }
+}
