@@ -15,6 +15,8 @@ const common = {
   minify: production && !process.env.GLUU_NO_MINIFY,
   external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
   logLevel: 'warning',
+  // jsonc-parser's "main" is a UMD build whose require()s esbuild cannot follow; its ESM build bundles.
+  mainFields: ['module', 'main'],
 };
 
 const builds = [

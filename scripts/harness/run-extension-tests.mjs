@@ -110,7 +110,7 @@ export async function runScenario({
       extEnv.GLUU_SANDBOX_HOSTS = JSON.stringify(sandbox.hosts);
       // The LDAP editor's tests compare certificate fingerprints and read the password from its
       // 0600 file (never from the environment, which the editor's processes could show).
-      extEnv.GLUU_SANDBOX_LDAP = JSON.stringify({ passwordFile: sandbox.ldapPasswordFile, nodes: Object.fromEntries(Object.entries(sandbox.ldap).map(([h, l]) => [h, { fingerprint: l.fingerprint }])) });
+      extEnv.GLUU_SANDBOX_LDAP = JSON.stringify({ passwordFile: sandbox.ldapPasswordFile, nodes: Object.fromEntries(Object.entries(sandbox.ldap).map(([h, l]) => [h, { fingerprint: l.fingerprint, certFile: l.certFile, ldapsUrl: l.ldapsUrl }])) });
       out(`[vscode:${scenario}] sandbox cluster up: ${Object.entries(sandbox.hosts).map(([h, v]) => `${h} ${v.address}`).join(', ')}`);
     } catch (e) {
       result.failed = 1;

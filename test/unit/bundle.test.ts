@@ -24,6 +24,21 @@ describe('the extension bundle', function () {
     assert.deepEqual(loaded, ['/dist/extension.js']);
   });
 
+  it('loads each lazily loaded bundle with every require resolved (esbuild leaves unresolvable requires to fail at run time)', () => {
+    const script = `
+      const Module = require('module');
+      const load = Module._load;
+      Module._load = function (request) {
+        if (request === 'vscode') return {};
+        return load.apply(this, arguments);
+      };
+      for (const b of ['core', 'run', 'ldapEditor']) {
+        require(${JSON.stringify(path.join(ROOT, 'dist'))} + '/' + b + '.js');
+      }
+      process.stdout.write('ok');`;
+    assert.equal(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }), 'ok');
+  });
+
   it('keeps the activation bundle small', () => {
     const size = statSync(path.join(ROOT, 'dist', 'extension.js')).size;
     assert.ok(size < 40_000, `dist/extension.js is ${size} bytes`);

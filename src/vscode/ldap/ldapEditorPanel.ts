@@ -27,9 +27,8 @@ export class LdapEditorPanel implements vscode.Disposable {
   private ready = false;
   private busy = false;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly posted = new vscode.EventEmitter<HostToWebview>();
-  /** Every message posted to the webview (the extension-host tests follow the protocol with it). */
-  readonly onDidPost = this.posted.event;
+  /** Every message posted to the webview, in order (the extension-host tests follow the protocol with it). */
+  readonly history: HostToWebview[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposed.event;
 
@@ -56,7 +55,7 @@ export class LdapEditorPanel implements vscode.Disposable {
   }
 
   private post(m: HostToWebview): void {
-    this.posted.fire(m);
+    this.history.push(m);
     void this.panel.webview.postMessage(m);
   }
 
@@ -191,7 +190,6 @@ export class LdapEditorPanel implements vscode.Disposable {
   dispose(): void {
     this.disposed.fire();
     this.disposables.forEach((d) => d.dispose());
-    this.posted.dispose();
     this.disposed.dispose();
     this.panel.dispose();
   }
