@@ -144,7 +144,7 @@ describe('LDAP edits', () => {
     const s = snapshot();
     const r = planEdits(s, 'idpAuthentication', { servers: ['x.example.org:1636'] });
     const d = diffTexts(r.changes);
-    assert.match(d.before, /# oxIDPAuthentication value 1\n\/\/ "config" is stored as a JSON string; shown decoded\n/);
+    assert.match(d.before, /\/\/ oxIDPAuthentication value 1\n\/\/ "config" is stored as a JSON string; shown decoded\n/);
     assert.match(d.before, /"localhost:1636"/);
     assert.match(d.after, /"x\.example\.org:1636"/);
     assert.deepEqual(reverseChanges(r.changes).changes[0], { ...r.changes[0], old: r.changes[0].new, new: r.changes[0].old });

@@ -125,13 +125,17 @@ function rerender(): void {
   header.update();
 }
 
+/** Set by "saved" until the snapshot that follows it arrives. */
+let justSaved = false;
+
 function onMessage(m: HostToWebview): void {
   switch (m.type) {
     case 'loading':
       header.loading = true;
       store.node = m.node;
       loadingText.textContent = `Loading ${m.node}…`;
-      if (store.snapshot) header.setStatus(`Loading ${m.node}…`);
+      // The reload right after a save keeps "Saved to …" in view: that is what the user needs to read.
+      if (store.snapshot && !justSaved) header.setStatus(`Loading ${m.node}…`);
       header.update();
       return;
     case 'snapshot': {
@@ -145,6 +149,7 @@ function onMessage(m: HostToWebview): void {
       if (dropped > 0) {
         header.setStatus(`${dropped} unsaved edit${dropped === 1 ? ' was' : 's were'} dropped because the value changed on the server`, { kind: 'error' });
       } else if (header.status.textContent?.startsWith('Loading')) header.setStatus('');
+      justSaved = false;
       return;
     }
     case 'loadFailed':
@@ -163,6 +168,7 @@ function onMessage(m: HostToWebview): void {
     case 'saved':
       header.saving = false;
       store.saved();
+      justSaved = true;
       header.setStatus(m.message, { kind: 'ok' });
       header.update();
       return;

@@ -125,7 +125,7 @@ export function idpTargets(values: IdpValueView[]): number[] {
 
 /** A value pretty-printed for a diff; oxIDPAuthentication's string `config` shown decoded. */
 export function readableValue(attribute: string, raw: string | null): string {
-  if (raw === null) return '(no value)\n';
+  if (raw === null) return '// (no value)\n';
   if (attribute === IDP_ATTRIBUTE) {
     const v = decodeIdp(raw);
     if (!v.decoded) return raw + '\n';
@@ -138,7 +138,8 @@ export function readableValue(attribute: string, raw: string | null): string {
 
 /** Both sides of a save, one section per changed value, for vscode.diff. */
 export function diffTexts(changes: ValueChange[]): { before: string; after: string } {
-  const section = (c: ValueChange, side: 'old' | 'new') => `# ${c.label}\n${readableValue(c.attribute, c[side])}`;
+  // JSONC comments: the diff documents open as JSON with Comments, so headers are no errors.
+  const section = (c: ValueChange, side: 'old' | 'new') => `// ${c.label}\n${readableValue(c.attribute, c[side])}`;
   return { before: changes.map((c) => section(c, 'old')).join('\n'), after: changes.map((c) => section(c, 'new')).join('\n') };
 }
 
