@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { contextMenu, inputBox, openView, screenshot, webviewFrame } from './lib.mjs';
+import { contextMenu, inputBox, openView, palette, quickPick, screenshot, waitForWorkbench, webviewFrame } from './lib.mjs';
 
 // idp2: idp1's row in the Nodes view is also the cache host's, which has no LDAP menu.
 const NODE = 'idp2.gluu.test';
@@ -105,6 +105,46 @@ export default [
       assert.equal(after.redisConfiguration.redisProviderType, 'CLUSTER');
       assert.deepEqual(after.memcachedConfiguration, before.memcachedConfiguration, 'fields nobody touched are kept');
       await screenshot(page, 'sandbox--ldap-editor-saved');
+    },
+  },
+  {
+    name: 'LDAP editor from the palette keeps an unsaved edit and its tab when hidden and across a window reload',
+    scenario: 'sandbox',
+    timeout: 180000,
+    fn: async ({ page, sandbox }) => {
+      await palette(page, 'Gluu Cluster: Edit LDAP Cache & Authentication');
+      await quickPick(page, NODE);
+      let frame;
+      const ready = async () => {
+        frame = await webviewFrame(page, '#cache-provider', { timeout: 300 }).catch(() => undefined);
+        return frame !== undefined;
+      };
+      await answerPrompts(page, sandbox, ready);
+      await frame.locator('#tab-cache').click();
+      await frame.locator('#cache-provider').click();
+      await frame.locator('#cache-provider').getByRole('option', { name: 'MEMCACHED', exact: true }).click();
+      await frame.locator('#tab-auth').click();
+      await frame.locator('#save-hint', { hasText: /^1 unsaved edit$/ }).waitFor();
+
+      // Hidden behind another editor in the same group (the webview is discarded), then shown again.
+      await palette(page, 'Gluu Cluster: Open Cluster File');
+      await page.locator('.tabs-container .tab', { hasText: 'gluu-cluster.yaml' }).waitFor();
+      await page.locator('.tabs-container .tab', { hasText: /^LDAP: sandbox/ }).click();
+      await answerPrompts(page, sandbox, ready);
+      await frame.locator('#save-hint', { hasText: /^1 unsaved edit$/ }).waitFor();
+      assert.equal(await frame.locator('#tab-auth').getAttribute('aria-selected'), 'true', 'the Authentication tab is still the one shown');
+
+      // A window reload: VS Code restores the panel through the serializer, the draft from the webview state.
+      await page.reload();
+      await waitForWorkbench(page);
+      await answerPrompts(page, sandbox, ready);
+      await frame.locator('#save-hint', { hasText: /^1 unsaved edit$/ }).waitFor({ timeout: 30000 });
+      assert.equal(await frame.locator('#tab-auth').getAttribute('aria-selected'), 'true');
+      assert.doesNotMatch(await frame.locator('#status').innerText(), /dropped/);
+      await frame.locator('#tab-cache').click();
+      assert.equal(await frame.locator('#cache-provider').getAttribute('current-value'), 'MEMCACHED');
+      await screenshot(page, 'sandbox--ldap-editor-after-reload');
+      assert.notEqual(storedCache(sandbox).cacheProviderType, 'MEMCACHED', 'an unsaved edit is not written');
     },
   },
 ];

@@ -44,7 +44,7 @@ provideVSCodeDesignSystem().register(
 
 const vscode = acquireVsCodeApi<WebviewState>();
 const post = (m: WebviewToHost): void => vscode.postMessage(m);
-const store = new Store(vscode);
+const store = new Store(vscode, (state) => post({ type: 'state', state }));
 
 const TABS = ['tab-cache', 'tab-auth', 'tab-raw'];
 
@@ -130,6 +130,12 @@ let justSaved = false;
 
 function onMessage(m: HostToWebview): void {
   switch (m.type) {
+    case 'restoreState':
+      // Sent before the first snapshot: drafts are re-applied when it arrives.
+      store.restore(m.state);
+      vscode.setState(m.state);
+      if (store.tab && TABS.includes(store.tab)) (panels as HTMLElement & { activeid: string }).activeid = store.tab;
+      return;
     case 'loading':
       header.loading = true;
       store.node = m.node;

@@ -40,15 +40,25 @@ export class Store {
   /** Set by "saved": the snapshot that follows replaces every draft. */
   private clearOnSnapshot = false;
 
-  constructor(private readonly api: VsCodeWebviewApi<WebviewState>) {
-    const s = api.getState() ?? {};
+  constructor(
+    private readonly api: VsCodeWebviewApi<WebviewState>,
+    private readonly mirror: (s: WebviewState) => void,
+  ) {
+    this.drafts = {};
+    this.restore(api.getState() ?? {});
+  }
+
+  /** Takes a saved state (the page's own, or the extension's copy of it). */
+  restore(s: WebviewState): void {
     this.drafts = isObject(s.drafts) ? (s.drafts as Record<string, Draft>) : {};
     this.tab = s.tab;
     this.node = s.node;
   }
 
   persist(): void {
-    this.api.setState({ node: this.node, tab: this.tab, drafts: this.drafts });
+    const s: WebviewState = { node: this.node, tab: this.tab, drafts: this.drafts };
+    this.api.setState(s);
+    this.mirror(s);
   }
 
   /** The stored raw text of a value ("" for a cache value the entry does not have); undefined when there is no such value. */

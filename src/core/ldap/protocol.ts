@@ -69,10 +69,17 @@ export type HostToWebview =
   /** conflict: the value changed on the server since it was read (reload, then edit again). */
   | { type: 'saveFailed'; message: string; conflict: boolean }
   /** The user did not confirm the diff, or nothing changed. */
-  | { type: 'saveCancelled'; message: string };
+  | { type: 'saveCancelled'; message: string }
+  /** The webview's state as the extension kept it, for a page that started without one. */
+  | { type: 'restoreState'; state: WebviewState };
 
 export type WebviewToHost =
   | { type: 'ready' }
+  /**
+   * Every change of the webview state, mirrored to the extension's workspace storage: a browser
+   * editor (code-server) does not always get the webview state saved before a reload.
+   */
+  | { type: 'state'; state: WebviewState }
   | { type: 'reload' }
   | { type: 'switchNode'; node: string }
   | { type: 'save'; edits: ValueEdit[] }

@@ -18,7 +18,7 @@ export interface LdapEditorParts extends vscode.Disposable {
 export function createLdapEditor(extension: vscode.ExtensionContext, ssh: SshSession, secrets: ClusterSecrets): LdapEditorParts {
   const service = new LdapService(extension, ssh, secrets);
   const diffs = new LdapDiffDocuments();
-  const editors = new LdapEditors(extension.extensionUri, service, diffs);
+  const editors = new LdapEditors(extension.extensionUri, service, diffs, extension.workspaceState);
   return {
     service,
     diffs,

@@ -11,6 +11,7 @@ import { runCore } from '../core';
 import { log } from '../log';
 import type { LdapDiffDocuments } from './diffDocuments';
 import type { LdapService } from './ldapService';
+import { WebviewStateMirror } from './webviewStateMirror';
 
 import { LDAP_EDITOR_VIEW_TYPE } from './ids';
 
@@ -38,6 +39,7 @@ export class LdapEditorPanel implements vscode.Disposable {
     public node: string,
     private readonly service: LdapService,
     private readonly diffs: LdapDiffDocuments,
+    private readonly mirror: WebviewStateMirror,
     extensionUri: vscode.Uri,
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'gluu-cluster.svg');
@@ -62,11 +64,18 @@ export class LdapEditorPanel implements vscode.Disposable {
   /** Handles a message from the webview. */
   async receive(m: WebviewToHost): Promise<void> {
     switch (m.type) {
-      case 'ready':
+      case 'state':
+        return this.mirror.set(this.cluster.key, m.state);
+      case 'ready': {
         this.ready = true;
+        // The extension's copy wins: it is written on every change, where the editor's own copy
+        // of the webview state can be older after a browser reload.
+        const kept = this.mirror.get(this.cluster.key);
+        if (kept && (kept.node === undefined || kept.node === this.node)) this.post({ type: 'restoreState', state: kept });
         if (this.snapshot && this.snapshot.node === this.node) this.post({ type: 'snapshot', snapshot: this.snapshot });
         else await this.load();
         return;
+      }
       case 'reload':
         return this.load();
       case 'switchNode':
@@ -232,12 +241,16 @@ function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {
 /** One panel per cluster: opened, revealed, or revived after a window reload. */
 export class LdapEditors implements vscode.Disposable {
   private readonly panels = new Map<string, LdapEditorPanel>();
+  private readonly mirror: WebviewStateMirror;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly service: LdapService,
     private readonly diffs: LdapDiffDocuments,
-  ) {}
+    memento: vscode.Memento,
+  ) {
+    this.mirror = new WebviewStateMirror(memento);
+  }
 
   get(clusterKey: string): LdapEditorPanel | undefined {
     return this.panels.get(clusterKey);
@@ -256,20 +269,28 @@ export class LdapEditors implements vscode.Disposable {
   /** A panel VS Code restored after a reload (see the serializer in extension.ts). */
   revive(panel: vscode.WebviewPanel, cluster: ClusterEntry, state: WebviewState | undefined): LdapEditorPanel {
     const nodes = cluster.parsed.config?.nodes ?? [];
-    const node = nodes.find((n) => n.host === state?.node)?.host ?? nodes.find((n) => n.primary)?.host ?? nodes[0]?.host ?? '';
+    const wanted = state?.node ?? this.mirror.get(cluster.key)?.node;
+    const node = nodes.find((n) => n.host === wanted)?.host ?? nodes.find((n) => n.primary)?.host ?? nodes[0]?.host ?? '';
     return this.adopt(panel, cluster, node);
   }
 
   private adopt(panel: vscode.WebviewPanel, cluster: ClusterEntry, node: string): LdapEditorPanel {
-    const p = new LdapEditorPanel(panel, cluster, node, this.service, this.diffs, this.extensionUri);
+    const p = new LdapEditorPanel(panel, cluster, node, this.service, this.diffs, this.mirror, this.extensionUri);
     this.panels.set(cluster.key, p);
     p.onDidDispose(() => {
-      if (this.panels.get(cluster.key) === p) this.panels.delete(cluster.key);
+      if (this.panels.get(cluster.key) !== p) return;
+      this.panels.delete(cluster.key);
+      // Closed by the user: its drafts go with it. (Not when the extension shuts down for a
+      // window reload: VS Code brings the panel back, and the drafts with it.)
+      if (!this.shuttingDown) void this.mirror.clear(cluster.key);
     });
     return p;
   }
 
+  private shuttingDown = false;
+
   dispose(): void {
+    this.shuttingDown = true;
     [...this.panels.values()].forEach((p) => p.dispose());
   }
 }
