@@ -105,6 +105,8 @@ export default [
       assert.equal(after.redisConfiguration.redisProviderType, 'CLUSTER');
       assert.deepEqual(after.memcachedConfiguration, before.memcachedConfiguration, 'fields nobody touched are kept');
       await screenshot(page, 'sandbox--ldap-editor-saved');
+      // Closed, so the next tests' pages do not restore it.
+      await palette(page, 'View: Close All Editors');
     },
   },
   {
@@ -145,6 +147,7 @@ export default [
       assert.equal(await frame.locator('#cache-provider').getAttribute('current-value'), 'MEMCACHED');
       await screenshot(page, 'sandbox--ldap-editor-after-reload');
       assert.notEqual(storedCache(sandbox).cacheProviderType, 'MEMCACHED', 'an unsaved edit is not written');
+      await palette(page, 'View: Close All Editors');
     },
   },
 ];
