@@ -136,8 +136,11 @@ export default [
       await frame.locator('#save-hint', { hasText: /^1 unsaved edit$/ }).waitFor();
       assert.equal(await frame.locator('#tab-auth').getAttribute('aria-selected'), 'true', 'the Authentication tab is still the one shown');
 
-      // A window reload: VS Code restores the panel through the serializer, the draft from the webview state.
-      await page.reload();
+      // Developer: Reload Window (a browser reload may not give the workbench time to save its
+      // layout): VS Code restores the panel through the serializer, the draft from the state.
+      const reloaded = page.waitForEvent('load', { timeout: 30000 });
+      await palette(page, 'Developer: Reload Window');
+      await reloaded;
       await waitForWorkbench(page);
       await answerPrompts(page, sandbox, ready);
       await frame.locator('#save-hint', { hasText: /^1 unsaved edit$/ }).waitFor({ timeout: 30000 });
