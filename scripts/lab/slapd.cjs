@@ -38,13 +38,14 @@ const q = (s) => `"${String(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
  * Starts slapd on `hostName`.
  * @param {object} lab from labUp()
  * @param {string} hostName lab host name
- * @param {{ password: string, ldif?: string | null, port?: number, ldapsPort?: number }} opts
+ * @param {{ password: string, ldif?: string | null, port?: number, ldapsPort?: number, extraSchemas?: string[] }} opts
  *   ldif: a file to slapadd before the first start (default the Gluu appliance fixture; null: none)
+ *   extraSchemas: schema files included after the Gluu subset
  * @returns {Promise<{ host, address, ldapUrl, ldapsUrl, certFile, certPem, fingerprint, dir, log,
  *   pid, stop(): Promise<void> }>} fingerprint: SHA-256 of the certificate, "AA:BB:...".
  */
 async function startSlapd(lab, hostName, opts) {
-  const { password, ldif = DEFAULT_LDIF, port = 1389, ldapsPort = 1636 } = opts ?? {};
+  const { password, ldif = DEFAULT_LDIF, port = 1389, ldapsPort = 1636, extraSchemas = [] } = opts ?? {};
   if (typeof password !== 'string' || password === '') throw new Error('startSlapd needs a password');
   const h = lab.hosts[hostName];
   if (!h) throw new Error(`no lab host ${hostName}`);
@@ -55,6 +56,11 @@ async function startSlapd(lab, hostName, opts) {
   // The host's view of / may not hold the project (another mount): copy what slapd reads.
   const schema = path.join(dir, 'gluu-3.1-subset.schema');
   fs.copyFileSync(SCHEMA, schema);
+  const extras = extraSchemas.map((f) => {
+    const copy = path.join(dir, path.basename(f));
+    fs.copyFileSync(f, copy);
+    return copy;
+  });
 
   const cert = path.join(dir, 'server.crt');
   const key = path.join(dir, 'server.key');
@@ -75,6 +81,7 @@ async function startSlapd(lab, hostName, opts) {
     'include /etc/ldap/schema/cosine.schema',
     'include /etc/ldap/schema/inetorgperson.schema',
     `include ${schema}`,
+    ...extras.map((f) => `include ${f}`),
     `pidfile ${path.join(dir, 'slapd.pid')}`,
     `argsfile ${path.join(dir, 'slapd.args')}`,
     'modulepath /usr/lib/ldap',

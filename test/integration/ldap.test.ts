@@ -35,7 +35,7 @@ const { sandboxUp } = require(path.join(ROOT, 'scripts', 'sandbox', 'sandbox.cjs
 const { writeOn } = require(path.join(ROOT, 'scripts', 'lab', 'sshd.cjs')) as { writeOn(l: Lab, host: string, file: string, text: string, mode?: string): Promise<void> };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSlapd } = require(path.join(ROOT, 'scripts', 'lab', 'slapd.cjs')) as {
-  startSlapd(l: Lab, host: string, o: { password: string }): Promise<{ fingerprint: string; certFile: string; stop(): Promise<void> }>;
+  startSlapd(l: Lab, host: string, o: { password: string; port?: number; ldapsPort?: number; ldif?: string; extraSchemas?: string[] }): Promise<{ fingerprint: string; certFile: string; stop(): Promise<void> }>;
 };
 
 const NODE = 'idp1.gluu.test';
@@ -321,6 +321,50 @@ describe('the LDAP editor core on the sandbox slapd', function () {
       const inner = JSON.parse(JSON.parse((await snapshot()).idp[0].raw).config);
       assert.deepEqual(inner.servers, ['idp1.gluu.test:1636', 'idp2.gluu.test:1636']);
       assert.ok(!(r.out + r.err).includes(password));
+    });
+  });
+
+  describe('a directory that names the cache attribute oxCacheConfig and stores config as an object', () => {
+    let other: ClusterConfig;
+    let stop: (() => Promise<void>) | undefined;
+    before(async () => {
+      const s = await startSlapd(sb.lab, 'idp2', {
+        password,
+        port: 2389,
+        ldapsPort: 2636,
+        ldif: path.join(ROOT, 'test', 'fixtures', 'ldap', 'gluu-appliance-object-config.ldif'),
+        extraSchemas: [path.join(ROOT, 'test', 'fixtures', 'ldap', 'cache-config-name.schema')],
+      });
+      stop = () => s.stop();
+      other = structuredClone(config);
+      other.gluu.ldapAccess = { via: 'tunnel', port: 2636 };
+    });
+    after(async () => stop?.());
+
+    it('discovers oxCacheConfig and reads config as an object', async () => {
+      const s = await snapshot(access({ cfg: other, node: 'idp2.gluu.test' }));
+      assert.equal(s.cacheAttribute, 'oxCacheConfig');
+      assert.equal(s.cache?.decoded?.keepMe, true);
+      assert.equal(s.idp[0].configForm, 'object');
+      assert.equal((s.idp[0].decoded!.config as Record<string, unknown>).useSSL, true);
+    });
+
+    it('writes both back in the form they were read: oxCacheConfig, config an object, useSSL a boolean', async () => {
+      const a = access({ cfg: other, node: 'idp2.gluu.test' });
+      const before = await snapshot(a);
+      const cache = planEdits(before, 'cache', { cacheProviderType: 'REDIS', redisConfiguration: { servers: 'idp1.gluu.test:6379' } });
+      const idp = planEdits(before, 'idpAuthentication', { servers: ['idp1.gluu.test:1636', 'idp2.gluu.test:1636'] });
+      assert.deepEqual([...cache.errors, ...idp.errors], []);
+      await withAppliance(a, (x) => x.write(before.entryDN, [...cache.changes, ...idp.changes]));
+      const after = await snapshot(a);
+      assert.equal(after.cacheAttribute, 'oxCacheConfig');
+      assert.equal(after.cache!.decoded!.cacheProviderType, 'REDIS');
+      assert.equal(after.cache!.decoded!.keepMe, true);
+      const outer = JSON.parse(after.idp[0].raw);
+      assert.equal(typeof outer.config, 'object', 'config stays an object');
+      assert.deepEqual(outer.config.servers, ['idp1.gluu.test:1636', 'idp2.gluu.test:1636']);
+      assert.equal(outer.config.useSSL, true);
+      assert.equal(outer.config.keepMe, 'yes');
     });
   });
 

@@ -40,10 +40,14 @@ export interface ApplianceValues {
 
 const values = (v: unknown): string[] => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x))));
 
-/** Looks up a key case-insensitively: servers may return attribute names in their own case. */
+/**
+ * An attribute's value(s), looked up case-insensitively (servers answer in their own case);
+ * undefined when the entry has none (ldapts lists every requested attribute, absent ones as []).
+ */
 function attr(entry: Record<string, unknown>, name: string): unknown {
   const k = Object.keys(entry).find((key) => key.toLowerCase() === name.toLowerCase());
-  return k === undefined ? undefined : entry[k];
+  const v = k === undefined ? undefined : entry[k];
+  return Array.isArray(v) && v.length === 0 ? undefined : v;
 }
 
 function bindError(a: ApplianceAccess, err: unknown): Error {

@@ -56,7 +56,14 @@ function actionLines(config: ClusterConfig, a: Action, n: number): string[] {
         `# relay through the extension: ${where(config, a.from)} → ${where(config, a.to)} (mode ${octal(a.mode)}, SHA-256 compared)${a.setProperty ? `, with ${a.setProperty.key}=${a.setProperty.value}` : ''}`,
       ];
     case 'ldap':
-      return [head, `# LDAP modify on ${a.host} (compare-and-swap on the appliance entry's ${a.attribute === 'cache' ? 'cache configuration' : 'oxIDPAuthentication'}):`, ...JSON.stringify(a.change, null, 2).split('\n').map((l) => `#   ${l}`)];
+      return [
+        head,
+        a.attribute === 'cache'
+          ? `# LDAP on ${a.host} (over an SSH tunnel unless gluu.ldapAccess says direct): these fields are merged into the appliance entry's cache configuration (oxCacheConfiguration, or oxCacheConfig where the entry has that), every other field kept:`
+          : `# LDAP on ${a.host} (over an SSH tunnel unless gluu.ldapAccess says direct): these fields are merged into the "config" of the oxIDPAuthentication value for Gluu's own LDAP (configId auth_ldap_server), every other field kept:`,
+        ...JSON.stringify(a.change, null, 2).split('\n').map((l) => `#   ${l}`),
+        '# Written with compare-and-swap (the exact value read is replaced, or nothing is), and only if it changes something; the previous value is kept for Restore Previous LDAP Value.',
+      ];
   }
 }
 

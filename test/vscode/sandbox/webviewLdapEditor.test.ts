@@ -137,6 +137,26 @@ describe('the LDAP editor on the sandbox cluster', function () {
     assert.equal(snapshot.cache!.decoded!.cacheProviderType, 'MEMCACHED');
   });
 
+  it('puts the previous value back from the panel (Restore Previous), asking first', async () => {
+    const before = storedCache();
+    const from = panel.history.length;
+    await asOperator(() => panel.receive({ type: 'save', edits: [{ attribute: 'cache', decoded: { ...snapshot.cache!.decoded!, cacheProviderType: 'NATIVE_PERSISTENCE' } }] }), { confirm: () => true });
+    await message(panel, 'snapshot', from);
+    assert.equal(storedCache().cacheProviderType, 'NATIVE_PERSISTENCE');
+    const declined = panel.history.length;
+    await asOperator(() => panel.receive({ type: 'restorePrevious' }), { confirm: () => false });
+    assert.ok(panel.history.slice(declined).some((m) => m.type === 'saveCancelled'));
+    assert.equal(storedCache().cacheProviderType, 'NATIVE_PERSISTENCE', 'nothing restored without the confirmation');
+    const restoring = panel.history.length;
+    const { prompts } = await asOperator(() => panel.receive({ type: 'restorePrevious' }), { confirm: (m) => /^Put back the values replaced on idp1\.gluu\.test/.test(m) });
+    assert.equal(prompts.length, 1);
+    const saved = panel.history.slice(restoring).find((m) => m.type === 'saved') as Extract<HostToWebview, { type: 'saved' }>;
+    assert.match(saved.message, /Restored on idp1\.gluu\.test: oxCacheConfiguration/);
+    snapshot = (await message(panel, 'snapshot', restoring)).snapshot;
+    assert.deepEqual(storedCache(), before);
+    assert.equal(snapshot.canRestore, false, 'a restore is not restored again');
+  });
+
   it('never writes invalid JSON, and says why', async () => {
     const from = panel.history.length;
     const { prompts } = await asOperator(() => panel.receive({ type: 'save', edits: [{ attribute: 'cache', raw: '{"cacheProviderType": }' }] }), { confirm: () => true });
