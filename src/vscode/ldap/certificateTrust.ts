@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { CertificateTrust, PinnedCertificate } from '../../core/ldap/certificates';
+import { askToTrust } from '../trustDialog';
 
 const KEY = 'gluuCluster.pinnedLdapCertificates';
 type Pins = Record<string, PinnedCertificate>;
@@ -13,25 +14,18 @@ export function certificateTrust(memento: vscode.Memento): CertificateTrust {
   return {
     lookup: async (id) => memento.get<Pins>(KEY, {})[id],
     add: async (id, pin) => memento.update(KEY, { ...memento.get<Pins>(KEY, {}), [id]: pin }),
-    confirm: async (info) => {
-      const trust = vscode.l10n.t('Trust and Connect');
-      const answer = await vscode.window.showWarningMessage(
+    confirm: (info) =>
+      askToTrust(
         vscode.l10n.t('Unknown LDAP certificate on {0}', info.node),
-        {
-          modal: true,
-          detail: vscode.l10n.t(
-            'The LDAP server ({0}) presented a self-signed certificate:\n\n{1}\nissued by {2}, valid until {3}\n\nSHA-256 fingerprint:\n{4}\n\nCompare it on the node (openssl x509 -noout -fingerprint -sha256 -in /etc/certs/openldap.crt, or opendj.crt). Trust it only if they match; it is then pinned and a different certificate is refused.',
-            info.via,
-            info.subject,
-            info.issuer,
-            info.validTo,
-            info.fingerprint,
-          ),
-        },
-        trust,
-      );
-      return answer === trust;
-    },
+        vscode.l10n.t(
+          'The LDAP server ({0}) presented a self-signed certificate:\n\n{1}\nissued by {2}, valid until {3}\n\nSHA-256 fingerprint:\n{4}\n\nCompare it on the node (openssl x509 -noout -fingerprint -sha256 -in /etc/certs/openldap.crt, or opendj.crt). Trust it only if they match; it is then pinned and a different certificate is refused.',
+          info.via,
+          info.subject,
+          info.issuer,
+          info.validTo,
+          info.fingerprint,
+        ),
+      ),
   };
 }
 

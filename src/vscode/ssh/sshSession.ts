@@ -8,6 +8,7 @@ import type { SshPool } from '../../core/ssh/pool';
 import type { TrustedHostKey } from '../../core/ssh/types';
 import { runCore } from '../core';
 import { log } from '../log';
+import { askToTrust } from '../trustDialog';
 
 const TRUST_KEY = 'gluuCluster.trustedHostKeys';
 type Trusted = Record<string, TrustedHostKey[]>;
@@ -32,25 +33,18 @@ export class SshSession implements vscode.Disposable {
           await memento.update(TRUST_KEY, { ...all, [id]: [...(all[id] ?? []), { fingerprint, keyType }] });
         },
       },
-      confirmUnknownHostKey: async (info) => {
-        const trust = vscode.l10n.t('Trust and Connect');
-        const answer = await vscode.window.showWarningMessage(
+      confirmUnknownHostKey: (info) =>
+        askToTrust(
           vscode.l10n.t('Unknown SSH host key for {0}', info.hostKeyId),
-          {
-            modal: true,
-            detail: vscode.l10n.t(
-              'The host {0} (port {1}) presented a {2} key with fingerprint\n\n{3}\n\nCompare it with the host\'s own (on the host: ssh-keygen -lf /etc/ssh/ssh_host_{4}_key.pub). Trust it only if they match.',
-              info.host,
-              String(info.port),
-              info.keyType,
-              info.fingerprint,
-              info.keyType.replace(/^ssh-/, '').replace(/-.*$/, ''),
-            ),
-          },
-          trust,
-        );
-        return answer === trust;
-      },
+          vscode.l10n.t(
+            'The host {0} (port {1}) presented a {2} key with fingerprint\n\n{3}\n\nCompare it with the host\'s own (on the host: ssh-keygen -lf /etc/ssh/ssh_host_{4}_key.pub). Trust it only if they match.',
+            info.host,
+            String(info.port),
+            info.keyType,
+            info.fingerprint,
+            info.keyType.replace(/^ssh-/, '').replace(/-.*$/, ''),
+          ),
+        ),
       credentials: {
         password: async (req) => {
           const id = `gluuCluster:ssh-password:${req.target}`;
