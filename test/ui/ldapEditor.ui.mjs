@@ -93,7 +93,10 @@ export default [
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor({ timeout: 30000 });
       assert.match(await dialog.innerText(), /Write oxCacheConfiguration to the LDAP server of idp2\.gluu\.test\?/);
-      await page.locator('.editor-instance .monaco-diff-editor').first().waitFor({ timeout: 10000 });
+      const diff = page.locator('.editor-instance .monaco-diff-editor').first();
+      await diff.waitFor({ timeout: 10000 });
+      await diff.locator('.view-line', { hasText: '"REDIS"' }).first().waitFor({ timeout: 10000 });
+      await diff.locator('.view-line', { hasText: '"IN_MEMORY"' }).first().waitFor({ timeout: 10000 });
       await screenshot(page, 'sandbox--ldap-editor-save-diff');
       assert.equal(storedCache(sandbox).cacheProviderType, before.cacheProviderType, 'nothing written before the confirmation');
       await dialog.locator('.monaco-button', { hasText: /Write to LDAP/ }).click();

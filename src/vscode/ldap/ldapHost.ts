@@ -1,6 +1,7 @@
 /**
- * What activation registers for the LDAP editor — the diff documents' scheme and the panel
- * serializer — with the parts themselves loaded from dist/ldapEditor.js on first use.
+ * What activation registers for the LDAP editor — only the panel serializer, which VS Code needs
+ * at once to bring a panel back after a reload — with the parts themselves (and the diff
+ * documents' scheme) loaded from dist/ldapEditor.js on first use.
  */
 import * as vscode from 'vscode';
 import type { WebviewState } from '../../core/ldap/protocol';
@@ -22,7 +23,6 @@ export class LdapHost implements vscode.Disposable {
     workspace: ClusterWorkspace,
   ) {
     this.registrations = [
-      vscode.workspace.registerTextDocumentContentProvider(LDAP_DIFF_SCHEME, { provideTextDocumentContent: (uri) => this.parts?.diffs.provideTextDocumentContent(uri) ?? '' }),
       // After a window reload VS Code brings the editor back with its webview state.
       vscode.window.registerWebviewPanelSerializer(LDAP_EDITOR_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: WebviewState | undefined) => {
@@ -41,6 +41,8 @@ export class LdapHost implements vscode.Disposable {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const api = require('./ldapEditor.js') as typeof EditorApi;
       this.parts = api.createLdapEditor(this.extension, this.ssh, this.secrets);
+      // The diff documents exist only once the editor has written some: registered with it.
+      this.registrations.push(vscode.workspace.registerTextDocumentContentProvider(LDAP_DIFF_SCHEME, this.parts.diffs));
     }
     return this.parts;
   }
