@@ -151,6 +151,10 @@ export async function runUiTests({ scenarios, grep, vsix = DEFAULT_VSIX, keep = 
                 placeClusterFile();
               }
               page = await openWorkbench(browser, server);
+              // The workbench restores the editors an earlier test left open (an LDAP editor's
+              // webview then takes the focus while it loads, closing a quick pick): a fresh test
+              // starts with none.
+              if (!first) await lib.palette(page, 'View: Close All Editors');
             } else {
               await lib.dismissAll(page);
             }
