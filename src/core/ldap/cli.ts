@@ -86,11 +86,9 @@ export async function ldapFromCli(config: ClusterConfig, sub: string, o: LdapCli
       return 0;
     }
     case 'set-cache': {
-      if (!servers?.length) {
-        if (!config.cache) {
-          o.err('gluu-cluster: ldap set-cache needs --servers HOST:PORT[,HOST:PORT] (the cluster file has no cache host)\n');
-          return 2;
-        }
+      if (!servers?.length && !config.cache) {
+        o.err('gluu-cluster: ldap set-cache needs --servers HOST:PORT[,HOST:PORT] (the cluster file has no cache host)\n');
+        return 2;
       }
       const type = o.providerType ?? 'STANDALONE';
       if (!(REDIS_PROVIDER_TYPES as readonly string[]).includes(type)) {

@@ -8,7 +8,6 @@ export type LdapErrorCode =
   | 'NO_APPLIANCE'
   | 'CONFLICT'
   | 'INVALID'
-  | 'NOTHING_TO_RESTORE'
   | 'LDAP_ERROR';
 
 export class LdapError extends Error {

@@ -6,6 +6,7 @@
  */
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { LDAPS_PORT } from '../../core/gluu/facts';
 import type { ApplianceAccess } from '../../core/ldap/appliance';
 import type { ValueChange } from '../../core/ldap/edits';
 import type { EditorSnapshot } from '../../core/ldap/protocol';
@@ -62,7 +63,7 @@ export class LdapService {
           cluster: config.name,
           node,
           nodes: [...config.nodes].sort((x, y) => Number(y.primary) - Number(x.primary)).map((n) => n.host),
-          ldapsPort: 1636,
+          ldapsPort: LDAPS_PORT,
           via: a.endpoint.via,
           canRestore: this.previous.get(cluster.key, node) !== undefined,
           ...(config.cache ? { clusterCacheServer: `${config.cache.host}:${config.cache.port}` } : {}),
