@@ -3,6 +3,7 @@
  * provider's settings. Checks what Gluu would choke on or silently misuse, most of all Redis
  * STANDALONE with several servers (Gluu then talks to one arbitrary server and never fails over).
  */
+import { FORMATS } from '../config/fields';
 import { CACHE_PROVIDERS, REDIS_PROVIDER_TYPES } from './protocol';
 
 export interface FieldProblem {
@@ -12,8 +13,10 @@ export interface FieldProblem {
   severity: 'error' | 'warning';
 }
 
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+// The cluster file's own formats: one definition of a host name and an address.
+const HOSTNAME = new RegExp(FORMATS.hostname);
+const IPV4 = new RegExp(FORMATS.ipv4);
+const IPV6 = new RegExp(FORMATS.ipv6);
 
 /** Why "host:port" is not one, or undefined when it is ("[::1]:6379" for IPv6). */
 export function serverProblem(s: string): string | undefined {
@@ -22,7 +25,7 @@ export function serverProblem(s: string): string | undefined {
   const [, host, portText] = m;
   const port = Number(portText);
   if (port < 1 || port > 65535) return `port ${portText} of "${s}" is not between 1 and 65535`;
-  if (host.startsWith('[')) return undefined;
+  if (host.startsWith('[')) return IPV6.test(host.slice(1, -1)) ? undefined : `"${host}" in "${s}" is not an IPv6 address`;
   if (/^[\d.]+$/.test(host) ? !IPV4.test(host) : !HOSTNAME.test(host)) return `"${host}" in "${s}" is not a host name or IPv4 address`;
   return undefined;
 }
@@ -53,16 +56,21 @@ export function cacheProblems(c: Record<string, unknown>): FieldProblem[] {
   if (!(CACHE_PROVIDERS as readonly unknown[]).includes(provider)) {
     problems.push({ path: ['cacheProviderType'], message: `cacheProviderType must be one of ${CACHE_PROVIDERS.join(', ')}`, severity: 'error' });
   }
+  /** A provider's server list: each host:port, and at least one when it is the provider in use. */
+  const serverList = (section: string, provider: string, value: unknown): string[] => {
+    const servers = splitServers(value);
+    if (c.cacheProviderType === provider && servers.length === 0) problems.push({ path: [section, 'servers'], message: `${provider} needs at least one server (host:port)`, severity: 'error' });
+    for (const srv of servers) {
+      const p = serverProblem(srv);
+      if (p) problems.push({ path: [section, 'servers'], message: p, severity: 'error' });
+    }
+    return servers;
+  };
   const redis = obj(c.redisConfiguration);
   const memcached = obj(c.memcachedConfiguration);
   if (provider === 'REDIS' && !redis) problems.push({ path: ['redisConfiguration'], message: 'REDIS needs a redisConfiguration', severity: 'error' });
   if (redis) {
-    const servers = splitServers(redis.servers);
-    if (provider === 'REDIS' && servers.length === 0) problems.push({ path: ['redisConfiguration', 'servers'], message: 'REDIS needs at least one server (host:port)', severity: 'error' });
-    for (const s of servers) {
-      const p = serverProblem(s);
-      if (p) problems.push({ path: ['redisConfiguration', 'servers'], message: p, severity: 'error' });
-    }
+    const servers = serverList('redisConfiguration', 'REDIS', redis.servers);
     const type = redis.redisProviderType ?? 'STANDALONE';
     if (!(REDIS_PROVIDER_TYPES as readonly unknown[]).includes(type)) {
       problems.push({ path: ['redisConfiguration', 'redisProviderType'], message: `redisProviderType must be one of ${REDIS_PROVIDER_TYPES.join(', ')}`, severity: 'error' });
@@ -81,12 +89,7 @@ export function cacheProblems(c: Record<string, unknown>): FieldProblem[] {
     expiration(problems, 'redisConfiguration', redis);
   }
   if (memcached) {
-    const servers = splitServers(memcached.servers);
-    if (provider === 'MEMCACHED' && servers.length === 0) problems.push({ path: ['memcachedConfiguration', 'servers'], message: 'MEMCACHED needs at least one server (host:port)', severity: 'error' });
-    for (const s of servers) {
-      const p = serverProblem(s);
-      if (p) problems.push({ path: ['memcachedConfiguration', 'servers'], message: p, severity: 'error' });
-    }
+    serverList('memcachedConfiguration', 'MEMCACHED', memcached.servers);
     for (const k of ['maxOperationQueueLength', 'bufferSize']) {
       const v = memcached[k];
       if (v !== undefined && !(Number.isInteger(v) && (v as number) > 0)) problems.push({ path: ['memcachedConfiguration', k], message: `${k} is a whole number above 0`, severity: 'error' });
@@ -97,5 +100,8 @@ export function cacheProblems(c: Record<string, unknown>): FieldProblem[] {
   }
   expiration(problems, 'inMemoryConfiguration', obj(c.inMemoryConfiguration));
   expiration(problems, 'nativePersistenceConfiguration', obj(c.nativePersistenceConfiguration));
-  return problems.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  return errorsFirst(problems);
 }
+
+/** Errors before warnings, each in the order found. */
+export const errorsFirst = (problems: FieldProblem[]): FieldProblem[] => problems.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));

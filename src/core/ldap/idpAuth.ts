@@ -4,7 +4,7 @@
  * inside the JSON (and `useSSL` as the string "true"); 4.x stores an object. A value is decoded
  * into one shape for editing and encoded back in the form it was read in.
  */
-import { serverProblem, type FieldProblem } from './cacheConfig';
+import { errorsFirst, serverProblem, type FieldProblem } from './cacheConfig';
 import { parseJsonObject } from './json';
 import type { ConfigForm, IdpValueView } from './protocol';
 
@@ -84,5 +84,5 @@ export function idpProblems(decoded: Record<string, unknown>): FieldProblem[] {
   if (flag(c.useSSL) === false && Array.isArray(servers) && servers.some((s) => typeof s === 'string' && s.endsWith(':1636'))) {
     problems.push({ path: ['config', 'useSSL'], message: 'useSSL is off but a server uses the LDAPS port 1636', severity: 'warning' });
   }
-  return problems.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  return errorsFirst(problems);
 }
