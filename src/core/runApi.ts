@@ -12,8 +12,8 @@ export { sshConnector, sshTargetOf } from './run/sshConnector';
 export { inContainer } from './gluu/container';
 export { sh } from './ssh/shell';
 // The LDAP editor's core (ldapts loads on the first connection).
-export { applianceAccess } from './ldap/access';
-export { snapshotOf, withAppliance } from './ldap/appliance';
+export { applianceAccess, readSnapshot } from './ldap/access';
+export { withAppliance } from './ldap/appliance';
 export { applyLdapAction } from './ldap/apply';
 export { diffTexts, resolveEdits, reverseChanges } from './ldap/edits';
 export { isLdapError } from './ldap/errors';

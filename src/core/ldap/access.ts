@@ -6,12 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { nodesPrimaryFirst } from '../config/resolve';
 import type { ClusterConfig } from '../config/types';
+import { LDAPS_PORT } from '../gluu/facts';
 import type { SshPool } from '../ssh/pool';
-import type { ApplianceAccess } from './appliance';
+import { snapshotOf, withAppliance, type ApplianceAccess } from './appliance';
 import type { CertificateTrust } from './certificates';
 import { ldapEndpoint } from './endpoint';
 import { LdapError } from './errors';
+import type { EditorSnapshot } from './protocol';
 
 /** The CA file named by gluu.ldapAccess.caFile (relative to the cluster file's folder), if any. */
 export function readCaFile(config: ClusterConfig, clusterFileDir: string): string | undefined {
@@ -39,4 +42,19 @@ export function applianceAccess(
     trust: o.trust,
     ...(caPem !== undefined ? { caPem } : {}),
   };
+}
+
+/** What the editor (and `gluu-cluster ldap get`) shows of a node's appliance entry. */
+export function readSnapshot(config: ClusterConfig, access: ApplianceAccess, canRestore = false): Promise<EditorSnapshot> {
+  return withAppliance(access, async (s) =>
+    snapshotOf(await s.read(), {
+      cluster: config.name,
+      node: access.endpoint.node,
+      nodes: nodesPrimaryFirst(config).map((n) => n.host),
+      ldapsPort: LDAPS_PORT,
+      via: access.endpoint.via,
+      canRestore,
+      ...(config.cache ? { clusterCacheServer: `${config.cache.host}:${config.cache.port}` } : {}),
+    }),
+  );
 }

@@ -6,9 +6,8 @@
  */
 import type { Client } from 'ldapts';
 import { explainRefusedCertificate, connectError, openStream, trustedTlsOptions, type CertificateTrust, type LdapEndpoint } from './certificates';
-import { decodeCache, IDP_ATTRIBUTE, type ValueChange } from './edits';
+import { decodeStored, IDP_ATTRIBUTE, type ValueChange } from './edits';
 import { LdapError } from './errors';
-import { decodeIdp } from './idpAuth';
 import type { CacheAttributeName, EditorSnapshot } from './protocol';
 
 type Ldapts = typeof import('ldapts');
@@ -197,9 +196,7 @@ export function snapshotOf(v: ApplianceValues, ctx: SnapshotContext): EditorSnap
     nodes: ctx.nodes,
     via: ctx.via,
     entryDN: v.entryDN,
-    cacheAttribute: v.cacheAttribute,
-    cache: v.cache === null ? null : decodeCache(v.cache),
-    idp: v.idp.map(decodeIdp),
+    ...decodeStored(v.cacheAttribute, v.cache, v.idp),
     ...(ctx.clusterCacheServer ? { clusterCacheServer: ctx.clusterCacheServer } : {}),
     ldapsPort: ctx.ldapsPort,
     loadedAt: new Date().toISOString(),

@@ -4,8 +4,8 @@
  * something — with compare-and-swap, like a save from the editor.
  */
 import type { LdapAction } from '../plan/actions';
-import { snapshotOf, withAppliance, type ApplianceAccess } from './appliance';
-import { planEdits, type ValueChange } from './edits';
+import { withAppliance, type ApplianceAccess } from './appliance';
+import { decodeStored, planEdits, type ValueChange } from './edits';
 import { LdapError } from './errors';
 
 export interface AppliedLdapChange {
@@ -19,8 +19,7 @@ export interface AppliedLdapChange {
 export async function applyLdapAction(access: ApplianceAccess, action: LdapAction): Promise<AppliedLdapChange> {
   return withAppliance(access, async (s) => {
     const values = await s.read();
-    const snapshot = snapshotOf(values, { cluster: '', node: access.endpoint.node, nodes: [], ldapsPort: access.endpoint.port, via: access.endpoint.via, canRestore: false });
-    const r = planEdits(snapshot, action.attribute, action.change);
+    const r = planEdits(decodeStored(values.cacheAttribute, values.cache, values.idp), action.attribute, action.change);
     if (r.errors.length) throw new LdapError('INVALID', `${r.errors.join('; ')}. Nothing was written.`);
     const lines = [`entry ${values.entryDN} (${access.endpoint.via})`, ...r.warnings.map((w) => `⚠ ${w}`)];
     if (r.changes.length === 0) return { entryDN: values.entryDN, changes: [], lines: [...lines, '✓ already as planned: nothing to write'] };

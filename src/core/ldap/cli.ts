@@ -8,8 +8,7 @@ import type { ClusterConfig } from '../config/types';
 import { primaryNode } from '../config/resolve';
 import { LDAPS_PORT } from '../gluu/facts';
 import type { SshPool } from '../ssh/pool';
-import { applianceAccess } from './access';
-import { snapshotOf, withAppliance } from './appliance';
+import { applianceAccess, readSnapshot } from './access';
 import { applyLdapAction } from './apply';
 import type { CertificateTrust, PinnedCertificate } from './certificates';
 import { readableValue, IDP_ATTRIBUTE } from './edits';
@@ -75,7 +74,7 @@ export async function ldapFromCli(config: ClusterConfig, sub: string, o: LdapCli
   }
   switch (sub) {
     case 'get': {
-      const snap = await withAppliance(access, async (s) => snapshotOf(await s.read(), { cluster: config.name, node, nodes: config.nodes.map((n) => n.host), ldapsPort: config.gluu.ldapAccess.port, via: access.endpoint.via, canRestore: false }));
+      const snap = await readSnapshot(config, access);
       o.out(`# ${snap.entryDN} on ${node} (${snap.via})\n`);
       o.out(`# ${snap.cacheAttribute}${snap.cache?.error ? ` — not valid JSON: ${snap.cache.error}` : ''}\n${snap.cache ? readableValue(snap.cacheAttribute, snap.cache.raw) : '(no value)\n'}`);
       for (const p of snap.cache?.decoded ? cacheProblems(snap.cache.decoded) : []) o.out(`# ${p.severity}: ${p.message}\n`);

@@ -36,7 +36,15 @@ function sortProblems(label: string, problems: FieldProblem[], out: ResolvedEdit
 
 const idpLabel = (index: number) => `${IDP_ATTRIBUTE} value ${index + 1}`;
 
-export function resolveEdits(snapshot: EditorSnapshot, edits: ValueEdit[]): ResolvedEdits {
+/** The stored values an edit is checked against: all of a snapshot that edits need. */
+export type StoredValues = Pick<EditorSnapshot, 'cacheAttribute' | 'cache' | 'idp'>;
+
+/** The stored values decoded for editing. */
+export function decodeStored(cacheAttribute: EditorSnapshot['cacheAttribute'], cache: string | null, idp: string[]): StoredValues {
+  return { cacheAttribute, cache: cache === null ? null : decodeCache(cache), idp: idp.map(decodeIdp) };
+}
+
+export function resolveEdits(snapshot: StoredValues, edits: ValueEdit[]): ResolvedEdits {
   const out: ResolvedEdits = { changes: [], errors: [], warnings: [] };
   for (const e of edits) {
     if (e.attribute === 'cache') {
@@ -95,7 +103,7 @@ export function resolveEdits(snapshot: EditorSnapshot, edits: ValueEdit[]): Reso
 }
 
 /** The change a plan step asks for ("cache" or "idpAuthentication", as a JSON merge patch). */
-export function planEdits(snapshot: EditorSnapshot, attribute: 'cache' | 'idpAuthentication', change: Record<string, unknown>): ResolvedEdits {
+export function planEdits(snapshot: StoredValues, attribute: 'cache' | 'idpAuthentication', change: Record<string, unknown>): ResolvedEdits {
   if (attribute === 'cache') {
     if (snapshot.cache?.error) return { changes: [], errors: [`${snapshot.cacheAttribute}: the stored value is not valid JSON (${snapshot.cache.error}); fix it in the LDAP editor first`], warnings: [] };
     const next = mergePatch(snapshot.cache?.decoded ?? {}, change) as Record<string, unknown>;

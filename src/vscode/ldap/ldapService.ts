@@ -6,7 +6,6 @@
  */
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { LDAPS_PORT } from '../../core/gluu/facts';
 import type { ApplianceAccess } from '../../core/ldap/appliance';
 import type { ValueChange } from '../../core/ldap/edits';
 import type { EditorSnapshot } from '../../core/ldap/protocol';
@@ -55,21 +54,8 @@ export class LdapService {
   }
 
   async snapshot(cluster: ClusterEntry, node: string): Promise<EditorSnapshot> {
-    const config = cluster.parsed.config!;
-    const { withAppliance, snapshotOf } = runCore();
-    return this.with(cluster, node, (a) =>
-      withAppliance(a, async (s) =>
-        snapshotOf(await s.read(), {
-          cluster: config.name,
-          node,
-          nodes: [...config.nodes].sort((x, y) => Number(y.primary) - Number(x.primary)).map((n) => n.host),
-          ldapsPort: LDAPS_PORT,
-          via: a.endpoint.via,
-          canRestore: this.previous.get(cluster.key, node) !== undefined,
-          ...(config.cache ? { clusterCacheServer: `${config.cache.host}:${config.cache.port}` } : {}),
-        }),
-      ),
-    );
+    const canRestore = this.previous.get(cluster.key, node) !== undefined;
+    return this.with(cluster, node, (a) => runCore().readSnapshot(cluster.parsed.config!, a, canRestore));
   }
 
   /** Compare-and-swap write; remembers what it replaced for Restore Previous. */
