@@ -1,7 +1,7 @@
 /** QuickPicks for commands run from the palette, where no tree item says which node. */
 import * as vscode from 'vscode';
 import type { HostRole } from '../core/config/types';
-import type { NodeItem } from '../core/tree/model';
+import type { NodeItem, StepItem } from '../core/tree/model';
 import type { ClusterEntry, ClusterWorkspace } from './clusterWorkspace';
 import type { NodesViewProvider } from './tree/nodesView';
 
@@ -31,3 +31,17 @@ export async function pickCluster(workspace: ClusterWorkspace, key?: string): Pr
   );
   return picked?.c;
 }
+
+/** The cluster an item belongs to (or the only/picked one), if its file is valid; else says why. */
+export async function pickValidCluster(workspace: ClusterWorkspace, key?: string): Promise<ClusterEntry | undefined> {
+  const c = await pickCluster(workspace, key);
+  if (!c?.parsed.config) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('The cluster file has problems or is missing; fix it first (see the Problems panel).'));
+    return undefined;
+  }
+  return c;
+}
+
+/** What a tree invocation passed: a step of the Steps view, or a host of the Nodes view. */
+export const isStep = (i: unknown): i is StepItem => typeof i === 'object' && i !== null && 'stepId' in i;
+export const isNode = (i: unknown): i is NodeItem => typeof i === 'object' && i !== null && 'kind' in i && (i as NodeItem).kind === 'host';

@@ -6,17 +6,13 @@ import * as vscode from 'vscode';
 import type { NodeItem } from '../../core/tree/model';
 import { forgetPinnedCertificate, pinnedCertificateIds } from '../ldap/certificateTrust';
 import type { LdapEditorPanel } from '../ldap/ldapEditorPanel';
-import { pickCluster, pickHost } from '../pick';
+import { pickHost, pickValidCluster } from '../pick';
 import type { CommandContext } from './context';
 
 async function nodeAndCluster(ctx: CommandContext, item: NodeItem | undefined, placeHolder: string) {
   const node = await pickHost(ctx.nodes, item, ['primary', 'node'], placeHolder);
-  const cluster = node && (await pickCluster(ctx.workspace, node.clusterKey));
+  const cluster = node && (await pickValidCluster(ctx.workspace, node.clusterKey));
   if (!node?.host || !cluster) return undefined;
-  if (!cluster.parsed.config) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('The cluster file has problems or is missing; fix it first (see the Problems panel).'));
-    return undefined;
-  }
   return { node: node.host, cluster };
 }
 
@@ -28,18 +24,11 @@ export async function editLdap(ctx: CommandContext, item?: NodeItem): Promise<Ld
 export async function restorePreviousLdapValue(ctx: CommandContext, item?: NodeItem): Promise<string | undefined> {
   const picked = await nodeAndCluster(ctx, item, vscode.l10n.t('Restore the previous LDAP value on…'));
   if (!picked) return undefined;
-  const saved = ctx.ldap.get().service.previous.get(picked.cluster.key, picked.node);
-  if (!saved) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No previous LDAP value is kept for {0}.', picked.node));
+  const declined = await ctx.ldap.get().service.confirmRestore(picked.cluster, picked.node);
+  if (declined) {
+    void vscode.window.showInformationMessage(declined);
     return undefined;
   }
-  const restore = vscode.l10n.t('Restore');
-  const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Put back the values replaced on {0} at {1}?', picked.node, new Date(saved.at).toLocaleString()),
-    { modal: true, detail: vscode.l10n.t('{0}, written by {1}. Only if nobody changed them since.', saved.changes.map((c) => c.label).join(', '), saved.by) },
-    restore,
-  );
-  if (answer !== restore) return undefined;
   const message = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Restoring the previous LDAP value on {0}…', picked.node) }, () =>
     ctx.ldap.get().service.restore(picked.cluster, picked.node),
   );

@@ -3,13 +3,11 @@ import * as vscode from 'vscode';
 import { core } from '../core';
 import type { GeneratedFileName } from '../../core/plan/actions';
 import type { NodeItem, StepItem } from '../../core/tree/model';
-import { pickCluster } from '../pick';
+import { isNode, isStep, pickValidCluster } from '../pick';
 import { generateFile } from '../plan/generatedFiles';
 import { previewUri } from '../plan/previewProvider';
 import type { CommandContext } from './context';
 
-const isStep = (i: unknown): i is StepItem => typeof i === 'object' && i !== null && 'stepId' in i;
-const isNode = (i: unknown): i is NodeItem => typeof i === 'object' && i !== null && 'kind' in i && (i as NodeItem).kind === 'host';
 
 async function pickStep(title: string): Promise<string | undefined> {
   const picked = await vscode.window.showQuickPick(
@@ -28,11 +26,8 @@ async function open(uri: vscode.Uri): Promise<vscode.TextDocument> {
 
 /** From a step in the tree, a node's menu (then pick the step) or the palette (pick both). */
 export async function previewStep(ctx: CommandContext, item?: NodeItem | StepItem): Promise<vscode.TextDocument | undefined> {
-  const cluster = await pickCluster(ctx.workspace, item?.clusterKey);
-  if (!cluster?.parsed.config) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('The cluster file has problems or is missing; fix it first (see the Problems panel).'));
-    return undefined;
-  }
+  const cluster = await pickValidCluster(ctx.workspace, item?.clusterKey);
+  if (!cluster) return undefined;
   const node = isNode(item) ? item.host : undefined;
   const stepId = isStep(item) ? item.stepId : await pickStep(node ? vscode.l10n.t('Preview which step on {0}?', node) : vscode.l10n.t('Preview which step?'));
   if (!stepId) return undefined;
@@ -40,20 +35,14 @@ export async function previewStep(ctx: CommandContext, item?: NodeItem | StepIte
 }
 
 export async function previewPlan(ctx: CommandContext, item?: NodeItem | StepItem): Promise<vscode.TextDocument | undefined> {
-  const cluster = await pickCluster(ctx.workspace, item?.clusterKey);
-  if (!cluster?.parsed.config) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('The cluster file has problems or is missing; fix it first (see the Problems panel).'));
-    return undefined;
-  }
+  const cluster = await pickValidCluster(ctx.workspace, item?.clusterKey);
+  if (!cluster) return undefined;
   return open(previewUri(cluster.key));
 }
 
 async function generate(ctx: CommandContext, item: NodeItem | StepItem | undefined, name: GeneratedFileName) {
-  const cluster = await pickCluster(ctx.workspace, item?.clusterKey);
-  if (!cluster?.parsed.config) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('The cluster file has problems or is missing; fix it first (see the Problems panel).'));
-    return undefined;
-  }
+  const cluster = await pickValidCluster(ctx.workspace, item?.clusterKey);
+  if (!cluster) return undefined;
   return generateFile(ctx.extension, ctx.proposed, cluster, name);
 }
 

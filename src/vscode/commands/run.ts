@@ -10,24 +10,14 @@ import type { NodeItem, StepItem } from '../../core/tree/model';
 import type { ClusterEntry } from '../clusterWorkspace';
 import { core, runCore } from '../core';
 import { log } from '../log';
-import { pickCluster, pickHost } from '../pick';
+import { isNode, isStep, pickCluster, pickHost, pickValidCluster } from '../pick';
 import { workspaceGeneratedFiles } from '../plan/generatedFiles';
 import { stepStatus } from '../run/runState';
 import { SshPty } from '../run/sshPty';
 import { StepTerminal } from '../run/stepTerminal';
 import type { CommandContext } from './context';
 
-const isStep = (i: unknown): i is StepItem => typeof i === 'object' && i !== null && 'stepId' in i;
-const isNode = (i: unknown): i is NodeItem => typeof i === 'object' && i !== null && 'kind' in i && (i as NodeItem).kind === 'host';
-
-async function validCluster(ctx: CommandContext, key?: string): Promise<ClusterEntry | undefined> {
-  const c = await pickCluster(ctx.workspace, key);
-  if (!c?.parsed.config) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('The cluster file has problems or is missing; fix it first (see the Problems panel).'));
-    return undefined;
-  }
-  return c;
-}
+const validCluster = (ctx: CommandContext, key?: string) => pickValidCluster(ctx.workspace, key);
 
 async function planFor(cluster: ClusterEntry, stepId: string, node?: string): Promise<StepPlan> {
   const { planInput, renderStep, forHost } = core();
