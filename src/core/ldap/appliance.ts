@@ -5,7 +5,7 @@
  * else changed in between is never overwritten.
  */
 import type { Client } from 'ldapts';
-import { explainRefusedCertificate, connectError, openStream, trustedTlsOptions, type CertificateTrust, type LdapEndpoint } from './certificates';
+import { explainRefusedCertificate, connectError, openStream, servernameOf, trustedTlsOptions, type CertificateTrust, type LdapEndpoint } from './certificates';
 import { decodeStored, IDP_ATTRIBUTE, type ValueChange } from './edits';
 import { LdapError } from './errors';
 import type { CacheAttributeName, EditorSnapshot } from './protocol';
@@ -84,7 +84,7 @@ export class ApplianceSession {
     const client = new Client({
       url: `ldaps://${a.endpoint.host}:${a.endpoint.port}`,
       // Through the tunnel, TLS runs over the SSH channel (tls.connect's `socket`).
-      tlsOptions: { ...tlsOptions, ...(stream ? { socket: stream } : {}), servername: /^[\d.:]+$/.test(a.endpoint.host) ? undefined : a.endpoint.host },
+      tlsOptions: { ...tlsOptions, ...(stream ? { socket: stream } : {}), servername: servernameOf(a.endpoint.host) },
       connectTimeout: a.timeoutMs ?? 10_000,
       timeout: a.timeoutMs ?? 10_000,
       // DNs come from the server (inum=@!…): no client-side DN parsing.

@@ -7,6 +7,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { Duplex } from 'node:stream';
+import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import { LdapError } from './errors';
 
@@ -51,9 +52,12 @@ export const pinId = (e: LdapEndpoint): string => `ldaps:${e.node}:${e.port}`;
 
 const CONNECT_MS = 10_000;
 
+/** The TLS server name (SNI) for a host: none for an IP address, which SNI does not allow. */
+export const servernameOf = (host: string): string | undefined => (isIP(host) ? undefined : host);
+
 function tlsConnect(e: LdapEndpoint, stream: Duplex | undefined, options: tls.ConnectionOptions): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const s = tls.connect({ ...(stream ? { socket: stream } : { host: e.host, port: e.port }), servername: /^[\d.:]+$/.test(e.host) ? undefined : e.host, ...options });
+    const s = tls.connect({ ...(stream ? { socket: stream } : { host: e.host, port: e.port }), servername: servernameOf(e.host), ...options });
     const timer = setTimeout(() => {
       s.destroy();
       reject(new LdapError('UNREACHABLE', `No TLS answer from the LDAP server (${e.via}) within ${CONNECT_MS / 1000} s.`));

@@ -152,8 +152,7 @@ export class LdapEditorPanel implements vscode.Disposable {
       try {
         await this.service.write(this.cluster, snapshot.node, snapshot.entryDN, r.changes, 'LDAP editor');
       } catch (e) {
-        const { isLdapError } = runCore();
-        this.post({ type: 'saveFailed', message: (e as Error).message, conflict: isLdapError(e) && e.code === 'CONFLICT' });
+        this.postFailure(e);
         return;
       }
       this.post({ type: 'saved', message: vscode.l10n.t('Saved to {0}: {1}.', snapshot.node, r.changes.map((c) => c.label).join(', ')) });
@@ -163,31 +162,26 @@ export class LdapEditorPanel implements vscode.Disposable {
     }
   }
 
+  /** A failed write: a conflict offers a reload. */
+  private postFailure(e: unknown): void {
+    const { isLdapError } = runCore();
+    this.post({ type: 'saveFailed', message: (e as Error).message, conflict: isLdapError(e) && e.code === 'CONFLICT' });
+  }
+
   private async restore(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     try {
-      const saved = this.service.previous.get(this.cluster.key, this.node);
-      if (!saved) {
-        this.post({ type: 'saveCancelled', message: vscode.l10n.t('No previous LDAP value is kept for {0}.', this.node) });
-        return;
-      }
-      const restore = vscode.l10n.t('Restore');
-      const answer = await vscode.window.showWarningMessage(
-        vscode.l10n.t('Put back the values replaced on {0} at {1}?', this.node, new Date(saved.at).toLocaleString()),
-        { modal: true, detail: vscode.l10n.t('{0}, written by {1}. Only if nobody changed them since.', saved.changes.map((c) => c.label).join(', '), saved.by) },
-        restore,
-      );
-      if (answer !== restore) {
-        this.post({ type: 'saveCancelled', message: vscode.l10n.t('Nothing restored.') });
+      const declined = await this.service.confirmRestore(this.cluster, this.node);
+      if (declined) {
+        this.post({ type: 'saveCancelled', message: declined });
         return;
       }
       this.post({ type: 'saving' });
       try {
         this.post({ type: 'saved', message: await this.service.restore(this.cluster, this.node) });
       } catch (e) {
-        const { isLdapError } = runCore();
-        this.post({ type: 'saveFailed', message: (e as Error).message, conflict: isLdapError(e) && e.code === 'CONFLICT' });
+        this.postFailure(e);
         return;
       }
       await this.load();

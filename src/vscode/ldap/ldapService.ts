@@ -66,6 +66,22 @@ export class LdapService {
     log().info(`LDAP on ${node}: wrote ${changes.map((c) => c.label).join(', ')} (${by})`);
   }
 
+  /**
+   * Asks before putting back what the last write on `node` replaced (panel button and command):
+   * undefined when confirmed, else what to tell the user.
+   */
+  async confirmRestore(cluster: ClusterEntry, node: string): Promise<string | undefined> {
+    const saved = this.previous.get(cluster.key, node);
+    if (!saved) return vscode.l10n.t('No previous LDAP value is kept for {0}.', node);
+    const restore = vscode.l10n.t('Restore');
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Put back the values replaced on {0} at {1}?', node, new Date(saved.at).toLocaleString()),
+      { modal: true, detail: vscode.l10n.t('{0}, written by {1}. Only if nobody changed them since.', saved.changes.map((c) => c.label).join(', '), saved.by) },
+      restore,
+    );
+    return answer === restore ? undefined : vscode.l10n.t('Nothing restored.');
+  }
+
   /** Puts back the values the last write on `node` replaced; returns what it did. */
   async restore(cluster: ClusterEntry, node: string): Promise<string> {
     const saved = this.previous.get(cluster.key, node);
