@@ -27,13 +27,28 @@ console.log(`bench: ${N} lab hosts with sshd…`);
 const l = lab.labUp({ hosts });
 const fingerprints = {};
 try {
-  await Promise.all(hosts.map(async (h) => (fingerprints[l.hosts[h.name].address] = (await startSshd(l, h.name, { clientPublicKey: fs.readFileSync(`${key}.pub`, 'utf8') })).fingerprint)));
+  await Promise.all(
+    hosts.map(
+      async (h) =>
+        (fingerprints[l.hosts[h.name].address] = (
+          await startSshd(l, h.name, { clientPublicKey: fs.readFileSync(`${key}.pub`, 'utf8') })
+        ).fingerprint),
+    ),
+  );
   const config = {
     name: 'bench',
     gluu: { version: '3.1.5', container: 'none', ldap: 'openldap', baseDN: 'o=gluu', bindDN: 'cn=directory manager,o=gluu' },
     ssh: {},
     loadBalancer: { host: 'lb.bench.test', address: '127.0.0.2', role: 'loadBalancer', ssh: {}, path: [] },
-    nodes: hosts.map((h, i) => ({ host: h.hostname, address: l.hosts[h.name].address, primary: i === 0, role: i === 0 ? 'primary' : 'node', ssh: { user: 'root', identityFile: key }, path: [], index: i })),
+    nodes: hosts.map((h, i) => ({
+      host: h.hostname,
+      address: l.hosts[h.name].address,
+      primary: i === 0,
+      role: i === 0 ? 'primary' : 'node',
+      ssh: { user: 'root', identityFile: key },
+      path: [],
+      index: i,
+    })),
     csync2: { include: [], exclude: [], intervalMinutes: 10, staggered: true },
   };
   const newPool = () =>
@@ -52,14 +67,26 @@ try {
     before: [],
     after: [],
     notes: [],
-    targets: config.nodes.slice(0, n).map((node) => ({ host: node.host, label: node.host, actions: [{ kind: 'exec', host: node.host, title: 'sleep 1', script: sh`sleep 1`, container: false }] })),
+    targets: config.nodes
+      .slice(0, n)
+      .map((node) => ({
+        host: node.host,
+        label: node.host,
+        actions: [{ kind: 'exec', host: node.host, title: 'sleep 1', script: sh`sleep 1`, container: false }],
+      })),
   });
   const timeStep = async (n, { warm = false } = {}) => {
     const pool = newPool();
     // Warm: the pool already holds the connections, as in the editor after the first step.
     if (warm) await Promise.all(config.nodes.slice(0, n).map((node) => pool.get({ host: node.address, user: 'root', identityFile: key })));
     const t0 = performance.now();
-    const o = await runStep(plan(n), { config, connector: sshConnector(pool, config), secrets: { get: async () => '' }, mask: (t) => t, listener: { output: () => undefined } });
+    const o = await runStep(plan(n), {
+      config,
+      connector: sshConnector(pool, config),
+      secrets: { get: async () => '' },
+      mask: (t) => t,
+      listener: { output: () => undefined },
+    });
     const ms = performance.now() - t0;
     await pool.closeAll();
     if (o.status !== 'done') throw new Error(`bench step failed: ${JSON.stringify(o.sequences)}`);
@@ -78,7 +105,20 @@ try {
     oneWarm.push(await timeStep(1, { warm: true }));
     eightWarm.push(await timeStep(N, { warm: true }));
     const t0 = performance.now();
-    const p = spawnSync('parallel-ssh', ['-p', String(N), '-l', 'root', '-x', `-i ${key} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR`, ...addrs.flatMap((a) => ['-H', a]), 'sleep 1'], { encoding: 'utf8' });
+    const p = spawnSync(
+      'parallel-ssh',
+      [
+        '-p',
+        String(N),
+        '-l',
+        'root',
+        '-x',
+        `-i ${key} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR`,
+        ...addrs.flatMap((a) => ['-H', a]),
+        'sleep 1',
+      ],
+      { encoding: 'utf8' },
+    );
     pssh.push(performance.now() - t0);
     if (p.status !== 0) throw new Error(`parallel-ssh failed: ${p.stdout}${p.stderr}`);
   }
@@ -99,15 +139,40 @@ try {
   const m1 = median(one);
   const m8 = median(eight);
   const mp = median(pssh);
-  const row = (what, a, b, ratio, goal) => console.log(`${what.padEnd(44)} ${a.padStart(10)} ${b.padStart(10)} ${ratio.padStart(8)}  ${goal}`);
+  const row = (what, a, b, ratio, goal) =>
+    console.log(`${what.padEnd(44)} ${a.padStart(10)} ${b.padStart(10)} ${ratio.padStart(8)}  ${goal}`);
   const w1 = median(oneWarm);
   const w8 = median(eightWarm);
   console.log(`\nmedians of ${ROUNDS} rounds`);
   row('', 'ms', 'vs ms', 'ratio', 'goal');
-  row(`fan-out, connecting: ${N} hosts vs 1`, m8.toFixed(0), m1.toFixed(0), `${(m8 / m1).toFixed(2)}×`, `≤ 1.30× ${m8 / m1 <= 1.3 ? 'met' : 'MISSED'}`);
-  row(`fan-out, pooled: ${N} hosts vs 1`, w8.toFixed(0), w1.toFixed(0), `${(w8 / w1).toFixed(2)}×`, `≤ 1.30× ${w8 / w1 <= 1.3 ? 'met' : 'MISSED'}`);
-  row(`connecting ${N} vs parallel-ssh on the same`, m8.toFixed(0), mp.toFixed(0), `${(m8 / mp).toFixed(2)}×`, `≤ 1.10× ${m8 / mp <= 1.1 ? 'met' : 'MISSED'}`);
-  row('reuse: pooled command vs connect+command', median(reused).toFixed(0), median(fresh).toFixed(0), `${(median(reused) / median(fresh)).toFixed(2)}×`, '(lower is better)');
+  row(
+    `fan-out, connecting: ${N} hosts vs 1`,
+    m8.toFixed(0),
+    m1.toFixed(0),
+    `${(m8 / m1).toFixed(2)}×`,
+    `≤ 1.30× ${m8 / m1 <= 1.3 ? 'met' : 'MISSED'}`,
+  );
+  row(
+    `fan-out, pooled: ${N} hosts vs 1`,
+    w8.toFixed(0),
+    w1.toFixed(0),
+    `${(w8 / w1).toFixed(2)}×`,
+    `≤ 1.30× ${w8 / w1 <= 1.3 ? 'met' : 'MISSED'}`,
+  );
+  row(
+    `connecting ${N} vs parallel-ssh on the same`,
+    m8.toFixed(0),
+    mp.toFixed(0),
+    `${(m8 / mp).toFixed(2)}×`,
+    `≤ 1.10× ${m8 / mp <= 1.1 ? 'met' : 'MISSED'}`,
+  );
+  row(
+    'reuse: pooled command vs connect+command',
+    median(reused).toFixed(0),
+    median(fresh).toFixed(0),
+    `${(median(reused) / median(fresh)).toFixed(2)}×`,
+    '(lower is better)',
+  );
 } finally {
   await lab.labDown(l);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,12 @@ const builds = [
     banner: { js: 'var __gluuBundleStart = performance.now();' },
   },
   // The LDAP editor's panel host, loaded on first use (src/vscode/ldap/ldapHost.ts).
-  { ...common, entryPoints: ['src/vscode/ldap/editorApi.ts'], outfile: 'dist/ldapEditor.js', external: [...common.external, './core.js', './run.js'] },
+  {
+    ...common,
+    entryPoints: ['src/vscode/ldap/editorApi.ts'],
+    outfile: 'dist/ldapEditor.js',
+    external: [...common.external, './core.js', './run.js'],
+  },
   { ...common, entryPoints: ['src/core/api.ts'], outfile: 'dist/core.js' },
   { ...common, entryPoints: ['src/core/runApi.ts'], outfile: 'dist/run.js' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
@@ -48,10 +53,28 @@ const builds = [
 
 // --only webview / --only node: just the webview bundle, or everything else (quick iterations).
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-const selected = only === 'webview' ? builds.filter((b) => b.platform === 'browser') : only === 'node' ? builds.filter((b) => b.platform !== 'browser') : builds;
+const selected =
+  only === 'webview'
+    ? builds.filter((b) => b.platform === 'browser')
+    : only === 'node'
+      ? builds.filter((b) => b.platform !== 'browser')
+      : builds;
+
+/** Tells the editor's watch task (.vscode/tasks.json) when a rebuild starts and ends, as esbuild-sample does. */
+const watchMarkers = {
+  name: 'watch-markers',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((r) => {
+      for (const e of r.errors)
+        console.error(`✘ [ERROR] ${e.text}${e.location ? ` (${e.location.file}:${e.location.line}:${e.location.column})` : ''}`);
+      console.log('[watch] build finished');
+    });
+  },
+};
 
 if (watch) {
-  for (const b of selected) (await esbuild.context(b)).watch();
+  for (const b of selected) (await esbuild.context({ ...b, plugins: [watchMarkers] })).watch();
   console.log('esbuild: watching src/');
 } else {
   await Promise.all(selected.map((b) => esbuild.build(b)));

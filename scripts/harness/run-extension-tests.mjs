@@ -110,8 +110,17 @@ export async function runScenario({
       extEnv.GLUU_SANDBOX_HOSTS = JSON.stringify(sandbox.hosts);
       // The LDAP editor's tests compare certificate fingerprints and read the password from its
       // 0600 file (never from the environment, which the editor's processes could show).
-      extEnv.GLUU_SANDBOX_LDAP = JSON.stringify({ passwordFile: sandbox.ldapPasswordFile, nodes: Object.fromEntries(Object.entries(sandbox.ldap).map(([h, l]) => [h, { fingerprint: l.fingerprint, certFile: l.certFile, ldapsUrl: l.ldapsUrl }])) });
-      out(`[vscode:${scenario}] sandbox cluster up: ${Object.entries(sandbox.hosts).map(([h, v]) => `${h} ${v.address}`).join(', ')}`);
+      extEnv.GLUU_SANDBOX_LDAP = JSON.stringify({
+        passwordFile: sandbox.ldapPasswordFile,
+        nodes: Object.fromEntries(
+          Object.entries(sandbox.ldap).map(([h, l]) => [h, { fingerprint: l.fingerprint, certFile: l.certFile, ldapsUrl: l.ldapsUrl }]),
+        ),
+      });
+      out(
+        `[vscode:${scenario}] sandbox cluster up: ${Object.entries(sandbox.hosts)
+          .map(([h, v]) => `${h} ${v.address}`)
+          .join(', ')}`,
+      );
     } catch (e) {
       result.failed = 1;
       result.error = `sandbox cluster did not start: ${e.message}`;
@@ -177,7 +186,6 @@ export async function runScenario({
       result.passed = sawMochaSummary.passing;
       result.failed = sawMochaSummary.failing ?? 0;
       result.pending = sawMochaSummary.pending ?? 0;
-      counted = true;
     }
     await page?.close().catch(() => {});
     if (result.error && server) {
@@ -235,7 +243,9 @@ function parseArgs(argv) {
     else if (a === '--workspaces') o.workspacesDir = path.resolve(next());
     else if (a === '--keep') o.keep = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: run-extension-tests.mjs [--scenario NAME[,NAME]] [--grep REGEX] [--timeout S] [--extension DIR] [--tests DIR] [--workspaces DIR] [--keep]');
+      console.log(
+        'usage: run-extension-tests.mjs [--scenario NAME[,NAME]] [--grep REGEX] [--timeout S] [--extension DIR] [--tests DIR] [--workspaces DIR] [--keep]',
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }

@@ -101,7 +101,10 @@ function startHolder(lab, h, hostsText) {
     `touch ${ready}`,
     `exec chroot ${merged} sleep infinity`,
   ].join('\n');
-  const p = spawn('ip', ['netns', 'exec', h.ns, 'unshare', '-m', '--uts', '--propagation', 'private', 'sh', '-c', script], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const p = spawn('ip', ['netns', 'exec', h.ns, 'unshare', '-m', '--uts', '--propagation', 'private', 'sh', '-c', script], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
   let err = '';
   p.stderr.on('data', (d) => (err += d));
   const end = Date.now() + 10000;

@@ -8,7 +8,7 @@
 // runs from an argv. The root password never appears in any argv: it is hashed here ({SSHA},
 // as slappasswd makes it) and only the hash goes into slapd.conf.
 'use strict';
-const crypto = require('node:crypto');
+const nodeCrypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { runAs, daemonAs, waitPort } = require('./netns.cjs');
@@ -26,8 +26,8 @@ async function must(lab, host, cmd, args, input) {
 
 /** "{SSHA}" + base64(SHA1(password + salt) + salt), the default scheme of slappasswd. */
 function sshaHash(password) {
-  const salt = crypto.randomBytes(8);
-  const digest = crypto.createHash('sha1').update(Buffer.from(password, 'utf8')).update(salt).digest();
+  const salt = nodeCrypto.randomBytes(8);
+  const digest = nodeCrypto.createHash('sha1').update(Buffer.from(password, 'utf8')).update(salt).digest();
   return `{SSHA}${Buffer.concat([digest, salt]).toString('base64')}`;
 }
 
@@ -68,10 +68,23 @@ async function startSlapd(lab, hostName, opts) {
     await must(lab, hostName, 'openssl', [
       // An EC key: generated in milliseconds, where RSA 2048 takes up to a second (sandboxUp is
       // started for every test scenario).
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '30',
-      '-subj', `/CN=${h.hostname}`,
-      '-addext', `subjectAltName=DNS:${h.hostname},DNS:localhost,IP:${h.address},IP:127.0.0.1`,
-      '-keyout', key, '-out', cert,
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '30',
+      '-subj',
+      `/CN=${h.hostname}`,
+      '-addext',
+      `subjectAltName=DNS:${h.hostname},DNS:localhost,IP:${h.address},IP:127.0.0.1`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
     ]);
     fs.chmodSync(key, 0o600);
   }
@@ -117,14 +130,20 @@ async function startSlapd(lab, hostName, opts) {
     fs.writeFileSync(loaded, '');
   }
 
-  const urls = [`ldap://${h.address}:${port}/`, `ldap://127.0.0.1:${port}/`, `ldaps://${h.address}:${ldapsPort}/`, `ldaps://127.0.0.1:${ldapsPort}/`];
+  const urls = [
+    `ldap://${h.address}:${port}/`,
+    `ldap://127.0.0.1:${port}/`,
+    `ldaps://${h.address}:${ldapsPort}/`,
+    `ldaps://127.0.0.1:${ldapsPort}/`,
+  ];
   const daemon = daemonAs(lab, hostName, `slapd-${port}`, '/usr/sbin/slapd', ['-d', 'stats', '-f', config, '-h', urls.join(' ')]);
   try {
     await Promise.race([
       (async () => {
         // slapd -d prints "slapd starting" once its listeners are open: cheaper to watch than ss.
         const end = Date.now() + 10000;
-        while (Date.now() < end && !fs.readFileSync(daemon.log, 'utf8').includes('slapd starting')) await new Promise((r) => setTimeout(r, 15));
+        while (Date.now() < end && !fs.readFileSync(daemon.log, 'utf8').includes('slapd starting'))
+          await new Promise((r) => setTimeout(r, 15));
         await Promise.all([waitPort(lab, hostName, port), waitPort(lab, hostName, ldapsPort)]);
       })(),
       daemon.exited.then((x) => {
@@ -144,7 +163,7 @@ async function startSlapd(lab, hostName, opts) {
     ldapsUrl: `ldaps://${h.address}:${ldapsPort}`,
     certFile: cert,
     certPem,
-    fingerprint: new crypto.X509Certificate(certPem).fingerprint256,
+    fingerprint: new nodeCrypto.X509Certificate(certPem).fingerprint256,
     dir,
     log: daemon.log,
     pid: daemon.process.pid,

@@ -51,7 +51,12 @@ async function startSshd(lab, hostName, opts) {
   if (kbdInteractive) {
     // The lab host's own PAM stack for sshd: just the password from its private /etc/shadow
     // (the machine's stack also wants loginuid and friends, which a namespace cannot give).
-    await writeOn(lab, hostName, '/etc/pam.d/sshd', ['auth required pam_unix.so nodelay', 'account required pam_unix.so', 'session required pam_unix.so', ''].join('\n'));
+    await writeOn(
+      lab,
+      hostName,
+      '/etc/pam.d/sshd',
+      ['auth required pam_unix.so nodelay', 'account required pam_unix.so', 'session required pam_unix.so', ''].join('\n'),
+    );
   }
   const lines = [
     `ListenAddress ${listenAddress ?? '0.0.0.0'}:${port}`,

@@ -11,7 +11,7 @@
 //   node scripts/sandbox/sandbox.cjs up [DIR]    starts it, prints the cluster file path, runs until Ctrl+C
 'use strict';
 const { execFileSync } = require('node:child_process');
-const crypto = require('node:crypto');
+const nodeCrypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -45,12 +45,36 @@ async function must(l, host, cmd, args, input) {
 
 /** A Gluu node's files: what the manual's steps read and change. */
 async function gluuShape(l, host, primary, address) {
-  await must(l, host, 'mkdir', ['-p', '/install/community-edition-setup', '/etc/certs', '/opt/jre/bin', '/opt/jre/jre/lib/security', ...GLUU_DIRS]);
+  await must(l, host, 'mkdir', [
+    '-p',
+    '/install/community-edition-setup',
+    '/etc/certs',
+    '/opt/jre/bin',
+    '/opt/jre/jre/lib/security',
+    ...GLUU_DIRS,
+  ]);
   for (const g of ['gluu', 'jetty']) await lab.runAs(l, host, 'groupadd', ['-f', g]);
   await lab.runAs(l, host, 'useradd', ['-r', '-g', 'jetty', '-M', 'jetty']);
-  await must(l, host, 'ln', ['-sf', execFileSync('readlink', ['-f', '/usr/bin/keytool'], { encoding: 'utf8' }).trim(), '/opt/jre/bin/keytool']);
+  await must(l, host, 'ln', [
+    '-sf',
+    execFileSync('readlink', ['-f', '/usr/bin/keytool'], { encoding: 'utf8' }).trim(),
+    '/opt/jre/bin/keytool',
+  ]);
   if (fs.existsSync(JAVA_CACERTS)) await must(l, host, 'cp', [JAVA_CACERTS, '/opt/jre/jre/lib/security/cacerts']);
-  else await must(l, host, 'keytool', ['-genkeypair', '-alias', 'x', '-dname', 'CN=x', '-keystore', '/opt/jre/jre/lib/security/cacerts', '-storepass', 'changeit', '-keyalg', 'RSA']);
+  else
+    await must(l, host, 'keytool', [
+      '-genkeypair',
+      '-alias',
+      'x',
+      '-dname',
+      'CN=x',
+      '-keystore',
+      '/opt/jre/jre/lib/security/cacerts',
+      '-storepass',
+      'changeit',
+      '-keyalg',
+      'RSA',
+    ]);
   if (!primary) {
     // A stand-in for Gluu's setup.py on the nodes still to be installed: it shows the loaded
     // values and asks to proceed, like the real one, then leaves setup.properties.last behind.
@@ -79,11 +103,33 @@ async function gluuShape(l, host, primary, address) {
     l,
     host,
     '/install/community-edition-setup/setup.properties.last',
-    ['hostname=idp1.gluu.test', `ip=${address}`, 'orgName=Gluu Sandbox', 'countryCode=US', 'ldap_type=openldap', 'installSaml=False', ''].join('\n'),
+    [
+      'hostname=idp1.gluu.test',
+      `ip=${address}`,
+      'orgName=Gluu Sandbox',
+      'countryCode=US',
+      'ldap_type=openldap',
+      'installSaml=False',
+      '',
+    ].join('\n'),
     '600',
   );
   for (const c of CERTS) {
-    await must(l, host, 'openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', `/CN=${c}.gluu.test`, '-keyout', `/etc/certs/${c}.key`, '-out', `/etc/certs/${c}.crt`]);
+    await must(l, host, 'openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '30',
+      '-subj',
+      `/CN=${c}.gluu.test`,
+      '-keyout',
+      `/etc/certs/${c}.key`,
+      '-out',
+      `/etc/certs/${c}.crt`,
+    ]);
   }
   await must(l, host, 'cp', ['/etc/certs/httpd.key', '/etc/certs/oxauth-keys.jks']);
 }
@@ -101,10 +147,11 @@ async function sandboxUp(opts = {}) {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gluu-sandbox-'));
   fs.mkdirSync(dir, { recursive: true });
   const clientKey = path.join(dir, 'client_ed25519');
-  if (!fs.existsSync(clientKey)) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'gluu-cluster-sandbox', '-f', clientKey]);
+  if (!fs.existsSync(clientKey))
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'gluu-cluster-sandbox', '-f', clientKey]);
   const ldapPasswordFile = path.join(dir, 'ldap-admin.pw');
   if (!fs.existsSync(ldapPasswordFile) || fs.statSync(ldapPasswordFile).size === 0) {
-    fs.writeFileSync(ldapPasswordFile, crypto.randomBytes(18).toString('base64url'), { mode: 0o600 });
+    fs.writeFileSync(ldapPasswordFile, nodeCrypto.randomBytes(18).toString('base64url'), { mode: 0o600 });
   }
   fs.chmodSync(ldapPasswordFile, 0o600);
   const ldapPassword = fs.readFileSync(ldapPasswordFile, 'utf8');
@@ -176,7 +223,11 @@ if (require.main === module) {
   }
   sandboxUp({ dir }).then(
     (sb) => {
-      console.log(`sandbox up: ${Object.entries(sb.hosts).map(([h, v]) => `${h} ${v.address}`).join(', ')}`);
+      console.log(
+        `sandbox up: ${Object.entries(sb.hosts)
+          .map(([h, v]) => `${h} ${v.address}`)
+          .join(', ')}`,
+      );
       console.log(`cluster file: ${sb.clusterFile}`);
       const stop = () => sb.down().then(() => process.exit(0));
       process.on('SIGINT', stop);

@@ -18,7 +18,11 @@ export function registerDiagnostics(workspace: ClusterWorkspace): vscode.Disposa
       collection.set(
         c.uri,
         c.parsed.problems.map((p) => {
-          const d = new vscode.Diagnostic(toRange(p), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+          const d = new vscode.Diagnostic(
+            toRange(p),
+            p.message,
+            p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+          );
           d.source = 'Gluu Cluster';
           d.code = p.code;
           return d;

@@ -6,11 +6,18 @@ import type { ClusterEntry, ClusterWorkspace } from './clusterWorkspace';
 import type { NodesViewProvider } from './tree/nodesView';
 
 /** The tree item passed in, or one the user picks among the hosts with one of `roles`. */
-export async function pickHost(nodes: NodesViewProvider, item: NodeItem | undefined, roles: HostRole[], placeHolder: string): Promise<NodeItem | undefined> {
+export async function pickHost(
+  nodes: NodesViewProvider,
+  item: NodeItem | undefined,
+  roles: HostRole[],
+  placeHolder: string,
+): Promise<NodeItem | undefined> {
   if (item?.kind === 'host' && item.role && roles.includes(item.role)) return item;
   const hosts = (await nodes.hosts()).filter((h) => h.role && roles.includes(h.role));
   if (hosts.length === 0) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('No matching host in the cluster file. Check the Problems panel or create a cluster file.'));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('No matching host in the cluster file. Check the Problems panel or create a cluster file.'),
+    );
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
@@ -36,7 +43,9 @@ export async function pickCluster(workspace: ClusterWorkspace, key?: string): Pr
 export async function pickValidCluster(workspace: ClusterWorkspace, key?: string): Promise<ClusterEntry | undefined> {
   const c = await pickCluster(workspace, key);
   if (!c?.parsed.config) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('The cluster file has problems or is missing; fix it first (see the Problems panel).'));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('The cluster file has problems or is missing; fix it first (see the Problems panel).'),
+    );
     return undefined;
   }
   return c;

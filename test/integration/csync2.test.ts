@@ -18,7 +18,12 @@ describe('generated csync2.cfg on real csync2', function () {
   before(async () => {
     const can = lab.canUseNetns();
     if (can !== true) throw new Error(`these tests need network namespaces (run as root): ${can}`);
-    l = lab.labUp({ hosts: [{ name: 'idp1', hostname: 'idp1.gluu.test' }, { name: 'idp2', hostname: 'idp2.gluu.test' }] });
+    l = lab.labUp({
+      hosts: [
+        { name: 'idp1', hostname: 'idp1.gluu.test' },
+        { name: 'idp2', hostname: 'idp2.gluu.test' },
+      ],
+    });
   });
   after(async () => {
     if (l) await lab.labDown(l);
@@ -37,7 +42,9 @@ csync2: { include: [${SYNCED}/] }
     assert.deepEqual(checkCsync2Cfg(cfg), []);
     // The step's own commands for key and certificate, run on the primary.
     const step = renderStep('csync2', planInput(config));
-    const keyAndCert = step.before.filter((a) => a.kind === 'exec' && /csync2 -k|openssl/.test(a.script.text)).map((a) => (a.kind === 'exec' ? a.script.text : ''));
+    const keyAndCert = step.before
+      .filter((a) => a.kind === 'exec' && /csync2 -k|openssl/.test(a.script.text))
+      .map((a) => (a.kind === 'exec' ? a.script.text : ''));
     assert.equal(keyAndCert.length, 2);
     for (const s of keyAndCert) await shOn(l, 'idp1', s);
     await shOn(l, 'idp1', 'cat > /etc/csync2.cfg', cfg);

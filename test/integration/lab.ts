@@ -35,7 +35,6 @@ interface LabModule {
   labDown(lab: Lab): Promise<void>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const lab: LabModule = require(path.join(ROOT, 'scripts', 'lab', 'netns.cjs'));
 
 /** Runs a shell script on a lab host and fails the test with its output when it fails. */

@@ -29,13 +29,16 @@ interface Sandbox {
   slapd: Record<string, { stop(): Promise<void> }>;
   down(): Promise<void>;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { sandboxUp } = require(path.join(ROOT, 'scripts', 'sandbox', 'sandbox.cjs')) as { sandboxUp(o?: object): Promise<Sandbox> };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { writeOn } = require(path.join(ROOT, 'scripts', 'lab', 'sshd.cjs')) as { writeOn(l: Lab, host: string, file: string, text: string, mode?: string): Promise<void> };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { writeOn } = require(path.join(ROOT, 'scripts', 'lab', 'sshd.cjs')) as {
+  writeOn(l: Lab, host: string, file: string, text: string, mode?: string): Promise<void>;
+};
 const { startSlapd } = require(path.join(ROOT, 'scripts', 'lab', 'slapd.cjs')) as {
-  startSlapd(l: Lab, host: string, o: { password: string; port?: number; ldapsPort?: number; ldif?: string; extraSchemas?: string[] }): Promise<{ fingerprint: string; certFile: string; stop(): Promise<void> }>;
+  startSlapd(
+    l: Lab,
+    host: string,
+    o: { password: string; port?: number; ldapsPort?: number; ldif?: string; extraSchemas?: string[] },
+  ): Promise<{ fingerprint: string; certFile: string; stop(): Promise<void> }>;
 };
 
 const NODE = 'idp1.gluu.test';
@@ -67,7 +70,16 @@ describe('the LDAP editor core on the sandbox slapd', function () {
     ...o,
   });
   const snapshot = (a: ApplianceAccess = access()): Promise<EditorSnapshot> =>
-    withAppliance(a, async (s) => snapshotOf(await s.read(), { cluster: config.name, node: a.endpoint.node, nodes: config.nodes.map((n) => n.host), ldapsPort: 1636, via: a.endpoint.via, canRestore: false }));
+    withAppliance(a, async (s) =>
+      snapshotOf(await s.read(), {
+        cluster: config.name,
+        node: a.endpoint.node,
+        nodes: config.nodes.map((n) => n.host),
+        ldapsPort: 1636,
+        via: a.endpoint.via,
+        canRestore: false,
+      }),
+    );
   const rejects = async (p: Promise<unknown>, code: LdapError['code']): Promise<LdapError> => {
     try {
       await p;
@@ -81,7 +93,17 @@ describe('the LDAP editor core on the sandbox slapd', function () {
   /** Someone else's change, made with OpenLDAP's own ldapmodify on the node. */
   const ldapmodify = async (ldif: string) => {
     await writeOn(sb.lab, 'idp1', '/root/change.ldif', ldif, '600');
-    const r = await lab.runAs(sb.lab, 'idp1', 'ldapmodify', ['-x', '-H', 'ldap://127.0.0.1:1389', '-D', config.gluu.bindDN, '-y', PW_ON_HOST, '-f', '/root/change.ldif']);
+    const r = await lab.runAs(sb.lab, 'idp1', 'ldapmodify', [
+      '-x',
+      '-H',
+      'ldap://127.0.0.1:1389',
+      '-D',
+      config.gluu.bindDN,
+      '-y',
+      PW_ON_HOST,
+      '-f',
+      '/root/change.ldif',
+    ]);
     assert.equal(r.code, 0, r.stderr);
   };
 
@@ -95,8 +117,12 @@ describe('the LDAP editor core on the sandbox slapd', function () {
       sshConfigFile: null,
       knownHostsFiles: [],
       agentSocket: null,
-      trustStore: { lookup: async (id) => trusted.get(id) ?? [], add: async (id, fingerprint, keyType) => void trusted.set(id, [{ fingerprint, keyType }]) },
-      confirmUnknownHostKey: async (info) => Object.values(sb.hosts).some((h) => h.address === info.host && h.fingerprint === info.fingerprint),
+      trustStore: {
+        lookup: async (id) => trusted.get(id) ?? [],
+        add: async (id, fingerprint, keyType) => void trusted.set(id, [{ fingerprint, keyType }]),
+      },
+      confirmUnknownHostKey: async (info) =>
+        Object.values(sb.hosts).some((h) => h.address === info.host && h.fingerprint === info.fingerprint),
     });
   });
   beforeEach(() => {
@@ -151,7 +177,11 @@ describe('the LDAP editor core on the sandbox slapd', function () {
     const after = await snapshot();
     const got = after.cache!.decoded! as Record<string, Record<string, unknown>>;
     assert.equal(got.cacheProviderType, 'REDIS');
-    assert.deepEqual(got.redisConfiguration, { servers: 'idp1.gluu.test:6379,idp2.gluu.test:6379', defaultPutExpiration: 60, redisProviderType: 'CLUSTER' });
+    assert.deepEqual(got.redisConfiguration, {
+      servers: 'idp1.gluu.test:6379,idp2.gluu.test:6379',
+      defaultPutExpiration: 60,
+      redisProviderType: 'CLUSTER',
+    });
     assert.deepEqual(got.memcachedConfiguration, (before.cache!.decoded! as Record<string, unknown>).memcachedConfiguration);
     assert.deepEqual(got.inMemoryConfiguration, { defaultPutExpiration: 60 });
     // oxIDPAuthentication was not part of the edit: stored exactly as before.
@@ -188,9 +218,12 @@ describe('the LDAP editor core on the sandbox slapd', function () {
     const theirs = before.cache!.raw.replace(/"cacheProviderType": ?"(\w+)"/, '"cacheProviderType": "redis"');
     assert.notEqual(theirs, before.cache!.raw);
     await ldapmodify(`dn: ${before.entryDN}\nchangetype: modify\nreplace: oxCacheConfiguration\noxCacheConfiguration: ${theirs}\n`);
-    const e = await rejects(withAppliance(access(), (s) => s.write(before.entryDN, r.changes)), 'CONFLICT');
+    const e = await rejects(
+      withAppliance(access(), (s) => s.write(before.entryDN, r.changes)),
+      'CONFLICT',
+    );
     assert.match(e.message, /changed on the server since it was read — reload/);
-    assert.equal((await snapshot()).cache!.raw, theirs, "their value stays");
+    assert.equal((await snapshot()).cache!.raw, theirs, 'their value stays');
   });
 
   it('lets the server refuse the modify itself when the value changes after the check (one atomic delete-old + add-new)', async () => {
@@ -199,7 +232,10 @@ describe('the LDAP editor core on the sandbox slapd', function () {
     // The modify with an old value that is no longer stored (as when someone changes it right
     // after the byte check): the server's delete fails and the add in the same modify is not done.
     const stale = [{ ...r.changes[0], old: before.cache!.raw.replace('redis', 'NATIVE_PERSISTENCE') }];
-    const e = await rejects(withAppliance(access(), (s) => s.swap(before.entryDN, stale)), 'CONFLICT');
+    const e = await rejects(
+      withAppliance(access(), (s) => s.swap(before.entryDN, stale)),
+      'CONFLICT',
+    );
     assert.match(e.message, /changed on the server while saving/);
     assert.equal(e.details.resultCode, 16, 'the server said: no such value');
     assert.equal((await snapshot()).cache!.raw, before.cache!.raw);
@@ -215,8 +251,13 @@ describe('the LDAP editor core on the sandbox slapd', function () {
     assert.match(s.cache!.error!, /"}" was expected \(line 1, column \d+\)/);
     assert.match(planEdits(s, 'cache', { cacheProviderType: 'REDIS' }).errors.join(), /not valid JSON/);
     // Invalid JSON from the raw tab is refused too.
-    assert.match(resolveEdits(s, [{ attribute: 'cache', raw: '{"a": }' }]).errors.join(), /not valid JSON: a value was expected \(line 1, column 7\)/);
-    const fixed = resolveEdits(s, [{ attribute: 'cache', raw: '{"cacheProviderType": "IN_MEMORY", "inMemoryConfiguration": {"defaultPutExpiration": 60}}' }]);
+    assert.match(
+      resolveEdits(s, [{ attribute: 'cache', raw: '{"a": }' }]).errors.join(),
+      /not valid JSON: a value was expected \(line 1, column 7\)/,
+    );
+    const fixed = resolveEdits(s, [
+      { attribute: 'cache', raw: '{"cacheProviderType": "IN_MEMORY", "inMemoryConfiguration": {"defaultPutExpiration": 60}}' },
+    ]);
     assert.deepEqual(fixed.errors, []);
     await withAppliance(access(), (x) => x.write(s.entryDN, fixed.changes));
     assert.equal((await snapshot()).cache!.decoded!.cacheProviderType, 'IN_MEMORY');
@@ -230,12 +271,18 @@ describe('the LDAP editor core on the sandbox slapd', function () {
     await withAppliance(access(), (s) => s.write(before.entryDN, back.changes));
     assert.equal((await snapshot()).cache!.raw, before.cache!.raw);
     // Restoring twice fails: the value is no longer the one the save wrote.
-    await rejects(withAppliance(access(), (s) => s.write(before.entryDN, back.changes)), 'CONFLICT');
+    await rejects(
+      withAppliance(access(), (s) => s.write(before.entryDN, back.changes)),
+      'CONFLICT',
+    );
   });
 
   it('says a wrong password or a wrong bind DN is refused, naming the DN and what to do', async () => {
     const wrongPw = await rejects(snapshot(access({ password: async () => `${password}x` })), 'BAD_CREDENTIALS');
-    assert.match(wrongPw.message, /refused the bind as "cn=directory manager,o=gluu" \(invalid credentials\): the password is wrong, or that bind DN does not exist there/);
+    assert.match(
+      wrongPw.message,
+      /refused the bind as "cn=directory manager,o=gluu" \(invalid credentials\): the password is wrong, or that bind DN does not exist there/,
+    );
     assert.match(wrongPw.message, /gluu\.bindDN in the cluster file/);
     assert.ok(!wrongPw.message.includes(password));
     const wrongDn = await rejects(snapshot(access({ bindDN: 'cn=directory manager' })), 'BAD_CREDENTIALS');
@@ -269,7 +316,11 @@ describe('the LDAP editor core on the sandbox slapd', function () {
       let err = '';
       process.env.GLUU_CLUSTER_LDAP_ADMIN_PASSWORD = password;
       try {
-        const code = await main([...args, '--config', sb.clusterFile, '--trust-new-host-keys'], (t) => (out += t), (t) => (err += t));
+        const code = await main(
+          [...args, '--config', sb.clusterFile, '--trust-new-host-keys'],
+          (t) => (out += t),
+          (t) => (err += t),
+        );
         return { code, out, err };
       } finally {
         delete process.env.GLUU_CLUSTER_LDAP_ADMIN_PASSWORD;
@@ -291,13 +342,13 @@ describe('the LDAP editor core on the sandbox slapd', function () {
       const r = await cli('ldap', 'get', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
       assert.equal(r.code, 0, r.err);
       assert.match(r.out, /^# inum=.*,ou=appliances,o=gluu on idp1\.gluu\.test \(SSH tunnel to idp1\.gluu\.test/);
-      assert.match(r.out, /# oxCacheConfiguration\n\{\n  "cacheProviderType"/);
+      assert.match(r.out, /# oxCacheConfiguration\n\{\n {2}"cacheProviderType"/);
       assert.match(r.out, /# oxIDPAuthentication value 1\n\/\/ "config" is stored as a JSON string; shown decoded/);
       assert.match(r.out, /"sandboxExtra": "keep me"/);
       assert.ok(!(r.out + r.err).includes(password));
     });
 
-    it('ldap set-cache points the cache at the cluster\'s cache host; a second run finds it done', async () => {
+    it("ldap set-cache points the cache at the cluster's cache host; a second run finds it done", async () => {
       const r = await cli('ldap', 'set-cache', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
       assert.equal(r.code, 0, r.err);
       assert.match(r.out, /written \(compare-and-swap\): oxCacheConfiguration/);

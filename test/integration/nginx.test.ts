@@ -29,14 +29,24 @@ describe('generated nginx.conf on real nginx', function () {
   before(async () => {
     const can = lab.canUseNetns();
     if (can !== true) throw new Error(`these tests need network namespaces (run as root): ${can}`);
-    l = lab.labUp({ hosts: [{ name: 'lb', hostname: 'lb.gluu.test' }, { name: 'idp1', hostname: 'idp1.gluu.test' }, { name: 'idp2', hostname: 'idp2.gluu.test' }] });
+    l = lab.labUp({
+      hosts: [
+        { name: 'lb', hostname: 'lb.gluu.test' },
+        { name: 'idp1', hostname: 'idp1.gluu.test' },
+        { name: 'idp2', hostname: 'idp2.gluu.test' },
+      ],
+    });
     const addr = Object.fromEntries(Object.values(l.hosts).map((h) => [h.name, h.address]));
     const config = parseClusterFile(CLUSTER(addr)).config!;
     conf = renderNginxConf(config);
     // The node certificate the nginx step relays from the primary: one self-signed pair.
     const crt = path.join(l.dir, 'httpd.crt');
     const key = path.join(l.dir, 'httpd.key');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=lb.gluu.test', '-keyout', key, '-out', crt], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=lb.gluu.test', '-keyout', key, '-out', crt],
+      { stdio: 'ignore' },
+    );
     // Lab hosts see the lab directory but have their own /tmp: the project may live under it.
     const backend = path.join(l.dir, 'https-backend.js');
     copyFileSync(path.join(__dirname, '..', '..', '..', 'test', 'integration', 'https-backend.js'), backend);
@@ -56,7 +66,7 @@ describe('generated nginx.conf on real nginx', function () {
     await shOn(l, 'lb', 'nginx -t 2>&1');
   });
 
-  it('passes the editor\'s nginx -t check with upstream names mapped from the cluster file', async () => {
+  it("passes the editor's nginx -t check with upstream names mapped from the cluster file", async () => {
     const hosts = Object.fromEntries(Object.values(l.hosts).map((h) => [h.hostname, h.address]));
     const r = await checkNginxConf(conf, hosts);
     assert.deepEqual(r, { ok: true, problems: [] });

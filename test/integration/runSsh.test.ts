@@ -30,9 +30,7 @@ interface Sandbox {
   sshd: Record<string, { pid: number; stop(): Promise<void> }>;
   down(): Promise<void>;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { sandboxUp } = require(path.join(ROOT, 'scripts', 'sandbox', 'sandbox.cjs')) as { sandboxUp(o?: object): Promise<Sandbox> };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sshd = require(path.join(ROOT, 'scripts', 'lab', 'sshd.cjs')) as {
   startSshd(lab: Lab, host: string, o: object): Promise<{ pid: number; fingerprint: string }>;
   killSshdSessions(lab: Lab, host: string, pid: number): number[];
@@ -53,7 +51,10 @@ describe('the runner over SSH on the sandbox cluster', function () {
       knownHostsFiles: [],
       agentSocket: null,
       connectTimeoutMs: o.connectTimeoutMs ?? 10000,
-      trustStore: { lookup: async (id) => trusted.get(id) ?? [], add: async (id, fingerprint, keyType) => void trusted.set(id, [...(trusted.get(id) ?? []), { fingerprint, keyType }]) },
+      trustStore: {
+        lookup: async (id) => trusted.get(id) ?? [],
+        add: async (id, fingerprint, keyType) => void trusted.set(id, [...(trusted.get(id) ?? []), { fingerprint, keyType }]),
+      },
       confirmUnknownHostKey: async (info) => {
         asked.push(`${info.host} ${info.fingerprint}`);
         // Trust only what the sandbox says its hosts' keys are (the operator compares fingerprints).
@@ -65,7 +66,14 @@ describe('the runner over SSH on the sandbox cluster', function () {
     const masker = new Masker();
     masker.add(PASSWORD);
     try {
-      return await runStep(plan, { config, connector: sshConnector(p, config), secrets: { get: async () => PASSWORD }, mask: (t) => masker.mask(t), listener: { output: () => undefined }, ...extra });
+      return await runStep(plan, {
+        config,
+        connector: sshConnector(p, config),
+        secrets: { get: async () => PASSWORD },
+        mask: (t) => masker.mask(t),
+        listener: { output: () => undefined },
+        ...extra,
+      });
     } finally {
       await p.closeAll();
     }
@@ -104,7 +112,10 @@ describe('the runner over SSH on the sandbox cluster', function () {
     asked = [];
     // idp2 gets a new host key, as after a reinstall or a man in the middle.
     await sb.sshd['idp2.gluu.test'].stop();
-    const restarted = await sshd.startSshd(sb.lab, 'idp2', { clientPublicKey: require('node:fs').readFileSync(`${sb.clientKey}.pub`, 'utf8'), newHostKey: true });
+    const restarted = await sshd.startSshd(sb.lab, 'idp2', {
+      clientPublicKey: require('node:fs').readFileSync(`${sb.clientKey}.pub`, 'utf8'),
+      newHostKey: true,
+    });
     sb.sshd['idp2.gluu.test'] = restarted as never;
     const oldFingerprint = sb.hosts['idp2.gluu.test'].fingerprint;
     sb.hosts['idp2.gluu.test'].fingerprint = restarted.fingerprint;
@@ -124,7 +135,13 @@ describe('the runner over SSH on the sandbox cluster', function () {
     const wrong = { ...config, nodes: config.nodes.map((n) => ({ ...n, ssh: { ...n.ssh, identityFile: other } })) };
     const p = pool();
     try {
-      const r = await runStep(renderStep('setup-properties', planInput(wrong)), { config: wrong, connector: sshConnector(p, wrong), secrets: { get: async () => PASSWORD }, mask: (t) => t, listener: { output: () => undefined } });
+      const r = await runStep(renderStep('setup-properties', planInput(wrong)), {
+        config: wrong,
+        connector: sshConnector(p, wrong),
+        secrets: { get: async () => PASSWORD },
+        mask: (t) => t,
+        listener: { output: () => undefined },
+      });
       assert.equal(r.status, 'failed');
       const msg = r.sequences.map((s) => s.failure?.message ?? '').join('\n');
       assert.match(msg, /authentication/i);
@@ -135,11 +152,21 @@ describe('the runner over SSH on the sandbox cluster', function () {
   });
 
   it('an unreachable host fails within the connect timeout; the others go on', async () => {
-    const gone = { ...config, loadBalancer: { ...config.loadBalancer, address: `${sb.lab.hosts.lb.address.split('.').slice(0, 3).join('.')}.250` } };
+    const gone = {
+      ...config,
+      loadBalancer: { ...config.loadBalancer, address: `${sb.lab.hosts.lb.address.split('.').slice(0, 3).join('.')}.250` },
+    };
     const p = pool({ trust: true, connectTimeoutMs: 2000 });
     const t0 = Date.now();
     try {
-      const o = await runStep(renderStep('hosts', planInput(gone)), { config: gone, connector: sshConnector(p, gone), secrets: { get: async () => PASSWORD }, mask: (t) => t, listener: { output: () => undefined }, force: true });
+      const o = await runStep(renderStep('hosts', planInput(gone)), {
+        config: gone,
+        connector: sshConnector(p, gone),
+        secrets: { get: async () => PASSWORD },
+        mask: (t) => t,
+        listener: { output: () => undefined },
+        force: true,
+      });
       const lb = o.sequences.find((s) => s.host === 'lb.gluu.test')!;
       assert.equal(lb.status, 'failed');
       assert.match(lb.failure!.message, /No answer from .*:22 within 2 s/);
@@ -151,7 +178,13 @@ describe('the runner over SSH on the sandbox cluster', function () {
   });
 
   it('sshd killed in the middle of a step marks that node failed while the others finish', async () => {
-    const plan = custom(['idp1.gluu.test', 'idp2.gluu.test'].map((h) => ({ host: h, label: h, actions: [{ kind: 'exec' as const, host: h, title: 'work for 3 s', script: sh`sleep 3 && echo finished`, container: false }] })));
+    const plan = custom(
+      ['idp1.gluu.test', 'idp2.gluu.test'].map((h) => ({
+        host: h,
+        label: h,
+        actions: [{ kind: 'exec' as const, host: h, title: 'work for 3 s', script: sh`sleep 3 && echo finished`, container: false }],
+      })),
+    );
     setTimeout(() => sshd.killSshdSessions(sb.lab, 'idp1', sb.sshd['idp1.gluu.test'].pid), 1200);
     const o = await run(plan, pool());
     const [a, b] = o.sequences;
@@ -160,7 +193,7 @@ describe('the runner over SSH on the sandbox cluster', function () {
     assert.match(summarize(o).join('\n'), /✗ idp1\.gluu\.test: FAILED/);
   });
 
-  it('runs the sandbox\'s real steps over SSH and each one verifies: csync2, nginx, certs, keystores', async function () {
+  it("runs the sandbox's real steps over SSH and each one verifies: csync2, nginx, certs, keystores", async function () {
     // keytool starts a JVM per certificate and node: slow on a busy 2-core machine.
     this.timeout(400000);
     for (const id of ['hosts', 'csync2', 'nginx', 'certs', 'keystores']) {
@@ -171,15 +204,40 @@ describe('the runner over SSH on the sandbox cluster', function () {
       for (const seq of o.sequences.filter((x) => x.host)) assert.equal(seq.verified, true, `${id} verified on ${seq.host}`);
     }
     // What the steps left on the hosts.
-    assert.match(await shOn(sb.lab, 'idp2', 'stat -c "%G %n" /etc/certs/httpd.crt; stat -c "%U:%G" /etc/certs/oxauth-keys.jks'), /^gluu \/etc\/certs\/httpd\.crt\njetty:jetty\n$/);
+    assert.match(
+      await shOn(sb.lab, 'idp2', 'stat -c "%G %n" /etc/certs/httpd.crt; stat -c "%U:%G" /etc/certs/oxauth-keys.jks'),
+      /^gluu \/etc\/certs\/httpd\.crt\njetty:jetty\n$/,
+    );
     assert.match(await shOn(sb.lab, 'lb', 'nginx -t 2>&1; stat -c %a /etc/nginx/ssl/httpd.key'), /test is successful[\s\S]*\n600\n$/);
     assert.match(await shOn(sb.lab, 'idp2', 'crontab -l'), /^5-59\/10 \* \* \* \* csync2 -x # gluu-cluster csync2$/m);
-    assert.match(await shOn(sb.lab, 'idp1', '/opt/jre/bin/keytool -list -alias lb.gluu.test_httpd -keystore /opt/jre/jre/lib/security/cacerts -storepass changeit'), /trustedCertEntry/);
+    assert.match(
+      await shOn(
+        sb.lab,
+        'idp1',
+        '/opt/jre/bin/keytool -list -alias lb.gluu.test_httpd -keystore /opt/jre/jre/lib/security/cacerts -storepass changeit',
+      ),
+      /trustedCertEntry/,
+    );
   });
 
   it('a password with ! \' $ " \\ ; and spaces reaches the tool through a 0600 file, never argv or output', async () => {
     const seen: string[] = [];
-    const plan = custom([{ host: 'idp1.gluu.test', label: 'idp1.gluu.test', actions: [{ kind: 'exec', host: 'idp1.gluu.test', title: 'use the password', script: sh`test "$(stat -c %a /root/.pw)" = 600 && sleep 2 && cat /root/.pw`, container: false, secretFiles: [{ path: '/root/.pw', secret: 'ldapAdmin' }] }] }]);
+    const plan = custom([
+      {
+        host: 'idp1.gluu.test',
+        label: 'idp1.gluu.test',
+        actions: [
+          {
+            kind: 'exec',
+            host: 'idp1.gluu.test',
+            title: 'use the password',
+            script: sh`test "$(stat -c %a /root/.pw)" = 600 && sleep 2 && cat /root/.pw`,
+            container: false,
+            secretFiles: [{ path: '/root/.pw', secret: 'ldapAdmin' }],
+          },
+        ],
+      },
+    ]);
     let ps = '';
     const sampler = setInterval(() => {
       ps += execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
@@ -189,7 +247,7 @@ describe('the runner over SSH on the sandbox cluster', function () {
     assert.equal(o.status, 'done', summarize(o).join('\n'));
     assert.ok(seen.join('').includes('••••'), 'the tool read it (masked in output)');
     assert.ok(!seen.join('').includes(PASSWORD), 'never in output');
-    assert.ok(ps.length > 0 && !ps.includes(PASSWORD) && !ps.includes('w\'rd'), 'never in any process\'s arguments');
+    assert.ok(ps.length > 0 && !ps.includes(PASSWORD) && !ps.includes("w'rd"), "never in any process's arguments");
     assert.equal((await shOn(sb.lab, 'idp1', 'test -e /root/.pw && echo left || echo removed')).trim(), 'removed');
   });
 });

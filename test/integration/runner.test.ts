@@ -44,7 +44,13 @@ describe('the step runner on lab hosts', function () {
   before(async () => {
     const can = lab.canUseNetns();
     if (can !== true) throw new Error(`these tests need network namespaces (run as root): ${can}`);
-    l = lab.labUp({ hosts: [{ name: 'lb', hostname: 'lb-initial' }, { name: 'idp1', hostname: 'idp1-initial' }, { name: 'idp2', hostname: 'idp2-initial' }] });
+    l = lab.labUp({
+      hosts: [
+        { name: 'lb', hostname: 'lb-initial' },
+        { name: 'idp1', hostname: 'idp1-initial' },
+        { name: 'idp2', hostname: 'idp2-initial' },
+      ],
+    });
     config = parseClusterFile(`name: runner-test
 gluu: { version: 3.1.5, container: none }
 loadBalancer: { host: lb.gluu.test, address: ${l.hosts.lb.address} }
@@ -65,32 +71,49 @@ nodes:
     const plan = renderStep('hosts', planInput(config));
     const first = await runStep(plan, context());
     assert.equal(first.status, 'done', summarize(first).join('\n'));
-    assert.deepEqual(first.sequences.map((s) => [s.host, s.status, s.verified]), [
-      ['idp1.gluu.test', 'done', true],
-      ['idp2.gluu.test', 'done', true],
-      ['lb.gluu.test', 'done', true],
-    ]);
+    assert.deepEqual(
+      first.sequences.map((s) => [s.host, s.status, s.verified]),
+      [
+        ['idp1.gluu.test', 'done', true],
+        ['idp2.gluu.test', 'done', true],
+        ['lb.gluu.test', 'done', true],
+      ],
+    );
     const hosts = await shOn(l, 'idp1', 'cat /etc/hosts; hostname; cat /etc/hostname');
     assert.equal(
       hosts,
       `127.0.0.1 localhost\n# mine\n# BEGIN gluu-cluster\n${l.hosts.lb.address} lb.gluu.test\n${l.hosts.idp1.address} idp1.gluu.test\n${l.hosts.idp2.address} idp2.gluu.test\n# END gluu-cluster\nidp1.gluu.test\nidp1.gluu.test\n`,
     );
     const second = await runStep(plan, context());
-    assert.deepEqual(second.sequences.map((s) => s.status), ['already-done', 'already-done', 'already-done']);
+    assert.deepEqual(
+      second.sequences.map((s) => s.status),
+      ['already-done', 'already-done', 'already-done'],
+    );
     // Run again with force: the block is replaced, not duplicated.
     await runStep(plan, context({ force: true }));
     assert.equal((await shOn(l, 'idp1', 'grep -c "BEGIN gluu-cluster" /etc/hosts')).trim(), '1');
   });
 
-  it('setup-properties: relays setup.properties.last from the primary with the node\'s own ip, mode 0600, checksum verified', async () => {
+  it("setup-properties: relays setup.properties.last from the primary with the node's own ip, mode 0600, checksum verified", async () => {
     const props = `hostname=idp1.gluu.test\nip=${l.hosts.idp1.address}\nldapPass=${SECRET}\norgName=Example\n`;
-    await shOn(l, 'idp1', 'mkdir -p /install/community-edition-setup && cat > /install/community-edition-setup/setup.properties.last', props);
+    await shOn(
+      l,
+      'idp1',
+      'mkdir -p /install/community-edition-setup && cat > /install/community-edition-setup/setup.properties.last',
+      props,
+    );
     await shOn(l, 'idp2', 'mkdir -p /install/community-edition-setup');
     const outcome = await runStep(renderStep('setup-properties', planInput(config)), context());
     assert.equal(outcome.status, 'done', summarize(outcome).join('\n'));
-    const copy = await shOn(l, 'idp2', 'stat -c %a /install/community-edition-setup/setup.properties; cat /install/community-edition-setup/setup.properties');
+    const copy = await shOn(
+      l,
+      'idp2',
+      'stat -c %a /install/community-edition-setup/setup.properties; cat /install/community-edition-setup/setup.properties',
+    );
     assert.equal(copy, `600\n${props.replace(`ip=${l.hosts.idp1.address}`, `ip=${l.hosts.idp2.address}`)}`);
-    assert.ok(output.some((o) => /idp2\.gluu\.test info ✓ \/install\/community-edition-setup\/setup\.properties \(\d+ bytes, sha256/.test(o)));
+    assert.ok(
+      output.some((o) => /idp2\.gluu\.test info ✓ \/install\/community-edition-setup\/setup\.properties \(\d+ bytes, sha256/.test(o)),
+    );
     assert.equal(outcome.sequences[0].verified, true);
   });
 
@@ -108,27 +131,53 @@ nodes:
   });
 
   it('a failing node stops at its first failure while the others finish; the summary names node, action and exit code', async () => {
-    const plan = custom('keystores', [
-      { host: 'idp1.gluu.test', label: 'idp1.gluu.test', actions: [exec('idp1.gluu.test', 'one', 'true'), exec('idp1.gluu.test', 'two', 'exit 3'), exec('idp1.gluu.test', 'three', 'touch /tmp/three')] },
-      { host: 'idp2.gluu.test', label: 'idp2.gluu.test', actions: [exec('idp2.gluu.test', 'one', 'true'), exec('idp2.gluu.test', 'two', 'touch /tmp/two-ran')] },
-    ], { after: [exec('idp1.gluu.test', 'after all', 'true')] });
+    const plan = custom(
+      'keystores',
+      [
+        {
+          host: 'idp1.gluu.test',
+          label: 'idp1.gluu.test',
+          actions: [
+            exec('idp1.gluu.test', 'one', 'true'),
+            exec('idp1.gluu.test', 'two', 'exit 3'),
+            exec('idp1.gluu.test', 'three', 'touch /tmp/three'),
+          ],
+        },
+        {
+          host: 'idp2.gluu.test',
+          label: 'idp2.gluu.test',
+          actions: [exec('idp2.gluu.test', 'one', 'true'), exec('idp2.gluu.test', 'two', 'touch /tmp/two-ran')],
+        },
+      ],
+      { after: [exec('idp1.gluu.test', 'after all', 'true')] },
+    );
     const o = await runStep(plan, context());
     assert.equal(o.status, 'failed');
     const [a, b, after] = o.sequences;
-    assert.deepEqual([a.status, a.ran, a.notRun, a.failure], ['failed', ['one'], ['three'], { action: 'two', host: 'idp1.gluu.test', exitCode: 3, message: 'exited with 3' }]);
+    assert.deepEqual(
+      [a.status, a.ran, a.notRun, a.failure],
+      ['failed', ['one'], ['three'], { action: 'two', host: 'idp1.gluu.test', exitCode: 3, message: 'exited with 3' }],
+    );
     assert.deepEqual([b.status, b.ran], ['done', ['one', 'two']]);
     assert.equal(after.status, 'not-run', 'the after part needs every target');
     assert.equal((await lab.runAs(l, 'idp1', 'test', ['-e', '/tmp/three'])).code, 1, 'nothing after the failure ran');
     assert.equal((await lab.runAs(l, 'idp2', 'test', ['-e', '/tmp/two-ran'])).code, 0);
     const text = summarize(o).join('\n');
-    assert.match(text, /✗ idp1\.gluu\.test: FAILED \(1 ran, 1 not run\)\n {6}failed at "two" on idp1\.gluu\.test with exit code 3: exited with 3\n {6}not run: three/);
+    assert.match(
+      text,
+      /✗ idp1\.gluu\.test: FAILED \(1 ran, 1 not run\)\n {6}failed at "two" on idp1\.gluu\.test with exit code 3: exited with 3\n {6}not run: three/,
+    );
     assert.match(text, /✓ idp2\.gluu\.test: done \(2 ran\)/);
   });
 
   it('secret files are 0600 while the command runs, removed afterwards even on failure, and masked in output', async () => {
     const pw = { path: '/root/.gluu-test.pw', secret: 'ldapAdmin' as const };
     const plan = custom('ldap-listen', [
-      { host: 'idp1.gluu.test', label: 'idp1.gluu.test', actions: [exec('idp1.gluu.test', 'use it', `stat -c %a ${pw.path}; cat ${pw.path}; echo; exit 5`, [pw])] },
+      {
+        host: 'idp1.gluu.test',
+        label: 'idp1.gluu.test',
+        actions: [exec('idp1.gluu.test', 'use it', `stat -c %a ${pw.path}; cat ${pw.path}; echo; exit 5`, [pw])],
+      },
     ]);
     const o = await runStep(plan, context());
     assert.equal(o.sequences[0].failure?.exitCode, 5);
@@ -149,11 +198,14 @@ nodes:
 
   it('cancelling stops the running commands and reports what did not run', async () => {
     const ac = new AbortController();
-    const plan = custom('keystores', ['idp1', 'idp2'].map((n) => ({
-      host: `${n}.gluu.test`,
-      label: `${n}.gluu.test`,
-      actions: [exec(`${n}.gluu.test`, 'long', 'sleep 30'), exec(`${n}.gluu.test`, 'next', 'true')],
-    })));
+    const plan = custom(
+      'keystores',
+      ['idp1', 'idp2'].map((n) => ({
+        host: `${n}.gluu.test`,
+        label: `${n}.gluu.test`,
+        actions: [exec(`${n}.gluu.test`, 'long', 'sleep 30'), exec(`${n}.gluu.test`, 'next', 'true')],
+      })),
+    );
     const t0 = Date.now();
     setTimeout(() => ac.abort(), 500);
     const o = await runStep(plan, context({ signal: ac.signal }));
@@ -161,7 +213,7 @@ nodes:
     assert.equal(o.status, 'cancelled');
     for (const s of o.sequences) assert.deepEqual([s.status, s.notRun], ['cancelled', ['next']]);
     // Live sleeps (killed ones may linger as zombies: PID 1 here does not reap).
-    const live = await shOn(l, 'idp1', "ps -eo stat=,args= | awk '$1 !~ /Z/ && $2 == \"sleep\" && $3 == \"30\"' | wc -l");
+    const live = await shOn(l, 'idp1', 'ps -eo stat=,args= | awk \'$1 !~ /Z/ && $2 == "sleep" && $3 == "30"\' | wc -l');
     assert.equal(live.trim(), '0', 'the cancelled sleeps are gone');
   });
 

@@ -17,10 +17,10 @@ interface Sandbox {
   ldap: Record<string, { ldapUrl: string; ldapsUrl: string; certFile: string; fingerprint: string }>;
   down(): Promise<void>;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { sandboxUp } = require(path.join(ROOT, 'scripts', 'sandbox', 'sandbox.cjs')) as { sandboxUp(o?: object): Promise<Sandbox> };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { writeOn } = require(path.join(ROOT, 'scripts', 'lab', 'sshd.cjs')) as { writeOn(l: Lab, host: string, file: string, text: string, mode?: string): Promise<void> };
+const { writeOn } = require(path.join(ROOT, 'scripts', 'lab', 'sshd.cjs')) as {
+  writeOn(l: Lab, host: string, file: string, text: string, mode?: string): Promise<void>;
+};
 
 const ROOT_DN = 'cn=directory manager,o=gluu';
 const PW_ON_HOST = '/root/.ldap-admin.pw';
@@ -51,7 +51,18 @@ describe('slapd on the sandbox cluster', function () {
   const search = (host: string, url: string, pwFile: string, args: string[]): Promise<RunResult> =>
     lab.runAs(sb.lab, host, 'env', [
       `LDAPTLS_CACERT=${sb.ldap['idp2.gluu.test'].certFile}`,
-      'ldapsearch', '-LLL', '-o', 'ldif-wrap=no', '-x', '-H', url, '-D', ROOT_DN, '-y', pwFile, ...args,
+      'ldapsearch',
+      '-LLL',
+      '-o',
+      'ldif-wrap=no',
+      '-x',
+      '-H',
+      url,
+      '-D',
+      ROOT_DN,
+      '-y',
+      pwFile,
+      ...args,
     ]);
 
   before(async () => {
@@ -82,7 +93,13 @@ describe('slapd on the sandbox cluster', function () {
   });
 
   it("finds the appliance entry over ldaps on idp2's address, with Gluu 3.1's JSON attributes", async () => {
-    const r = await search('idp2', sb.ldap['idp2.gluu.test'].ldapsUrl, PW_ON_HOST, ['-b', 'ou=appliances,o=gluu', '-s', 'one', '(objectClass=gluuAppliance)']);
+    const r = await search('idp2', sb.ldap['idp2.gluu.test'].ldapsUrl, PW_ON_HOST, [
+      '-b',
+      'ou=appliances,o=gluu',
+      '-s',
+      'one',
+      '(objectClass=gluuAppliance)',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const entries = parseLdif(r.stdout);
     assert.equal(entries.length, 1, r.stdout);
@@ -92,7 +109,8 @@ describe('slapd on the sandbox cluster', function () {
     assert.equal(e.oxCacheConfiguration.length, 1);
     const cache = JSON.parse(e.oxCacheConfiguration[0]);
     assert.equal(cache.cacheProviderType, 'IN_MEMORY');
-    for (const k of ['redisConfiguration', 'memcachedConfiguration', 'inMemoryConfiguration', 'nativePersistenceConfiguration']) assert.equal(typeof cache[k], 'object', k);
+    for (const k of ['redisConfiguration', 'memcachedConfiguration', 'inMemoryConfiguration', 'nativePersistenceConfiguration'])
+      assert.equal(typeof cache[k], 'object', k);
     assert.ok(e.oxIDPAuthentication.length >= 1);
     const idp = JSON.parse(e.oxIDPAuthentication[0]);
     assert.equal(typeof idp.config, 'string', 'config is a JSON string inside the JSON');
@@ -104,12 +122,26 @@ describe('slapd on the sandbox cluster', function () {
     assert.equal(config.sandboxExtra, 'keep me');
   });
 
-  it("is reachable from the other nodes, and idp1 holds the entry too", async () => {
+  it('is reachable from the other nodes, and idp1 holds the entry too', async () => {
     const r = await search('idp1', sb.ldap['idp2.gluu.test'].ldapsUrl, PW_ON_HOST, ['-b', 'o=gluu', '-s', 'base', 'dn']);
     assert.equal(r.code, 0, r.stderr);
     const idp1 = await lab.runAs(sb.lab, 'idp1', 'env', [
       `LDAPTLS_CACERT=${sb.ldap['idp1.gluu.test'].certFile}`,
-      'ldapsearch', '-LLL', '-x', '-H', 'ldaps://127.0.0.1:1636', '-D', ROOT_DN, '-y', PW_ON_HOST, '-b', 'ou=appliances,o=gluu', '-s', 'one', '(objectClass=gluuAppliance)', 'inum',
+      'ldapsearch',
+      '-LLL',
+      '-x',
+      '-H',
+      'ldaps://127.0.0.1:1636',
+      '-D',
+      ROOT_DN,
+      '-y',
+      PW_ON_HOST,
+      '-b',
+      'ou=appliances,o=gluu',
+      '-s',
+      'one',
+      '(objectClass=gluuAppliance)',
+      'inum',
     ]);
     assert.equal(idp1.code, 0, idp1.stderr);
     assert.match(idp1.stdout, /^inum: /m);

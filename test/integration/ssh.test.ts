@@ -12,7 +12,17 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cmd, sh, SshPool, type Credentials, type SshError, type SshPoolOptions, type SshTarget, type TrustedHostKey, type UnknownHostKeyInfo } from '../../src/core/ssh';
+import {
+  cmd,
+  sh,
+  SshPool,
+  type Credentials,
+  type SshError,
+  type SshPoolOptions,
+  type SshTarget,
+  type TrustedHostKey,
+  type UnknownHostKeyInfo,
+} from '../../src/core/ssh';
 import { ROOT } from '../unit/paths';
 import { lab, shOn, type Lab } from './lab';
 
@@ -27,11 +37,21 @@ interface Sshd {
   stop(): Promise<void>;
 }
 interface SshdModule {
-  startSshd(l: Lab, host: string, o: { clientPublicKey: string; passwordAuth?: boolean; kbdInteractive?: boolean; port?: number; listenAddress?: string; newHostKey?: boolean }): Promise<Sshd>;
+  startSshd(
+    l: Lab,
+    host: string,
+    o: {
+      clientPublicKey: string;
+      passwordAuth?: boolean;
+      kbdInteractive?: boolean;
+      port?: number;
+      listenAddress?: string;
+      newHostKey?: boolean;
+    },
+  ): Promise<Sshd>;
   setRootPassword(l: Lab, host: string, password: string): Promise<void>;
   killSshdSessions(l: Lab, host: string, listenerPid: number): number[];
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sshd: SshdModule = require(path.join(ROOT, 'scripts', 'lab', 'sshd.cjs'));
 
 /** Every character that broke Gluu's own cluster tool, and spaces. */
@@ -168,7 +188,10 @@ describe('SSH layer on real OpenSSH sshd', function () {
     });
     const end = Date.now() - t0;
     assert.deepEqual(s, { code: 0, signal: null, cancelled: false });
-    assert.deepEqual(seen.map((x) => x.s), ['out:line1\n', 'out:line2\n', 'out:line3\n', 'err:done\n']);
+    assert.deepEqual(
+      seen.map((x) => x.s),
+      ['out:line1\n', 'out:line2\n', 'out:line3\n', 'err:done\n'],
+    );
     assert.ok(seen[0].at < end - 500, `first line arrived at ${seen[0].at} ms, the command ended at ${end} ms: streamed, not buffered`);
     const input = await c.capture(cmd('cat'), { stdin: 'fed through stdin\n' });
     assert.equal(input.stdout, 'fed through stdin\n');
@@ -185,11 +208,18 @@ describe('SSH layer on real OpenSSH sshd', function () {
     const conn1 = (await a.capture(sh`echo $SSH_CONNECTION`)).stdout;
     const conn2 = (await c.capture(sh`echo $SSH_CONNECTION`)).stdout;
     assert.equal(conn1, conn2, 'same TCP connection (same client port) for both commands');
-    assert.deepEqual(pool.connections().map((x) => x.key), [`root@${node.address}:22`]);
+    assert.deepEqual(
+      pool.connections().map((x) => x.key),
+      [`root@${node.address}:22`],
+    );
   });
 
   it('asks once about a host that two users connect to at the same time', async () => {
-    await shOn(l, 'node', 'id gluuadmin >/dev/null 2>&1 || useradd -m -s /bin/sh gluuadmin; mkdir -p ~gluuadmin/.ssh && cp /root/.ssh/authorized_keys ~gluuadmin/.ssh/ && chown -R gluuadmin ~gluuadmin/.ssh');
+    await shOn(
+      l,
+      'node',
+      'id gluuadmin >/dev/null 2>&1 || useradd -m -s /bin/sh gluuadmin; mkdir -p ~gluuadmin/.ssh && cp /root/.ssh/authorized_keys ~gluuadmin/.ssh/ && chown -R gluuadmin ~gluuadmin/.ssh',
+    );
     const { pool, asked, store } = makePool();
     const [root, admin] = await Promise.all([pool.get(nodeTarget()), pool.get(nodeTarget({ user: 'gluuadmin' }))]);
     assert.notEqual(root, admin);
@@ -214,7 +244,16 @@ describe('SSH layer on real OpenSSH sshd', function () {
     const e = await rejects(pool.get(nodeTarget()));
     assert.equal(e.code, 'HOST_KEY_UNKNOWN');
     assert.match(e.message, /not known and was not accepted/);
-    assert.deepEqual(asked, [{ host: node.address, port: 22, hostKeyId: node.address, keyType: 'ssh-ed25519', fingerprint: node.fingerprint, target: `root@${node.address}:22` }]);
+    assert.deepEqual(asked, [
+      {
+        host: node.address,
+        port: 22,
+        hostKeyId: node.address,
+        keyType: 'ssh-ed25519',
+        fingerprint: node.fingerprint,
+        target: `root@${node.address}:22`,
+      },
+    ]);
     assert.match(node.fingerprint, /^SHA256:[A-Za-z0-9+/]{43}$/);
     assert.deepEqual(store.added, []);
   });
@@ -250,7 +289,10 @@ describe('SSH layer on real OpenSSH sshd', function () {
     node2222 = await sshd.startSshd(l, 'node', { clientPublicKey: authorized, port: 2222, newHostKey: true });
     assert.notEqual(node2222.fingerprint, old.fingerprint);
 
-    const viaStore = makePool({ trustStore: first.store as never, confirmUnknownHostKey: async () => assert.fail('asked about a changed key') });
+    const viaStore = makePool({
+      trustStore: first.store as never,
+      confirmUnknownHostKey: async () => assert.fail('asked about a changed key'),
+    });
     let e = await rejects(viaStore.pool.get(nodeTarget({ port: 2222 })));
     assert.equal(e.code, 'HOST_KEY_CHANGED');
     assert.ok(e.message.includes(node2222.fingerprint) && e.message.includes(old.fingerprint), e.message);
@@ -342,7 +384,10 @@ describe('SSH layer on real OpenSSH sshd', function () {
       const { pool, logs } = makePool({ agentSocket: sock });
       const c = await pool.get({ host: node.address, user: 'root' });
       assert.equal((await c.capture(cmd('true'))).code, 0);
-      assert.ok(logs.some((x) => /authenticated \(publickey \(ssh-agent\)\)/.test(x)), logs.join('\n'));
+      assert.ok(
+        logs.some((x) => /authenticated \(publickey \(ssh-agent\)\)/.test(x)),
+        logs.join('\n'),
+      );
     } finally {
       agent.kill();
     }
@@ -373,7 +418,10 @@ describe('SSH layer on real OpenSSH sshd', function () {
   it('reaches a target only its jump host can reach, through forwardOut', async () => {
     // Directly, the target's lab address has nothing on that port: its sshd listens on the private link only.
     const direct = makePool({ connectTimeoutMs: 1500 });
-    assert.equal((await rejects(direct.pool.get({ host: l.hosts.target.address, port: 2222, user: 'root', identityFile: key }))).code, 'UNREACHABLE');
+    assert.equal(
+      (await rejects(direct.pool.get({ host: l.hosts.target.address, port: 2222, user: 'root', identityFile: key }))).code,
+      'UNREACHABLE',
+    );
 
     const { pool, asked } = makePool();
     const t: SshTarget = { host: TARGET_PRIV(subnet), port: 2222, user: 'root', identityFile: key, jumpHost: `root@${jump.address}` };
@@ -394,10 +442,14 @@ describe('SSH layer on real OpenSSH sshd', function () {
 
   it('explains a jump host that fails, and one that cannot reach the target', async () => {
     const { pool } = makePool();
-    let e = await rejects(pool.get({ host: TARGET_PRIV(subnet), port: 2222, user: 'root', identityFile: key, jumpHost: `root@${jump.address}:2999` }));
+    let e = await rejects(
+      pool.get({ host: TARGET_PRIV(subnet), port: 2222, user: 'root', identityFile: key, jumpHost: `root@${jump.address}:2999` }),
+    );
     assert.equal(e.code, 'JUMP_FAILED');
     assert.equal(e.details.jumpCode, 'UNREACHABLE');
-    e = await rejects(pool.get({ host: TARGET_PRIV(subnet), port: 2999, user: 'root', identityFile: key, jumpHost: `root@${jump.address}` }));
+    e = await rejects(
+      pool.get({ host: TARGET_PRIV(subnet), port: 2999, user: 'root', identityFile: key, jumpHost: `root@${jump.address}` }),
+    );
     assert.equal(e.code, 'JUMP_FAILED');
     assert.match(e.message, /could not open a connection to .*:2999/);
   });
@@ -507,7 +559,6 @@ describe('SSH layer on real OpenSSH sshd', function () {
     // As scripts/build.mjs bundles the extension: cpu-features and ssh2's sshcrypto.node left out.
     // The bundle lives outside node_modules' reach, so neither can be found: the pure-JS path.
     const outfile = path.join(tmp, 'bundle', 'ssh.js');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const esbuild = require('esbuild') as typeof import('esbuild');
     esbuild.buildSync({
       entryPoints: [path.join(ROOT, 'src', 'core', 'ssh', 'index.ts')],
@@ -519,7 +570,6 @@ describe('SSH layer on real OpenSSH sshd', function () {
       outfile,
       logLevel: 'silent',
     });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Module = require('node:module') as { _load(req: string, ...rest: unknown[]): unknown };
     const requested: string[] = [];
     const load = Module._load;
@@ -528,11 +578,17 @@ describe('SSH layer on real OpenSSH sshd', function () {
       return load.call(this, req, ...rest);
     };
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const bundled = require(outfile) as typeof import('../../src/core/ssh');
       const native = (r: string) => r === 'cpu-features' || r.endsWith('sshcrypto.node');
       assert.deepEqual(requested.filter(native), [], 'loading the bundle does not evaluate ssh2');
-      const pool = new bundled.SshPool({ trustStore: new MemoryTrustStore(), confirmUnknownHostKey: async () => true, sshConfigFile: null, knownHostsFiles: [], agentSocket: null, defaultIdentityFiles: [] });
+      const pool = new bundled.SshPool({
+        trustStore: new MemoryTrustStore(),
+        confirmUnknownHostKey: async () => true,
+        sshConfigFile: null,
+        knownHostsFiles: [],
+        agentSocket: null,
+        defaultIdentityFiles: [],
+      });
       pools.push(pool as unknown as SshPool);
       const c = await pool.get(nodeTarget());
       assert.ok(requested.some(native), 'ssh2 was evaluated on connect and looked for its native parts');

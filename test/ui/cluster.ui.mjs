@@ -19,7 +19,6 @@ async function waitUntil(what, probe, ms = 15000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-
 export default [
   {
     name: 'right-clicking a node shows its actions; the load balancer gets only what applies to it',
@@ -42,7 +41,7 @@ export default [
     },
   },
   {
-    name: 'Preview Step from a step\'s menu opens the exact commands',
+    name: "Preview Step from a step's menu opens the exact commands",
     scenario: 'with-cluster',
     fn: async ({ page }) => {
       await openView(page, 'Gluu Cluster');
@@ -62,7 +61,9 @@ export default [
     fn: async ({ page, workspace }) => {
       await palette(page, 'Gluu Cluster: Set as Primary');
       await quickPick(page, 'idp2.example.org');
-      await waitUntil('the file to mark idp2 primary', () => /- host: idp2\.example\.org\n {4}address: 138\.197\.65\.243\n {4}primary: true/.test(clusterFile(workspace)));
+      await waitUntil('the file to mark idp2 primary', () =>
+        /- host: idp2\.example\.org\n {4}address: 138\.197\.65\.243\n {4}primary: true/.test(clusterFile(workspace)),
+      );
       await openView(page, 'Gluu Cluster');
       const rows = await waitUntil('the tree to mark idp2 primary', async () => {
         const r = await treeRows(page, 'Nodes');
@@ -73,7 +74,9 @@ export default [
       // And back: now only idp1 can be made the primary.
       await palette(page, 'Gluu Cluster: Set as Primary');
       await quickPick(page, 'idp1.example.org');
-      await waitUntil('idp1 primary again', () => /- host: idp1\.example\.org\n {4}address: 159\.203\.126\.10\n {4}primary: true/.test(clusterFile(workspace)));
+      await waitUntil('idp1 primary again', () =>
+        /- host: idp1\.example\.org\n {4}address: 159\.203\.126\.10\n {4}primary: true/.test(clusterFile(workspace)),
+      );
     },
   },
   {
@@ -88,8 +91,15 @@ export default [
       await screenshot(page, 'with-cluster--remove-dialog');
       await dialog.locator('.monaco-button', { hasText: /^Remove$/ }).click();
       await waitUntil('idp2 gone from the file', () => !clusterFile(workspace).includes('idp2.example.org'));
-      await waitUntil('idp2 gone from the tree', async () => !(await treeRows(page, 'Nodes')).some((r) => r.startsWith('idp2.example.org')));
-      assert.match(clusterFile(workspace), /# The Gluu Server nodes\. The primary is the one Gluu was installed on first\./, 'comments kept');
+      await waitUntil(
+        'idp2 gone from the tree',
+        async () => !(await treeRows(page, 'Nodes')).some((r) => r.startsWith('idp2.example.org')),
+      );
+      assert.match(
+        clusterFile(workspace),
+        /# The Gluu Server nodes\. The primary is the one Gluu was installed on first\./,
+        'comments kept',
+      );
     },
   },
   {
@@ -98,7 +108,10 @@ export default [
     fn: async ({ page, workspace }) => {
       await openView(page, 'Gluu Cluster');
       const buttons = await welcomeButtons(page, 'Nodes');
-      await buttons.filter({ hasText: /Create Cluster File/i }).first().click();
+      await buttons
+        .filter({ hasText: /Create Cluster File/i })
+        .first()
+        .click();
       await waitUntil('the cluster file', () => fs.existsSync(path.join(workspace, 'gluu-cluster.yaml')));
       await waitUntil('the file in an editor', async () => /name: example-cluster/.test(await editorText(page)));
       await treeRow(page, 'idp2.example.org', { view: 'Nodes' });

@@ -13,10 +13,31 @@ const NODE = 'idp2.gluu.test';
 /** The appliance entry's cache configuration as slapd stores it. */
 function storedCache(sandbox) {
   const l = sandbox.ldap[NODE];
-  const out = execFileSync('ldapsearch', ['-x', '-LLL', '-o', 'ldif-wrap=no', '-H', l.ldapsUrl, '-D', 'cn=directory manager,o=gluu', '-y', sandbox.ldapPasswordFile, '-b', 'ou=appliances,o=gluu', '-s', 'one', '(objectClass=gluuAppliance)', 'oxCacheConfiguration'], {
-    encoding: 'utf8',
-    env: { ...process.env, LDAPTLS_CACERT: l.certFile },
-  });
+  const out = execFileSync(
+    'ldapsearch',
+    [
+      '-x',
+      '-LLL',
+      '-o',
+      'ldif-wrap=no',
+      '-H',
+      l.ldapsUrl,
+      '-D',
+      'cn=directory manager,o=gluu',
+      '-y',
+      sandbox.ldapPasswordFile,
+      '-b',
+      'ou=appliances,o=gluu',
+      '-s',
+      'one',
+      '(objectClass=gluuAppliance)',
+      'oxCacheConfiguration',
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, LDAPTLS_CACERT: l.certFile },
+    },
+  );
   return JSON.parse(/^oxCacheConfiguration: (.*)$/m.exec(out)[1]);
 }
 
@@ -35,12 +56,20 @@ async function answerPrompts(page, sandbox, until, timeout = 60000) {
     if (await dialog.isVisible().catch(() => false)) {
       const text = await dialog.innerText();
       seen.push(text);
-      const fingerprints = [...Object.values(sandbox.hosts).map((h) => h.fingerprint), ...Object.values(sandbox.ldap).map((l) => l.fingerprint)];
-      assert.ok(fingerprints.some((f) => text.includes(f)), `the dialog shows a sandbox fingerprint: ${text}`);
+      const fingerprints = [
+        ...Object.values(sandbox.hosts).map((h) => h.fingerprint),
+        ...Object.values(sandbox.ldap).map((l) => l.fingerprint),
+      ];
+      assert.ok(
+        fingerprints.some((f) => text.includes(f)),
+        `the dialog shows a sandbox fingerprint: ${text}`,
+      );
       if (/Unknown LDAP certificate/.test(text)) await screenshot(page, 'sandbox--ldap-certificate-dialog');
       await dialog.locator('.monaco-button', { hasText: /Trust and Connect/ }).click();
     } else if (await input.isVisible().catch(() => false)) {
-      seen.push(`input: ${await page.locator('.quick-input-widget .quick-input-message, .quick-input-widget .quick-input-title').allInnerTexts()}`);
+      seen.push(
+        `input: ${await page.locator('.quick-input-widget .quick-input-message, .quick-input-widget .quick-input-title').allInnerTexts()}`,
+      );
       await inputBox(page, fs.readFileSync(sandbox.ldapPasswordFile, 'utf8'));
     }
     await page.waitForTimeout(200);
@@ -50,7 +79,7 @@ async function answerPrompts(page, sandbox, until, timeout = 60000) {
 
 export default [
   {
-    name: 'LDAP editor from a node\'s menu: trust the certificate, switch the cache to REDIS, confirm the diff, read it back from slapd',
+    name: "LDAP editor from a node's menu: trust the certificate, switch the cache to REDIS, confirm the diff, read it back from slapd",
     scenario: 'sandbox',
     timeout: 180000,
     fn: async ({ page, sandbox }) => {
@@ -61,7 +90,10 @@ export default [
         frame = await webviewFrame(page, '#cache-provider', { timeout: 300 }).catch(() => undefined);
         return frame !== undefined;
       });
-      assert.ok(prompts.some((p) => /Unknown LDAP certificate on idp2\.gluu\.test/.test(p) && p.includes(sandbox.ldap[NODE].fingerprint)), prompts.join('\n---\n'));
+      assert.ok(
+        prompts.some((p) => /Unknown LDAP certificate on idp2\.gluu\.test/.test(p) && p.includes(sandbox.ldap[NODE].fingerprint)),
+        prompts.join('\n---\n'),
+      );
       const before = storedCache(sandbox);
 
       // Cache tab: provider REDIS, two servers (and the warning STANDALONE gets with two).
@@ -73,7 +105,10 @@ export default [
       await servers.first().fill('idp1.gluu.test:6379');
       await frame.locator('#redis-add-server').click();
       await servers.nth(1).fill('idp2.gluu.test:6379');
-      await frame.locator('#cache-warning').filter({ hasText: /STANDALONE with 2 servers/ }).waitFor();
+      await frame
+        .locator('#cache-warning')
+        .filter({ hasText: /STANDALONE with 2 servers/ })
+        .waitFor();
       await frame.locator('#redis-provider-type').click();
       await frame.locator('#redis-provider-type').getByRole('option', { name: 'CLUSTER', exact: true }).click();
       await screenshot(page, 'sandbox--ldap-editor-cache-tab');

@@ -43,7 +43,9 @@ export async function palette(page, text, { timeout = T } = {}) {
       if (Date.now() >= end) {
         const shown = await rows.allInnerTexts().catch(() => []);
         await page.keyboard.press('Escape');
-        throw new Error(`command palette has no entry "${text}" (showing: ${JSON.stringify(shown.slice(0, 8).map((r) => r.split('\n')[0]))})`);
+        throw new Error(
+          `command palette has no entry "${text}" (showing: ${JSON.stringify(shown.slice(0, 8).map((r) => r.split('\n')[0]))})`,
+        );
       }
       await input.fill('>');
     }
@@ -80,7 +82,12 @@ export async function inputBox(page, value, { timeout = T } = {}) {
   await input.waitFor({ state: 'visible', timeout });
   await input.fill(value);
   await page.waitForTimeout(150);
-  const message = (await page.locator('.quick-input-widget .quick-input-message').innerText().catch(() => '')).trim();
+  const message = (
+    await page
+      .locator('.quick-input-widget .quick-input-message')
+      .innerText()
+      .catch(() => '')
+  ).trim();
   await page.keyboard.press('Enter');
   return message;
 }
@@ -88,8 +95,19 @@ export async function inputBox(page, value, { timeout = T } = {}) {
 /** The open side bar's title (e.g. "GLUU CLUSTER" shown, "Gluu Cluster" in the DOM), or null. */
 async function sideBarTitle(page) {
   const title = page.locator('.part.sidebar .composite.title .title-label');
-  if (!(await title.first().isVisible().catch(() => false))) return null;
-  return ((await title.first().innerText().catch(() => '')) || '').trim();
+  if (
+    !(await title
+      .first()
+      .isVisible()
+      .catch(() => false))
+  )
+    return null;
+  return (
+    (await title
+      .first()
+      .innerText()
+      .catch(() => '')) || ''
+  ).trim();
 }
 
 /** Show a view container in the side bar by its title (activity bar icon, else "View: Show <title>"). */
@@ -113,11 +131,17 @@ export async function openView(page, title, { timeout = T } = {}) {
 /** The pane (a view inside the open view container) whose header reads `name`; expanded. */
 export async function pane(page, name, { timeout = T } = {}) {
   const title = (scope) => scope.locator('.pane-header .title', { hasText: exactly(name) });
-  const thePane = page.locator('.part.sidebar .pane').filter({ has: title(page) }).first();
+  const thePane = page
+    .locator('.part.sidebar .pane')
+    .filter({ has: title(page) })
+    .first();
   try {
     await thePane.waitFor({ timeout });
   } catch {
-    const names = await page.locator('.part.sidebar .pane-header .title').allInnerTexts().catch(() => []);
+    const names = await page
+      .locator('.part.sidebar .pane-header .title')
+      .allInnerTexts()
+      .catch(() => []);
     throw new Error(`no view "${name}" in the side bar (views: ${JSON.stringify(names)})`);
   }
   const header = thePane.locator('.pane-header').first();
@@ -138,8 +162,13 @@ export async function treeRow(page, label, { view, timeout = T } = {}) {
   try {
     await row.waitFor({ state: 'visible', timeout });
   } catch {
-    const rows = await scope.locator('.monaco-list-row').allInnerTexts().catch(() => []);
-    throw new Error(`no tree row "${label}"${view ? ` in "${view}"` : ''} (rows: ${JSON.stringify(rows.map((r) => r.replace(/\s+/g, ' ').trim()))})`);
+    const rows = await scope
+      .locator('.monaco-list-row')
+      .allInnerTexts()
+      .catch(() => []);
+    throw new Error(
+      `no tree row "${label}"${view ? ` in "${view}"` : ''} (rows: ${JSON.stringify(rows.map((r) => r.replace(/\s+/g, ' ').trim()))})`,
+    );
   }
   return row;
 }
@@ -147,7 +176,11 @@ export async function treeRow(page, label, { view, timeout = T } = {}) {
 /** All visible rows of a view, as "label | description" (or just "label"). */
 export async function treeRows(page, view, { timeout = T } = {}) {
   const scope = await pane(page, view, { timeout });
-  await scope.locator('.monaco-list-row').first().waitFor({ timeout }).catch(() => {});
+  await scope
+    .locator('.monaco-list-row')
+    .first()
+    .waitFor({ timeout })
+    .catch(() => {});
   return scope.locator('.monaco-list-row').evaluateAll((rows) =>
     rows.map((r) => {
       const label = (r.querySelector('.label-name')?.textContent ?? r.textContent ?? '').trim();
@@ -220,7 +253,9 @@ export async function editorText(page, { timeout = T } = {}) {
 
 /** Label of the active editor tab (e.g. "gluu-cluster.yaml"), or null. */
 export async function activeEditorTitle(page) {
-  const tab = page.locator('.editor-group-container.active .tab.active .monaco-icon-name-container, .tab.active .monaco-icon-name-container').first();
+  const tab = page
+    .locator('.editor-group-container.active .tab.active .monaco-icon-name-container, .tab.active .monaco-icon-name-container')
+    .first();
   return (await tab.count()) ? (await tab.innerText()).replace(/\s+/g, '').trim() : null;
 }
 

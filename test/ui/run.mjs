@@ -31,7 +31,10 @@ const DEFAULT_TEST_TIMEOUT = 60000;
 
 /** Load every test/ui/*.ui.mjs; returns [{ file, name, scenario, fn, ... }]. */
 export async function loadTests(dir = HERE) {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ui.mjs')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ui.mjs'))
+    .sort();
   const tests = [];
   for (const f of files) {
     const mod = await import(path.join(dir, f));

@@ -28,7 +28,12 @@ async function trustSandboxKeys(page, sandbox, { until, timeout = 30000, poll = 
 async function anyTerminalText(page, re, timeout = 30000) {
   const end = Date.now() + timeout;
   while (Date.now() < end) {
-    const texts = (await page.locator('.xterm-rows').allInnerTexts().catch(() => [])).map((t) => t.replace(/\u00a0/g, ' '));
+    const texts = (
+      await page
+        .locator('.xterm-rows')
+        .allInnerTexts()
+        .catch(() => [])
+    ).map((t) => t.replace(/\u00a0/g, ' '));
     const hit = texts.find((t) => re.test(t));
     if (hit) return hit;
     await page.waitForTimeout(200);
@@ -38,13 +43,16 @@ async function anyTerminalText(page, re, timeout = 30000) {
 
 /** True when any terminal on screen shows `re` (the step's terminal may not be the active one yet). */
 const terminalSays = (page, re) => async () => {
-  const texts = await page.locator('.xterm-rows').allInnerTexts().catch(() => []);
+  const texts = await page
+    .locator('.xterm-rows')
+    .allInnerTexts()
+    .catch(() => []);
   return texts.some((t) => re.test(t.replace(/\u00a0/g, ' ')));
 };
 
 export default [
   {
-    name: 'Run Step from a node\'s menu: trust the host key, watch the terminal, read the summary',
+    name: "Run Step from a node's menu: trust the host key, watch the terminal, read the summary",
     scenario: 'sandbox',
     timeout: 120000,
     fn: async ({ page, sandbox }) => {
@@ -74,12 +82,15 @@ export default [
         if (rows.some((r) => /^2\. Copy setup\.properties \| done · /.test(r))) break;
         await page.waitForTimeout(300);
       }
-      assert.ok(rows.some((r) => /^2\. Copy setup\.properties \| done · setup-properties — idp1\.gluu\.test → idp2\.gluu\.test$/.test(r)), JSON.stringify(rows));
+      assert.ok(
+        rows.some((r) => /^2\. Copy setup\.properties \| done · setup-properties — idp1\.gluu\.test → idp2\.gluu\.test$/.test(r)),
+        JSON.stringify(rows),
+      );
       await screenshot(page, 'sandbox--steps-view-done');
     },
   },
   {
-    name: 'Ctrl+C in the step\'s terminal cancels a long step and the summary says what did not run',
+    name: "Ctrl+C in the step's terminal cancels a long step and the summary says what did not run",
     scenario: 'sandbox',
     timeout: 150000,
     fn: async ({ page, sandbox }) => {
@@ -111,7 +122,10 @@ export default [
       await page.keyboard.press('Enter');
       await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /run-setup: done/), poll: 100 });
       const done = await page.locator('.xterm-rows').allInnerTexts();
-      assert.ok(done.some((t) => /✓ idp2\.gluu\.test: done, verified/.test(t.replace(/\u00a0/g, ' '))), JSON.stringify(done));
+      assert.ok(
+        done.some((t) => /✓ idp2\.gluu\.test: done, verified/.test(t.replace(/\u00a0/g, ' '))),
+        JSON.stringify(done),
+      );
     },
   },
 ];

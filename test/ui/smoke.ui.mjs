@@ -12,7 +12,10 @@ export default [
       const row = await treeRow(page, 'idp1.example.org', { view: 'Nodes' });
       assert.ok(await row.isVisible());
       const rows = await treeRows(page, 'Nodes');
-      assert.ok(rows.some((r) => r.includes('idp2.example.org')), `rows: ${JSON.stringify(rows)}`);
+      assert.ok(
+        rows.some((r) => r.includes('idp2.example.org')),
+        `rows: ${JSON.stringify(rows)}`,
+      );
       await screenshot(page, 'with-cluster--nodes');
     },
   },

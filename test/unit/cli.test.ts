@@ -6,7 +6,11 @@ import { FIXTURES } from './paths';
 function run(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = main(argv, (s) => (out += s), (s) => (err += s)) as number;
+  const code = main(
+    argv,
+    (s) => (out += s),
+    (s) => (err += s),
+  ) as number;
   return { code, out, err };
 }
 

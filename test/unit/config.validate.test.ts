@@ -24,7 +24,10 @@ describe('cluster file validation', () => {
   for (const f of readdirSync(dir('good'))) {
     it(`accepts good/${f} without errors`, () => {
       const r = parseClusterFile(read('good', f));
-      assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), []);
+      assert.deepEqual(
+        r.problems.filter((p) => p.severity === 'error'),
+        [],
+      );
       assert.ok(r.config);
     });
   }
@@ -36,7 +39,9 @@ describe('cluster file validation', () => {
       assert.ok(want.length > 0, 'fixture declares its expected problems');
       const r = parseClusterFile(text);
       assert.equal(r.config, undefined, 'no config for a file with errors');
-      const got = r.problems.filter((p) => p.severity === 'error').map((p) => ({ code: p.code, line: p.range.start.line + 1, col: p.range.start.col + 1 }));
+      const got = r.problems
+        .filter((p) => p.severity === 'error')
+        .map((p) => ({ code: p.code, line: p.range.start.line + 1, col: p.range.start.col + 1 }));
       assert.deepEqual(got, want);
     });
   }
@@ -74,7 +79,10 @@ describe('cluster file validation', () => {
 
   it('warns, without failing, about a single-node cluster', () => {
     const r = parseClusterFile(read('good', 'single-node.yaml'));
-    assert.deepEqual(r.problems.map((p) => [p.severity, p.code]), [['warning', 'single-node']]);
+    assert.deepEqual(
+      r.problems.map((p) => [p.severity, p.code]),
+      [['warning', 'single-node']],
+    );
     assert.ok(r.config);
   });
 
@@ -88,7 +96,10 @@ describe('cluster file validation', () => {
     assert.equal(c.csync2.include.length, 7);
     assert.deepEqual(c.csync2.exclude, ['*~', '.*']);
     const j = parseClusterFile(read('good', 'cluster.json')).config!;
-    assert.deepEqual([j.cache?.host, j.cache?.address, j.cache?.port, j.cache?.onNode], ['idp2.example.org', '192.0.2.3', 6379, 'idp2.example.org']);
+    assert.deepEqual(
+      [j.cache?.host, j.cache?.address, j.cache?.port, j.cache?.onNode],
+      ['idp2.example.org', '192.0.2.3', 6379, 'idp2.example.org'],
+    );
     const o = parseClusterFile(read('good', 'four-nodes-full.yaml')).config!;
     assert.equal(o.gluu.bindDN, 'cn=directory manager,o=gluu');
   });
@@ -96,7 +107,12 @@ describe('cluster file validation', () => {
   it('merges per-host ssh settings over the defaults, and leaves user/port to an ssh alias', () => {
     const c = parseClusterFile(read('good', 'four-nodes-full.yaml')).config!;
     const byHost = Object.fromEntries(c.nodes.map((n) => [n.host, n]));
-    assert.deepEqual(byHost['idp1.example.org'].ssh, { user: 'deploy', port: 2222, identityFile: '~/.ssh/gluu_ed25519', jumpHost: 'admin@bastion.example.org:22' });
+    assert.deepEqual(byHost['idp1.example.org'].ssh, {
+      user: 'deploy',
+      port: 2222,
+      identityFile: '~/.ssh/gluu_ed25519',
+      jumpHost: 'admin@bastion.example.org:22',
+    });
     assert.equal(byHost['idp3.example.org'].ssh.user, 'root');
     assert.equal(byHost['idp3.example.org'].ssh.port, 22);
     assert.equal(c.loadBalancer.ssh.hostAlias, 'gluu-lb');

@@ -12,7 +12,13 @@ describe('cluster file edits', () => {
   it('set as primary moves the flag and keeps every comment', () => {
     const out = setPrimary(EXAMPLE_CLUSTER_FILE, 'idp2.example.org');
     const c = parseClusterFile(out).config!;
-    assert.deepEqual(c.nodes.map((n) => [n.host, n.primary]), [['idp1.example.org', false], ['idp2.example.org', true]]);
+    assert.deepEqual(
+      c.nodes.map((n) => [n.host, n.primary]),
+      [
+        ['idp1.example.org', false],
+        ['idp2.example.org', true],
+      ],
+    );
     assert.deepEqual(commentLines(out), commentLines(EXAMPLE_CLUSTER_FILE));
     // Only the node entries changed.
     const change = textChange(EXAMPLE_CLUSTER_FILE, out);
@@ -23,13 +29,17 @@ describe('cluster file edits', () => {
     const out = addNode(EXAMPLE_CLUSTER_FILE, { host: 'idp3.example.org', address: '203.0.113.12' });
     const r = parseClusterFile(out);
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.config!.nodes.map((n) => n.host), ['idp1.example.org', 'idp2.example.org', 'idp3.example.org']);
-    assert.match(out, /  - host: idp3\.example\.org\n    address: 203\.0\.113\.12\n/);
+    assert.deepEqual(
+      r.config!.nodes.map((n) => n.host),
+      ['idp1.example.org', 'idp2.example.org', 'idp3.example.org'],
+    );
+    assert.match(out, / {2}- host: idp3\.example\.org\n {4}address: 203\.0\.113\.12\n/);
     assert.deepEqual(commentLines(out), commentLines(EXAMPLE_CLUSTER_FILE));
   });
 
   it('add node follows flow style when the list uses it', () => {
-    const text = 'name: c\ngluu: { version: 3.1.5 }\nloadBalancer: { host: lb.example.org, address: 192.0.2.1 }\nnodes:\n  - { host: a.example.org, address: 192.0.2.2, primary: true } # first\n';
+    const text =
+      'name: c\ngluu: { version: 3.1.5 }\nloadBalancer: { host: lb.example.org, address: 192.0.2.1 }\nnodes:\n  - { host: a.example.org, address: 192.0.2.2, primary: true } # first\n';
     const out = addNode(text, { host: 'b.example.org', address: '192.0.2.3' });
     assert.match(out, /- \{ host: b\.example\.org, address: 192\.0\.2\.3 \}/);
     assert.match(out, /# first/);
@@ -39,7 +49,10 @@ describe('cluster file edits', () => {
     assert.match(checkNewNode(EXAMPLE_CLUSTER_FILE, { host: 'x;y', address: '1.2.3.4' })!, /not a valid host name/);
     assert.match(checkNewNode(EXAMPLE_CLUSTER_FILE, { host: 'x.example.org', address: '1.2.3' })!, /not an IPv4 or IPv6 address/);
     assert.match(checkNewNode(EXAMPLE_CLUSTER_FILE, { host: 'IDP1.example.org', address: '1.2.3.4' })!, /already in the cluster/);
-    assert.match(checkNewNode(EXAMPLE_CLUSTER_FILE, { host: 'x.example.org', address: '45.55.232.15' })!, /already used by loadbalancer\.example\.org/);
+    assert.match(
+      checkNewNode(EXAMPLE_CLUSTER_FILE, { host: 'x.example.org', address: '45.55.232.15' })!,
+      /already used by loadbalancer\.example\.org/,
+    );
     assert.equal(checkNewNode(EXAMPLE_CLUSTER_FILE, { host: 'x.example.org', address: '2001:db8::1' }), undefined);
     assert.throws(() => addNode(EXAMPLE_CLUSTER_FILE, { host: 'idp1.example.org', address: '1.2.3.4' }), EditError);
   });
@@ -64,22 +77,45 @@ describe('cluster file edits', () => {
     const full = readFileSync(path.join(FIXTURES, 'cluster-files', 'good', 'four-nodes-full.yaml'), 'utf8');
     // idp2 (flow entry) is primary; idp3 (block, "primary: false") becomes it.
     const p = setPrimary(full, 'idp3.example.org');
-    assert.equal(p, full.replace('address: 10.0.0.2, primary: true }', 'address: 10.0.0.2, primary: false }').replace('    primary: false\n    ssh:', '    primary: true\n    ssh:'));
+    assert.equal(
+      p,
+      full
+        .replace('address: 10.0.0.2, primary: true }', 'address: 10.0.0.2, primary: false }')
+        .replace('    primary: false\n    ssh:', '    primary: true\n    ssh:'),
+    );
     // A block entry without the key gets it appended after its last line (nested maps included).
     const q = setPrimary(full, 'idp4');
-    assert.equal(q, full.replace('primary: true }', 'primary: false }').replace('    address: fe80::1\n', '    address: fe80::1\n    primary: true\n'));
+    assert.equal(
+      q,
+      full.replace('primary: true }', 'primary: false }').replace('    address: fe80::1\n', '    address: fe80::1\n    primary: true\n'),
+    );
     // A flow entry without the key gets ", primary: true".
     const r = setPrimary(full, 'idp1.example.org');
-    assert.equal(r, full.replace('{ host: idp1.example.org, address: 10.0.0.1 }', '{ host: idp1.example.org, address: 10.0.0.1, primary: true }').replace('primary: true }\n  - host: idp3', 'primary: false }\n  - host: idp3'));
-    assert.equal(parseClusterFile(r).config!.nodes.filter((n) => n.primary).map((n) => n.host).join(), 'idp1.example.org');
+    assert.equal(
+      r,
+      full
+        .replace('{ host: idp1.example.org, address: 10.0.0.1 }', '{ host: idp1.example.org, address: 10.0.0.1, primary: true }')
+        .replace('primary: true }\n  - host: idp3', 'primary: false }\n  - host: idp3'),
+    );
+    assert.equal(
+      parseClusterFile(r)
+        .config!.nodes.filter((n) => n.primary)
+        .map((n) => n.host)
+        .join(),
+      'idp1.example.org',
+    );
     // Remove a block entry with a nested map: exactly its lines go.
-    assert.equal(removeNode(full, 'idp3.example.org'), full.replace(/  - host: idp3\.example\.org\n(    .*\n|      .*\n)*/, ''));
+    assert.equal(removeNode(full, 'idp3.example.org'), full.replace(/ {2}- host: idp3\.example\.org\n( {4}.*\n| {6}.*\n)*/, ''));
     // Add after a block entry ending the list.
-    assert.equal(addNode(full, { host: 'idp5.example.org', address: '10.0.0.5' }), full.replace('    address: fe80::1\n', '    address: fe80::1\n  - host: idp5.example.org\n    address: 10.0.0.5\n'));
+    assert.equal(
+      addNode(full, { host: 'idp5.example.org', address: '10.0.0.5' }),
+      full.replace('    address: fe80::1\n', '    address: fe80::1\n  - host: idp5.example.org\n    address: 10.0.0.5\n'),
+    );
   });
 
   it('handles a flow-style nodes list', () => {
-    const text = 'name: c\ngluu: { version: 3.1.5 }\nloadBalancer: { host: lb.example.org, address: 192.0.2.1 }\nnodes: [{ host: a.example.org, address: 192.0.2.2, primary: true }, { host: b.example.org, address: 192.0.2.3 }] # two\n';
+    const text =
+      'name: c\ngluu: { version: 3.1.5 }\nloadBalancer: { host: lb.example.org, address: 192.0.2.1 }\nnodes: [{ host: a.example.org, address: 192.0.2.2, primary: true }, { host: b.example.org, address: 192.0.2.3 }] # two\n';
     const added = addNode(text, { host: 'c.example.org', address: '192.0.2.4' });
     assert.match(added, /\{ host: b\.example\.org, address: 192\.0\.2\.3 \}, \{ host: c\.example\.org, address: 192\.0\.2\.4 \}\] # two/);
     assert.deepEqual(listNodeHosts(removeNode(added, 'b.example.org')), ['a.example.org', 'c.example.org']);

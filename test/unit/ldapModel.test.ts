@@ -11,10 +11,24 @@ const V31 = JSON.stringify({
   type: 'auth',
   name: null,
   priority: 1,
-  config: JSON.stringify({ configId: 'auth_ldap_server', servers: ['localhost:1636'], maxConnections: 1000, bindDN: 'cn=directory manager,o=gluu', bindPassword: 'enc==', useSSL: 'true', baseDNs: ['o=gluu'], enabled: false, extra: 'keep' }),
+  config: JSON.stringify({
+    configId: 'auth_ldap_server',
+    servers: ['localhost:1636'],
+    maxConnections: 1000,
+    bindDN: 'cn=directory manager,o=gluu',
+    bindPassword: 'enc==',
+    useSSL: 'true',
+    baseDNs: ['o=gluu'],
+    enabled: false,
+    extra: 'keep',
+  }),
 });
-const V4 = JSON.stringify({ type: 'auth', config: { configId: 'auth_ldap_server', servers: ['localhost:1636'], useSSL: true, bindPassword: 'enc==' } });
-const CACHE = '{"cacheProviderType": "IN_MEMORY", "redisConfiguration": {"servers": "localhost:6379", "defaultPutExpiration": 60}, "futureField": {"x": 1}}';
+const V4 = JSON.stringify({
+  type: 'auth',
+  config: { configId: 'auth_ldap_server', servers: ['localhost:1636'], useSSL: true, bindPassword: 'enc==' },
+});
+const CACHE =
+  '{"cacheProviderType": "IN_MEMORY", "redisConfiguration": {"servers": "localhost:6379", "defaultPutExpiration": 60}, "futureField": {"x": 1}}';
 
 function snapshot(over: Partial<EditorSnapshot> = {}): EditorSnapshot {
   return {
@@ -47,7 +61,8 @@ describe('LDAP JSON values', () => {
   });
 
   it('checks host:port servers', () => {
-    for (const ok of ['idp1.example.org:6379', '10.0.0.1:1636', '[::1]:6379', 'localhost:1']) assert.equal(serverProblem(ok), undefined, ok);
+    for (const ok of ['idp1.example.org:6379', '10.0.0.1:1636', '[::1]:6379', 'localhost:1'])
+      assert.equal(serverProblem(ok), undefined, ok);
     assert.match(serverProblem('idp1')!, /not host:port/);
     assert.match(serverProblem('idp1:70000')!, /between 1 and 65535/);
     assert.match(serverProblem('300.1.1.1:80')!, /not a host name or IPv4/);
@@ -60,8 +75,13 @@ describe('LDAP JSON values', () => {
     assert.equal(w.length, 1);
     assert.equal(w[0].severity, 'warning');
     assert.match(w[0].message, /STANDALONE with 2 servers: Gluu uses one of them, chosen arbitrarily, and never fails over/);
-    assert.deepEqual(cacheProblems({ cacheProviderType: 'REDIS', redisConfiguration: { redisProviderType: 'CLUSTER', servers: 'a:1,b:2' } }), []);
-    const e = cacheProblems({ cacheProviderType: 'REDISS', redisConfiguration: { servers: 'a', defaultPutExpiration: -1 } }).map((p) => p.message);
+    assert.deepEqual(
+      cacheProblems({ cacheProviderType: 'REDIS', redisConfiguration: { redisProviderType: 'CLUSTER', servers: 'a:1,b:2' } }),
+      [],
+    );
+    const e = cacheProblems({ cacheProviderType: 'REDISS', redisConfiguration: { servers: 'a', defaultPutExpiration: -1 } }).map(
+      (p) => p.message,
+    );
     assert.ok(e.some((m) => /cacheProviderType must be one of IN_MEMORY, MEMCACHED, REDIS, NATIVE_PERSISTENCE/.test(m)));
     assert.ok(e.some((m) => /"a" is not host:port/.test(m)));
     assert.ok(e.some((m) => /defaultPutExpiration/.test(m)));
@@ -96,7 +116,12 @@ describe('LDAP JSON values', () => {
     const v = decodeIdp(JSON.stringify({ config: '{"servers": [' }));
     assert.equal(v.decoded, undefined);
     assert.match(v.error!, /its "config" member \(a JSON string\) is not valid JSON/);
-    assert.match(idpProblems({ config: { servers: ['x'], useSSL: 'yes', maxConnections: 0 } }).map((p) => p.message).join('|'), /not host:port.*\|.*maxConnections.*\|.*useSSL is true or false|not host:port/);
+    assert.match(
+      idpProblems({ config: { servers: ['x'], useSSL: 'yes', maxConnections: 0 } })
+        .map((p) => p.message)
+        .join('|'),
+      /not host:port.*\|.*maxConnections.*\|.*useSSL is true or false|not host:port/,
+    );
   });
 
   it('merge-patches like RFC 7386', () => {
@@ -107,7 +132,11 @@ describe('LDAP JSON values', () => {
 describe('LDAP edits', () => {
   it('drops edits that change nothing, so untouched values are not written', () => {
     const s = snapshot();
-    const r = resolveEdits(s, [{ attribute: 'cache', decoded: JSON.parse(CACHE) }, { attribute: 'idp', index: 0, decoded: structuredClone(s.idp[0].decoded!) }, { attribute: 'cache', raw: CACHE }]);
+    const r = resolveEdits(s, [
+      { attribute: 'cache', decoded: JSON.parse(CACHE) },
+      { attribute: 'idp', index: 0, decoded: structuredClone(s.idp[0].decoded!) },
+      { attribute: 'cache', raw: CACHE },
+    ]);
     assert.deepEqual(r, { changes: [], errors: [], warnings: [] });
   });
 
@@ -125,15 +154,25 @@ describe('LDAP edits', () => {
     assert.match(resolveEdits(s, [{ attribute: 'cache', raw: '{' }]).errors[0], /oxCacheConfiguration: not valid JSON/);
     const bad = resolveEdits(s, [{ attribute: 'cache', decoded: { cacheProviderType: 'REDIS', redisConfiguration: { servers: 'nope' } } }]);
     assert.match(bad.errors[0], /"nope" is not host:port/);
-    assert.match(resolveEdits(s, [{ attribute: 'idp', index: 0, raw: JSON.stringify({ config: '{bad' }) }]).errors[0], /oxIDPAuthentication value 1: not valid JSON/);
+    assert.match(
+      resolveEdits(s, [{ attribute: 'idp', index: 0, raw: JSON.stringify({ config: '{bad' }) }]).errors[0],
+      /oxIDPAuthentication value 1: not valid JSON/,
+    );
     assert.match(resolveEdits(s, [{ attribute: 'idp', index: 3, raw: '{}' }]).errors[0], /no such value/);
   });
 
-  it('plans the manual\'s changes: REDIS on the cache host, every node on 1636; idempotent', () => {
+  it("plans the manual's changes: REDIS on the cache host, every node on 1636; idempotent", () => {
     const s = snapshot();
-    const cache = planEdits(s, 'cache', { cacheProviderType: 'REDIS', redisConfiguration: { redisProviderType: 'STANDALONE', servers: 'cache.example.org:6379' } });
+    const cache = planEdits(s, 'cache', {
+      cacheProviderType: 'REDIS',
+      redisConfiguration: { redisProviderType: 'STANDALONE', servers: 'cache.example.org:6379' },
+    });
     const written = JSON.parse(cache.changes[0].new);
-    assert.deepEqual(written.redisConfiguration, { servers: 'cache.example.org:6379', defaultPutExpiration: 60, redisProviderType: 'STANDALONE' });
+    assert.deepEqual(written.redisConfiguration, {
+      servers: 'cache.example.org:6379',
+      defaultPutExpiration: 60,
+      redisProviderType: 'STANDALONE',
+    });
     const idp = planEdits(s, 'idpAuthentication', { servers: ['idp1.example.org:1636', 'idp2.example.org:1636'] });
     assert.deepEqual(JSON.parse(JSON.parse(idp.changes[0].new).config).servers, ['idp1.example.org:1636', 'idp2.example.org:1636']);
     const after = snapshot({ idp: [decodeIdp(idp.changes[0].new)] });

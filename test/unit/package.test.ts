@@ -25,7 +25,11 @@ async function zipEntries(file: string): Promise<string[]> {
 
 /** VS Code version the real-editor tests run in (code-server 4.139.1). */
 const TESTED_VSCODE = [1, 139];
-const version = (v: string) => v.replace(/^[^\d]*/, '').split('.').map(Number);
+const version = (v: string) =>
+  v
+    .replace(/^[^\d]*/, '')
+    .split('.')
+    .map(Number);
 const notNewer = (v: number[], max: number[]) => v[0] < max[0] || (v[0] === max[0] && v[1] <= max[1]);
 
 describe('the packaged extension', function () {
@@ -70,7 +74,8 @@ describe('the packaged extension', function () {
   });
 
   it('holds nothing else: no sources, tests, node_modules, maps, scripts or keys', () => {
-    const allowed = /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|package\.nls\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|cli|core|run|ldapEditor|webview\/ldapEditor)\.js|media\/.+|schemas\/.+\.json|snippets\/.+\.json|syntaxes\/.+\.json|language-configuration\/.+\.json|docs\/.+))$/;
+    const allowed =
+      /^(extension\.vsixmanifest|\[Content_Types\]\.xml|extension\/(package\.json|package\.nls\.json|readme\.md|changelog\.md|LICENSE\.txt|dist\/(extension|cli|core|run|ldapEditor|webview\/ldapEditor)\.js|media\/.+|schemas\/.+\.json|snippets\/.+\.json|syntaxes\/.+\.json|language-configuration\/.+\.json|docs\/.+))$/;
     const stray = entries.filter((e) => !allowed.test(e));
     assert.deepEqual(stray, []);
     assert.ok(!entries.some((e) => /node_modules|\/src\/|\/test\/|\.map$|\.ts$|\.pem$|id_(rsa|ed25519)/.test(e)));
@@ -79,13 +84,20 @@ describe('the packaged extension', function () {
   it('targets a VS Code no newer than the one the tests run in', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     assert.ok(notNewer(version(pkg.engines.vscode), TESTED_VSCODE), `engines.vscode ${pkg.engines.vscode}`);
-    assert.ok(notNewer(version(pkg.devDependencies['@types/vscode']), TESTED_VSCODE), `@types/vscode ${pkg.devDependencies['@types/vscode']}`);
+    assert.ok(
+      notNewer(version(pkg.devDependencies['@types/vscode']), TESTED_VSCODE),
+      `@types/vscode ${pkg.devDependencies['@types/vscode']}`,
+    );
   });
 
   it('activates only on its views, its commands and a cluster file in the workspace', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     // The LDAP editor panel is restored after a window reload by its serializer.
-    assert.deepEqual(pkg.activationEvents, ['workspaceContains:gluu-cluster.yaml', 'workspaceContains:gluu-cluster.json', 'onWebviewPanel:gluuCluster.ldapEditor']);
+    assert.deepEqual(pkg.activationEvents, [
+      'workspaceContains:gluu-cluster.yaml',
+      'workspaceContains:gluu-cluster.json',
+      'onWebviewPanel:gluuCluster.ldapEditor',
+    ]);
   });
 
   it('declares every registered command, with a title in package.nls.json, and hides internal ones from the palette', async () => {
@@ -99,6 +111,10 @@ describe('the packaged extension', function () {
       assert.ok(nls[c.title.slice(1, -1)], `title of ${c.command}`);
       assert.equal(c.category, '%category%');
     }
-    assert.ok(pkg.contributes.menus.commandPalette.some((m: { command: string; when: string }) => m.command === 'gluuCluster.openProblem' && m.when === 'false'));
+    assert.ok(
+      pkg.contributes.menus.commandPalette.some(
+        (m: { command: string; when: string }) => m.command === 'gluuCluster.openProblem' && m.when === 'false',
+      ),
+    );
   });
 });

@@ -36,7 +36,10 @@ describe('the plan', () => {
     assert.deepEqual(Object.keys(RENDERERS).sort(), STEPS.map((s) => s.id).sort());
   });
 
-  for (const [name, cfg] of [['manual-example', manual], ['four-nodes', four]] as const) {
+  for (const [name, cfg] of [
+    ['manual-example', manual],
+    ['four-nodes', four],
+  ] as const) {
     it(`matches the golden preview for the ${name} cluster`, () => {
       golden(`plan-${name}.txt`, formatPlan(cfg(), renderPlan(planInput(cfg()))));
     });
@@ -53,7 +56,10 @@ describe('the plan', () => {
       for (const r of s.requires) assert.ok(seen.has(r), `${s.id} requires ${r}, which comes earlier`);
       seen.add(s.id);
       const p = renderStep(s.id, planInput(manual()));
-      assert.ok(p.notes.some((n) => /idempotent/i.test(n)), `${s.id} says whether it is idempotent`);
+      assert.ok(
+        p.notes.some((n) => /idempotent/i.test(n)),
+        `${s.id} says whether it is idempotent`,
+      );
     }
   });
 
@@ -61,7 +67,10 @@ describe('the plan', () => {
     for (const c of [manual(), four()]) {
       for (const s of STEPS) {
         const p = renderStep(s.id, planInput(c));
-        const scripts = [...execs([...p.before, ...p.targets.flatMap((t) => t.actions), ...p.after]).map((a) => a.script.text), ...p.targets.flatMap((t) => [t.check?.script.text, t.verify?.script.text]).filter(Boolean)];
+        const scripts = [
+          ...execs([...p.before, ...p.targets.flatMap((t) => t.actions), ...p.after]).map((a) => a.script.text),
+          ...p.targets.flatMap((t) => [t.check?.script.text, t.verify?.script.text]).filter(Boolean),
+        ];
         for (const text of scripts) {
           assert.doesNotMatch(text!, /(^|\s)(-w|--bindPassword[12]?|--adminPassword|requirepass|-a)\s/, `${s.id}: ${text}`);
         }
@@ -79,41 +88,73 @@ describe('the plan', () => {
     const c = four();
     const enable = execs(allActions('replication-enable', c));
     assert.equal(enable.length, 3);
-    assert.deepEqual(enable.map((a) => /--host2 (\S+)/.exec(a.script.text)![1]), ['idp2.example.org', 'idp3.example.org', 'idp4.example.org']);
+    assert.deepEqual(
+      enable.map((a) => /--host2 (\S+)/.exec(a.script.text)![1]),
+      ['idp2.example.org', 'idp3.example.org', 'idp4.example.org'],
+    );
     assert.ok(enable.every((a) => a.script.text.includes('--host1 idp1.example.org')));
-    assert.deepEqual(execs(allActions('replication-init', c)).map((a) => /--hostDestination (\S+)/.exec(a.script.text)![1]), ['idp2.example.org', 'idp3.example.org', 'idp4.example.org']);
-    assert.deepEqual(execs(allActions('replication-secure', c)).map((a) => /dsconfig -h (\S+)/.exec(a.script.text)![1]), ['idp1.example.org', 'idp2.example.org', 'idp3.example.org', 'idp4.example.org']);
+    assert.deepEqual(
+      execs(allActions('replication-init', c)).map((a) => /--hostDestination (\S+)/.exec(a.script.text)![1]),
+      ['idp2.example.org', 'idp3.example.org', 'idp4.example.org'],
+    );
+    assert.deepEqual(
+      execs(allActions('replication-secure', c)).map((a) => /dsconfig -h (\S+)/.exec(a.script.text)![1]),
+      ['idp1.example.org', 'idp2.example.org', 'idp3.example.org', 'idp4.example.org'],
+    );
     const nginx = renderNginxConf(c);
     assert.equal(nginx.match(/server idp\d\.example\.org:443 max_fails=2 fail_timeout=10s;/g)!.length, 8);
     const auth = allActions('ldap-idp-auth', c)[0];
-    assert.deepEqual(auth.kind === 'ldap' && auth.change.servers, ['idp1.example.org:1636', 'idp2.example.org:1636', 'idp3.example.org:1636', 'idp4.example.org:1636']);
-    assert.equal(renderCsync2Cfg(c).match(/^    host idp\d\.example\.org;$/gm)!.length, 4);
+    assert.deepEqual(auth.kind === 'ldap' && auth.change.servers, [
+      'idp1.example.org:1636',
+      'idp2.example.org:1636',
+      'idp3.example.org:1636',
+      'idp4.example.org:1636',
+    ]);
+    assert.equal(renderCsync2Cfg(c).match(/^ {4}host idp\d\.example\.org;$/gm)!.length, 4);
   });
 
   it('staggers csync2 cron runs evenly over the interval', () => {
     assert.deepEqual([...csync2CronSchedules(manual()).values()], ['0-59/10 * * * *', '5-59/10 * * * *']);
-    assert.deepEqual([...csync2CronSchedules(four()).values()], ['0-59/10 * * * *', '2-59/10 * * * *', '5-59/10 * * * *', '7-59/10 * * * *']);
+    assert.deepEqual(
+      [...csync2CronSchedules(four()).values()],
+      ['0-59/10 * * * *', '2-59/10 * * * *', '5-59/10 * * * *', '7-59/10 * * * *'],
+    );
     const flat = { ...four(), csync2: { ...four().csync2, staggered: false } };
     assert.deepEqual(new Set(csync2CronSchedules(flat).values()), new Set(['0-59/10 * * * *']));
   });
 
   it('wraps container commands per mode: chroot, ssh-console, none', () => {
     const step = (c: ClusterConfig) => formatStep(c, renderStep('run-setup', planInput(c)));
-    assert.match(step(manual()), /^chroot \/opt\/gluu-server-3\.1\.5 \/bin\/bash -c 'cd \/install\/community-edition-setup && \.\/setup\.py'$/m);
-    assert.match(step(four()), /^ssh -p 60022 -i \/etc\/gluu\/keys\/gluu-console -o BatchMode=yes -o StrictHostKeyChecking=accept-new root@localhost 'cd \/install\/community-edition-setup && \.\/setup\.py'$/m);
+    assert.match(
+      step(manual()),
+      /^chroot \/opt\/gluu-server-3\.1\.5 \/bin\/bash -c 'cd \/install\/community-edition-setup && \.\/setup\.py'$/m,
+    );
+    assert.match(
+      step(four()),
+      /^ssh -p 60022 -i \/etc\/gluu\/keys\/gluu-console -o BatchMode=yes -o StrictHostKeyChecking=accept-new root@localhost 'cd \/install\/community-edition-setup && \.\/setup\.py'$/m,
+    );
     const none = { ...manual(), gluu: { ...manual().gluu, container: 'none' as const } };
     assert.match(step(none), /^cd \/install\/community-edition-setup && \.\/setup\.py$/m);
   });
 
-  it('fixes the manual\'s nginx sample: redirect host, listen 443 ssl, sticky /identity and /idp, all routes', () => {
+  it("fixes the manual's nginx sample: redirect host, listen 443 ssl, sticky /identity and /idp, all routes", () => {
     const conf = renderNginxConf(manual());
     assert.match(conf, /return 301 https:\/\/loadbalancer\.example\.org\$request_uri;/);
     assert.doesNotMatch(conf, /loadbalance\.example|ssl on;/);
     assert.match(conf, /listen 443 ssl;/);
-    for (const [loc, up] of [['~ ^(/)$', 'backend'], ['/.well-known', 'backend/.well-known'], ['/oxauth', 'backend/oxauth'], ['/identity', 'backend_id/identity'], ['/idp', 'backend_id/idp'], ['/cas', 'backend/cas'], ['/asimba', 'backend/asimba'], ['/passport', 'backend/passport']]) {
+    for (const [loc, up] of [
+      ['~ ^(/)$', 'backend'],
+      ['/.well-known', 'backend/.well-known'],
+      ['/oxauth', 'backend/oxauth'],
+      ['/identity', 'backend_id/identity'],
+      ['/idp', 'backend_id/idp'],
+      ['/cas', 'backend/cas'],
+      ['/asimba', 'backend/asimba'],
+      ['/passport', 'backend/passport'],
+    ]) {
       assert.ok(conf.includes(`location ${loc} {\n            proxy_pass https://${up};`), loc);
     }
-    assert.equal(conf.match(/proxy_set_header        X-Forwarded-For \$proxy_add_x_forwarded_for;/g)!.length, 8);
+    assert.equal(conf.match(/proxy_set_header {8}X-Forwarded-For \$proxy_add_x_forwarded_for;/g)!.length, 8);
   });
 
   it('keystores: delete then import <lb>_<name> for each certificate, skipping missing files', () => {
@@ -158,7 +199,10 @@ describe('the plan', () => {
 
   it('filters a step to one node', () => {
     const p = forHost(renderStep('keystores', planInput(four())), 'idp3.example.org');
-    assert.deepEqual(p.targets.map((t) => t.host), ['idp3.example.org']);
+    assert.deepEqual(
+      p.targets.map((t) => t.host),
+      ['idp3.example.org'],
+    );
     assert.throws(() => renderStep('nope', planInput(four())), /unknown step "nope"/);
   });
 

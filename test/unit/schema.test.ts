@@ -25,12 +25,26 @@ describe('JSON Schema', () => {
 
   it('package.json contributes it for YAML and JSON cluster files', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    assert.ok(pkg.contributes.yamlValidation.some((v: { fileMatch: string[]; url: string }) => v.fileMatch.includes('gluu-cluster.yaml') && v.url === './schemas/gluu-cluster.schema.json'));
-    assert.ok(pkg.contributes.jsonValidation.some((v: { fileMatch: string[]; url: string }) => v.fileMatch.includes('gluu-cluster.json') && v.url === './schemas/gluu-cluster.schema.json'));
+    assert.ok(
+      pkg.contributes.yamlValidation.some(
+        (v: { fileMatch: string[]; url: string }) =>
+          v.fileMatch.includes('gluu-cluster.yaml') && v.url === './schemas/gluu-cluster.schema.json',
+      ),
+    );
+    assert.ok(
+      pkg.contributes.jsonValidation.some(
+        (v: { fileMatch: string[]; url: string }) =>
+          v.fileMatch.includes('gluu-cluster.json') && v.url === './schemas/gluu-cluster.schema.json',
+      ),
+    );
   });
 
   const corpus = (['good', 'bad'] as const).flatMap((kind) =>
-    readdirSync(path.join(FIXTURES, 'cluster-files', kind)).map((f) => ({ kind, f, text: readFileSync(path.join(FIXTURES, 'cluster-files', kind, f), 'utf8') })),
+    readdirSync(path.join(FIXTURES, 'cluster-files', kind)).map((f) => ({
+      kind,
+      f,
+      text: readFileSync(path.join(FIXTURES, 'cluster-files', kind, f), 'utf8'),
+    })),
   );
 
   // Files that are not valid YAML give the schema no value to judge; they are tested in config.validate.test.
@@ -46,7 +60,11 @@ describe('JSON Schema', () => {
       const structural = codes.filter((c) => !CROSS_ENTRY_CODES.has(c));
       if (kind === 'good') assert.equal(schemaOk, true, JSON.stringify(validate.errors));
       // Same verdict on structure: the schema rejects exactly when the validator finds a structural error.
-      assert.equal(!schemaOk, structural.length > 0, `schema ${schemaOk ? 'accepts' : 'rejects'}; validator: ${codes.join(', ') || 'no errors'}; ajv: ${JSON.stringify(validate.errors)}`);
+      assert.equal(
+        !schemaOk,
+        structural.length > 0,
+        `schema ${schemaOk ? 'accepts' : 'rejects'}; validator: ${codes.join(', ') || 'no errors'}; ajv: ${JSON.stringify(validate.errors)}`,
+      );
     });
   }
 

@@ -9,7 +9,10 @@ describe('secret masking', () => {
   });
   it('masks a secret split across chunks of a stream', () => {
     const seen: string[] = [];
-    const s = new LineMasker((t) => masker.mask(t), (t) => seen.push(t));
+    const s = new LineMasker(
+      (t) => masker.mask(t),
+      (t) => seen.push(t),
+    );
     for (const c of ['first line\nthe pw is p@s', 's! w', "'rd and more\nlast"]) s.write(c);
     s.end();
     assert.deepEqual(seen, ['first line\n', 'the pw is •••• and more\n', 'last']);

@@ -167,7 +167,8 @@ export function snippetChoices(body: string | string[]): Map<number, string[]> {
 export function snippetVariants(body: string | string[]): { label: string; text: string }[] {
   const out = [{ label: 'defaults', text: expandSnippet(body) }];
   for (const [index, choices] of snippetChoices(body)) {
-    for (let k = 1; k < choices.length; k++) out.push({ label: `\${${index}} = ${choices[k]}`, text: expandSnippet(body, { choose: { [index]: k } }) });
+    for (let k = 1; k < choices.length; k++)
+      out.push({ label: `\${${index}} = ${choices[k]}`, text: expandSnippet(body, { choose: { [index]: k } }) });
   }
   return out;
 }

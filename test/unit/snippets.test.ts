@@ -73,7 +73,8 @@ const insideGroup = (cfg: string, s: string) => {
   lines.splice(close, 0, '', ...indentSnippet(s, '    '));
   return lines.join('\n');
 };
-for (const p of ['csync2-host', 'csync2-include', 'csync2-exclude', 'csync2-action', 'csync2-backup', 'csync2-auto']) CSYNC2_PLACES[p] = insideGroup;
+for (const p of ['csync2-host', 'csync2-include', 'csync2-exclude', 'csync2-action', 'csync2-backup', 'csync2-auto'])
+  CSYNC2_PLACES[p] = insideGroup;
 // A group has exactly one key: the snippet replaces the generated one.
 CSYNC2_PLACES['csync2-key'] = (cfg, s) => {
   const lines = cfg.split('\n');
@@ -151,7 +152,10 @@ const GRAMMAR_FILES: Record<string, string> = {
 async function loadGrammar(scope: string): Promise<vsctm.IGrammar> {
   const registry = new vsctm.Registry({
     onigLib: onigLib(),
-    loadGrammar: async (s) => (GRAMMAR_FILES[s] ? vsctm.parseRawGrammar(readFileSync(path.join(ROOT, GRAMMAR_FILES[s]), 'utf8'), path.join(ROOT, GRAMMAR_FILES[s])) : null),
+    loadGrammar: async (s) =>
+      GRAMMAR_FILES[s]
+        ? vsctm.parseRawGrammar(readFileSync(path.join(ROOT, GRAMMAR_FILES[s]), 'utf8'), path.join(ROOT, GRAMMAR_FILES[s]))
+        : null,
   });
   const g = await registry.loadGrammar(scope);
   assert.ok(g, `grammar ${scope} loads`);
@@ -223,18 +227,27 @@ describe('editing support for nginx.conf and csync2.cfg', () => {
   });
 
   describe('snippets: prefixes, bodies, descriptions', () => {
-    for (const [lang, snippets, start] of [['nginx', nginxSnippets, 'gluu-'], ['csync2', csync2Snippets, 'csync2-']] as const) {
+    for (const [lang, snippets, start] of [
+      ['nginx', nginxSnippets, 'gluu-'],
+      ['csync2', csync2Snippets, 'csync2-'],
+    ] as const) {
       it(`every ${lang} snippet has a prefix, a body and a description, and the prefixes are unique`, () => {
         const seen = new Map<string, string>();
         assert.ok(Object.keys(snippets).length >= 5);
         for (const [name, s] of Object.entries(snippets)) {
           const prefixes = Array.isArray(s.prefix) ? s.prefix : [s.prefix];
-          assert.ok(prefixes.length > 0 && prefixes.every((p) => typeof p === 'string' && p.startsWith(start)), `${name}: prefix starts with ${start}`);
+          assert.ok(
+            prefixes.length > 0 && prefixes.every((p) => typeof p === 'string' && p.startsWith(start)),
+            `${name}: prefix starts with ${start}`,
+          );
           for (const p of prefixes) {
             assert.ok(!seen.has(p), `prefix ${p} of "${name}" is also the prefix of "${seen.get(p)}"`);
             seen.set(p, name);
           }
-          assert.ok(typeof s.body === 'string' || (Array.isArray(s.body) && s.body.length > 0 && s.body.every((l) => typeof l === 'string')), `${name}: body`);
+          assert.ok(
+            typeof s.body === 'string' || (Array.isArray(s.body) && s.body.length > 0 && s.body.every((l) => typeof l === 'string')),
+            `${name}: body`,
+          );
           assert.ok(typeof s.description === 'string' && s.description.length > 20, `${name}: description`);
           assert.doesNotThrow(() => expandSnippet(s.body), `${name}: body is valid snippet syntax with no variables`);
           assert.ok(/\$\{?\d/.test(bodyText(s)), `${name}: has tab stops`);
@@ -255,7 +268,9 @@ describe('editing support for nginx.conf and csync2.cfg', () => {
     });
     it("the location snippet carries the generator's PROXY_SETTINGS exactly", () => {
       const location = Object.values(nginxSnippets).find((s) => prefixOf(s) === 'gluu-location')!;
-      const lines = expandSnippet(location.body).split('\n').map((l) => l.replace(/^\t/, ''));
+      const lines = expandSnippet(location.body)
+        .split('\n')
+        .map((l) => l.replace(/^\t/, ''));
       const first = lines.indexOf(PROXY_SETTINGS[0]);
       assert.ok(first > 0, 'proxy settings present');
       assert.deepEqual(lines.slice(first, first + PROXY_SETTINGS.length), [...PROXY_SETTINGS]);
@@ -345,7 +360,8 @@ describe('editing support for nginx.conf and csync2.cfg', () => {
         const raw = readJson<unknown>(file);
         const regexes = grammarRegexes(raw);
         assert.ok(regexes.length > 5);
-        for (const r of regexes) assert.doesNotThrow(() => new oniguruma.OnigScanner([r.source]).dispose(), `${file}${r.where}: ${r.source}`);
+        for (const r of regexes)
+          assert.doesNotThrow(() => new oniguruma.OnigScanner([r.source]).dispose(), `${file}${r.where}: ${r.source}`);
       }
     });
 
@@ -377,7 +393,10 @@ describe('editing support for nginx.conf and csync2.cfg', () => {
         for (const { text, tokens } of lines) {
           for (const t of tokens) {
             const scopes = t.scopes.join(' ');
-            assert.ok(!/entity\.name\.function\.directive|invalid/.test(scopes), `"${text.slice(t.startIndex, t.endIndex)}" in "${text.trim()}": ${scopes}`);
+            assert.ok(
+              !/entity\.name\.function\.directive|invalid/.test(scopes),
+              `"${text.slice(t.startIndex, t.endIndex)}" in "${text.trim()}": ${scopes}`,
+            );
           }
         }
       });
@@ -389,13 +408,21 @@ describe('editing support for nginx.conf and csync2.cfg', () => {
         for (const { text, tokens } of lines) {
           const first = tokens.find((t) => text.slice(t.startIndex, t.endIndex).trim() !== '');
           if (!first || text.trim().startsWith('}')) continue;
-          assert.ok(first.scopes.some((x) => /^(keyword\.other\.directive|keyword\.control\.block|comment\.line)\./.test(x)), `${prefixOf(s)}: "${text.trim()}" starts with ${first.scopes.join(' ')}`);
+          assert.ok(
+            first.scopes.some((x) => /^(keyword\.other\.directive|keyword\.control\.block|comment\.line)\./.test(x)),
+            `${prefixOf(s)}: "${text.trim()}" starts with ${first.scopes.join(' ')}`,
+          );
         }
       }
     });
 
     it('keeps nginx statements apart: a missing ; stops at the brace, strings and $1 are scoped', () => {
-      const lines = tokenize(nginx, ['server {', '    listen 80', '}', 'http { add_header X-Test "a $host b" always; }', 'location ~* \\.php$ { return 200 $1; }'].join('\n'));
+      const lines = tokenize(
+        nginx,
+        ['server {', '    listen 80', '}', 'http { add_header X-Test "a $host b" always; }', 'location ~* \\.php$ { return 200 $1; }'].join(
+          '\n',
+        ),
+      );
       expectScope(lines, '}', 'punctuation.section.block.end.nginx');
       expectScope(lines, 'http', 'keyword.control.block.nginx');
       expectScope(lines, 'add_header', 'keyword.other.directive.nginx');
@@ -432,10 +459,13 @@ describe('editing support for nginx.conf and csync2.cfg', () => {
     }
 
     it('scopes the expanded csync2 snippets', () => {
-      const all = Object.values(csync2Snippets).map((s) => expandSnippet(s.body)).join('\n');
+      const all = Object.values(csync2Snippets)
+        .map((s) => expandSnippet(s.body))
+        .join('\n');
       const lines = tokenize(csync2, all);
       for (const k of ['action', 'prefix']) expectScope(lines, k, 'keyword.control.block.csync2');
-      for (const k of ['pattern', 'exec', 'logfile', 'do-local', 'backup-directory', 'backup-generations', 'auto']) expectScope(lines, new RegExp(`(?<=^\\s*)${k}`), 'keyword.other.directive.csync2');
+      for (const k of ['pattern', 'exec', 'logfile', 'do-local', 'backup-directory', 'backup-generations', 'auto'])
+        expectScope(lines, new RegExp(`(?<=^\\s*)${k}`), 'keyword.other.directive.csync2');
       expectScope(lines, 'younger', 'constant.language.csync2');
       expectScope(lines, /(?<=generations )3/, 'constant.numeric.csync2');
       expectScope(lines, '"/usr/bin/logger -t csync2 updated %%"', 'string.quoted.double.csync2');
@@ -458,7 +488,12 @@ describe('editing support for nginx.conf and csync2.cfg', () => {
     const glob = (pattern: string, file: string) => {
       const re = pattern
         .split('**/')
-        .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))
+        .map((part) =>
+          part
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\?/g, '[^/]'),
+        )
         .join('(?:.*/)?');
       return new RegExp(`^${re}$`).test(pattern.includes('/') ? file : path.posix.basename(file));
     };
@@ -472,7 +507,10 @@ describe('editing support for nginx.conf and csync2.cfg', () => {
 
     it('has only languages, grammars and snippets, each pointing at an existing file', () => {
       assert.deepEqual(Object.keys(fragment).sort(), ['grammars', 'languages', 'snippets']);
-      assert.deepEqual(fragment.languages.map((l) => l.id), ['nginx', 'csync2']);
+      assert.deepEqual(
+        fragment.languages.map((l) => l.id),
+        ['nginx', 'csync2'],
+      );
       for (const l of fragment.languages) assert.ok(existsSync(path.join(ROOT, l.configuration)), l.configuration);
       for (const g of fragment.grammars) {
         assert.equal(readJson<{ scopeName: string }>(g.path).scopeName, g.scopeName);
@@ -509,11 +547,26 @@ describe('editing support for nginx.conf and csync2.cfg', () => {
         }>(l.configuration);
         assert.equal(c.comments.lineComment, '#');
         assert.ok(c.brackets.some(([o, e]) => o === '{' && e === '}'));
-        if (l.id === 'nginx') for (const b of ['(', '[']) assert.ok(c.brackets.some(([o]) => o === b), b);
-        for (const [o] of c.brackets) assert.ok(c.autoClosingPairs.some((p) => p.open === o), `${o} closes itself`);
+        if (l.id === 'nginx')
+          for (const b of ['(', '['])
+            assert.ok(
+              c.brackets.some(([o]) => o === b),
+              b,
+            );
+        for (const [o] of c.brackets)
+          assert.ok(
+            c.autoClosingPairs.some((p) => p.open === o),
+            `${o} closes itself`,
+          );
         assert.ok(c.autoClosingPairs.some((p) => p.open === '"'));
         assert.ok(c.surroundingPairs.some(([o]) => o === '"'));
-        for (const re of [c.folding.markers.start, c.folding.markers.end, c.indentationRules.increaseIndentPattern, c.indentationRules.decreaseIndentPattern, c.wordPattern]) {
+        for (const re of [
+          c.folding.markers.start,
+          c.folding.markers.end,
+          c.indentationRules.increaseIndentPattern,
+          c.indentationRules.decreaseIndentPattern,
+          c.wordPattern,
+        ]) {
           assert.doesNotThrow(() => new RegExp(re), re);
         }
         assert.ok(new RegExp(c.folding.markers.start).test('    # region upstreams'));

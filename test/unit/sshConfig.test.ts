@@ -72,7 +72,11 @@ describe('ssh: ~/.ssh/config resolution', () => {
     } catch {
       return this.skip();
     }
-    const g = (k: string) => out.split('\n').find((l) => l.startsWith(`${k} `))?.slice(k.length + 1);
+    const g = (k: string) =>
+      out
+        .split('\n')
+        .find((l) => l.startsWith(`${k} `))
+        ?.slice(k.length + 1);
     const r = resolveTarget({ host: 'x', hostAlias: 'idp1' }, CONFIG, env);
     assert.equal(r.hostname, g('hostname'));
     assert.equal(r.user, g('user'));
@@ -81,7 +85,11 @@ describe('ssh: ~/.ssh/config resolution', () => {
   });
 
   it('lets the cluster file override the config, as ssh command-line options do', () => {
-    const r = resolveTarget({ host: 'x', hostAlias: 'idp1', user: 'root', port: 22, identityFile: '/keys/gluu', jumpHost: 'none' }, CONFIG, env);
+    const r = resolveTarget(
+      { host: 'x', hostAlias: 'idp1', user: 'root', port: 22, identityFile: '/keys/gluu', jumpHost: 'none' },
+      CONFIG,
+      env,
+    );
     assert.equal(r.user, 'root');
     assert.equal(r.port, 22);
     assert.equal(r.identityFiles[0], '/keys/gluu', 'explicit key tried first');
@@ -91,7 +99,10 @@ describe('ssh: ~/.ssh/config resolution', () => {
   it("lets a jump host try the cluster file's key for its target after its own keys", () => {
     const r = resolveTarget({ host: '10.0.0.30', identityFile: '~/keys/gluu', jumpHost: 'bastion' }, CONFIG, env);
     assert.deepEqual(r.identityFiles, [path.join(home, 'keys', 'gluu')]);
-    assert.deepEqual(r.jump?.identityFiles.map((f) => path.relative(home, f)), ['.ssh/id_rsa', '.ssh/id_ecdsa', '.ssh/id_ed25519', '.ssh/id_dsa', 'keys/gluu']);
+    assert.deepEqual(
+      r.jump?.identityFiles.map((f) => path.relative(home, f)),
+      ['.ssh/id_rsa', '.ssh/id_ecdsa', '.ssh/id_ed25519', '.ssh/id_dsa', 'keys/gluu'],
+    );
     assert.equal(r.jump?.defaultIdentities, true);
   });
 
@@ -101,7 +112,10 @@ describe('ssh: ~/.ssh/config resolution', () => {
     assert.equal(r.user, 'alice');
     assert.equal(r.port, 22);
     assert.equal(r.defaultIdentities, true);
-    assert.deepEqual(r.identityFiles.map((f) => path.basename(f)), ['id_rsa', 'id_ecdsa', 'id_ed25519', 'id_dsa']);
+    assert.deepEqual(
+      r.identityFiles.map((f) => path.basename(f)),
+      ['id_rsa', 'id_ecdsa', 'id_ed25519', 'id_dsa'],
+    );
     assert.equal(r.jump, undefined);
     assert.equal(r.connectTimeoutMs, 7000, 'Host * applies');
   });
@@ -125,8 +139,14 @@ describe('ssh: ~/.ssh/config resolution', () => {
   });
 
   it('stops a ProxyJump loop and refuses ProxyCommand with a clear CONFIG error', () => {
-    assert.throws(() => resolveTarget({ host: 'loop-a' }, CONFIG, env), (e: SshError) => e.code === 'CONFIG' && /loop/.test(e.message));
-    assert.throws(() => resolveTarget({ host: 'legacy' }, CONFIG, env), (e: SshError) => e.code === 'CONFIG' && /ProxyJump/.test(e.message));
+    assert.throws(
+      () => resolveTarget({ host: 'loop-a' }, CONFIG, env),
+      (e: SshError) => e.code === 'CONFIG' && /loop/.test(e.message),
+    );
+    assert.throws(
+      () => resolveTarget({ host: 'legacy' }, CONFIG, env),
+      (e: SshError) => e.code === 'CONFIG' && /ProxyJump/.test(e.message),
+    );
   });
 
   it('inlines Include files (glob, relative to ~/.ssh) and treats a missing config as empty', async () => {
@@ -158,7 +178,14 @@ describe('ssh: connect deadline', () => {
 describe('ssh: module loading', () => {
   it('loads the SSH layer without evaluating ssh2 (it loads on first connect)', () => {
     const index = path.join(ROOT, 'out', 'src', 'core', 'ssh', 'index.js');
-    const out = execFileSync(process.execPath, ['-e', `require(${JSON.stringify(index)}); console.log(Object.keys(require.cache).filter(k => /node_modules[\\\\/](ssh2|ssh-config)[\\\\/]/.test(k)).length)`], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `require(${JSON.stringify(index)}); console.log(Object.keys(require.cache).filter(k => /node_modules[\\\\/](ssh2|ssh-config)[\\\\/]/.test(k)).length)`,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(out.trim(), '0');
   });
 

@@ -113,9 +113,18 @@ describe('ssh: known_hosts', () => {
     keygen('-H', '-f', file);
     const e = parseKnownHosts(fs.readFileSync(file, 'utf8'));
     assert.equal(e.length, 2);
-    assert.ok(e.every((x) => x.hosts.startsWith('|1|')), 'ssh-keygen hashed both');
-    assert.deepEqual(lookupHost(e, 'idp1.example.org', 22).known.map((x) => x.keyType), ['ssh-ed25519']);
-    assert.deepEqual(lookupHost(e, '10.0.0.12', 2222).known.map((x) => x.keyType), ['ssh-rsa']);
+    assert.ok(
+      e.every((x) => x.hosts.startsWith('|1|')),
+      'ssh-keygen hashed both',
+    );
+    assert.deepEqual(
+      lookupHost(e, 'idp1.example.org', 22).known.map((x) => x.keyType),
+      ['ssh-ed25519'],
+    );
+    assert.deepEqual(
+      lookupHost(e, '10.0.0.12', 2222).known.map((x) => x.keyType),
+      ['ssh-rsa'],
+    );
     assert.equal(lookupHost(e, '10.0.0.12', 22).known.length, 0);
     assert.equal(lookupHost(e, 'idp2.example.org', 22).known.length, 0);
     // and ours is what ssh-keygen -F finds
@@ -135,8 +144,14 @@ describe('ssh: known_hosts', () => {
       ].join('\n'),
     );
     const r = lookupHost(e, 'idp1', 22);
-    assert.deepEqual(r.known.map((x) => x.keyType), ['ssh-ed25519', 'ssh-rsa']);
-    assert.deepEqual(r.revoked.map((x) => x.line), [5]);
+    assert.deepEqual(
+      r.known.map((x) => x.keyType),
+      ['ssh-ed25519', 'ssh-rsa'],
+    );
+    assert.deepEqual(
+      r.revoked.map((x) => x.line),
+      [5],
+    );
     assert.ok(entryHasKey(r.known[0], ed.blob));
     assert.ok(!entryHasKey(r.known[0], ed2.blob));
   });
@@ -197,7 +212,16 @@ describe('ssh: host key policy', () => {
   it('asks about an unknown key with its SHA256 fingerprint; no = refused, yes = accepted', async () => {
     let v = await checkHostKey(ed2.blob, '10.0.0.14', 2200, 'root@10.0.0.14:2200', deps());
     assert.ok(!v.ok && v.error.code === 'HOST_KEY_UNKNOWN');
-    assert.deepEqual(asked, [{ host: '10.0.0.14', port: 2200, hostKeyId: '[10.0.0.14]:2200', keyType: 'ssh-ed25519', fingerprint: fingerprintSha256(ed2.blob), target: 'root@10.0.0.14:2200' }]);
+    assert.deepEqual(asked, [
+      {
+        host: '10.0.0.14',
+        port: 2200,
+        hostKeyId: '[10.0.0.14]:2200',
+        keyType: 'ssh-ed25519',
+        fingerprint: fingerprintSha256(ed2.blob),
+        target: 'root@10.0.0.14:2200',
+      },
+    ]);
     answer = true;
     v = await checkHostKey(ed2.blob, '10.0.0.14', 2200, 't', deps());
     assert.equal(v.ok && v.how, 'confirmed');

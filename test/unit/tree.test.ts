@@ -7,11 +7,18 @@ import { STEPS } from '../../src/core/plan/catalogue';
 import { nodeTree, sshTarget, stepTree, type ClusterSource } from '../../src/core/tree/model';
 import { FIXTURES } from './paths';
 
-const source = (text: string, key = 'file:///ws/gluu-cluster.yaml', folderName = 'ws'): ClusterSource => ({ key, folderName, parsed: parseClusterFile(text) });
+const source = (text: string, key = 'file:///ws/gluu-cluster.yaml', folderName = 'ws'): ClusterSource => ({
+  key,
+  folderName,
+  parsed: parseClusterFile(text),
+});
 
 describe('tree model', () => {
   it('lists load balancer, cache, then nodes with the primary first and marked', () => {
-    const text = EXAMPLE_CLUSTER_FILE.replace('    primary: true\n', '').replace('    address: 138.197.65.243\n', '    address: 138.197.65.243\n    primary: true\n');
+    const text = EXAMPLE_CLUSTER_FILE.replace('    primary: true\n', '').replace(
+      '    address: 138.197.65.243\n',
+      '    address: 138.197.65.243\n    primary: true\n',
+    );
     const items = nodeTree([source(text)]);
     assert.deepEqual(
       items.map((i) => [i.label, i.description, i.icon, i.contextValue]),
@@ -51,19 +58,48 @@ describe('tree model', () => {
   });
 
   it('groups hosts per cluster in a multi-root workspace', () => {
-    const items = nodeTree([source(EXAMPLE_CLUSTER_FILE, 'file:///a/gluu-cluster.yaml', 'a'), source('broken: [', 'file:///b/gluu-cluster.yaml', 'b')]);
-    assert.deepEqual(items.map((i) => [i.kind, i.label, i.description]), [['cluster', 'example-cluster', 'a'], ['cluster', 'b', 'b']]);
+    const items = nodeTree([
+      source(EXAMPLE_CLUSTER_FILE, 'file:///a/gluu-cluster.yaml', 'a'),
+      source('broken: [', 'file:///b/gluu-cluster.yaml', 'b'),
+    ]);
+    assert.deepEqual(
+      items.map((i) => [i.kind, i.label, i.description]),
+      [
+        ['cluster', 'example-cluster', 'a'],
+        ['cluster', 'b', 'b'],
+      ],
+    );
     assert.equal(items[0].children!.length, 4);
     assert.equal(items[1].children![0].kind, 'error');
   });
 
-  it('lists the manual\'s steps in order with resolved targets', () => {
+  it("lists the manual's steps in order with resolved targets", () => {
     const steps = stepTree('k', parseClusterFile(EXAMPLE_CLUSTER_FILE).config!);
-    assert.deepEqual(steps.map((s) => s.stepId), STEPS.map((s) => s.id));
-    assert.deepEqual(steps.map((s) => s.stepId), [
-      'hosts', 'setup-properties', 'run-setup', 'ldap-listen', 'replication-enable', 'replication-init', 'replication-secure',
-      'opendj-keystore', 'csync2', 'nginx', 'redis', 'ldap-cache', 'ldap-idp-auth', 'certs', 'keystores', 'restart',
-    ]);
+    assert.deepEqual(
+      steps.map((s) => s.stepId),
+      STEPS.map((s) => s.id),
+    );
+    assert.deepEqual(
+      steps.map((s) => s.stepId),
+      [
+        'hosts',
+        'setup-properties',
+        'run-setup',
+        'ldap-listen',
+        'replication-enable',
+        'replication-init',
+        'replication-secure',
+        'opendj-keystore',
+        'csync2',
+        'nginx',
+        'redis',
+        'ldap-cache',
+        'ldap-idp-auth',
+        'certs',
+        'keystores',
+        'restart',
+      ],
+    );
     const by = Object.fromEntries(steps.map((s) => [s.stepId, s]));
     assert.equal(by['replication-enable'].description, 'replication-enable — idp1.example.org ↔ idp2.example.org');
     assert.equal(by['setup-properties'].description, 'setup-properties — idp1.example.org → idp2.example.org');

@@ -32,7 +32,6 @@ function scenario(): string {
   const fromEnv = process.env.GLUU_TEST_SCENARIO;
   if (fromEnv) return fromEnv;
   // Inferred without importing vscode at module load (keeps this file loadable anywhere).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const vscode = require('vscode') as typeof import('vscode');
   const folder = vscode.workspace.workspaceFolders?.[0];
   const inferred = folder && fs.existsSync(path.join(folder.uri.fsPath, 'gluu-cluster.yaml')) ? 'with-cluster' : 'empty';

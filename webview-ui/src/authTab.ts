@@ -8,7 +8,7 @@ import { describeConfigForm, idpProblems } from '../../src/core/ldap/idpAuth';
 import type { EditorContext } from './context';
 import { button, el, show, textField } from './dom';
 import { flagInput, numberInput, textInput, type Binding } from './formFields';
-import { getPath, hasPath, isObject, setPath, type Json } from './objectPath';
+import { getPath, hasPath, isObject, setPath } from './objectPath';
 import { fieldProblems, ProblemSlots } from './problems';
 import { EditableList, serverListOptions } from './serverList';
 import { idpKey } from './state';
@@ -69,7 +69,10 @@ export class AuthTab {
       card.append(el('p', { class: 'banner info', text: 'This value has no "config" member to edit here; use Raw JSON.' }));
       return card;
     }
-    const rawNote = el('div', { class: 'banner info', text: 'This value has an unsaved Raw JSON edit. The form shows the stored value; editing it here drops the Raw JSON edit.' });
+    const rawNote = el('div', {
+      class: 'banner info',
+      text: 'This value has an unsaved Raw JSON edit. The form shows the stored value; editing it here drops the Raw JSON edit.',
+    });
     card.append(rawNote);
     const slots = new ProblemSlots(ProblemSlots.list(`idp-${i}-problems`));
     const edited = () => {

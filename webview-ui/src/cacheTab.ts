@@ -12,13 +12,6 @@ import { getPath, hasPath, isObject, setPath, type Json } from './objectPath';
 import { fieldProblems, ProblemSlots } from './problems';
 import { EditableList, serverListOptions } from './serverList';
 
-const SECTIONS: Record<string, string> = {
-  REDIS: 'redisConfiguration',
-  MEMCACHED: 'memcachedConfiguration',
-  IN_MEMORY: 'inMemoryConfiguration',
-  NATIVE_PERSISTENCE: 'nativePersistenceConfiguration',
-};
-
 /** The STANDALONE-with-several-servers warning gets its own, always visible, #cache-warning. */
 const isStandaloneWarning = (p: FieldProblem) => p.severity === 'warning' && p.path.join('.') === 'redisConfiguration.servers';
 
@@ -56,22 +49,29 @@ export class CacheTab {
     const showSection = () => {
       for (const [provider, section] of Object.entries(sections)) show(section, working.cacheProviderType === provider);
     };
-    const provider = dropdown('Cache provider', CACHE_PROVIDERS, typeof working.cacheProviderType === 'string' ? working.cacheProviderType : '', {
-      id: 'cache-provider',
-      onChange: (v) => {
-        if (working.cacheProviderType === v) return;
-        working.cacheProviderType = v;
-        showSection();
-        this.edited(working);
+    const provider = dropdown(
+      'Cache provider',
+      CACHE_PROVIDERS,
+      typeof working.cacheProviderType === 'string' ? working.cacheProviderType : '',
+      {
+        id: 'cache-provider',
+        onChange: (v) => {
+          if (working.cacheProviderType === v) return;
+          working.cacheProviderType = v;
+          showSection();
+          this.edited(working);
+        },
       },
-    });
+    );
     const providerProblems = fieldProblems();
     slots.add(['cacheProviderType'], provider.select, providerProblems);
     provider.wrap.append(providerProblems);
 
     const redisServers = new EditableList(
       splitServers(getPath(working, ['redisConfiguration', 'servers'])),
-      serverListOptions('redis-servers', 'redis-add-server', (items) => setServers(['redisConfiguration', 'servers'], joinRedisServers(items))),
+      serverListOptions('redis-servers', 'redis-add-server', (items) =>
+        setServers(['redisConfiguration', 'servers'], joinRedisServers(items)),
+      ),
     );
     const setServers = (path: string[], joined: string) => {
       const next = joined === '' && !hasPath(original, path) ? undefined : joined;
@@ -100,7 +100,14 @@ export class CacheTab {
     }
 
     sections.REDIS = this.section('Redis', [
-      choiceInput(b, ['redisConfiguration', 'redisProviderType'], 'Redis provider type', 'redis-provider-type', REDIS_PROVIDER_TYPES, 'STANDALONE'),
+      choiceInput(
+        b,
+        ['redisConfiguration', 'redisProviderType'],
+        'Redis provider type',
+        'redis-provider-type',
+        REDIS_PROVIDER_TYPES,
+        'STANDALONE',
+      ),
       this.serverField(slots, ['redisConfiguration', 'servers'], redisServers),
       numberInput(b, ['redisConfiguration', 'defaultPutExpiration'], 'Default put expiration (seconds)', 'redis-expiration'),
       flagInput(b, ['redisConfiguration', 'useSSL'], 'Use SSL', 'redis-ssl').wrap,
@@ -108,28 +115,45 @@ export class CacheTab {
     ]);
     const memcachedServers = new EditableList(
       splitServers(getPath(working, ['memcachedConfiguration', 'servers'])),
-      serverListOptions('memcached-servers', 'memcached-add-server', (items) => setServers(['memcachedConfiguration', 'servers'], joinMemcachedServers(items))),
+      serverListOptions('memcached-servers', 'memcached-add-server', (items) =>
+        setServers(['memcachedConfiguration', 'servers'], joinMemcachedServers(items)),
+      ),
     );
     sections.MEMCACHED = this.section('Memcached', [
       this.serverField(slots, ['memcachedConfiguration', 'servers'], memcachedServers),
       numberInput(b, ['memcachedConfiguration', 'maxOperationQueueLength'], 'Max operation queue length', 'memcached-queue'),
       numberInput(b, ['memcachedConfiguration', 'bufferSize'], 'Buffer size', 'memcached-buffer'),
       numberInput(b, ['memcachedConfiguration', 'defaultPutExpiration'], 'Default put expiration (seconds)', 'memcached-expiration'),
-      choiceInput(b, ['memcachedConfiguration', 'connectionFactoryType'], 'Connection factory type', 'memcached-factory', MEMCACHED_CONNECTION_FACTORY_TYPES, 'DEFAULT'),
+      choiceInput(
+        b,
+        ['memcachedConfiguration', 'connectionFactoryType'],
+        'Connection factory type',
+        'memcached-factory',
+        MEMCACHED_CONNECTION_FACTORY_TYPES,
+        'DEFAULT',
+      ),
     ]);
-    sections.IN_MEMORY = this.section('In memory', [numberInput(b, ['inMemoryConfiguration', 'defaultPutExpiration'], 'Default put expiration (seconds)', 'inmemory-expiration')]);
+    sections.IN_MEMORY = this.section('In memory', [
+      numberInput(b, ['inMemoryConfiguration', 'defaultPutExpiration'], 'Default put expiration (seconds)', 'inmemory-expiration'),
+    ]);
     const native = getPath(working, ['nativePersistenceConfiguration']);
     // Numeric members other than the expiration are shown too, whatever Gluu version added them.
-    const nativeExtra = isObject(native) ? Object.keys(native).filter((k) => k !== 'defaultPutExpiration' && typeof native[k] === 'number') : [];
+    const nativeExtra = isObject(native)
+      ? Object.keys(native).filter((k) => k !== 'defaultPutExpiration' && typeof native[k] === 'number')
+      : [];
     sections.NATIVE_PERSISTENCE = this.section('Native persistence', [
       numberInput(b, ['nativePersistenceConfiguration', 'defaultPutExpiration'], 'Default put expiration (seconds)', 'native-expiration'),
       ...nativeExtra.map((k) => numberInput(b, ['nativePersistenceConfiguration', k], k, `native-${k}`)),
     ]);
     showSection();
 
-    const rawNote = el('div', { class: 'banner info', text: 'This value has an unsaved Raw JSON edit. The form shows the stored value; editing it here drops the Raw JSON edit.' });
+    const rawNote = el('div', {
+      class: 'banner info',
+      text: 'This value has an unsaved Raw JSON edit. The form shows the stored value; editing it here drops the Raw JSON edit.',
+    });
     const notes: HTMLElement[] = [rawNote];
-    if (snapshot.cache === null) notes.push(el('div', { class: 'banner info', text: `The entry has no ${snapshot.cacheAttribute} yet; saving creates it.` }));
+    if (snapshot.cache === null)
+      notes.push(el('div', { class: 'banner info', text: `The entry has no ${snapshot.cacheAttribute} yet; saving creates it.` }));
 
     this.refreshProblems = () => {
       const problems = cacheProblems(working);
@@ -139,7 +163,11 @@ export class CacheTab {
       slots.fill(problems);
       show(rawNote, store.hasRawDraft('cache'));
     };
-    this.element.replaceChildren(heading, ...notes, el('div', { class: 'form' }, [...top, warning, slots.list, ...Object.values(sections)]));
+    this.element.replaceChildren(
+      heading,
+      ...notes,
+      el('div', { class: 'form' }, [...top, warning, slots.list, ...Object.values(sections)]),
+    );
     this.refreshProblems();
   }
 

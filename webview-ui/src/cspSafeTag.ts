@@ -8,6 +8,8 @@
 import { html } from '@microsoft/fast-element';
 import { vsCodeTag } from '@vscode/webview-ui-toolkit';
 
-const template = html`<template><div class="control" part="control"><slot></slot></div></template>`;
+const template = html`<template
+  ><div class="control" part="control"><slot></slot></div
+></template>`;
 
 export const vsCodeCspSafeTag = () => vsCodeTag({ template });

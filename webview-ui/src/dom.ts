@@ -44,7 +44,11 @@ export function button(label: string, opts: ElOptions & { secondary?: boolean; o
 }
 
 /** A text field whose label is its slotted text (the toolkit renders it as a <label>). */
-export function textField(label: string, value: string, opts: ElOptions & { onInput?: (v: string) => void; placeholder?: string; readOnly?: boolean; ariaLabel?: string }): ToolkitField {
+export function textField(
+  label: string,
+  value: string,
+  opts: ElOptions & { onInput?: (v: string) => void; placeholder?: string; readOnly?: boolean; ariaLabel?: string },
+): ToolkitField {
   const f = el('vscode-text-field', opts, label ? [label] : []) as ToolkitField;
   f.value = value;
   if (opts.placeholder) f.setAttribute('placeholder', opts.placeholder);
@@ -72,9 +76,18 @@ export function checkbox(label: string, checked: boolean, opts: ElOptions & { on
  * A current value that is not one of `choices` gets its own option so it is shown as stored and
  * never silently replaced by the first choice.
  */
-export function dropdown(label: string, choices: readonly string[], value: string, opts: ElOptions & { id: string; onChange: (v: string) => void }): { wrap: HTMLElement; select: ToolkitDropdown } {
+export function dropdown(
+  label: string,
+  choices: readonly string[],
+  value: string,
+  opts: ElOptions & { id: string; onChange: (v: string) => void },
+): { wrap: HTMLElement; select: ToolkitDropdown } {
   const labelEl = el('label', { class: 'field-label', id: `${opts.id}-label`, attrs: { for: opts.id }, text: label });
-  const select = el('vscode-dropdown', { id: opts.id, class: opts.class, attrs: { 'aria-labelledby': `${opts.id}-label`, position: 'below' } }) as ToolkitDropdown;
+  const select = el('vscode-dropdown', {
+    id: opts.id,
+    class: opts.class,
+    attrs: { 'aria-labelledby': `${opts.id}-label`, position: 'below' },
+  }) as ToolkitDropdown;
   const all = choices.includes(value) ? choices : [...choices, value];
   for (const c of all) {
     const o = el('vscode-option', { attrs: { value: c } }, [choices.includes(c) ? c : `${c} (not a known value)`]);

@@ -75,7 +75,14 @@ export function flagInput(b: Binding, path: string[], label: string, id: string)
  * Enumerated member. When absent the dropdown shows `fallback` (what Gluu assumes) without
  * writing it; the member is written only once the user picks a value.
  */
-export function choiceInput(b: Binding, path: string[], label: string, id: string, choices: readonly string[], fallback: string): HTMLElement {
+export function choiceInput(
+  b: Binding,
+  path: string[],
+  label: string,
+  id: string,
+  choices: readonly string[],
+  fallback: string,
+): HTMLElement {
   const current = () => {
     const v = getPath(b.working, path);
     return typeof v === 'string' ? v : v === undefined ? fallback : textOf(v);

@@ -18,7 +18,9 @@ export class Header {
   readonly element: HTMLElement;
   private readonly facts = el('dl', { class: 'facts' });
   private readonly nodeSlot = el('div', { class: 'node-slot' });
-  private readonly busy = el('span', { class: 'busy', attrs: { 'aria-hidden': 'true' } }, [el('vscode-progress-ring', { class: 'small-ring' })]);
+  private readonly busy = el('span', { class: 'busy', attrs: { 'aria-hidden': 'true' } }, [
+    el('vscode-progress-ring', { class: 'small-ring' }),
+  ]);
   private readonly reload: ToolkitButton;
   private readonly save: ToolkitButton;
   private readonly restore: ToolkitButton;
@@ -39,11 +41,11 @@ export class Header {
     this.restore = button('Restore Previous', { id: 'restore', secondary: true, onClick: () => hooks.post({ type: 'restorePrevious' }) });
     const discard = button('Discard', { id: 'discard-confirm', onClick: () => this.confirmDiscard(true) });
     const keep = button('Keep', { id: 'discard-keep', secondary: true, onClick: () => this.confirmDiscard(false) });
-    this.discardBar = el('div', { id: 'discard-bar', class: 'banner warning confirm', attrs: { role: 'alertdialog', 'aria-labelledby': 'discard-question' } }, [
-      el('span', { id: 'discard-question', text: 'Discard unsaved changes?' }),
-      discard,
-      keep,
-    ]);
+    this.discardBar = el(
+      'div',
+      { id: 'discard-bar', class: 'banner warning confirm', attrs: { role: 'alertdialog', 'aria-labelledby': 'discard-question' } },
+      [el('span', { id: 'discard-question', text: 'Discard unsaved changes?' }), discard, keep],
+    );
     // Escape answers "Keep", as it would in a dialog.
     this.discardBar.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') this.confirmDiscard(false);
@@ -51,7 +53,10 @@ export class Header {
     show(this.discardBar, false);
     this.statusReload = button('Reload', { id: 'status-reload', secondary: true, onClick: () => this.askReload() });
     show(this.statusReload, false);
-    this.status = el('div', { id: 'status', class: 'status', attrs: { role: 'status', 'aria-live': 'polite' } }, [this.statusText, this.statusReload]);
+    this.status = el('div', { id: 'status', class: 'status', attrs: { role: 'status', 'aria-live': 'polite' } }, [
+      this.statusText,
+      this.statusReload,
+    ]);
     show(this.busy, false);
     this.element = el('header', { class: 'header' }, [
       el('div', { class: 'header-top' }, [

@@ -52,7 +52,10 @@ const app = document.getElementById('app') ?? document.body.appendChild(el('div'
 
 // Until the first snapshot: a ring, or why loading failed.
 const loadingText = el('span', { text: 'Loading…' });
-const loadingView = el('div', { id: 'loading', class: 'loading', attrs: { role: 'status' } }, [el('vscode-progress-ring', { attrs: { 'aria-label': 'Loading' } }), loadingText]);
+const loadingView = el('div', { id: 'loading', class: 'loading', attrs: { role: 'status' } }, [
+  el('vscode-progress-ring', { attrs: { 'aria-label': 'Loading' } }),
+  loadingText,
+]);
 const loadErrorText = el('p', { class: 'load-error-text' });
 const loadError = el('div', { id: 'load-error', class: 'banner error', attrs: { role: 'alert' } }, [
   el('strong', { text: 'Could not load the LDAP entry.' }),
@@ -153,7 +156,9 @@ function onMessage(m: HostToWebview): void {
       header.render(m.snapshot);
       rerender();
       if (dropped > 0) {
-        header.setStatus(`${dropped} unsaved edit${dropped === 1 ? ' was' : 's were'} dropped because the value changed on the server`, { kind: 'error' });
+        header.setStatus(`${dropped} unsaved edit${dropped === 1 ? ' was' : 's were'} dropped because the value changed on the server`, {
+          kind: 'error',
+        });
       } else if (header.status.textContent?.startsWith('Loading')) header.setStatus('');
       justSaved = false;
       return;

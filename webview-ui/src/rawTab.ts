@@ -50,17 +50,28 @@ export class RawTab {
     const id = key === 'cache' ? 'raw-cache' : `raw-idp-${key.slice(4)}`;
     const label = key === 'cache' && snapshot.cache === null ? `${valueLabel(snapshot, key)} (no value yet)` : valueLabel(snapshot, key);
     const text = store.rawValue(key);
-    const area = el('vscode-text-area', { id, class: 'raw-json', attrs: { resize: 'vertical', rows: String(Math.min(24, Math.max(6, text.split('\n').length + 1))) } }, [label]) as ToolkitField;
+    const area = el(
+      'vscode-text-area',
+      { id, class: 'raw-json', attrs: { resize: 'vertical', rows: String(Math.min(24, Math.max(6, text.split('\n').length + 1))) } },
+      [label],
+    ) as ToolkitField;
     area.value = text;
     const error = el('div', { id: `${id}-error`, class: 'field-error', attrs: { role: 'alert' } });
     area.setAttribute('aria-describedby', error.id);
     const slots = new ProblemSlots(ProblemSlots.list(`${id}-problems`));
-    const note = el('div', { class: 'banner info', text: 'This value has unsaved form edits. The text shows the stored value; typing here drops the form edits.' });
+    const note = el('div', {
+      class: 'banner info',
+      text: 'This value has unsaved form edits. The text shows the stored value; typing here drops the form edits.',
+    });
     const refresh = () => {
       const c = store.check(key);
       // With a raw draft, its parse error as the user types; without one, the stored value's.
       const storedError = key === 'cache' ? snapshot.cache?.error : snapshot.idp[Number(key.slice(4))]?.error;
-      error.textContent = store.hasRawDraft(key) ? (c.parseError ?? '') : storedError ? `The stored value is not valid JSON: ${storedError}` : '';
+      error.textContent = store.hasRawDraft(key)
+        ? (c.parseError ?? '')
+        : storedError
+          ? `The stored value is not valid JSON: ${storedError}`
+          : '';
       show(error, error.textContent !== '');
       slots.fill(store.hasFormDraft(key) ? [] : c.problems);
       show(note, store.hasFormDraft(key));

@@ -41,7 +41,10 @@ export class EditableList {
   private readonly rowsEl: HTMLElement;
   private items: string[];
 
-  constructor(items: string[], private readonly opts: EditableListOptions) {
+  constructor(
+    items: string[],
+    private readonly opts: EditableListOptions,
+  ) {
     this.items = [...items];
     const labelId = `${opts.id}-label`;
     this.rowsEl = el('div', { id: opts.id, class: 'list-rows', attrs: { role: 'group', 'aria-labelledby': labelId } });
@@ -55,7 +58,11 @@ export class EditableList {
         this.rowsEl.querySelector<HTMLElement>(`.list-row:last-child .${opts.fieldClass}`)?.focus();
       },
     });
-    this.element = el('div', { class: 'field list' }, [el('span', { class: 'field-label', id: labelId, text: opts.label }), this.rowsEl, el('div', { class: 'list-actions' }, [add])]);
+    this.element = el('div', { class: 'field list' }, [
+      el('span', { class: 'field-label', id: labelId, text: opts.label }),
+      this.rowsEl,
+      el('div', { class: 'list-actions' }, [add]),
+    ]);
     this.render();
   }
 

@@ -104,7 +104,8 @@ export function checkNewNode(text: string, node: NewNode): string | undefined {
   const taken = [...nodeMaps(doc), ...(isMap(lb) ? [lb] : [])];
   for (const m of taken) {
     if (String(m.get('host')).toLowerCase() === node.host.toLowerCase()) return `host "${node.host}" is already in the cluster`;
-    if (String(m.get('address')).toLowerCase() === node.address.toLowerCase()) return `address ${node.address} is already used by ${m.get('host')}`;
+    if (String(m.get('address')).toLowerCase() === node.address.toLowerCase())
+      return `address ${node.address} is already used by ${m.get('host')}`;
   }
   return undefined;
 }
@@ -115,7 +116,11 @@ export function addNode(text: string, node: NewNode): string {
   if (problem) throw new EditError(problem);
   const doc = load(text);
   const seq = nodesSeq(doc);
-  const fields: [string, string][] = [['host', node.host], ['address', node.address], ...(node.primary ? [['primary', 'true'] as [string, string]] : [])];
+  const fields: [string, string][] = [
+    ['host', node.host],
+    ['address', node.address],
+    ...(node.primary ? [['primary', 'true'] as [string, string]] : []),
+  ];
   const flowEntry = `{ ${fields.map(([k, v]) => `${k}: ${v}`).join(', ')} }`;
   const last = seq.items[seq.items.length - 1] as (Node & Ranged) | undefined;
   if (seq.flow || !last) {
@@ -130,9 +135,8 @@ export function addNode(text: string, node: NewNode): string {
   const start = last.range![0];
   const prefix = text.slice(lineStart(text, start), start);
   const keyIndent = ' '.repeat(prefix.length);
-  const entry = isMap(last) && last.flow
-    ? `${prefix}${flowEntry}`
-    : fields.map(([k, v], i) => `${i === 0 ? prefix : keyIndent}${k}: ${v}`).join('\n');
+  const entry =
+    isMap(last) && last.flow ? `${prefix}${flowEntry}` : fields.map(([k, v], i) => `${i === 0 ? prefix : keyIndent}${k}: ${v}`).join('\n');
   const end = lineEnd(text, contentEnd(text, last));
   const out = splice(text, [{ start: end, end, text: `\n${entry}` }]);
   return node.primary ? setPrimary(out, node.host) : out;
@@ -151,7 +155,11 @@ export function removeNode(text: string, host: string): string {
     const prev = seq.items[i - 1] as Ranged | undefined;
     const next = seq.items[i + 1] as Ranged | undefined;
     // Remove "entry, " or ", entry" so the separators stay right.
-    const edit = next ? { start: target.range![0], end: next.range![0], text: '' } : prev ? { start: contentEnd(text, prev), end: contentEnd(text, target), text: '' } : { start: target.range![0], end: contentEnd(text, target), text: '' };
+    const edit = next
+      ? { start: target.range![0], end: next.range![0], text: '' }
+      : prev
+        ? { start: contentEnd(text, prev), end: contentEnd(text, target), text: '' }
+        : { start: target.range![0], end: contentEnd(text, target), text: '' };
     return splice(text, [edit]);
   }
   const from = lineStart(text, target.range![0]);
@@ -164,7 +172,11 @@ export function listNodeHosts(text: string): string[] {
   const doc = parseDocument(text);
   const seq = doc.get('nodes', true);
   if (!isSeq(seq)) return [];
-  return seq.items.filter(isMap).map((m) => (m as YAMLMap).get('host', true)).filter(isScalar).map((s) => String(s.value));
+  return seq.items
+    .filter(isMap)
+    .map((m) => (m as YAMLMap).get('host', true))
+    .filter(isScalar)
+    .map((s) => String(s.value));
 }
 
 /** The smallest single replacement turning `before` into `after` (offsets into `before`). */

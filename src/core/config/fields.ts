@@ -9,11 +9,9 @@
 export const FORMATS = {
   // RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens. This also
   // keeps shell metacharacters, quotes and spaces out of anything that reaches a command.
-  hostname:
-    '^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$',
+  hostname: '^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$',
   ipv4: '^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$',
-  ipv6:
-    '^(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:|(?:[0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,5}(?::[0-9A-Fa-f]{1,4}){1,2}|(?:[0-9A-Fa-f]{1,4}:){1,4}(?::[0-9A-Fa-f]{1,4}){1,3}|(?:[0-9A-Fa-f]{1,4}:){1,3}(?::[0-9A-Fa-f]{1,4}){1,4}|(?:[0-9A-Fa-f]{1,4}:){1,2}(?::[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(?::[0-9A-Fa-f]{1,4}){1,6}|:(?:(?::[0-9A-Fa-f]{1,4}){1,7}|:))$',
+  ipv6: '^(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:|(?:[0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,5}(?::[0-9A-Fa-f]{1,4}){1,2}|(?:[0-9A-Fa-f]{1,4}:){1,4}(?::[0-9A-Fa-f]{1,4}){1,3}|(?:[0-9A-Fa-f]{1,4}:){1,3}(?::[0-9A-Fa-f]{1,4}){1,4}|(?:[0-9A-Fa-f]{1,4}:){1,2}(?::[0-9A-Fa-f]{1,4}){1,5}|[0-9A-Fa-f]{1,4}:(?::[0-9A-Fa-f]{1,4}){1,6}|:(?:(?::[0-9A-Fa-f]{1,4}){1,7}|:))$',
   gluuVersion: '^3\\.1\\.[0-9]{1,2}(?:\\.[0-9]{1,2})?$',
   // An LDAP distinguished name: attribute=value pairs; no control characters.
   dn: '^[A-Za-z][A-Za-z0-9-]*=[^\\u0000-\\u001f]+$',
@@ -98,13 +96,22 @@ const hostname = (description: string): StringField => ({ kind: 'string', format
 /** SSH settings: the cluster-wide defaults and every per-host override have this shape. */
 export const SSH_FIELD: ObjectField = {
   kind: 'object',
-  description: 'How to reach the host over SSH. Passwords are never written here: they are kept in the editor\'s secret storage and asked for when needed.',
+  description:
+    "How to reach the host over SSH. Passwords are never written here: they are kept in the editor's secret storage and asked for when needed.",
   fields: {
     user: { kind: 'string', format: 'userName', description: 'Login user (default root).' },
     port: port('SSH port (default 22).'),
     identityFile: { kind: 'string', format: 'path', description: 'Private key file, e.g. ~/.ssh/id_ed25519.' },
-    hostAlias: { kind: 'string', format: 'sshAlias', description: 'A Host alias from ~/.ssh/config; its HostName, User, Port, IdentityFile and ProxyJump apply.' },
-    jumpHost: { kind: 'string', format: 'jumpHost', description: 'Jump host ([user@]host[:port] or an ~/.ssh/config alias) to connect through.' },
+    hostAlias: {
+      kind: 'string',
+      format: 'sshAlias',
+      description: 'A Host alias from ~/.ssh/config; its HostName, User, Port, IdentityFile and ProxyJump apply.',
+    },
+    jumpHost: {
+      kind: 'string',
+      format: 'jumpHost',
+      description: 'Jump host ([user@]host[:port] or an ~/.ssh/config alias) to connect through.',
+    },
   },
 };
 
@@ -157,26 +164,27 @@ export const CLUSTER_FILE_FIELD: ObjectField = {
         },
         ldapAccess: {
           kind: 'object',
-          description: 'How the LDAP editor reaches a node\'s LDAP server.',
+          description: "How the LDAP editor reaches a node's LDAP server.",
           fields: {
             via: {
               kind: 'string',
               enum: ['tunnel', 'direct'],
               default: 'tunnel',
               description:
-                'tunnel (default): through the node\'s SSH connection to its LDAPS port on 127.0.0.1, which works while LDAP listens on localhost only and opens nothing to the network; direct: ldaps://<address>:<port> from this machine.',
+                "tunnel (default): through the node's SSH connection to its LDAPS port on 127.0.0.1, which works while LDAP listens on localhost only and opens nothing to the network; direct: ldaps://<address>:<port> from this machine.",
             },
             port: port('LDAPS port on the node (default 1636).', 1636),
             caFile: {
               kind: 'string',
               format: 'path',
-              description: 'CA certificate (PEM) that signed the LDAP servers\' certificates. Without it, each node\'s self-signed certificate is pinned after you confirm its fingerprint.',
+              description:
+                "CA certificate (PEM) that signed the LDAP servers' certificates. Without it, each node's self-signed certificate is pinned after you confirm its fingerprint.",
             },
           },
         },
       },
     },
-    ssh: { ...SSH_FIELD, description: 'SSH defaults for every host; a host\'s own ssh settings override them.' },
+    ssh: { ...SSH_FIELD, description: "SSH defaults for every host; a host's own ssh settings override them." },
     loadBalancer: {
       kind: 'object',
       description: 'The load balancer (NGINX) in front of the Gluu nodes.',
@@ -222,7 +230,7 @@ export const CLUSTER_FILE_FIELD: ObjectField = {
           kind: 'array',
           items: { kind: 'string', format: 'remotePath', description: 'A path inside the Gluu container to keep in sync.' },
           default: DEFAULT_CSYNC2_INCLUDE,
-          description: 'Paths inside the Gluu container to keep in sync (default: the manual\'s list).',
+          description: "Paths inside the Gluu container to keep in sync (default: the manual's list).",
         },
         exclude: {
           kind: 'array',
@@ -240,7 +248,7 @@ export const CLUSTER_FILE_FIELD: ObjectField = {
         staggered: {
           kind: 'boolean',
           default: true,
-          description: 'Spread the nodes\' cron runs evenly over the interval instead of running them all at once.',
+          description: "Spread the nodes' cron runs evenly over the interval instead of running them all at once.",
         },
       },
     },

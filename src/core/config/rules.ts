@@ -30,7 +30,8 @@ export function crossEntryRules(config: ClusterConfig): RuleProblem[] {
     if (seenHost.has(name)) error('duplicate-host', `host "${h.host}" is already used by ${seenHost.get(name)}`, [...h.path, 'host']);
     else seenHost.set(name, label);
     const addr = h.address.toLowerCase();
-    if (seenAddr.has(addr)) error('duplicate-address', `address ${h.address} is already used by ${seenAddr.get(addr)}`, [...h.path, 'address']);
+    if (seenAddr.has(addr))
+      error('duplicate-address', `address ${h.address} is already used by ${seenAddr.get(addr)}`, [...h.path, 'address']);
     else seenAddr.set(addr, label);
   }
 
@@ -38,7 +39,11 @@ export function crossEntryRules(config: ClusterConfig): RuleProblem[] {
   if (cache) {
     if (cache.host.toLowerCase() === config.loadBalancer.host.toLowerCase()) {
       // The manual: "this can not be configured on your NGINX server or you'll get routing issues".
-      error('cache-on-lb', 'the cache cannot run on the load balancer (the manual warns of routing issues); use a Gluu node or a separate host', ['cache', 'host']);
+      error(
+        'cache-on-lb',
+        'the cache cannot run on the load balancer (the manual warns of routing issues); use a Gluu node or a separate host',
+        ['cache', 'host'],
+      );
     }
     if (!cache.onNode && !cache.address) {
       error('cache-address', `cache host "${cache.host}" is not one of the nodes; give its "address"`, ['cache']);
@@ -46,7 +51,10 @@ export function crossEntryRules(config: ClusterConfig): RuleProblem[] {
     if (cache.onNode && cache.address) {
       const node = config.nodes.find((n) => n.host === cache.onNode);
       if (node && node.address !== cache.address) {
-        error('cache-address', `cache host "${cache.host}" is a node with address ${node.address}, not ${cache.address}`, ['cache', 'address']);
+        error('cache-address', `cache host "${cache.host}" is a node with address ${node.address}, not ${cache.address}`, [
+          'cache',
+          'address',
+        ]);
       }
     }
   }

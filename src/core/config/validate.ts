@@ -11,7 +11,7 @@ import { closestMatch } from './suggest';
 type Path = (string | number)[];
 
 export const SECRET_KEY_MESSAGE =
-  'passwords are kept in the editor\'s secret storage and asked for when needed; remove this key from the cluster file';
+  "passwords are kept in the editor's secret storage and asked for when needed; remove this key from the cluster file";
 
 const compiled = new Map<FormatName, RegExp>();
 function formatRegExp(name: FormatName): RegExp {
@@ -83,7 +83,13 @@ export class StructureValidator {
     }
   }
 
-  private checkScalar(node: unknown, field: Exclude<Field, { kind: 'object' | 'array' }>, path: Path, anchor: Node | null | undefined, where: string): void {
+  private checkScalar(
+    node: unknown,
+    field: Exclude<Field, { kind: 'object' | 'array' }>,
+    path: Path,
+    anchor: Node | null | undefined,
+    where: string,
+  ): void {
     const value = isScalar(node) ? node.value : undefined;
     switch (field.kind) {
       case 'boolean':
@@ -103,7 +109,12 @@ export class StructureValidator {
         }
         if (field.enum && !field.enum.includes(value)) {
           const guess = closestMatch(value, field.enum);
-          this.report('enum', `${where} must be one of ${field.enum.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`, anchor, path);
+          this.report(
+            'enum',
+            `${where} must be one of ${field.enum.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+            anchor,
+            path,
+          );
         } else if (field.format && !matchesFormat(value, field.format)) {
           this.report('format', `${where}: "${printable(value)}" is not ${formatHint(field.format)}`, anchor, path);
         }

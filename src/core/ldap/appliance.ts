@@ -5,7 +5,15 @@
  * else changed in between is never overwritten.
  */
 import type { Client } from 'ldapts';
-import { explainRefusedCertificate, connectError, openStream, servernameOf, trustedTlsOptions, type CertificateTrust, type LdapEndpoint } from './certificates';
+import {
+  explainRefusedCertificate,
+  connectError,
+  openStream,
+  servernameOf,
+  trustedTlsOptions,
+  type CertificateTrust,
+  type LdapEndpoint,
+} from './certificates';
 import { decodeStored, IDP_ATTRIBUTE, type ValueChange } from './edits';
 import { LdapError } from './errors';
 import type { CacheAttributeName, EditorSnapshot } from './protocol';
@@ -37,7 +45,8 @@ export interface ApplianceValues {
   idp: string[];
 }
 
-const values = (v: unknown): string[] => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x))));
+const values = (v: unknown): string[] =>
+  v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x)));
 
 /**
  * An attribute's value(s), looked up case-insensitively (servers answer in their own case);
@@ -58,7 +67,8 @@ function bindError(a: ApplianceAccess, err: unknown): Error {
       { bindDN: a.bindDN },
     );
   }
-  if (code === 34) return new LdapError('BAD_CREDENTIALS', `"${a.bindDN}" is not a valid DN: fix gluu.bindDN in the cluster file.`, { bindDN: a.bindDN });
+  if (code === 34)
+    return new LdapError('BAD_CREDENTIALS', `"${a.bindDN}" is not a valid DN: fix gluu.bindDN in the cluster file.`, { bindDN: a.bindDN });
   return ldapError(a, 'bind', err);
 }
 
@@ -66,7 +76,8 @@ function ldapError(a: ApplianceAccess, what: string, err: unknown): Error {
   if (err instanceof LdapError) return err;
   const code = (err as { code?: number }).code;
   const m = (err as Error).message ?? String(err);
-  if (typeof code === 'number') return new LdapError('LDAP_ERROR', `LDAP ${what} on ${a.endpoint.node} failed: ${m} (result code ${code}).`, { resultCode: code });
+  if (typeof code === 'number')
+    return new LdapError('LDAP_ERROR', `LDAP ${what} on ${a.endpoint.node} failed: ${m} (result code ${code}).`, { resultCode: code });
   return connectError(a.endpoint, err);
 }
 
@@ -98,7 +109,8 @@ export class ApplianceSession {
       const code = (err as { code?: number }).code;
       if (typeof code === 'number') throw bindError(a, err);
       // A handshake refused by our certificate check: say whether the certificate changed.
-      if (/certificate|self.signed|fingerprint|unable to verify/i.test((err as Error).message ?? '')) throw await explainRefusedCertificate(a.endpoint, a.trust, err);
+      if (/certificate|self.signed|fingerprint|unable to verify/i.test((err as Error).message ?? ''))
+        throw await explainRefusedCertificate(a.endpoint, a.trust, err);
       throw connectError(a.endpoint, err);
     }
     return new ApplianceSession(client, a);
@@ -109,18 +121,38 @@ export class ApplianceSession {
     const base = `ou=appliances,${this.access.baseDN}`;
     let entries: Record<string, unknown>[];
     try {
-      ({ searchEntries: entries } = await this.client.search(base, { scope: 'one', filter: APPLIANCE_FILTER, attributes: [...CACHE_NAMES, IDP_ATTRIBUTE] }));
+      ({ searchEntries: entries } = await this.client.search(base, {
+        scope: 'one',
+        filter: APPLIANCE_FILTER,
+        attributes: [...CACHE_NAMES, IDP_ATTRIBUTE],
+      }));
     } catch (err) {
-      if ((err as { code?: number }).code === 32) throw new LdapError('NO_APPLIANCE', `${base} does not exist on ${this.access.endpoint.node}: is this a Gluu Server's LDAP, and is gluu.baseDN right?`);
+      if ((err as { code?: number }).code === 32)
+        throw new LdapError(
+          'NO_APPLIANCE',
+          `${base} does not exist on ${this.access.endpoint.node}: is this a Gluu Server's LDAP, and is gluu.baseDN right?`,
+        );
       throw ldapError(this.access, 'search', err);
     }
-    if (entries.length === 0) throw new LdapError('NO_APPLIANCE', `No Gluu appliance entry ${APPLIANCE_FILTER} under ${base} on ${this.access.endpoint.node}: is Gluu installed there?`);
+    if (entries.length === 0)
+      throw new LdapError(
+        'NO_APPLIANCE',
+        `No Gluu appliance entry ${APPLIANCE_FILTER} under ${base} on ${this.access.endpoint.node}: is Gluu installed there?`,
+      );
     if (entries.length > 1) {
-      throw new LdapError('NO_APPLIANCE', `${entries.length} appliance entries under ${base} on ${this.access.endpoint.node} (${entries.map((e) => e.dn).join('; ')}): the editor does not know which one Gluu uses.`);
+      throw new LdapError(
+        'NO_APPLIANCE',
+        `${entries.length} appliance entries under ${base} on ${this.access.endpoint.node} (${entries.map((e) => e.dn).join('; ')}): the editor does not know which one Gluu uses.`,
+      );
     }
     const e = entries[0];
     const found = CACHE_NAMES.find((n) => attr(e, n) !== undefined);
-    return { entryDN: String(e.dn), cacheAttribute: found ?? 'oxCacheConfiguration', cache: found ? (values(attr(e, found))[0] ?? null) : null, idp: values(attr(e, IDP_ATTRIBUTE)) };
+    return {
+      entryDN: String(e.dn),
+      cacheAttribute: found ?? 'oxCacheConfiguration',
+      cache: found ? (values(attr(e, found))[0] ?? null) : null,
+      idp: values(attr(e, IDP_ATTRIBUTE)),
+    };
   }
 
   /**
@@ -132,11 +164,17 @@ export class ApplianceSession {
   async write(entryDN: string, changes: ValueChange[]): Promise<void> {
     if (changes.length === 0) return;
     const now = await this.read();
-    if (now.entryDN !== entryDN) throw new LdapError('CONFLICT', `The appliance entry is now ${now.entryDN}, not ${entryDN}: changed on the server — reload.`);
+    if (now.entryDN !== entryDN)
+      throw new LdapError('CONFLICT', `The appliance entry is now ${now.entryDN}, not ${entryDN}: changed on the server — reload.`);
     for (const c of changes) {
       const stored = c.attribute === IDP_ATTRIBUTE ? now.idp : now.cacheAttribute === c.attribute && now.cache !== null ? [now.cache] : [];
       const ok = c.old === null ? stored.length === 0 : stored.includes(c.old);
-      if (!ok) throw new LdapError('CONFLICT', `${c.label} changed on the server since it was read — reload, then make the change again. Nothing was written.`, { attribute: c.attribute });
+      if (!ok)
+        throw new LdapError(
+          'CONFLICT',
+          `${c.label} changed on the server since it was read — reload, then make the change again. Nothing was written.`,
+          { attribute: c.attribute },
+        );
     }
     await this.swap(entryDN, changes);
   }
@@ -158,7 +196,11 @@ export class ApplianceSession {
       const code = (err as { code?: number }).code;
       // 16 no such attribute/value (the old value is gone), 20 value exists, 19 single-valued.
       if (code === 16 || code === 20 || code === 19) {
-        throw new LdapError('CONFLICT', `${changes.map((c) => c.label).join(', ')} changed on the server while saving — reload, then make the change again. Nothing was written.`, { resultCode: code });
+        throw new LdapError(
+          'CONFLICT',
+          `${changes.map((c) => c.label).join(', ')} changed on the server while saving — reload, then make the change again. Nothing was written.`,
+          { resultCode: code },
+        );
       }
       throw ldapError(this.access, 'modify', err);
     }

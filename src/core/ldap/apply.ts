@@ -22,8 +22,13 @@ export async function applyLdapAction(access: ApplianceAccess, action: LdapActio
     const r = planEdits(decodeStored(values.cacheAttribute, values.cache, values.idp), action.attribute, action.change);
     if (r.errors.length) throw new LdapError('INVALID', `${r.errors.join('; ')}. Nothing was written.`);
     const lines = [`entry ${values.entryDN} (${access.endpoint.via})`, ...r.warnings.map((w) => `⚠ ${w}`)];
-    if (r.changes.length === 0) return { entryDN: values.entryDN, changes: [], lines: [...lines, '✓ already as planned: nothing to write'] };
+    if (r.changes.length === 0)
+      return { entryDN: values.entryDN, changes: [], lines: [...lines, '✓ already as planned: nothing to write'] };
     await s.write(values.entryDN, r.changes);
-    return { entryDN: values.entryDN, changes: r.changes, lines: [...lines, `✓ written (compare-and-swap): ${r.changes.map((c) => c.label).join(', ')}`] };
+    return {
+      entryDN: values.entryDN,
+      changes: r.changes,
+      lines: [...lines, `✓ written (compare-and-swap): ${r.changes.map((c) => c.label).join(', ')}`],
+    };
   });
 }

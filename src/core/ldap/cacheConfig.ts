@@ -35,8 +35,16 @@ export function splitServers(value: unknown): string[] {
   return typeof value === 'string' ? value.split(/[\s,]+/).filter((s) => s.length > 0) : [];
 }
 
-export const joinRedisServers = (servers: string[]): string => servers.map((s) => s.trim()).filter(Boolean).join(',');
-export const joinMemcachedServers = (servers: string[]): string => servers.map((s) => s.trim()).filter(Boolean).join(' ');
+export const joinRedisServers = (servers: string[]): string =>
+  servers
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join(',');
+export const joinMemcachedServers = (servers: string[]): string =>
+  servers
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join(' ');
 
 function obj(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
@@ -45,7 +53,11 @@ function obj(v: unknown): Record<string, unknown> | undefined {
 function expiration(problems: FieldProblem[], section: string, c: Record<string, unknown> | undefined): void {
   const v = c?.defaultPutExpiration;
   if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 0)) {
-    problems.push({ path: [section, 'defaultPutExpiration'], message: 'defaultPutExpiration is a whole number of seconds (0 or more)', severity: 'error' });
+    problems.push({
+      path: [section, 'defaultPutExpiration'],
+      message: 'defaultPutExpiration is a whole number of seconds (0 or more)',
+      severity: 'error',
+    });
   }
 }
 
@@ -54,12 +66,17 @@ export function cacheProblems(c: Record<string, unknown>): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const provider = c.cacheProviderType;
   if (!(CACHE_PROVIDERS as readonly unknown[]).includes(provider)) {
-    problems.push({ path: ['cacheProviderType'], message: `cacheProviderType must be one of ${CACHE_PROVIDERS.join(', ')}`, severity: 'error' });
+    problems.push({
+      path: ['cacheProviderType'],
+      message: `cacheProviderType must be one of ${CACHE_PROVIDERS.join(', ')}`,
+      severity: 'error',
+    });
   }
   /** A provider's server list: each host:port, and at least one when it is the provider in use. */
   const serverList = (section: string, provider: string, value: unknown): string[] => {
     const servers = splitServers(value);
-    if (c.cacheProviderType === provider && servers.length === 0) problems.push({ path: [section, 'servers'], message: `${provider} needs at least one server (host:port)`, severity: 'error' });
+    if (c.cacheProviderType === provider && servers.length === 0)
+      problems.push({ path: [section, 'servers'], message: `${provider} needs at least one server (host:port)`, severity: 'error' });
     for (const srv of servers) {
       const p = serverProblem(srv);
       if (p) problems.push({ path: [section, 'servers'], message: p, severity: 'error' });
@@ -68,12 +85,17 @@ export function cacheProblems(c: Record<string, unknown>): FieldProblem[] {
   };
   const redis = obj(c.redisConfiguration);
   const memcached = obj(c.memcachedConfiguration);
-  if (provider === 'REDIS' && !redis) problems.push({ path: ['redisConfiguration'], message: 'REDIS needs a redisConfiguration', severity: 'error' });
+  if (provider === 'REDIS' && !redis)
+    problems.push({ path: ['redisConfiguration'], message: 'REDIS needs a redisConfiguration', severity: 'error' });
   if (redis) {
     const servers = serverList('redisConfiguration', 'REDIS', redis.servers);
     const type = redis.redisProviderType ?? 'STANDALONE';
     if (!(REDIS_PROVIDER_TYPES as readonly unknown[]).includes(type)) {
-      problems.push({ path: ['redisConfiguration', 'redisProviderType'], message: `redisProviderType must be one of ${REDIS_PROVIDER_TYPES.join(', ')}`, severity: 'error' });
+      problems.push({
+        path: ['redisConfiguration', 'redisProviderType'],
+        message: `redisProviderType must be one of ${REDIS_PROVIDER_TYPES.join(', ')}`,
+        severity: 'error',
+      });
     }
     if (type === 'STANDALONE' && servers.length > 1) {
       problems.push({
@@ -82,9 +104,14 @@ export function cacheProblems(c: Record<string, unknown>): FieldProblem[] {
         severity: 'warning',
       });
     }
-    if (redis.useSSL !== undefined && typeof redis.useSSL !== 'boolean') problems.push({ path: ['redisConfiguration', 'useSSL'], message: 'useSSL is true or false', severity: 'error' });
+    if (redis.useSSL !== undefined && typeof redis.useSSL !== 'boolean')
+      problems.push({ path: ['redisConfiguration', 'useSSL'], message: 'useSSL is true or false', severity: 'error' });
     if (redis.useSSL === true && !redis.sslTrustStoreFilePath) {
-      problems.push({ path: ['redisConfiguration', 'sslTrustStoreFilePath'], message: 'useSSL without sslTrustStoreFilePath: Gluu checks the Redis certificate against the JRE default trust store', severity: 'warning' });
+      problems.push({
+        path: ['redisConfiguration', 'sslTrustStoreFilePath'],
+        message: 'useSSL without sslTrustStoreFilePath: Gluu checks the Redis certificate against the JRE default trust store',
+        severity: 'warning',
+      });
     }
     expiration(problems, 'redisConfiguration', redis);
   }
@@ -92,7 +119,8 @@ export function cacheProblems(c: Record<string, unknown>): FieldProblem[] {
     serverList('memcachedConfiguration', 'MEMCACHED', memcached.servers);
     for (const k of ['maxOperationQueueLength', 'bufferSize']) {
       const v = memcached[k];
-      if (v !== undefined && !(Number.isInteger(v) && (v as number) > 0)) problems.push({ path: ['memcachedConfiguration', k], message: `${k} is a whole number above 0`, severity: 'error' });
+      if (v !== undefined && !(Number.isInteger(v) && (v as number) > 0))
+        problems.push({ path: ['memcachedConfiguration', k], message: `${k} is a whole number above 0`, severity: 'error' });
     }
     expiration(problems, 'memcachedConfiguration', memcached);
   } else if (provider === 'MEMCACHED') {
@@ -104,4 +132,5 @@ export function cacheProblems(c: Record<string, unknown>): FieldProblem[] {
 }
 
 /** Errors before warnings, each in the order found. */
-export const errorsFirst = (problems: FieldProblem[]): FieldProblem[] => problems.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+export const errorsFirst = (problems: FieldProblem[]): FieldProblem[] =>
+  problems.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));

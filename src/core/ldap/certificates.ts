@@ -57,7 +57,11 @@ export const servernameOf = (host: string): string | undefined => (isIP(host) ? 
 
 function tlsConnect(e: LdapEndpoint, stream: Duplex | undefined, options: tls.ConnectionOptions): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const s = tls.connect({ ...(stream ? { socket: stream } : { host: e.host, port: e.port }), servername: servernameOf(e.host), ...options });
+    const s = tls.connect({
+      ...(stream ? { socket: stream } : { host: e.host, port: e.port }),
+      servername: servernameOf(e.host),
+      ...options,
+    });
     const timer = setTimeout(() => {
       s.destroy();
       reject(new LdapError('UNREACHABLE', `No TLS answer from the LDAP server (${e.via}) within ${CONNECT_MS / 1000} s.`));
@@ -84,7 +88,16 @@ export async function fetchCertificate(e: LdapEndpoint): Promise<CertificateInfo
     const raw = s.getPeerCertificate(true)?.raw;
     if (!raw) throw new LdapError('TLS_FAILED', `The LDAP server (${e.via}) presented no certificate.`);
     const x = new X509Certificate(raw);
-    return { id: pinId(e), node: e.node, via: e.via, fingerprint: x.fingerprint256, subject: x.subject.replace(/\n/g, ', '), issuer: x.issuer.replace(/\n/g, ', '), validTo: x.validTo, pem: x.toString() };
+    return {
+      id: pinId(e),
+      node: e.node,
+      via: e.via,
+      fingerprint: x.fingerprint256,
+      subject: x.subject.replace(/\n/g, ', '),
+      issuer: x.issuer.replace(/\n/g, ', '),
+      validTo: x.validTo,
+      pem: x.toString(),
+    };
   } finally {
     s.destroy();
   }
@@ -104,12 +117,19 @@ export function connectError(e: LdapEndpoint, err: unknown): Error {
   const m = (err as Error).message ?? String(err);
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ECONNREFUSED' || /refused|Connection refused|open failed/i.test(m)) {
-    return new LdapError('UNREACHABLE', `Nothing answers on the LDAPS port (${e.via}). Is the LDAP server running on ${e.node}, and on port ${e.port}? (gluu.ldapAccess.port in the cluster file)`);
+    return new LdapError(
+      'UNREACHABLE',
+      `Nothing answers on the LDAPS port (${e.via}). Is the LDAP server running on ${e.node}, and on port ${e.port}? (gluu.ldapAccess.port in the cluster file)`,
+    );
   }
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
-    return new LdapError('UNREACHABLE', `Cannot reach the LDAP server (${e.via}): ${m}. With gluu.ldapAccess.via: direct, port ${e.port} must be open from this machine; the default, tunnel, needs only SSH.`);
+    return new LdapError(
+      'UNREACHABLE',
+      `Cannot reach the LDAP server (${e.via}): ${m}. With gluu.ldapAccess.via: direct, port ${e.port} must be open from this machine; the default, tunnel, needs only SSH.`,
+    );
   }
-  if (/ssl|tls|wrong version|certificate/i.test(m)) return new LdapError('TLS_FAILED', `TLS with the LDAP server (${e.via}) failed: ${m}. Is ${e.port} the LDAPS port (not plain LDAP)?`);
+  if (/ssl|tls|wrong version|certificate/i.test(m))
+    return new LdapError('TLS_FAILED', `TLS with the LDAP server (${e.via}) failed: ${m}. Is ${e.port} the LDAPS port (not plain LDAP)?`);
   return err instanceof Error ? err : new Error(m);
 }
 
@@ -130,7 +150,11 @@ export async function trustedTlsOptions(e: LdapEndpoint, trust: CertificateTrust
   if (!pin) {
     const info = await fetchCertificate(e);
     if (!(await trust.confirm(info))) {
-      throw new LdapError('CERT_NOT_TRUSTED', `The LDAP certificate of ${e.node} (SHA-256 ${info.fingerprint}) was not trusted, so nothing was read or written. ${checkHint(e.node)}`, { fingerprint: info.fingerprint });
+      throw new LdapError(
+        'CERT_NOT_TRUSTED',
+        `The LDAP certificate of ${e.node} (SHA-256 ${info.fingerprint}) was not trusted, so nothing was read or written. ${checkHint(e.node)}`,
+        { fingerprint: info.fingerprint },
+      );
     }
     pin = { fingerprint: info.fingerprint, pem: info.pem };
     await trust.add(id, pin);

@@ -18,7 +18,11 @@ import { REDIS_PROVIDER_TYPES } from './protocol';
 
 export const LDAP_PASSWORD_ENV = 'GLUU_CLUSTER_LDAP_ADMIN_PASSWORD';
 
-const normalise = (fp: string) => fp.replace(/^SHA256:/i, '').replace(/:/g, '').toUpperCase();
+const normalise = (fp: string) =>
+  fp
+    .replace(/^SHA256:/i, '')
+    .replace(/:/g, '')
+    .toUpperCase();
 
 /** Trust for the CLI: only the fingerprint the operator passed. */
 export function cliCertificateTrust(fingerprint: string | undefined, err: (s: string) => void): CertificateTrust {
@@ -41,7 +45,8 @@ export function cliCertificateTrust(fingerprint: string | undefined, err: (s: st
 export function cliLdapPassword(): () => Promise<string> {
   return async () => {
     const v = process.env[LDAP_PASSWORD_ENV];
-    if (v === undefined || v === '') throw new Error(`the LDAP editor needs the directory manager password: set ${LDAP_PASSWORD_ENV} in the environment`);
+    if (v === undefined || v === '')
+      throw new Error(`the LDAP editor needs the directory manager password: set ${LDAP_PASSWORD_ENV} in the environment`);
     return v;
   };
 }
@@ -63,8 +68,16 @@ export async function ldapFromCli(config: ClusterConfig, sub: string, o: LdapCli
     o.err(`gluu-cluster: "${node}" is not a Gluu node of cluster "${config.name}"\n`);
     return 2;
   }
-  const access = applianceAccess(config, node, { pool: o.pool, password: cliLdapPassword(), trust: cliCertificateTrust(o.fingerprint, o.err), clusterFileDir: o.clusterFileDir });
-  const servers = o.servers?.split(',').map((s) => s.trim()).filter(Boolean);
+  const access = applianceAccess(config, node, {
+    pool: o.pool,
+    password: cliLdapPassword(),
+    trust: cliCertificateTrust(o.fingerprint, o.err),
+    clusterFileDir: o.clusterFileDir,
+  });
+  const servers = o.servers
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const s of servers ?? []) {
     const p = serverProblem(s);
     if (p) {
@@ -76,10 +89,14 @@ export async function ldapFromCli(config: ClusterConfig, sub: string, o: LdapCli
     case 'get': {
       const snap = await readSnapshot(config, access);
       o.out(`# ${snap.entryDN} on ${node} (${snap.via})\n`);
-      o.out(`# ${snap.cacheAttribute}${snap.cache?.error ? ` — not valid JSON: ${snap.cache.error}` : ''}\n${snap.cache ? readableValue(snap.cacheAttribute, snap.cache.raw) : '(no value)\n'}`);
+      o.out(
+        `# ${snap.cacheAttribute}${snap.cache?.error ? ` — not valid JSON: ${snap.cache.error}` : ''}\n${snap.cache ? readableValue(snap.cacheAttribute, snap.cache.raw) : '(no value)\n'}`,
+      );
       for (const p of snap.cache?.decoded ? cacheProblems(snap.cache.decoded) : []) o.out(`# ${p.severity}: ${p.message}\n`);
       snap.idp.forEach((v, i) => {
-        o.out(`\n# ${IDP_ATTRIBUTE} value ${i + 1}${v.error ? ` — not valid JSON: ${v.error}` : ''}\n${readableValue(IDP_ATTRIBUTE, v.raw)}`);
+        o.out(
+          `\n# ${IDP_ATTRIBUTE} value ${i + 1}${v.error ? ` — not valid JSON: ${v.error}` : ''}\n${readableValue(IDP_ATTRIBUTE, v.raw)}`,
+        );
         for (const p of v.decoded ? idpProblems(v.decoded) : []) o.out(`# ${p.severity}: ${p.message}\n`);
       });
       return 0;
@@ -102,7 +119,13 @@ export async function ldapFromCli(config: ClusterConfig, sub: string, o: LdapCli
     }
     case 'set-idp-servers': {
       const list = servers?.length ? servers : config.nodes.map((n) => `${n.host}:${LDAPS_PORT}`);
-      const r = await applyLdapAction(access, { kind: 'ldap', host: node, title: 'set-idp-servers', attribute: 'idpAuthentication', change: { servers: list } });
+      const r = await applyLdapAction(access, {
+        kind: 'ldap',
+        host: node,
+        title: 'set-idp-servers',
+        attribute: 'idpAuthentication',
+        change: { servers: list },
+      });
       o.out(r.lines.map((l) => `${node} | ${l}\n`).join(''));
       return 0;
     }

@@ -103,16 +103,35 @@ export function resolveEdits(snapshot: StoredValues, edits: ValueEdit[]): Resolv
 }
 
 /** The change a plan step asks for ("cache" or "idpAuthentication", as a JSON merge patch). */
-export function planEdits(snapshot: StoredValues, attribute: 'cache' | 'idpAuthentication', change: Record<string, unknown>): ResolvedEdits {
+export function planEdits(
+  snapshot: StoredValues,
+  attribute: 'cache' | 'idpAuthentication',
+  change: Record<string, unknown>,
+): ResolvedEdits {
   if (attribute === 'cache') {
-    if (snapshot.cache?.error) return { changes: [], errors: [`${snapshot.cacheAttribute}: the stored value is not valid JSON (${snapshot.cache.error}); fix it in the LDAP editor first`], warnings: [] };
+    if (snapshot.cache?.error)
+      return {
+        changes: [],
+        errors: [
+          `${snapshot.cacheAttribute}: the stored value is not valid JSON (${snapshot.cache.error}); fix it in the LDAP editor first`,
+        ],
+        warnings: [],
+      };
     const next = mergePatch(snapshot.cache?.decoded ?? {}, change) as Record<string, unknown>;
     return resolveEdits(snapshot, [{ attribute: 'cache', decoded: next }]);
   }
   const targets = idpTargets(snapshot.idp);
-  if (targets.length === 0) return { changes: [], errors: [`${IDP_ATTRIBUTE}: the entry has no value with an LDAP server configuration to change`], warnings: [] };
+  if (targets.length === 0)
+    return { changes: [], errors: [`${IDP_ATTRIBUTE}: the entry has no value with an LDAP server configuration to change`], warnings: [] };
   const bad = targets.filter((i) => snapshot.idp[i].error);
-  if (bad.length) return { changes: [], errors: bad.map((i) => `${idpLabel(i)}: the stored value is not valid JSON (${snapshot.idp[i].error}); fix it in the LDAP editor first`), warnings: [] };
+  if (bad.length)
+    return {
+      changes: [],
+      errors: bad.map(
+        (i) => `${idpLabel(i)}: the stored value is not valid JSON (${snapshot.idp[i].error}); fix it in the LDAP editor first`,
+      ),
+      warnings: [],
+    };
   return resolveEdits(
     snapshot,
     targets.map((index) => {
@@ -127,7 +146,11 @@ export function planEdits(snapshot: StoredValues, attribute: 'cache' | 'idpAuthe
  * "auth_ldap_server"), or the only value when there is one.
  */
 export function idpTargets(values: IdpValueView[]): number[] {
-  const own = values.flatMap((v, i) => ((v.decoded?.config as Record<string, unknown> | undefined)?.configId === 'auth_ldap_server' || (v.error && values.length === 1) ? [i] : []));
+  const own = values.flatMap((v, i) =>
+    (v.decoded?.config as Record<string, unknown> | undefined)?.configId === 'auth_ldap_server' || (v.error && values.length === 1)
+      ? [i]
+      : [],
+  );
   return own.length ? own : values.length === 1 ? [0] : [];
 }
 

@@ -21,4 +21,5 @@ export class LdapError extends Error {
   }
 }
 
-export const isLdapError = (e: unknown): e is LdapError => e instanceof Error && (e as LdapError).name === 'LdapError' && typeof (e as LdapError).code === 'string';
+export const isLdapError = (e: unknown): e is LdapError =>
+  e instanceof Error && (e as LdapError).name === 'LdapError' && typeof (e as LdapError).code === 'string';

@@ -15,7 +15,8 @@ export function decodeIdp(raw: string): IdpValueView {
   const config = outer.value.config;
   if (typeof config === 'string') {
     const inner = parseJsonObject(config);
-    if (inner.problem) return { raw, configForm: 'string', error: `its "config" member (a JSON string) is not valid JSON: ${inner.problem.message}` };
+    if (inner.problem)
+      return { raw, configForm: 'string', error: `its "config" member (a JSON string) is not valid JSON: ${inner.problem.message}` };
     return { raw, configForm: 'string', decoded: { ...outer.value, config: inner.value } };
   }
   if (config !== null && typeof config === 'object' && !Array.isArray(config)) return { raw, configForm: 'object', decoded: outer.value };
@@ -66,7 +67,8 @@ export function idpProblems(decoded: Record<string, unknown>): FieldProblem[] {
     if (!Array.isArray(servers) || servers.some((s) => typeof s !== 'string')) {
       problems.push({ path: ['config', 'servers'], message: 'servers is a list of "host:port" strings', severity: 'error' });
     } else {
-      if (servers.length === 0) problems.push({ path: ['config', 'servers'], message: 'at least one server (host:port) is needed', severity: 'error' });
+      if (servers.length === 0)
+        problems.push({ path: ['config', 'servers'], message: 'at least one server (host:port) is needed', severity: 'error' });
       for (const s of servers as string[]) {
         const p = serverProblem(s);
         if (p) problems.push({ path: ['config', 'servers'], message: p, severity: 'error' });
@@ -74,9 +76,11 @@ export function idpProblems(decoded: Record<string, unknown>): FieldProblem[] {
     }
   }
   const max = c.maxConnections;
-  if (max !== undefined && !(Number.isInteger(Number(max)) && Number(max) > 0)) problems.push({ path: ['config', 'maxConnections'], message: 'maxConnections is a whole number above 0', severity: 'error' });
+  if (max !== undefined && !(Number.isInteger(Number(max)) && Number(max) > 0))
+    problems.push({ path: ['config', 'maxConnections'], message: 'maxConnections is a whole number above 0', severity: 'error' });
   for (const k of ['useSSL', 'enabled', 'useAnonymousBind']) {
-    if (c[k] !== undefined && flag(c[k]) === undefined) problems.push({ path: ['config', k], message: `${k} is true or false`, severity: 'error' });
+    if (c[k] !== undefined && flag(c[k]) === undefined)
+      problems.push({ path: ['config', k], message: `${k} is true or false`, severity: 'error' });
   }
   if (c.baseDNs !== undefined && (!Array.isArray(c.baseDNs) || c.baseDNs.some((d) => typeof d !== 'string' || d.trim() === ''))) {
     problems.push({ path: ['config', 'baseDNs'], message: 'baseDNs is a list of DNs', severity: 'error' });

@@ -60,7 +60,9 @@ export function parseJson(text: string): { value: unknown; problem?: undefined }
 }
 
 /** A JSON object, or why the text is not one. */
-export function parseJsonObject(text: string): { value: Record<string, unknown>; problem?: undefined } | { value?: undefined; problem: JsonProblem } {
+export function parseJsonObject(
+  text: string,
+): { value: Record<string, unknown>; problem?: undefined } | { value?: undefined; problem: JsonProblem } {
   const r = parseJson(text);
   if (r.problem) return r;
   if (r.value === null || typeof r.value !== 'object' || Array.isArray(r.value)) {
@@ -82,5 +84,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   }
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
 }

@@ -135,7 +135,7 @@ export const STEPS: readonly StepDefinition[] = [
     requires: ['redis'],
     title: 'Cache configuration in LDAP',
     section: '5. Modify JSON Entries',
-    summary: 'The appliance\'s cache configuration set to REDIS with the cache host.',
+    summary: "The appliance's cache configuration set to REDIS with the cache host.",
     scope: 'ldap',
   },
   {

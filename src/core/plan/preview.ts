@@ -28,7 +28,8 @@ export function maskContent(content: Content): string {
 
 function secretLines(config: ClusterConfig, files: SecretFile[] | undefined, container: boolean, host: string): string[] {
   return (files ?? []).map(
-    (f) => `# secret: ${SECRET_LABELS[f.secret]} (${MASK}) written to ${host}:${hostPath(config, f.path, container)} (mode 0600) for this command, removed afterwards`,
+    (f) =>
+      `# secret: ${SECRET_LABELS[f.secret]} (${MASK}) written to ${host}:${hostPath(config, f.path, container)} (mode 0600) for this command, removed afterwards`,
   );
 }
 
@@ -44,9 +45,16 @@ function actionLines(config: ClusterConfig, a: Action, n: number): string[] {
     case 'upload': {
       const lines = [head, `# upload over SFTP → ${where(config, a.to)} (mode ${octal(a.mode)}; temporary file, then renamed)`];
       if (a.generated) {
-        lines.push(`# content: the generated ${a.generated} (cluster/${a.generated} in the workspace when present), ${maskContent(a.content).split('\n').length - 1} lines`);
+        lines.push(
+          `# content: the generated ${a.generated} (cluster/${a.generated} in the workspace when present), ${maskContent(a.content).split('\n').length - 1} lines`,
+        );
       } else {
-        lines.push(...maskContent(a.content).replace(/\n$/, '').split('\n').map((l) => `#   | ${l}`));
+        lines.push(
+          ...maskContent(a.content)
+            .replace(/\n$/, '')
+            .split('\n')
+            .map((l) => `#   | ${l}`),
+        );
       }
       return lines;
     }
@@ -61,7 +69,9 @@ function actionLines(config: ClusterConfig, a: Action, n: number): string[] {
         a.attribute === 'cache'
           ? `# LDAP on ${a.host} (over an SSH tunnel unless gluu.ldapAccess says direct): these fields are merged into the appliance entry's cache configuration (oxCacheConfiguration, or oxCacheConfig where the entry has that), every other field kept:`
           : `# LDAP on ${a.host} (over an SSH tunnel unless gluu.ldapAccess says direct): these fields are merged into the "config" of the oxIDPAuthentication value for Gluu's own LDAP (configId auth_ldap_server), every other field kept:`,
-        ...JSON.stringify(a.change, null, 2).split('\n').map((l) => `#   ${l}`),
+        ...JSON.stringify(a.change, null, 2)
+          .split('\n')
+          .map((l) => `#   ${l}`),
         '# Written with compare-and-swap (the exact value read is replaced, or nothing is), and only if it changes something; the previous value is kept for Restore Previous LDAP Value.',
       ];
   }
@@ -69,7 +79,11 @@ function actionLines(config: ClusterConfig, a: Action, n: number): string[] {
 
 function probeLines(config: ClusterConfig, label: string, host: string, p: Probe | undefined): string[] {
   if (!p) return [];
-  return [`# ${label} on ${p.host ?? host}:`, ...secretLines(config, p.secretFiles, p.container, p.host ?? host), `#   ${command(config, p.script, p.container).replace(/\n/g, '\n#   ')}`];
+  return [
+    `# ${label} on ${p.host ?? host}:`,
+    ...secretLines(config, p.secretFiles, p.container, p.host ?? host),
+    `#   ${command(config, p.script, p.container).replace(/\n/g, '\n#   ')}`,
+  ];
 }
 
 export function formatStep(config: ClusterConfig, plan: StepPlan): string {

@@ -26,7 +26,11 @@ export function resolveStep(step: StepDefinition, config: ClusterConfig): Resolv
   const primary = primaryNode(config);
   const others = secondaryNodes(config);
   const all = nodesPrimaryFirst(config);
-  const node = (n: { host: string; role: HostRole }, peer?: string): StepTarget => ({ host: n.host, role: n.role, ...(peer ? { peer } : {}) });
+  const node = (n: { host: string; role: HostRole }, peer?: string): StepTarget => ({
+    host: n.host,
+    role: n.role,
+    ...(peer ? { peer } : {}),
+  });
   let targets: StepTarget[];
   let targetLabel: string;
   switch (step.scope) {

@@ -41,7 +41,11 @@ function standInCertificate(): Promise<{ crt: string; key: string } | string> {
 function run(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     execFile(file, args, { timeout: 20000, env: opts.env }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as NodeJS.ErrnoException & { code?: unknown }).code === 'number' ? ((err as unknown as { code: number }).code) : 1) : 0;
+      const code = err
+        ? typeof (err as NodeJS.ErrnoException & { code?: unknown }).code === 'number'
+          ? (err as unknown as { code: number }).code
+          : 1
+        : 0;
       resolve({ code, out: `${stdout}${stderr}` });
     });
   });
@@ -81,12 +85,37 @@ export async function checkNginxConf(text: string, hosts: Record<string, string>
     const conf = join(dir, 'nginx.conf');
     writeFileSync(conf, checked.join('\n'));
     const hasPid = checked.some((l) => /^\s*pid\s/.test(l));
-    const args = ['-t', '-q', '-p', `${dir}/`, '-e', join(dir, 'error.log'), '-c', conf, ...(hasPid ? [] : ['-g', `pid ${join(dir, 'nginx.pid')};`])];
+    const args = [
+      '-t',
+      '-q',
+      '-p',
+      `${dir}/`,
+      '-e',
+      join(dir, 'error.log'),
+      '-c',
+      conf,
+      ...(hasPid ? [] : ['-g', `pid ${join(dir, 'nginx.pid')};`]),
+    ];
     let result: { code: number; out: string };
     if (asRoot) {
       const hostsFile = join(dir, 'hosts');
-      writeFileSync(hostsFile, `127.0.0.1 localhost\n${Object.entries(hosts).map(([h, a]) => `${a} ${h}`).join('\n')}\n`);
-      result = await run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /etc/hosts && exec "$@"', hostsFile, nginx, ...args]);
+      writeFileSync(
+        hostsFile,
+        `127.0.0.1 localhost\n${Object.entries(hosts)
+          .map(([h, a]) => `${a} ${h}`)
+          .join('\n')}\n`,
+      );
+      result = await run('unshare', [
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        'mount --bind "$0" /etc/hosts && exec "$@"',
+        hostsFile,
+        nginx,
+        ...args,
+      ]);
     } else {
       result = await run(nginx, args);
     }
@@ -95,10 +124,18 @@ export async function checkNginxConf(text: string, hosts: Record<string, string>
       .filter((l) => /\[(emerg|alert|crit|error|warn)\]/.test(l))
       .map((l) => {
         const lineMatch = /in \S*nginx\.conf:(\d+)/.exec(l);
-        const message = l.replace(/^nginx: /, '').replace(/ in \S*nginx\.conf:\d+/, '').replace(dir, '<check>');
-        return { ...(lineMatch ? { line: Number(lineMatch[1]) - 1 } : {}), message, severity: /\[warn\]/.test(l) ? ('warning' as const) : ('error' as const) };
+        const message = l
+          .replace(/^nginx: /, '')
+          .replace(/ in \S*nginx\.conf:\d+/, '')
+          .replace(dir, '<check>');
+        return {
+          ...(lineMatch ? { line: Number(lineMatch[1]) - 1 } : {}),
+          message,
+          severity: /\[warn\]/.test(l) ? ('warning' as const) : ('error' as const),
+        };
       });
-    if (result.code !== 0 && !problems.some((p) => p.severity === 'error')) problems.push({ message: result.out.trim() || `nginx -t exited with ${result.code}`, severity: 'error' });
+    if (result.code !== 0 && !problems.some((p) => p.severity === 'error'))
+      problems.push({ message: result.out.trim() || `nginx -t exited with ${result.code}`, severity: 'error' });
     return { ok: result.code === 0, problems };
   } finally {
     rmSync(dir, { recursive: true, force: true });

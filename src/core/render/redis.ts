@@ -27,6 +27,10 @@ export function renderRedisSettings(cache: CacheHost): Content {
  * so a password with spaces, quotes or backslashes is read back exactly.
  */
 export function redisString(value: string): string {
-  const escaped = value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+  const escaped = value
+    .replace(/[\\"]/g, (c) => `\\${c}`)
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t');
   return `"${escaped}"`;
 }

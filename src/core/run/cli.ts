@@ -35,7 +35,9 @@ export function cliSshPool(trustNew: boolean, err: (s: string) => void): SshPool
         err(`trusting the new host key of ${info.hostKeyId} for this run: ${info.keyType} ${info.fingerprint}\n`);
         return true;
       }
-      err(`refusing the unknown host key of ${info.hostKeyId} (${info.keyType} ${info.fingerprint}); add it to ~/.ssh/known_hosts (ssh-keyscan, then check the fingerprint) or pass --trust-new-host-keys\n`);
+      err(
+        `refusing the unknown host key of ${info.hostKeyId} (${info.keyType} ${info.fingerprint}); add it to ~/.ssh/known_hosts (ssh-keyscan, then check the fingerprint) or pass --trust-new-host-keys\n`,
+      );
       return false;
     },
   });
@@ -44,7 +46,16 @@ export function cliSshPool(trustNew: boolean, err: (s: string) => void): SshPool
 export async function runFromCli(
   config: ClusterConfig,
   generated: Partial<Record<GeneratedFileName, string>>,
-  o: { stepId?: string; node?: string; trustNew: boolean; force: boolean; ldapCertFingerprint?: string; clusterFileDir: string; out: (s: string) => void; err: (s: string) => void },
+  o: {
+    stepId?: string;
+    node?: string;
+    trustNew: boolean;
+    force: boolean;
+    ldapCertFingerprint?: string;
+    clusterFileDir: string;
+    out: (s: string) => void;
+    err: (s: string) => void;
+  },
 ): Promise<number> {
   const pool = cliSshPool(o.trustNew, o.err);
   const masker = new Masker();
@@ -86,7 +97,17 @@ export async function runFromCli(
         force: o.force,
         // The LDAP steps: same core as `gluu-cluster ldap`, password through the run's secrets.
         ldap: async (action) =>
-          (await applyLdapAction(applianceAccess(config, action.host, { pool, password: () => secrets.get('ldapAdmin'), trust: cliCertificateTrust(o.ldapCertFingerprint, o.err), clusterFileDir: o.clusterFileDir }), action)).lines,
+          (
+            await applyLdapAction(
+              applianceAccess(config, action.host, {
+                pool,
+                password: () => secrets.get('ldapAdmin'),
+                trust: cliCertificateTrust(o.ldapCertFingerprint, o.err),
+                clusterFileDir: o.clusterFileDir,
+              }),
+              action,
+            )
+          ).lines,
         listener: {
           output: (host, kind, text) => {
             const lines = text.replace(/\n$/, '').split('\n');

@@ -105,9 +105,18 @@ export async function runStep(plan: StepPlan, ctx: RunContext): Promise<StepOutc
   sequences.push(...targets);
   const targetsOk = targets.every((t) => t.status === 'done' || t.status === 'already-done');
   if (plan.after.length) {
-    sequences.push(beforeOk && targetsOk && !cancelled() ? await runSequence(ctx, 'then, in this order', undefined, plan.after) : notRun('then, in this order', undefined, plan.after));
+    sequences.push(
+      beforeOk && targetsOk && !cancelled()
+        ? await runSequence(ctx, 'then, in this order', undefined, plan.after)
+        : notRun('then, in this order', undefined, plan.after),
+    );
   }
-  const status = sequences.some((s) => s.status === 'cancelled') || cancelled() ? 'cancelled' : sequences.some((s) => s.status === 'failed' || s.status === 'not-run') ? 'failed' : 'done';
+  const status =
+    sequences.some((s) => s.status === 'cancelled') || cancelled()
+      ? 'cancelled'
+      : sequences.some((s) => s.status === 'failed' || s.status === 'not-run')
+        ? 'failed'
+        : 'done';
   return { stepId: plan.step.id, status, sequences, ms: Date.now() - t0 };
 }
 
@@ -130,7 +139,12 @@ async function runSequence(ctx: RunContext, label: string, host: string | undefi
     } catch (e) {
       const f = e instanceof ActionFailed ? e : new ActionFailed(e instanceof Error ? e.message : String(e), actionHost(a));
       out.status = f.cancelled ? 'cancelled' : 'failed';
-      out.failure = { action: a.title, host: f.host, ...(f.exitCode !== undefined ? { exitCode: f.exitCode } : {}), message: ctx.mask(f.message) };
+      out.failure = {
+        action: a.title,
+        host: f.host,
+        ...(f.exitCode !== undefined ? { exitCode: f.exitCode } : {}),
+        message: ctx.mask(f.message),
+      };
       ctx.listener.output(f.host, 'info', `✗ ${a.title}: ${ctx.mask(f.message)}`);
       out.notRun.push(...actions.slice(i + 1).map((x) => x.title));
       break;
@@ -139,7 +153,14 @@ async function runSequence(ctx: RunContext, label: string, host: string | undefi
   return out;
 }
 
-async function runTarget(ctx: RunContext, label: string, host: string, actions: Action[], check?: Probe, verify?: Probe): Promise<SequenceOutcome> {
+async function runTarget(
+  ctx: RunContext,
+  label: string,
+  host: string,
+  actions: Action[],
+  check?: Probe,
+  verify?: Probe,
+): Promise<SequenceOutcome> {
   if (check && !ctx.force) {
     try {
       if ((await probe(ctx, host, check)) === 0) {
@@ -176,7 +197,6 @@ function actionHost(a: Action): string {
   return a.kind === 'relay' ? a.to.host : a.kind === 'upload' ? a.to.host : a.host;
 }
 
-
 /** Runs a probe (check/verify); its output is not shown unless it fails to run at all. */
 async function probe(ctx: RunContext, host: string, p: Probe): Promise<number | null> {
   const on = p.host ?? host;
@@ -188,7 +208,13 @@ async function probe(ctx: RunContext, host: string, p: Probe): Promise<number | 
   });
 }
 
-async function withSecretFiles<T>(ctx: RunContext, remote: RemoteHost, files: SecretFile[] | undefined, container: boolean, fn: () => Promise<T>): Promise<T> {
+async function withSecretFiles<T>(
+  ctx: RunContext,
+  remote: RemoteHost,
+  files: SecretFile[] | undefined,
+  container: boolean,
+  fn: () => Promise<T>,
+): Promise<T> {
   const written: string[] = [];
   try {
     for (const f of files ?? []) {
@@ -211,7 +237,11 @@ async function runAction(ctx: RunContext, a: Action): Promise<void> {
       const out = new LineMasker(ctx.mask, (t) => ctx.listener.output(a.host, 'out', t));
       const err = new LineMasker(ctx.mask, (t) => ctx.listener.output(a.host, 'err', t));
       const r = await withSecretFiles(ctx, remote, a.secretFiles, a.container, () =>
-        remote.exec(wrapIf(ctx.config, a.script, a.container), { signal: ctx.signal, onStdout: (t) => out.write(t), onStderr: (t) => err.write(t) }),
+        remote.exec(wrapIf(ctx.config, a.script, a.container), {
+          signal: ctx.signal,
+          onStdout: (t) => out.write(t),
+          onStderr: (t) => err.write(t),
+        }),
       ).finally(() => {
         out.end();
         err.end();
@@ -243,7 +273,8 @@ async function runAction(ctx: RunContext, a: Action): Promise<void> {
       let sum = '';
       const r = await to.exec(cmd('sha256sum', '--', dest), { onStdout: (t) => (sum += t), signal: ctx.signal });
       const remoteSum = sum.trim().split(/\s+/)[0];
-      if (r.code !== 0 || remoteSum !== sha256(data)) throw new ActionFailed(`checksum of ${dest} does not match what was sent`, a.to.host, r.code);
+      if (r.code !== 0 || remoteSum !== sha256(data))
+        throw new ActionFailed(`checksum of ${dest} does not match what was sent`, a.to.host, r.code);
       ctx.listener.output(a.to.host, 'info', `✓ ${dest} (${data.length} bytes, sha256 ${remoteSum.slice(0, 12)}…)`);
       return;
     }

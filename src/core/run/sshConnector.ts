@@ -12,7 +12,9 @@ import type { Connector, RemoteHost } from './remote';
 /** Where a cluster host is and how to log in, from the cluster file. */
 export function sshTargetOf(config: ClusterConfig, host: string): SshTarget {
   const entry: { address: string; ssh: SshSettings } | undefined =
-    config.nodes.find((n) => n.host === host) ?? (config.loadBalancer.host === host ? config.loadBalancer : undefined) ?? (config.cache?.host === host ? config.cache : undefined);
+    config.nodes.find((n) => n.host === host) ??
+    (config.loadBalancer.host === host ? config.loadBalancer : undefined) ??
+    (config.cache?.host === host ? config.cache : undefined);
   if (!entry) throw new Error(`"${host}" is not a host of cluster "${config.name}"`);
   const { user, port, identityFile, hostAlias, jumpHost } = entry.ssh;
   return {

@@ -47,7 +47,10 @@ export class AuthPlanner {
   private pendingPassword = false;
   private kbdCancelled = false;
 
-  constructor(private readonly t: ResolvedTarget, private readonly ctx: AuthContext) {
+  constructor(
+    private readonly t: ResolvedTarget,
+    private readonly ctx: AuthContext,
+  ) {
     this.steps = this.plan();
   }
 
@@ -118,7 +121,9 @@ export class AuthPlanner {
 
     if (this.offers('password') && creds.password) {
       for (let attempt = 1; attempt <= MAX_PASSWORD_TRIES && this.offers('password'); attempt++) {
-        const password = await this.ctx.deadline.whilePaused(() => creds.password!({ user: username, host: this.t.hostname, port: this.t.port, target: this.t.key, attempt }));
+        const password = await this.ctx.deadline.whilePaused(() =>
+          creds.password!({ user: username, host: this.t.hostname, port: this.t.port, target: this.t.key, attempt }),
+        );
         if (password === undefined) break;
         if (attempt === 1) this.tried.push('password');
         else this.tried[this.tried.length - 1] = `password (${attempt} times)`;
@@ -178,7 +183,8 @@ export class AuthPlanner {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // OpenSSH's default identities are optional; a key the user named is worth a note.
-      if (!(this.t.defaultIdentities && code === 'ENOENT')) this.notes.push(`identity file ${this.ctx.displayPath(file)}: ${code === 'ENOENT' ? 'not found' : (e as Error).message}`);
+      if (!(this.t.defaultIdentities && code === 'ENOENT'))
+        this.notes.push(`identity file ${this.ctx.displayPath(file)}: ${code === 'ENOENT' ? 'not found' : (e as Error).message}`);
       return undefined;
     }
     const first = (k: ParsedKey | ParsedKey[] | Error): ParsedKey | Error => (Array.isArray(k) ? k[0] : k);
@@ -186,7 +192,9 @@ export class AuthPlanner {
     if (key instanceof Error && /passphrase|encrypted/i.test(key.message)) {
       const ask = this.ctx.credentials.passphrase;
       if (!ask) {
-        this.notes.push(`identity file ${this.ctx.displayPath(file)} is encrypted and no passphrase can be asked for here (load it into ssh-agent)`);
+        this.notes.push(
+          `identity file ${this.ctx.displayPath(file)} is encrypted and no passphrase can be asked for here (load it into ssh-agent)`,
+        );
         return undefined;
       }
       for (let attempt = 1; attempt <= MAX_PASSPHRASE_TRIES; attempt++) {
@@ -232,9 +240,13 @@ export class AuthPlanner {
       `Check the user name (${t.user}), that the public key is in ~${t.user}/.ssh/authorized_keys on the host (ssh-copy-id -p ${t.port} ${t.user}@${t.hostname}), or the password; set identityFile in the cluster file or IdentityFile in ~/.ssh/config to use another key.`,
     );
     const notes = this.notes.length ? ` Notes: ${this.notes.join('; ')}.` : '';
-    return new SshError('AUTH_FAILED', `Authentication failed for ${t.key}. Tried: ${tried}. The server accepts: ${offered}.${notes} ${hints.join(' ')}`, {
-      target: t.key,
-      details: { tried: [...this.tried], serverMethods: this.serverMethods, notes: [...this.notes] },
-    });
+    return new SshError(
+      'AUTH_FAILED',
+      `Authentication failed for ${t.key}. Tried: ${tried}. The server accepts: ${offered}.${notes} ${hints.join(' ')}`,
+      {
+        target: t.key,
+        details: { tried: [...this.tried], serverMethods: this.serverMethods, notes: [...this.notes] },
+      },
+    );
   }
 }

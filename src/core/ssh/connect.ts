@@ -22,7 +22,15 @@ export function loadSsh2(): Promise<Ssh2> {
 }
 
 /** ssh2 1.17's default host key algorithms (ssh-dss left out, as OpenSSH does). */
-const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+const HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
 
 export interface HopContext {
   credentials: Credentials;
@@ -53,10 +61,14 @@ function tcpConnect(r: ResolvedTarget, timeoutMs: number): Promise<net.Socket> {
     const timer = setTimeout(() => {
       sock.destroy();
       reject(
-        new SshError('TIMEOUT', `No answer from ${where} within ${secs(timeoutMs)} (TCP connect). The host may be down or a firewall may drop the packets; check the address and port, and that sshd runs on the host.`, {
-          target: r.key,
-          details: { phase: 'tcp' },
-        }),
+        new SshError(
+          'TIMEOUT',
+          `No answer from ${where} within ${secs(timeoutMs)} (TCP connect). The host may be down or a firewall may drop the packets; check the address and port, and that sshd runs on the host.`,
+          {
+            target: r.key,
+            details: { phase: 'tcp' },
+          },
+        ),
       );
     }, timeoutMs);
     sock.once('connect', () => {
@@ -133,7 +145,11 @@ export async function connectHop(r: ResolvedTarget, sock: Duplex | undefined, ct
         const store = pendingStore;
         pendingStore = undefined;
         stored = store().catch((e) => {
-          throw new SshError('HOST_KEY_UNKNOWN', `The host key of ${hostKey?.hostKeyId} was accepted but could not be stored in the extension's trust store: ${(e as Error).message}.`, { target: r.key, cause: e });
+          throw new SshError(
+            'HOST_KEY_UNKNOWN',
+            `The host key of ${hostKey?.hostKeyId} was accepted but could not be stored in the extension's trust store: ${(e as Error).message}.`,
+            { target: r.key, cause: e },
+          );
         });
       }
     });
@@ -184,7 +200,13 @@ export async function connectHop(r: ResolvedTarget, sock: Duplex | undefined, ct
     client.on('close', () => {
       if (hostKeyError) return fail(hostKeyError);
       if (planner.exhausted) return fail(planner.failure());
-      fail(new SshError('UNREACHABLE', `${r.key} closed the connection during ${phase}. Check the host's sshd logs (journalctl -u ssh) for the reason.`, { target: r.key }));
+      fail(
+        new SshError(
+          'UNREACHABLE',
+          `${r.key} closed the connection during ${phase}. Check the host's sshd logs (journalctl -u ssh) for the reason.`,
+          { target: r.key },
+        ),
+      );
     });
 
     const config: ConnectConfig = {
@@ -206,13 +228,19 @@ export async function connectHop(r: ResolvedTarget, sock: Duplex | undefined, ct
               return verify(false);
             }
             hostKey = { keyType: v.keyType, fingerprint: v.fingerprint, hostKeyId: v.hostKeyId, how: v.how };
-            ctx.log(`${r.key}: host key ${v.keyType} ${v.fingerprint} (${v.how === 'confirmed' ? 'accepted by the user' : `from ${v.how}`})`);
+            ctx.log(
+              `${r.key}: host key ${v.keyType} ${v.fingerprint} (${v.how === 'confirmed' ? 'accepted by the user' : `from ${v.how}`})`,
+            );
             if (v.how === 'confirmed') pendingStore = () => ctx.hostKeys.trustStore.add(v.hostKeyId, v.fingerprint, v.keyType);
             verify(true);
           },
           (e) => {
             deadline.resume();
-            hostKeyError = new SshError('HOST_KEY_UNKNOWN', `The host key of ${r.key} could not be checked: ${(e as Error).message}. The connection was refused.`, { target: r.key, cause: e });
+            hostKeyError = new SshError(
+              'HOST_KEY_UNKNOWN',
+              `The host key of ${r.key} could not be checked: ${(e as Error).message}. The connection was refused.`,
+              { target: r.key, cause: e },
+            );
             verify(false);
           },
         );

@@ -24,11 +24,19 @@ const CHUNK = 32 * 1024;
  */
 const PID_MARKER = sh`printf '\037gluu-pid:%s\n' "$$" >&2`;
 const MARKER = Buffer.from('\x1fgluu-pid:', 'latin1');
+// The marker starts with a unit separator (\x1f), a byte no login script prints.
+// eslint-disable-next-line no-control-regex
 const MARKER_RE = /^\x1fgluu-pid:(\d+)\n$/;
 /** How much early stderr may come before the marker (login scripts) before we stop looking. */
 const MARKER_SCAN = 16 * 1024;
 
-const SFTP_STATUS: Record<number, string> = { 2: 'no such file or directory', 3: 'permission denied', 4: 'failure', 5: 'bad message', 8: 'operation unsupported' };
+const SFTP_STATUS: Record<number, string> = {
+  2: 'no such file or directory',
+  3: 'permission denied',
+  4: 'failure',
+  5: 'bad message',
+  8: 'operation unsupported',
+};
 
 function cb<T>(f: (done: (err: Error | null | undefined, v?: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => f((err, v) => (err ? reject(err) : resolve(v as T))));
@@ -81,10 +89,14 @@ export class SshConnection {
     const why = this.lastError ? `: ${this.lastError.message}` : '';
     this.lost = this.closing
       ? new SshError('CLOSED', `The connection to ${this.key} was closed.`, { target: this.key })
-      : new SshError('CONNECTION_LOST', `The connection to ${this.key} was lost${why}. sshd may have been restarted or stopped, or the network dropped. Run the step again to reconnect.`, {
-          target: this.key,
-          cause: this.lastError,
-        });
+      : new SshError(
+          'CONNECTION_LOST',
+          `The connection to ${this.key} was lost${why}. sshd may have been restarted or stopped, or the network dropped. Run the step again to reconnect.`,
+          {
+            target: this.key,
+            cause: this.lastError,
+          },
+        );
     if (!this.closing) this.log(`${this.key}: connection lost${why}`);
     clearTimeout(this.idleTimer);
     for (const w of this.waiters) w(this.lost);
@@ -145,10 +157,14 @@ export class SshConnection {
 
   private channelError(what: string, err: Error): SshError {
     if (this.lost) return this.lost;
-    return new SshError('CHANNEL_FAILED', `${this.key} refused to open ${what}: ${err.message}. The host's sshd may limit sessions (MaxSessions) or be shutting down; try again.`, {
-      target: this.key,
-      cause: err,
-    });
+    return new SshError(
+      'CHANNEL_FAILED',
+      `${this.key} refused to open ${what}: ${err.message}. The host's sshd may limit sessions (MaxSessions) or be shutting down; try again.`,
+      {
+        target: this.key,
+        cause: err,
+      },
+    );
   }
 
   /**
@@ -369,7 +385,11 @@ export class SshConnection {
     if (err instanceof SshError) return err;
     const e = err as Error & { code?: number | string };
     const why = typeof e.code === 'number' && SFTP_STATUS[e.code] ? SFTP_STATUS[e.code] : e.message;
-    return new SshError('SFTP_FAILED', `Could not ${op} ${path} on ${this.key}: ${why}.`, { target: this.key, cause: err, details: { path, sftpCode: e.code } });
+    return new SshError('SFTP_FAILED', `Could not ${op} ${path} on ${this.key}: ${why}.`, {
+      target: this.key,
+      cause: err,
+      details: { path, sftpCode: e.code },
+    });
   }
 
   /**
@@ -453,10 +473,14 @@ export class SshConnection {
     const r = await this.capture(cmd('sha256sum', '--', path));
     const m = /^\\?([0-9a-f]{64}) /.exec(r.stdout);
     if (r.code !== 0 || !m) {
-      throw new SshError('COMMAND_FAILED', `sha256sum ${path} failed on ${this.key} (exit ${r.code ?? r.signal}): ${r.stderr.trim() || r.stdout.trim() || 'no output'}.`, {
-        target: this.key,
-        details: { path, code: r.code },
-      });
+      throw new SshError(
+        'COMMAND_FAILED',
+        `sha256sum ${path} failed on ${this.key} (exit ${r.code ?? r.signal}): ${r.stderr.trim() || r.stdout.trim() || 'no output'}.`,
+        {
+          target: this.key,
+          details: { path, code: r.code },
+        },
+      );
     }
     return m[1];
   }

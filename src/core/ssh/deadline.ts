@@ -10,17 +10,23 @@ export class Deadline {
   private paused = 0;
   private done = false;
 
-  constructor(ms: number, private readonly onExpire: () => void) {
+  constructor(
+    ms: number,
+    private readonly onExpire: () => void,
+  ) {
     this.remaining = ms;
     this.arm();
   }
 
   private arm(): void {
     this.startedAt = Date.now();
-    this.timer = setTimeout(() => {
-      this.done = true;
-      this.onExpire();
-    }, Math.max(0, this.remaining));
+    this.timer = setTimeout(
+      () => {
+        this.done = true;
+        this.onExpire();
+      },
+      Math.max(0, this.remaining),
+    );
   }
 
   /** Nested pauses are counted; the clock runs again when the last one resumes. */

@@ -7,7 +7,16 @@
  * There is no "accept anything" path.
  */
 import { SshError } from './errors';
-import { algorithmsForKeyType, entryHasKey, fingerprintSha256, hostKeyId, keyTypeOfBlob, lookupHost, readKnownHostsFiles, type KnownHostEntry } from './knownHosts';
+import {
+  algorithmsForKeyType,
+  entryHasKey,
+  fingerprintSha256,
+  hostKeyId,
+  keyTypeOfBlob,
+  lookupHost,
+  readKnownHostsFiles,
+  type KnownHostEntry,
+} from './knownHosts';
 import type { TrustStore, TrustedHostKey, UnknownHostKeyInfo } from './types';
 
 export interface HostKeyDeps {
@@ -57,11 +66,18 @@ export async function checkHostKey(blob: Buffer, host: string, port: number, tar
   }
   if (known.some((e) => entryHasKey(e, blob))) return { ok: true, how: 'known_hosts', keyType, fingerprint, hostKeyId: id };
 
-  let trusted: TrustedHostKey[] = [];
+  let trusted: TrustedHostKey[];
   try {
     trusted = await deps.trustStore.lookup(id);
   } catch (e) {
-    return { ok: false, error: new SshError('HOST_KEY_UNKNOWN', `The extension's host key store could not be read (${(e as Error).message}), so the key of ${id} cannot be checked. The connection was refused.`, { target, cause: e }) };
+    return {
+      ok: false,
+      error: new SshError(
+        'HOST_KEY_UNKNOWN',
+        `The extension's host key store could not be read (${(e as Error).message}), so the key of ${id} cannot be checked. The connection was refused.`,
+        { target, cause: e },
+      ),
+    };
   }
   if (trusted.some((t) => t.fingerprint === fingerprint && (!t.keyType || t.keyType === keyType))) {
     return { ok: true, how: 'trust-store', keyType, fingerprint, hostKeyId: id };
@@ -74,8 +90,10 @@ export async function checkHostKey(blob: Buffer, host: string, port: number, tar
     ];
     const removals: string[] = [];
     const files = [...new Set(known.map((e) => e.source))];
-    for (const f of files) removals.push(`ssh-keygen -R "${id}"${deps.defaultKnownHosts && f === deps.defaultKnownHosts ? '' : ` -f "${f}"`}`);
-    if (trusted.length) removals.push(`the "Gluu Cluster: Forget Host Key" command for ${id} (removes it from the extension's trust store)`);
+    for (const f of files)
+      removals.push(`ssh-keygen -R "${id}"${deps.defaultKnownHosts && f === deps.defaultKnownHosts ? '' : ` -f "${f}"`}`);
+    if (trusted.length)
+      removals.push(`the "Gluu Cluster: Forget Host Key" command for ${id} (removes it from the extension's trust store)`);
     return {
       ok: false,
       error: new SshError(
@@ -90,11 +108,18 @@ export async function checkHostKey(blob: Buffer, host: string, port: number, tar
     };
   }
 
-  let yes = false;
+  let yes: boolean;
   try {
     yes = await deps.confirmUnknownHostKey({ host, port, hostKeyId: id, keyType, fingerprint, target });
   } catch (e) {
-    return { ok: false, error: new SshError('HOST_KEY_UNKNOWN', `The host key of ${id} (${keyType} ${fingerprint}) is not known and could not be confirmed (${(e as Error).message}). The connection was refused.`, { target, cause: e, details: { hostKeyId: id, keyType, fingerprint } }) };
+    return {
+      ok: false,
+      error: new SshError(
+        'HOST_KEY_UNKNOWN',
+        `The host key of ${id} (${keyType} ${fingerprint}) is not known and could not be confirmed (${(e as Error).message}). The connection was refused.`,
+        { target, cause: e, details: { hostKeyId: id, keyType, fingerprint } },
+      ),
+    };
   }
   if (yes !== true) {
     return {
@@ -113,7 +138,11 @@ export async function checkHostKey(blob: Buffer, host: string, port: number, tar
  * Host key algorithms to ask for first: those of the keys already on record for this host, so
  * that a host with several keys presents the one we know (OpenSSH does the same).
  */
-export async function preferredHostKeyAlgorithms(host: string, port: number, deps: Pick<HostKeyDeps, 'knownHostsFiles' | 'trustStore'>): Promise<string[]> {
+export async function preferredHostKeyAlgorithms(
+  host: string,
+  port: number,
+  deps: Pick<HostKeyDeps, 'knownHostsFiles' | 'trustStore'>,
+): Promise<string[]> {
   const { known } = lookupHost(await readKnownHostsFiles(deps.knownHostsFiles), host, port);
   let trusted: TrustedHostKey[] = [];
   try {

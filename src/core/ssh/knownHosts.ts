@@ -52,7 +52,13 @@ export function parseKnownHosts(text: string, source = 'known_hosts'): KnownHost
 
 /** Glob match as OpenSSH's match_pattern(): `*` and `?`, case-insensitive (names are lowercased). */
 function globMatch(pattern: string, s: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return re.test(s);
 }
 

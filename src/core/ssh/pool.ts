@@ -36,7 +36,10 @@ export class SshPool {
 
   constructor(opts: SshPoolOptions) {
     const home = opts.homeDir ?? os.homedir();
-    this.env = { ...defaultEnv(home), defaultIdentityFiles: opts.defaultIdentityFiles ?? DEFAULT_IDENTITY_NAMES.map((n) => path.join(home, '.ssh', n)) };
+    this.env = {
+      ...defaultEnv(home),
+      defaultIdentityFiles: opts.defaultIdentityFiles ?? DEFAULT_IDENTITY_NAMES.map((n) => path.join(home, '.ssh', n)),
+    };
     this.configFile = opts.sshConfigFile === undefined ? path.join(home, '.ssh', 'config') : opts.sshConfigFile;
     this.idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     const log = opts.log ?? (() => {});
@@ -66,7 +69,12 @@ export class SshPool {
     this.ctx = {
       credentials: opts.credentials ?? {},
       hostKeys: {
-        knownHostsFiles: opts.knownHostsFiles ?? [userKnownHosts, `${userKnownHosts}2`, '/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'],
+        knownHostsFiles: opts.knownHostsFiles ?? [
+          userKnownHosts,
+          `${userKnownHosts}2`,
+          '/etc/ssh/ssh_known_hosts',
+          '/etc/ssh/ssh_known_hosts2',
+        ],
         trustStore,
         confirmUnknownHostKey: confirm,
         displayPath,

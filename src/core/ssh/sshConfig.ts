@@ -50,7 +50,11 @@ export function computeHost(configText: string, name: string): Computed {
   try {
     parsed = loadSshConfigModule().parse(configText);
   } catch (e) {
-    throw new SshError('CONFIG', `~/.ssh/config could not be parsed: ${(e as Error).message}. Fix the file (ssh -G ${name} shows what OpenSSH makes of it).`, { cause: e });
+    throw new SshError(
+      'CONFIG',
+      `~/.ssh/config could not be parsed: ${(e as Error).message}. Fix the file (ssh -G ${name} shows what OpenSSH makes of it).`,
+      { cause: e },
+    );
   }
   // matchExec false: evaluating `Match exec` would run shell commands from the config file
   // whenever the extension connects; such blocks are treated as not matching.
@@ -64,14 +68,22 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
 export function expandPath(p: string, env: ResolveEnv, t: { host?: string; user?: string; port?: number; name?: string } = {}): string {
   let s = p.replace(/%([%dhnpru])/g, (_m, c: string) => {
     switch (c) {
-      case '%': return '%';
-      case 'd': return env.homeDir;
-      case 'u': return env.localUser;
-      case 'h': return t.host ?? '';
-      case 'n': return t.name ?? '';
-      case 'p': return String(t.port ?? 22);
-      case 'r': return t.user ?? '';
-      default: return _m;
+      case '%':
+        return '%';
+      case 'd':
+        return env.homeDir;
+      case 'u':
+        return env.localUser;
+      case 'h':
+        return t.host ?? '';
+      case 'n':
+        return t.name ?? '';
+      case 'p':
+        return String(t.port ?? 22);
+      case 'r':
+        return t.user ?? '';
+      default:
+        return _m;
     }
   });
   if (s === '~') s = env.homeDir;
@@ -121,7 +133,11 @@ const MAX_HOPS = 8;
  * config over OpenSSH's defaults (user = local user, port 22, ~/.ssh/id_* identities).
  */
 export function resolveTarget(target: SshTarget, configText: string, env: ResolveEnv, depth = 0, inherited: string[] = []): ResolvedTarget {
-  if (depth > MAX_HOPS) throw new SshError('CONFIG', `More than ${MAX_HOPS} jump hosts in a chain for ${target.host}: check ProxyJump in ~/.ssh/config for a loop.`);
+  if (depth > MAX_HOPS)
+    throw new SshError(
+      'CONFIG',
+      `More than ${MAX_HOPS} jump hosts in a chain for ${target.host}: check ProxyJump in ~/.ssh/config for a loop.`,
+    );
   const name = target.hostAlias ?? target.host;
   if (!name) throw new SshError('CONFIG', 'No host to connect to.');
   const c = computeHost(configText, name);
@@ -130,13 +146,19 @@ export function resolveTarget(target: SshTarget, configText: string, env: Resolv
   const hostname = cfgHostName ? cfgHostName.replace(/%h/g, name).replace(/%%/g, '%') : name;
   const cfgPort = first(c.port);
   const port = target.port ?? (cfgPort ? Number(cfgPort) : 22);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SshError('CONFIG', `Port "${cfgPort ?? target.port}" for ${name} is not a port number (check ~/.ssh/config).`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new SshError('CONFIG', `Port "${cfgPort ?? target.port}" for ${name} is not a port number (check ~/.ssh/config).`);
   const user = target.user ?? first(c.user) ?? env.localUser;
   const tok = { host: hostname, user, port, name };
-  const explicit = [...(target.identityFile ? [target.identityFile] : []), ...list(c.identityfile).filter((f) => f.toLowerCase() !== 'none')];
+  const explicit = [
+    ...(target.identityFile ? [target.identityFile] : []),
+    ...list(c.identityfile).filter((f) => f.toLowerCase() !== 'none'),
+  ];
   const defaultIdentities = explicit.length === 0;
   const identityFiles = [
-    ...(defaultIdentities ? env.defaultIdentityFiles ?? DEFAULT_IDENTITY_NAMES.map((n) => path.join(env.homeDir, '.ssh', n)) : explicit.map((f) => expandPath(f, env, tok))),
+    ...(defaultIdentities
+      ? (env.defaultIdentityFiles ?? DEFAULT_IDENTITY_NAMES.map((n) => path.join(env.homeDir, '.ssh', n)))
+      : explicit.map((f) => expandPath(f, env, tok))),
     // A jump host also gets the key the cluster file names for its target, after its own.
     ...inherited,
   ].filter((f, i, a) => a.indexOf(f) === i);
@@ -147,16 +169,28 @@ export function resolveTarget(target: SshTarget, configText: string, env: Resolv
 
   const jumpSetting = target.jumpHost ?? first(c.proxyjump);
   if (!jumpSetting && first(c.proxycommand) && first(c.proxycommand)!.toLowerCase() !== 'none') {
-    throw new SshError('CONFIG', `~/.ssh/config sets a ProxyCommand for ${name}; the extension connects through ProxyJump only. Use "ProxyJump" (or jumpHost in the cluster file) instead.`);
+    throw new SshError(
+      'CONFIG',
+      `~/.ssh/config sets a ProxyCommand for ${name}; the extension connects through ProxyJump only. Use "ProxyJump" (or jumpHost in the cluster file) instead.`,
+    );
   }
   let jump: ResolvedTarget | undefined;
   if (jumpSetting && jumpSetting.toLowerCase() !== 'none') {
-    const hops = jumpSetting.split(',').map((s) => s.trim()).filter(Boolean);
+    const hops = jumpSetting
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const last = parseJumpSpec(hops[hops.length - 1]);
     const before = hops.slice(0, -1).join(',');
     // Like `ssh -J a,b`: b is reached through a; a single hop keeps its own ProxyJump.
     const pass = [...(target.identityFile ? [expandPath(target.identityFile, env, tok)] : []), ...inherited];
-    jump = resolveTarget({ host: last.host, user: last.user, port: last.port, ...(before ? { jumpHost: before } : {}) }, configText, env, depth + 1, pass);
+    jump = resolveTarget(
+      { host: last.host, user: last.user, port: last.port, ...(before ? { jumpHost: before } : {}) },
+      configText,
+      env,
+      depth + 1,
+      pass,
+    );
   }
   const key = `${user}@${hostname}:${port}${jump ? ` via ${jump.key}` : ''}`;
   return { name, hostname, port, user, identityFiles, defaultIdentities, identitiesOnly, hostKeyAlias, connectTimeoutMs, jump, key };
@@ -195,9 +229,17 @@ async function globFiles(pattern: string): Promise<string[]> {
   const dir = path.dirname(pattern);
   const base = path.basename(pattern);
   if (!/[*?]/.test(base)) return [pattern];
-  const re = new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${base
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   try {
-    return (await fs.readdir(dir)).filter((n) => re.test(n) && !n.startsWith('.')).sort().map((n) => path.join(dir, n));
+    return (await fs.readdir(dir))
+      .filter((n) => re.test(n) && !n.startsWith('.'))
+      .sort()
+      .map((n) => path.join(dir, n));
   } catch {
     return [];
   }

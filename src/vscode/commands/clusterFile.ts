@@ -21,7 +21,10 @@ export async function createClusterFile(ctx: CommandContext): Promise<vscode.Uri
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} already exists; opened it.', vscode.workspace.asRelativePath(c.uri)));
     return c.uri;
   }
-  const folder = free.length === 1 ? free[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Create the cluster file in which folder?') });
+  const folder =
+    free.length === 1
+      ? free[0]
+      : await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Create the cluster file in which folder?') });
   if (!folder) return undefined;
   const uri = ctx.workspace.clusterFileUri(folder);
   try {

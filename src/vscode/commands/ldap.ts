@@ -29,8 +29,9 @@ export async function restorePreviousLdapValue(ctx: CommandContext, item?: NodeI
     void vscode.window.showInformationMessage(declined);
     return undefined;
   }
-  const message = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Restoring the previous LDAP value on {0}…', picked.node) }, () =>
-    ctx.ldap.get().service.restore(picked.cluster, picked.node),
+  const message = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Restoring the previous LDAP value on {0}…', picked.node) },
+    () => ctx.ldap.get().service.restore(picked.cluster, picked.node),
   );
   void vscode.window.showInformationMessage(message);
   const panel = ctx.ldap.loaded()?.editors.get(picked.cluster.key);

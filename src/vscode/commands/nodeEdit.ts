@@ -28,7 +28,8 @@ export async function addNode(ctx: CommandContext, item?: NodeItem): Promise<boo
     prompt: vscode.l10n.t('Fully qualified host name of the new node'),
     placeHolder: 'idp3.example.org',
     ignoreFocusOut: true,
-    validateInput: (v) => (core().matchesFormat(v.trim(), 'hostname') ? undefined : vscode.l10n.t('Letters, digits, hyphens and dots only (RFC 1123).')),
+    validateInput: (v) =>
+      core().matchesFormat(v.trim(), 'hostname') ? undefined : vscode.l10n.t('Letters, digits, hyphens and dots only (RFC 1123).'),
   });
   if (!host) return false;
   const address = await vscode.window.showInputBox({
@@ -51,7 +52,10 @@ export async function removeNode(ctx: CommandContext, item?: NodeItem): Promise<
   const remove = vscode.l10n.t('Remove');
   const answer = await vscode.window.showWarningMessage(
     vscode.l10n.t('Remove {0} from the cluster file?', node.host),
-    { modal: true, detail: vscode.l10n.t('Only the entry in {0} is removed; nothing changes on the server.', vscode.workspace.asRelativePath(c.uri)) },
+    {
+      modal: true,
+      detail: vscode.l10n.t('Only the entry in {0} is removed; nothing changes on the server.', vscode.workspace.asRelativePath(c.uri)),
+    },
     remove,
   );
   if (answer !== remove) return false;

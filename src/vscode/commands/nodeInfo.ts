@@ -19,7 +19,12 @@ export async function revealInClusterFile(ctx: CommandContext, item?: NodeItem):
 }
 
 async function copy(ctx: CommandContext, item: NodeItem | undefined, what: 'host' | 'address'): Promise<string | undefined> {
-  const host = await pickHost(ctx.nodes, item, [...ANY_HOST], what === 'host' ? vscode.l10n.t('Copy the host name of…') : vscode.l10n.t('Copy the address of…'));
+  const host = await pickHost(
+    ctx.nodes,
+    item,
+    [...ANY_HOST],
+    what === 'host' ? vscode.l10n.t('Copy the host name of…') : vscode.l10n.t('Copy the address of…'),
+  );
   const value = host?.[what];
   if (!value) return undefined;
   await vscode.env.clipboard.writeText(value);

@@ -8,7 +8,6 @@ import { generateFile } from '../plan/generatedFiles';
 import { previewUri } from '../plan/previewProvider';
 import type { CommandContext } from './context';
 
-
 async function pickStep(title: string): Promise<string | undefined> {
   const picked = await vscode.window.showQuickPick(
     core().STEPS.map((s, i) => ({ label: `${i + 1}. ${s.title}`, description: s.id, detail: s.summary, id: s.id })),
@@ -29,7 +28,9 @@ export async function previewStep(ctx: CommandContext, item?: NodeItem | StepIte
   const cluster = await pickValidCluster(ctx.workspace, item?.clusterKey);
   if (!cluster) return undefined;
   const node = isNode(item) ? item.host : undefined;
-  const stepId = isStep(item) ? item.stepId : await pickStep(node ? vscode.l10n.t('Preview which step on {0}?', node) : vscode.l10n.t('Preview which step?'));
+  const stepId = isStep(item)
+    ? item.stepId
+    : await pickStep(node ? vscode.l10n.t('Preview which step on {0}?', node) : vscode.l10n.t('Preview which step?'));
   if (!stepId) return undefined;
   return open(previewUri(cluster.key, stepId, node));
 }

@@ -31,14 +31,22 @@ async function execute(ctx: CommandContext, cluster: ClusterEntry, plan: StepPla
   const { runStep, summarize, Masker, onceForRun, sshConnector, sshTargetOf } = runCore();
   const hosts = plan.targets.map((t) => t.host);
   const term = new StepTerminal([...new Set([...hosts, ...plan.before.map((a) => ('host' in a ? a.host : a.to.host))])]);
-  const terminal = vscode.window.createTerminal({ name: `Gluu: ${plan.step.title}`, pty: term, iconPath: new vscode.ThemeIcon('server-process') });
+  const terminal = vscode.window.createTerminal({
+    name: `Gluu: ${plan.step.title}`,
+    pty: term,
+    iconPath: new vscode.ThemeIcon('server-process'),
+  });
   ctx.extension.subscriptions.push(terminal);
   terminal.show(true);
   await term.ready();
   term.say(`\x1b[1m${plan.step.title}\x1b[0m (${plan.step.id}) — ${plan.resolved.targetLabel}. Ctrl+C cancels.`);
   const masker = new Masker();
   const secrets = onceForRun({ get: (name) => ctx.secrets.get(cluster.key, config.name, name) }, masker);
-  await ctx.runState.set(cluster.key, plan.step.id, Object.fromEntries(hosts.map((h) => [h, { status: 'running' as const, at: Date.now() }])));
+  await ctx.runState.set(
+    cluster.key,
+    plan.step.id,
+    Object.fromEntries(hosts.map((h) => [h, { status: 'running' as const, at: Date.now() }])),
+  );
   const logLines: string[] = [];
   const pool = ctx.ssh.get();
   const outcome = await vscode.window.withProgress(
@@ -117,7 +125,13 @@ async function remaining(ctx: CommandContext, cluster: ClusterEntry): Promise<St
   for (const s of core().STEPS) {
     const plan = await planFor(cluster, s.id);
     if (plan.resolved.skipReason) continue;
-    if (stepStatus(ctx.runState.step(cluster.key, s.id), plan.targets.map((t) => t.host)) !== 'done') out.push(plan);
+    if (
+      stepStatus(
+        ctx.runState.step(cluster.key, s.id),
+        plan.targets.map((t) => t.host),
+      ) !== 'done'
+    )
+      out.push(plan);
   }
   return out;
 }
@@ -144,7 +158,13 @@ export async function runAllRemaining(ctx: CommandContext, item?: NodeItem | Ste
   const run = vscode.l10n.t('Run {0} Steps', String(plans.length));
   const answer = await vscode.window.showWarningMessage(
     vscode.l10n.t('Run the remaining steps of "{0}"?', cluster.parsed.config!.name),
-    { modal: true, detail: plans.map((p) => `• ${p.step.title} — ${p.resolved.targetLabel}`).join('\n') + '\n\n' + vscode.l10n.t('They change the servers in this order and stop at the first failure.') },
+    {
+      modal: true,
+      detail:
+        plans.map((p) => `• ${p.step.title} — ${p.resolved.targetLabel}`).join('\n') +
+        '\n\n' +
+        vscode.l10n.t('They change the servers in this order and stop at the first failure.'),
+    },
     run,
   );
   if (answer !== run) return undefined;
@@ -158,14 +178,23 @@ export async function runAllRemaining(ctx: CommandContext, item?: NodeItem | Ste
 }
 
 async function openShell(ctx: CommandContext, item: NodeItem | undefined, container: boolean): Promise<vscode.Terminal | undefined> {
-  const node = await pickHost(ctx.nodes, item, container ? ['primary', 'node'] : ['primary', 'node', 'loadBalancer', 'cache'], container ? vscode.l10n.t('Open the Gluu container shell of…') : vscode.l10n.t('Open an SSH terminal to…'));
+  const node = await pickHost(
+    ctx.nodes,
+    item,
+    container ? ['primary', 'node'] : ['primary', 'node', 'loadBalancer', 'cache'],
+    container ? vscode.l10n.t('Open the Gluu container shell of…') : vscode.l10n.t('Open an SSH terminal to…'),
+  );
   const cluster = node && (await validCluster(ctx, node.clusterKey));
   if (!node?.host || !cluster) return undefined;
   const config = cluster.parsed.config!;
   const { sshTargetOf, inContainer, sh } = runCore();
   const command = container && config.gluu.container !== 'none' ? inContainer(config, sh`/bin/bash -l`) : undefined;
   const pty = new SshPty(ctx.ssh.get(), sshTargetOf(config, node.host), node.host, command);
-  const t = vscode.window.createTerminal({ name: container ? `Gluu container: ${node.host}` : `SSH: ${node.host}`, pty, iconPath: new vscode.ThemeIcon(container ? 'package' : 'terminal') });
+  const t = vscode.window.createTerminal({
+    name: container ? `Gluu container: ${node.host}` : `SSH: ${node.host}`,
+    pty,
+    iconPath: new vscode.ThemeIcon(container ? 'package' : 'terminal'),
+  });
   ctx.extension.subscriptions.push(t);
   t.show();
   return t;
@@ -177,7 +206,9 @@ export const openContainerShell = (ctx: CommandContext, item?: NodeItem) => open
 export async function forgetHostKey(ctx: CommandContext): Promise<boolean> {
   const ids = ctx.ssh.trustedHostKeyIds();
   if (ids.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No host keys trusted in the editor. (Keys in ~/.ssh/known_hosts are removed with ssh-keygen -R.)'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('No host keys trusted in the editor. (Keys in ~/.ssh/known_hosts are removed with ssh-keygen -R.)'),
+    );
     return false;
   }
   const id = await vscode.window.showQuickPick(ids, { placeHolder: vscode.l10n.t('Forget the trusted host key of…') });

@@ -131,14 +131,23 @@ export class LdapEditorPanel implements vscode.Disposable {
       }
       const { before, after } = diffTexts(r.changes);
       const { left, right } = this.diffs.pair(snapshot.node, before, after);
-      await vscode.commands.executeCommand('vscode.diff', left, right, vscode.l10n.t('LDAP on {0}: stored ↔ to be written', snapshot.node), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      await vscode.commands.executeCommand(
+        'vscode.diff',
+        left,
+        right,
+        vscode.l10n.t('LDAP on {0}: stored ↔ to be written', snapshot.node),
+        { preview: true, viewColumn: vscode.ViewColumn.Beside },
+      );
       const write = vscode.l10n.t('Write to LDAP');
       const answer = await vscode.window.showWarningMessage(
         vscode.l10n.t('Write {0} to the LDAP server of {1}?', r.changes.map((c) => c.label).join(', '), snapshot.node),
         {
           modal: true,
           detail: [
-            vscode.l10n.t('The diff shows the stored value and the one to be written. The write replaces exactly the value read at {0}; if it changed since, nothing is written.', new Date(snapshot.loadedAt).toLocaleTimeString()),
+            vscode.l10n.t(
+              'The diff shows the stored value and the one to be written. The write replaces exactly the value read at {0}; if it changed since, nothing is written.',
+              new Date(snapshot.loadedAt).toLocaleTimeString(),
+            ),
             ...r.warnings.map((w) => `⚠ ${w}`),
           ].join('\n\n'),
         },
@@ -199,7 +208,9 @@ export class LdapEditorPanel implements vscode.Disposable {
 }
 
 async function closeDiff(left: vscode.Uri): Promise<void> {
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.toString() === left.toString());
+  const tabs = vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.toString() === left.toString());
   if (tabs.length) await vscode.window.tabGroups.close(tabs);
 }
 
@@ -256,7 +267,12 @@ export class LdapEditors implements vscode.Disposable {
       await open.show(node);
       return open;
     }
-    const panel = vscode.window.createWebviewPanel(LDAP_EDITOR_VIEW_TYPE, 'LDAP', vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      LDAP_EDITOR_VIEW_TYPE,
+      'LDAP',
+      vscode.ViewColumn.Active,
+      webviewOptions(this.extensionUri),
+    );
     return this.adopt(panel, cluster, node);
   }
 

@@ -11,7 +11,6 @@ import type { SshSession } from '../ssh/sshSession';
 import type * as EditorApi from './editorApi';
 import { LDAP_DIFF_SCHEME, LDAP_EDITOR_VIEW_TYPE } from './ids';
 
-
 export class LdapHost implements vscode.Disposable {
   private parts: EditorApi.LdapEditorParts | undefined;
   private readonly registrations: vscode.Disposable[];

@@ -47,7 +47,7 @@ export class LdapService {
       const { isLdapError } = runCore();
       if (isLdapError(e) && e.code === 'BAD_CREDENTIALS') {
         await this.secrets.forget(cluster.key, ['ldapAdmin']);
-        throw new Error(`${e.message} ${vscode.l10n.t('The stored password was forgotten: you will be asked for it again.')}`);
+        throw new Error(`${e.message} ${vscode.l10n.t('The stored password was forgotten: you will be asked for it again.')}`, { cause: e });
       }
       throw e;
     }
@@ -76,7 +76,14 @@ export class LdapService {
     const restore = vscode.l10n.t('Restore');
     const answer = await vscode.window.showWarningMessage(
       vscode.l10n.t('Put back the values replaced on {0} at {1}?', node, new Date(saved.at).toLocaleString()),
-      { modal: true, detail: vscode.l10n.t('{0}, written by {1}. Only if nobody changed them since.', saved.changes.map((c) => c.label).join(', '), saved.by) },
+      {
+        modal: true,
+        detail: vscode.l10n.t(
+          '{0}, written by {1}. Only if nobody changed them since.',
+          saved.changes.map((c) => c.label).join(', '),
+          saved.by,
+        ),
+      },
       restore,
     );
     return answer === restore ? undefined : vscode.l10n.t('Nothing restored.');
@@ -98,7 +105,8 @@ export class LdapService {
   async apply(cluster: ClusterEntry, action: LdapAction, stepId: string): Promise<string[]> {
     const { applyLdapAction } = runCore();
     const r = await this.with(cluster, action.host, (a) => applyLdapAction(a, action));
-    if (r.changes.length) await this.previous.record(cluster.key, action.host, { entryDN: r.entryDN, changes: r.changes, at: Date.now(), by: stepId });
+    if (r.changes.length)
+      await this.previous.record(cluster.key, action.host, { entryDN: r.entryDN, changes: r.changes, at: Date.now(), by: stepId });
     return r.lines;
   }
 }

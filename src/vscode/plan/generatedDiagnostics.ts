@@ -28,7 +28,12 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
     if (!o) return;
     const text = doc.getText();
     if (o.kind === 'csync2.cfg') {
-      collection.set(doc.uri, core().checkCsync2Cfg(text).map((p) => diag(new vscode.Range(p.line, p.col, p.line, p.col + 1), p.message, vscode.DiagnosticSeverity.Error, 'csync2')));
+      collection.set(
+        doc.uri,
+        core()
+          .checkCsync2Cfg(text)
+          .map((p) => diag(new vscode.Range(p.line, p.col, p.line, p.col + 1), p.message, vscode.DiagnosticSeverity.Error, 'csync2')),
+      );
       return;
     }
     if (!nginxToo) return;
@@ -43,7 +48,12 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
       doc.uri,
       result.problems.map((p) => {
         const line = Math.min(p.line ?? 0, Math.max(0, doc.lineCount - 1));
-        return diag(doc.lineAt(line).range, p.message, p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error, 'nginx -t');
+        return diag(
+          doc.lineAt(line).range,
+          p.message,
+          p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error,
+          'nginx -t',
+        );
       }),
     );
   };
@@ -55,7 +65,11 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (!maybeOurs(e.document)) return;
       const key = e.document.uri.toString();
-      if (!typing.has(key)) typing.set(key, debounce(() => void check(e.document, false), 300));
+      if (!typing.has(key))
+        typing.set(
+          key,
+          debounce(() => void check(e.document, false), 300),
+        );
       typing.get(key)!();
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {

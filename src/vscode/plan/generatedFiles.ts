@@ -20,7 +20,6 @@ export function generatedFileUri(cluster: ClusterEntry, name: GeneratedFileName)
   return vscode.Uri.joinPath(base, name);
 }
 
-
 /** The workspace copies of the generated files that exist (what the steps will push). */
 export async function workspaceGeneratedFiles(cluster: ClusterEntry): Promise<Partial<Record<GeneratedFileName, string>>> {
   const out: Partial<Record<GeneratedFileName, string>> = {};
@@ -49,7 +48,12 @@ export type GenerateOutcome = 'written' | 'unchanged' | 'kept';
  * Writes the freshly generated file unless the user changed the workspace copy since it was last
  * generated; then shows a diff and asks. Returns what happened.
  */
-export async function generateFile(context: vscode.ExtensionContext, proposed: ProposedContent, cluster: ClusterEntry, name: GeneratedFileName): Promise<GenerateOutcome> {
+export async function generateFile(
+  context: vscode.ExtensionContext,
+  proposed: ProposedContent,
+  cluster: ClusterEntry,
+  name: GeneratedFileName,
+): Promise<GenerateOutcome> {
   const config = cluster.parsed.config!;
   const text = core().generateFiles(config)[name];
   const uri = generatedFileUri(cluster, name);
@@ -62,11 +66,21 @@ export async function generateFile(context: vscode.ExtensionContext, proposed: P
     // The user edited it (or it came from elsewhere): show what would change and ask.
     const right = vscode.Uri.from({ scheme: ProposedContent.scheme, path: `/${name}`, query: uri.toString() });
     proposed.set(right, text);
-    await vscode.commands.executeCommand('vscode.diff', uri, right, vscode.l10n.t('{0}: yours ↔ generated from the cluster file', name), { preview: true });
+    await vscode.commands.executeCommand('vscode.diff', uri, right, vscode.l10n.t('{0}: yours ↔ generated from the cluster file', name), {
+      preview: true,
+    });
     const overwrite = vscode.l10n.t('Overwrite');
     const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('{0} was changed since it was generated. Replace it with the newly generated file?', vscode.workspace.asRelativePath(uri)),
-      { modal: true, detail: vscode.l10n.t('The diff shows your file on the left and the generated one on the right. Your changes are lost if you overwrite.') },
+      vscode.l10n.t(
+        '{0} was changed since it was generated. Replace it with the newly generated file?',
+        vscode.workspace.asRelativePath(uri),
+      ),
+      {
+        modal: true,
+        detail: vscode.l10n.t(
+          'The diff shows your file on the left and the generated one on the right. Your changes are lost if you overwrite.',
+        ),
+      },
       overwrite,
     );
     if (answer !== overwrite) outcome = 'kept';

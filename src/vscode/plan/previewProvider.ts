@@ -40,7 +40,8 @@ export class PlanPreviewProvider implements vscode.TextDocumentContentProvider, 
     const cluster = (await this.workspace.clusters()).find((c) => c.key === params.get('cluster'));
     if (!cluster) return '# The cluster file of this preview is gone.\n';
     const config = cluster.parsed.config;
-    if (!config) return `# The cluster file has problems; fix them to see the plan (Problems panel).\n${cluster.parsed.problems.map((p) => `# line ${p.range.start.line + 1}: ${p.message}`).join('\n')}\n`;
+    if (!config)
+      return `# The cluster file has problems; fix them to see the plan (Problems panel).\n${cluster.parsed.problems.map((p) => `# line ${p.range.start.line + 1}: ${p.message}`).join('\n')}\n`;
     const { findStep, forHost, formatPlan, formatStep, planInput, renderPlan, renderStep } = core();
     const input = planInput(config, await workspaceGeneratedFiles(cluster));
     if (stepId === 'plan') {

@@ -62,7 +62,10 @@ export class RunStateStore {
     }
     // A failure in the shared parts counts against every host of the step.
     const shared = outcome.sequences.find((s) => !s.host && s.status === 'failed');
-    if (shared) for (const h of Object.keys(hosts)) if (hosts[h].status === 'not-run') hosts[h] = { ...hosts[h], status: 'failed', message: `${shared.label}: ${shared.failure?.message ?? 'failed'}` };
+    if (shared)
+      for (const h of Object.keys(hosts))
+        if (hosts[h].status === 'not-run')
+          hosts[h] = { ...hosts[h], status: 'failed', message: `${shared.label}: ${shared.failure?.message ?? 'failed'}` };
     await this.set(cluster, outcome.stepId, hosts);
   }
 

@@ -37,7 +37,7 @@ export class SshSession implements vscode.Disposable {
         askToTrust(
           vscode.l10n.t('Unknown SSH host key for {0}', info.hostKeyId),
           vscode.l10n.t(
-            'The host {0} (port {1}) presented a {2} key with fingerprint\n\n{3}\n\nCompare it with the host\'s own (on the host: ssh-keygen -lf /etc/ssh/ssh_host_{4}_key.pub). Trust it only if they match.',
+            "The host {0} (port {1}) presented a {2} key with fingerprint\n\n{3}\n\nCompare it with the host's own (on the host: ssh-keygen -lf /etc/ssh/ssh_host_{4}_key.pub). Trust it only if they match.",
             info.host,
             String(info.port),
             info.keyType,
@@ -63,14 +63,23 @@ export class SshSession implements vscode.Disposable {
           const id = `gluuCluster:ssh-passphrase:${req.keyFile}`;
           const stored = req.attempt === 1 ? await secrets.get(id) : undefined;
           if (stored) return stored;
-          const v = await vscode.window.showInputBox({ title: vscode.l10n.t('Passphrase for {0}', req.keyFile), password: true, ignoreFocusOut: true });
+          const v = await vscode.window.showInputBox({
+            title: vscode.l10n.t('Passphrase for {0}', req.keyFile),
+            password: true,
+            ignoreFocusOut: true,
+          });
           if (v !== undefined) await secrets.store(id, v);
           return v;
         },
         keyboardInteractive: async (req) => {
           const answers: string[] = [];
           for (const p of req.prompts) {
-            const v = await vscode.window.showInputBox({ title: req.name || req.target, prompt: `${req.instructions ? `${req.instructions} ` : ''}${p.prompt}`, password: !p.echo, ignoreFocusOut: true });
+            const v = await vscode.window.showInputBox({
+              title: req.name || req.target,
+              prompt: `${req.instructions ? `${req.instructions} ` : ''}${p.prompt}`,
+              password: !p.echo,
+              ignoreFocusOut: true,
+            });
             if (v === undefined) return undefined;
             answers.push(v);
           }
@@ -78,7 +87,8 @@ export class SshSession implements vscode.Disposable {
         },
         secretOutcome: (o) => {
           // A stored password the server refused is dropped, so the next attempt asks.
-          if (!o.accepted) void secrets.delete(o.kind === 'password' ? `gluuCluster:ssh-password:${o.target}` : `gluuCluster:ssh-passphrase:${o.keyFile}`);
+          if (!o.accepted)
+            void secrets.delete(o.kind === 'password' ? `gluuCluster:ssh-password:${o.target}` : `gluuCluster:ssh-passphrase:${o.keyFile}`);
         },
       },
     });

@@ -27,7 +27,10 @@ export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vsc
     const lines = Object.entries(this.runState.cluster(item.clusterKey))
       .map(([step, hosts]) => [step, hosts[item.host!]] as const)
       .filter(([, s]) => s)
-      .map(([step, s]) => `- \`${step}\`: ${s.status}${typeof s.exitCode === 'number' ? ` (exit ${s.exitCode})` : ''}, ${new Date(s.at).toLocaleString()}`);
+      .map(
+        ([step, s]) =>
+          `- \`${step}\`: ${s.status}${typeof s.exitCode === 'number' ? ` (exit ${s.exitCode})` : ''}, ${new Date(s.at).toLocaleString()}`,
+      );
     return lines.length ? `**Last runs on this host**\n\n${lines.join('\n')}` : undefined;
   }
 
@@ -40,7 +43,7 @@ export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vsc
   /** All host items currently shown (for pickers and tests). */
   async hosts(): Promise<NodeItem[]> {
     const top = await this.getChildren();
-    return top.flatMap((i) => (i.kind === 'cluster' ? i.children ?? [] : [i])).filter((i) => i.kind === 'host');
+    return top.flatMap((i) => (i.kind === 'cluster' ? (i.children ?? []) : [i])).filter((i) => i.kind === 'host');
   }
 
   getParent(element: NodeItem): NodeItem | undefined {

@@ -16,7 +16,10 @@ const STATE: Record<string, { icon: string; color?: string; word: string }> = {
 
 function describeHosts(hosts: Record<string, HostRunState>): string {
   return Object.entries(hosts)
-    .map(([h, s]) => `- \`${h}\`: ${s.status}${s.exitCode !== undefined && s.exitCode !== null ? ` (exit ${s.exitCode})` : ''}${s.message ? ` — ${s.message}` : ''}, ${new Date(s.at).toLocaleString()}`)
+    .map(
+      ([h, s]) =>
+        `- \`${h}\`: ${s.status}${s.exitCode !== undefined && s.exitCode !== null ? ` (exit ${s.exitCode})` : ''}${s.message ? ` — ${s.message}` : ''}, ${new Date(s.at).toLocaleString()}`,
+    )
     .join('\n');
 }
 
@@ -46,7 +49,12 @@ export class StepsViewProvider implements vscode.TreeDataProvider<Element>, vsco
   async getChildren(element?: Element): Promise<Element[]> {
     if (element) return 'kind' in element ? element.children : [];
     const valid = (await this.workspace.clusters()).filter((c) => c.parsed.config);
-    const groups = valid.map((c) => ({ kind: 'group' as const, id: `${c.key}#steps`, label: c.parsed.config!.name, children: core().stepTree(c.key, c.parsed.config!) }));
+    const groups = valid.map((c) => ({
+      kind: 'group' as const,
+      id: `${c.key}#steps`,
+      label: c.parsed.config!.name,
+      children: core().stepTree(c.key, c.parsed.config!),
+    }));
     return groups.length === 1 ? groups[0].children : groups;
   }
 

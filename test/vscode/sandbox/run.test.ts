@@ -46,42 +46,58 @@ describe('running steps on the sandbox cluster', function () {
 
   it('runs "hosts" on every host after trusting each host key shown with its SHA256 fingerprint', async () => {
     const a = await api();
-    const run = await asOperator([], async () => vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', await stepItem('hosts')));
+    const run = await asOperator([], async () =>
+      vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', await stepItem('hosts')),
+    );
     const outcome = run.result;
     assert.equal(outcome.status, 'done', JSON.stringify(outcome.sequences));
     const trust = run.prompts.filter((p) => p.startsWith('Unknown SSH host key'));
     assert.equal(trust.length, 3, run.prompts.join('\n---\n'));
-    for (const [, h] of Object.entries(sandboxHosts)) assert.ok(trust.some((p) => p.includes(h.fingerprint)), `asked about ${h.address}`);
+    for (const [, h] of Object.entries(sandboxHosts))
+      assert.ok(
+        trust.some((p) => p.includes(h.fingerprint)),
+        `asked about ${h.address}`,
+      );
     const t = a.steps.getTreeItem(await stepItem('hosts'));
     assert.match(String(t.description), /^done · hosts — /);
-    assert.deepEqual(Object.values(a.runState.step((await a.workspace.clusters())[0].key, 'hosts')).map((s) => s.status), ['done', 'done', 'done']);
+    assert.deepEqual(
+      Object.values(a.runState.step((await a.workspace.clusters())[0].key, 'hosts')).map((s) => s.status),
+      ['done', 'done', 'done'],
+    );
     const lb = (await a.nodes.hosts()).find((h) => h.role === 'loadBalancer')!;
     assert.match((a.nodes.getTreeItem(lb).tooltip as vscode.MarkdownString).value, /\*\*Last runs on this host\*\*\n\n- `hosts`: done, /);
   });
 
   it('asks before running a done step again, and trusted keys are not asked again', async () => {
-    const { result, prompts } = await asOperator([], async () => vscode.commands.executeCommand('gluuCluster.runStep', await stepItem('hosts')));
+    const { result, prompts } = await asOperator([], async () =>
+      vscode.commands.executeCommand('gluuCluster.runStep', await stepItem('hosts')),
+    );
     assert.equal(result, undefined, 'declined: nothing ran');
     assert.equal(prompts.length, 1);
     assert.match(prompts[0], /already ran successfully/);
   });
 
-  it('copies setup.properties with the node\'s ip', async () => {
-    const { result } = await asOperator([], async () => vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', await stepItem('setup-properties')));
+  it("copies setup.properties with the node's ip", async () => {
+    const { result } = await asOperator([], async () =>
+      vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', await stepItem('setup-properties')),
+    );
     assert.equal(result.status, 'done', JSON.stringify(result.sequences));
     assert.equal(result.sequences[0].verified, true);
   });
 
   it('configures Redis with a password asked once and kept in SecretStorage', async () => {
     const password = `r3d!s w'rd $ "x" \\ ;`;
-    const { result, prompts } = await asOperator([password], async () => vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', await stepItem('redis')));
+    const { result, prompts } = await asOperator([password], async () =>
+      vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', await stepItem('redis')),
+    );
     assert.equal(result.status, 'done', JSON.stringify(result.sequences));
     assert.equal(result.sequences[0].verified, true, 'redis answers with the password and refuses without it');
     assert.deepEqual(prompts.filter((p) => p.startsWith('input:')).length, 1);
     const again = await asOperator(['Run Again'], async () => {
       const w = vscode.window as unknown as Record<string, unknown>;
       const warn = w.showWarningMessage as (...a: unknown[]) => Promise<string | undefined>;
-      w.showWarningMessage = async (m: string, o: vscode.MessageOptions, ...items: string[]) => (/already ran/.test(m) ? 'Run Again' : warn(m, o, ...items));
+      w.showWarningMessage = async (m: string, o: vscode.MessageOptions, ...items: string[]) =>
+        /already ran/.test(m) ? 'Run Again' : warn(m, o, ...items);
       return vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', await stepItem('redis'));
     });
     assert.equal(again.result.status, 'done');

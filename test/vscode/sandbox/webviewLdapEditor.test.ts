@@ -18,17 +18,24 @@ import type { LdapEditorPanel } from '../../../src/vscode/ldap/ldapEditorPanel';
 import { api, waitFor } from '../support/helpers';
 
 const hosts: Record<string, { address: string; fingerprint: string }> = JSON.parse(process.env.GLUU_SANDBOX_HOSTS ?? '{}');
-const ldap: { passwordFile: string; nodes: Record<string, { fingerprint: string; certFile: string; ldapsUrl: string }> } = JSON.parse(process.env.GLUU_SANDBOX_LDAP ?? '{}');
+const ldap: { passwordFile: string; nodes: Record<string, { fingerprint: string; certFile: string; ldapsUrl: string }> } = JSON.parse(
+  process.env.GLUU_SANDBOX_LDAP ?? '{}',
+);
 const NODE = 'idp1.gluu.test';
 
 /** Answers like an operator: trusts what matches the sandbox's fingerprints, types the password, confirms writes. */
-async function asOperator<T>(fn: () => Thenable<T> | Promise<T>, o: { confirm?: (message: string) => boolean } = {}): Promise<{ result: T; prompts: string[] }> {
+async function asOperator<T>(
+  fn: () => Thenable<T> | Promise<T>,
+  o: { confirm?: (message: string) => boolean } = {},
+): Promise<{ result: T; prompts: string[] }> {
   const w = vscode.window as unknown as Record<string, unknown>;
   const saved = { showWarningMessage: w.showWarningMessage, showInputBox: w.showInputBox };
   const prompts: string[] = [];
   w.showWarningMessage = async (message: string, options: vscode.MessageOptions, ...items: string[]) => {
     prompts.push(`${message}\n${options?.detail ?? ''}`);
-    const known = [...Object.values(hosts).map((h) => h.fingerprint), ...Object.values(ldap.nodes).map((n) => n.fingerprint)].some((f) => options?.detail?.includes(f));
+    const known = [...Object.values(hosts).map((h) => h.fingerprint), ...Object.values(ldap.nodes).map((n) => n.fingerprint)].some((f) =>
+      options?.detail?.includes(f),
+    );
     if (/^Unknown (SSH host key|LDAP certificate)/.test(message)) return known ? items.find((i) => /Trust/.test(i)) : undefined;
     return o.confirm?.(message) ? items[0] : undefined;
   };
@@ -52,10 +59,35 @@ function ldapTool(tool: 'ldapsearch' | 'ldapmodify', args: string[], input?: str
     input,
   });
 }
-const storedCache = () => JSON.parse(/^oxCacheConfiguration: (.*)$/m.exec(ldapTool('ldapsearch', ['-LLL', '-o', 'ldif-wrap=no', '-b', 'ou=appliances,o=gluu', '-s', 'one', '(objectClass=gluuAppliance)', 'oxCacheConfiguration']))![1]);
+const storedCache = () =>
+  JSON.parse(
+    /^oxCacheConfiguration: (.*)$/m.exec(
+      ldapTool('ldapsearch', [
+        '-LLL',
+        '-o',
+        'ldif-wrap=no',
+        '-b',
+        'ou=appliances,o=gluu',
+        '-s',
+        'one',
+        '(objectClass=gluuAppliance)',
+        'oxCacheConfiguration',
+      ]),
+    )![1],
+  );
 
-async function message<T extends HostToWebview['type']>(panel: LdapEditorPanel, type: T, after: number): Promise<Extract<HostToWebview, { type: T }>> {
-  return waitFor(`the panel to post "${type}"`, () => panel.history.slice(after).find((m) => m.type === type || m.type === 'loadFailed' || m.type === 'saveFailed') as Extract<HostToWebview, { type: T }> | undefined, 30000).then((m) => {
+async function message<T extends HostToWebview['type']>(
+  panel: LdapEditorPanel,
+  type: T,
+  after: number,
+): Promise<Extract<HostToWebview, { type: T }>> {
+  return waitFor(
+    `the panel to post "${type}"`,
+    () =>
+      panel.history.slice(after).find((m) => m.type === type || m.type === 'loadFailed' || m.type === 'saveFailed') as
+        Extract<HostToWebview, { type: T }> | undefined,
+    30000,
+  ).then((m) => {
     assert.equal(m.type, type, JSON.stringify(m));
     return m;
   });
@@ -93,7 +125,11 @@ describe('the LDAP editor on the sandbox cluster', function () {
   it('saves an edit after showing the diff and asking, then shows the stored value', async () => {
     const decoded = structuredClone(snapshot.cache!.decoded!) as Record<string, Record<string, unknown>>;
     decoded.cacheProviderType = 'REDIS' as never;
-    decoded.redisConfiguration = { ...decoded.redisConfiguration, redisProviderType: 'CLUSTER', servers: 'idp1.gluu.test:6379,idp2.gluu.test:6379' };
+    decoded.redisConfiguration = {
+      ...decoded.redisConfiguration,
+      redisProviderType: 'CLUSTER',
+      servers: 'idp1.gluu.test:6379,idp2.gluu.test:6379',
+    };
     const from = panel.history.length;
     let diffOpen = false;
     const { prompts } = await asOperator(
@@ -103,7 +139,9 @@ describe('the LDAP editor on the sandbox cluster', function () {
       },
       {
         confirm: (m) => {
-          diffOpen = vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'gluu-ldap-diff');
+          diffOpen = vscode.window.tabGroups.all
+            .flatMap((g) => g.tabs)
+            .some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'gluu-ldap-diff');
           return /^Write oxCacheConfiguration to the LDAP server of idp1\.gluu\.test\?/.test(m);
         },
       },
@@ -114,7 +152,11 @@ describe('the LDAP editor on the sandbox cluster', function () {
     const stored = storedCache();
     assert.equal(stored.cacheProviderType, 'REDIS');
     assert.equal(stored.redisConfiguration.servers, 'idp1.gluu.test:6379,idp2.gluu.test:6379');
-    assert.deepEqual(stored.memcachedConfiguration, (snapshot.cache!.decoded! as Record<string, unknown>).memcachedConfiguration, 'untouched fields kept');
+    assert.deepEqual(
+      stored.memcachedConfiguration,
+      (snapshot.cache!.decoded! as Record<string, unknown>).memcachedConfiguration,
+      'untouched fields kept',
+    );
     snapshot = (panel.history.filter((m) => m.type === 'snapshot').at(-1) as { snapshot: EditorSnapshot }).snapshot;
     assert.equal(snapshot.canRestore, true);
   });
@@ -122,10 +164,20 @@ describe('the LDAP editor on the sandbox cluster', function () {
   it('refuses to overwrite a value someone else changed after it was read', async () => {
     const theirs = { ...storedCache(), cacheProviderType: 'MEMCACHED' };
     const ldif = join(tmpdir(), `gluu-ldap-test-${process.pid}.ldif`);
-    writeFileSync(ldif, `dn: ${snapshot.entryDN}\nchangetype: modify\nreplace: oxCacheConfiguration\noxCacheConfiguration: ${JSON.stringify(theirs)}\n`);
+    writeFileSync(
+      ldif,
+      `dn: ${snapshot.entryDN}\nchangetype: modify\nreplace: oxCacheConfiguration\noxCacheConfiguration: ${JSON.stringify(theirs)}\n`,
+    );
     ldapTool('ldapmodify', ['-f', ldif]);
     const from = panel.history.length;
-    await asOperator(() => panel.receive({ type: 'save', edits: [{ attribute: 'cache', decoded: { ...snapshot.cache!.decoded!, cacheProviderType: 'IN_MEMORY' } }] }), { confirm: () => true });
+    await asOperator(
+      () =>
+        panel.receive({
+          type: 'save',
+          edits: [{ attribute: 'cache', decoded: { ...snapshot.cache!.decoded!, cacheProviderType: 'IN_MEMORY' } }],
+        }),
+      { confirm: () => true },
+    );
     const failed = panel.history.slice(from).find((m) => m.type === 'saveFailed') as Extract<HostToWebview, { type: 'saveFailed' }>;
     assert.ok(failed, JSON.stringify(panel.history.slice(from)));
     assert.equal(failed.conflict, true);
@@ -140,7 +192,14 @@ describe('the LDAP editor on the sandbox cluster', function () {
   it('puts the previous value back from the panel (Restore Previous), asking first', async () => {
     const before = storedCache();
     const from = panel.history.length;
-    await asOperator(() => panel.receive({ type: 'save', edits: [{ attribute: 'cache', decoded: { ...snapshot.cache!.decoded!, cacheProviderType: 'NATIVE_PERSISTENCE' } }] }), { confirm: () => true });
+    await asOperator(
+      () =>
+        panel.receive({
+          type: 'save',
+          edits: [{ attribute: 'cache', decoded: { ...snapshot.cache!.decoded!, cacheProviderType: 'NATIVE_PERSISTENCE' } }],
+        }),
+      { confirm: () => true },
+    );
     await message(panel, 'snapshot', from);
     assert.equal(storedCache().cacheProviderType, 'NATIVE_PERSISTENCE');
     const declined = panel.history.length;
@@ -148,7 +207,9 @@ describe('the LDAP editor on the sandbox cluster', function () {
     assert.ok(panel.history.slice(declined).some((m) => m.type === 'saveCancelled'));
     assert.equal(storedCache().cacheProviderType, 'NATIVE_PERSISTENCE', 'nothing restored without the confirmation');
     const restoring = panel.history.length;
-    const { prompts } = await asOperator(() => panel.receive({ type: 'restorePrevious' }), { confirm: (m) => /^Put back the values replaced on idp1\.gluu\.test/.test(m) });
+    const { prompts } = await asOperator(() => panel.receive({ type: 'restorePrevious' }), {
+      confirm: (m) => /^Put back the values replaced on idp1\.gluu\.test/.test(m),
+    });
     assert.equal(prompts.length, 1);
     const saved = panel.history.slice(restoring).find((m) => m.type === 'saved') as Extract<HostToWebview, { type: 'saved' }>;
     assert.match(saved.message, /Restored on idp1\.gluu\.test: oxCacheConfiguration/);
@@ -159,21 +220,43 @@ describe('the LDAP editor on the sandbox cluster', function () {
 
   it('never writes invalid JSON, and says why', async () => {
     const from = panel.history.length;
-    const { prompts } = await asOperator(() => panel.receive({ type: 'save', edits: [{ attribute: 'cache', raw: '{"cacheProviderType": }' }] }), { confirm: () => true });
+    const { prompts } = await asOperator(
+      () => panel.receive({ type: 'save', edits: [{ attribute: 'cache', raw: '{"cacheProviderType": }' }] }),
+      { confirm: () => true },
+    );
     const failed = panel.history.slice(from).find((m) => m.type === 'saveFailed') as Extract<HostToWebview, { type: 'saveFailed' }>;
     assert.match(failed.message, /oxCacheConfiguration: not valid JSON: a value was expected \(line 1, column 23\)/);
     assert.equal(failed.conflict, false);
     assert.deepEqual(prompts, [], 'nothing to confirm');
   });
 
-  it('runs the plan\'s LDAP step through the same core, then Restore Previous LDAP Value puts the old servers back', async () => {
+  it("runs the plan's LDAP step through the same core, then Restore Previous LDAP Value puts the old servers back", async () => {
     const step = ((await (await api()).steps.getChildren()) as StepItem[]).find((s) => s.stepId === 'ldap-idp-auth')!;
     const { result } = await asOperator(() => vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', step));
     assert.equal(result.status, 'done', JSON.stringify(result.sequences));
-    const servers = () => JSON.parse(JSON.parse(/^oxIDPAuthentication: (.*)$/m.exec(ldapTool('ldapsearch', ['-LLL', '-o', 'ldif-wrap=no', '-b', 'ou=appliances,o=gluu', '-s', 'one', '(objectClass=gluuAppliance)', 'oxIDPAuthentication']))![1]).config).servers;
+    const servers = () =>
+      JSON.parse(
+        JSON.parse(
+          /^oxIDPAuthentication: (.*)$/m.exec(
+            ldapTool('ldapsearch', [
+              '-LLL',
+              '-o',
+              'ldif-wrap=no',
+              '-b',
+              'ou=appliances,o=gluu',
+              '-s',
+              'one',
+              '(objectClass=gluuAppliance)',
+              'oxIDPAuthentication',
+            ]),
+          )![1],
+        ).config,
+      ).servers;
     assert.deepEqual(servers(), ['idp1.gluu.test:1636', 'idp2.gluu.test:1636']);
     const node = (await (await api()).nodes.hosts()).find((h) => h.host === NODE && h.role === 'primary')!;
-    const restored = await asOperator(() => vscode.commands.executeCommand<string>('gluuCluster.restorePreviousLdapValue', node), { confirm: (m) => /^Put back the values replaced on idp1\.gluu\.test/.test(m) });
+    const restored = await asOperator(() => vscode.commands.executeCommand<string>('gluuCluster.restorePreviousLdapValue', node), {
+      confirm: (m) => /^Put back the values replaced on idp1\.gluu\.test/.test(m),
+    });
     assert.match(restored.result, /Restored on idp1\.gluu\.test: oxIDPAuthentication value 1/);
     assert.deepEqual(servers(), ['localhost:1636']);
   });

@@ -19,7 +19,11 @@ export function workspaceFolder(): vscode.WorkspaceFolder {
 
 export const clusterFileUri = () => vscode.Uri.joinPath(workspaceFolder().uri, 'gluu-cluster.yaml');
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 10000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 10000,
+): Promise<T> {
   const end = Date.now() + ms;
   let last: unknown;
   while (Date.now() < end) {
@@ -92,7 +96,11 @@ export async function writeFileSynced(uri: vscode.Uri, text: string): Promise<vo
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open?.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert', uri);
   await writeFile(uri, text);
-  if (open) await waitFor(`the editor model of ${uri.path} to reload`, () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText() === text);
+  if (open)
+    await waitFor(
+      `the editor model of ${uri.path} to reload`,
+      () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText() === text,
+    );
 }
 
 /**

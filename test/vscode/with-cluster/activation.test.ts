@@ -14,13 +14,15 @@ describe('activation with a cluster file', () => {
 
   it('activates within budget (fails only on a gross regression: 10x the 20 ms / 50 ms budget)', async () => {
     const { timings } = await api();
-    console.log(`      activation timings: bundle load ${timings.bundleLoadMs?.toFixed(1)} ms, activate ${timings.activateMs.toFixed(1)} ms`);
+    console.log(
+      `      activation timings: bundle load ${timings.bundleLoadMs?.toFixed(1)} ms, activate ${timings.activateMs.toFixed(1)} ms`,
+    );
     assert.ok(typeof timings.bundleLoadMs === 'number', 'bundle load time was measured');
     assert.ok(timings.activateMs < 200, `activate() took ${timings.activateMs} ms`);
     assert.ok(timings.bundleLoadMs < 500, `bundle load took ${timings.bundleLoadMs} ms`);
   });
 
-  it('reads the workspace\'s cluster file', async () => {
+  it("reads the workspace's cluster file", async () => {
     const a = await api();
     const clusters = await a.workspace.clusters();
     assert.equal(clusters.length, 1);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NodeItem } from '../../../src/core/tree/model';
-import { answering, api, clusterFileUri, nodeRows, readFile, waitFor, writeFileSynced, keepClusterFile } from '../support/helpers';
+import { answering, api, clusterFileUri, nodeRows, readFile, waitFor, keepClusterFile } from '../support/helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -33,11 +33,21 @@ describe('commands', () => {
 
   it('every palette command runs with no argument and fails nothing (pickers dismissed)', async () => {
     const a = await api();
-    const hidden = new Set(manifest.contributes.menus.commandPalette.filter((m: { when: string }) => m.when === 'false').map((m: { command: string }) => m.command));
+    const hidden = new Set(
+      manifest.contributes.menus.commandPalette
+        .filter((m: { when: string }) => m.when === 'false')
+        .map((m: { command: string }) => m.command),
+    );
     const before = a.commandFailures.length;
     // Commands that open SSH connections are exercised in the sandbox scenario: this workspace
     // holds the manual's example addresses, which are real public hosts and never a test target.
-    const connects = new Set(['gluuCluster.runStep', 'gluuCluster.runNextStep', 'gluuCluster.runAllRemaining', 'gluuCluster.openSshTerminal', 'gluuCluster.openContainerShell']);
+    const connects = new Set([
+      'gluuCluster.runStep',
+      'gluuCluster.runNextStep',
+      'gluuCluster.runAllRemaining',
+      'gluuCluster.openSshTerminal',
+      'gluuCluster.openContainerShell',
+    ]);
     for (const c of contributed.filter((id) => !hidden.has(id) && !connects.has(id))) {
       const run = vscode.commands.executeCommand(c);
       // A command that asks (QuickPick / InputBox) is cancelled the way a user presses Escape.
@@ -57,12 +67,12 @@ describe('commands', () => {
     assert.equal(await vscode.env.clipboard.readText(), 'loadbalancer.example.org');
   });
 
-  it('copy address from the tree copies that node\'s address', async () => {
+  it("copy address from the tree copies that node's address", async () => {
     await vscode.commands.executeCommand('gluuCluster.copyAddress', await node('idp2.example.org'));
     assert.equal(await vscode.env.clipboard.readText(), '138.197.65.243');
   });
 
-  it('reveal in cluster file opens the file at the node\'s entry', async () => {
+  it("reveal in cluster file opens the file at the node's entry", async () => {
     await vscode.commands.executeCommand('gluuCluster.revealInClusterFile', await node('idp2.example.org'));
     const editor = await waitFor('editor', () => vscode.window.activeTextEditor);
     assert.equal(editor.document.uri.toString(), clusterFileUri().toString());
@@ -74,16 +84,21 @@ describe('commands', () => {
     assert.equal(await vscode.commands.executeCommand('gluuCluster.setPrimary', await node('idp2.example.org')), true);
     const text = await readFile(clusterFileUri());
     assert.deepEqual(comments(text), comments(original));
-    assert.match(text, /  - host: idp1\.example\.org\n    address: 159\.203\.126\.10\n    primary: false\n  - host: idp2\.example\.org\n    address: 138\.197\.65\.243\n    primary: true\n/);
+    assert.match(
+      text,
+      / {2}- host: idp1\.example\.org\n {4}address: 159\.203\.126\.10\n {4}primary: false\n {2}- host: idp2\.example\.org\n {4}address: 138\.197\.65\.243\n {4}primary: true\n/,
+    );
     await waitFor('tree to mark idp2 primary', async () => (await nodeRows(a))[2] === 'idp2.example.org | 138.197.65.243 · primary');
   });
 
   it('add node asks for host and address and writes valid YAML', async () => {
     const a = await api();
-    const ok = await answering({ inputs: ['idp3.example.org', '203.0.113.12'] }, () => vscode.commands.executeCommand('gluuCluster.addNode'));
+    const ok = await answering({ inputs: ['idp3.example.org', '203.0.113.12'] }, () =>
+      vscode.commands.executeCommand('gluuCluster.addNode'),
+    );
     assert.equal(ok, true);
     const text = await readFile(clusterFileUri());
-    assert.match(text, /  - host: idp3\.example\.org\n    address: 203\.0\.113\.12\n/);
+    assert.match(text, / {2}- host: idp3\.example\.org\n {4}address: 203\.0\.113\.12\n/);
     assert.deepEqual(comments(text), comments(original));
     await waitFor('tree to show idp3', async () => (await nodeRows(a)).includes('idp3.example.org | 203.0.113.12 · node'));
     assert.equal(vscode.languages.getDiagnostics(clusterFileUri()).length, 0);
@@ -91,7 +106,12 @@ describe('commands', () => {
 
   it('add node refuses an address already in use', async () => {
     const refusals: string[] = [];
-    assert.equal(await answering({ inputs: ['idp3.example.org', '45.55.232.15'], refusals }, () => vscode.commands.executeCommand('gluuCluster.addNode')), false);
+    assert.equal(
+      await answering({ inputs: ['idp3.example.org', '45.55.232.15'], refusals }, () =>
+        vscode.commands.executeCommand('gluuCluster.addNode'),
+      ),
+      false,
+    );
     assert.deepEqual(refusals, ['address 45.55.232.15 is already used by loadbalancer.example.org']);
     assert.equal(await readFile(clusterFileUri()), original);
   });
@@ -118,18 +138,18 @@ describe('commands', () => {
     const autoSave = files.inspect('autoSave')?.globalValue;
     await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     try {
-    const doc = await vscode.workspace.openTextDocument(clusterFileUri());
-    await vscode.window.showTextDocument(doc);
-    const edit = new vscode.WorkspaceEdit();
-    edit.insert(doc.uri, new vscode.Position(0, 0), '# my note\n');
-    await vscode.workspace.applyEdit(edit, { isRefactoring: false });
-    await vscode.commands.executeCommand('gluuCluster.setPrimary', await node('idp2.example.org'));
-    assert.ok(doc.isDirty, 'still unsaved');
-    assert.match(doc.getText(), /^# my note\n/);
-    assert.match(doc.getText(), /idp2\.example\.org\n    address: 138\.197\.65\.243\n    primary: true/);
-    const disk = await readFile(clusterFileUri());
-    assert.equal(disk, original, `disk untouched; disk is now:\n${disk}`);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+      const doc = await vscode.workspace.openTextDocument(clusterFileUri());
+      await vscode.window.showTextDocument(doc);
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(doc.uri, new vscode.Position(0, 0), '# my note\n');
+      await vscode.workspace.applyEdit(edit, { isRefactoring: false });
+      await vscode.commands.executeCommand('gluuCluster.setPrimary', await node('idp2.example.org'));
+      assert.ok(doc.isDirty, 'still unsaved');
+      assert.match(doc.getText(), /^# my note\n/);
+      assert.match(doc.getText(), /idp2\.example\.org\n {4}address: 138\.197\.65\.243\n {4}primary: true/);
+      const disk = await readFile(clusterFileUri());
+      assert.equal(disk, original, `disk untouched; disk is now:\n${disk}`);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
     } finally {
       await files.update('autoSave', autoSave, vscode.ConfigurationTarget.Global);
     }

@@ -20,11 +20,17 @@ describe('plan preview and generated files', () => {
   });
 
   it('Preview Step opens the exact commands of a step, headed by its manual section', async () => {
-    const doc = (await vscode.commands.executeCommand('gluuCluster.previewStep', await stepItem('replication-enable'))) as vscode.TextDocument;
+    const doc = (await vscode.commands.executeCommand(
+      'gluuCluster.previewStep',
+      await stepItem('replication-enable'),
+    )) as vscode.TextDocument;
     assert.equal(doc.uri.scheme, 'gluu-cluster-plan');
     const text = doc.getText();
     assert.match(text, /# Step 5\/16 · Enable replication \(replication-enable\)\n# Manual: 2\. Replication/);
-    assert.match(text, /chroot \/opt\/gluu-server-3\.1\.5 \/bin\/bash -c '\/opt\/opendj\/bin\/dsreplication enable --host1 idp1\.example\.org .*--bindPasswordFile1 \/root\/\.gluu-cluster-replication-enable\.pw/);
+    assert.match(
+      text,
+      /chroot \/opt\/gluu-server-3\.1\.5 \/bin\/bash -c '\/opt\/opendj\/bin\/dsreplication enable --host1 idp1\.example\.org .*--bindPasswordFile1 \/root\/\.gluu-cluster-replication-enable\.pw/,
+    );
     assert.match(text, /secret: Directory Manager .*\(••••\)/);
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), doc.uri.toString());
   });
@@ -36,7 +42,7 @@ describe('plan preview and generated files', () => {
     await waitFor('the preview to show the new address', () => doc.getText().includes('138.197.65.77 idp2.example.org'));
   });
 
-  it('Preview Step from a node\'s menu asks for the step and shows only that node', async () => {
+  it("Preview Step from a node's menu asks for the step and shows only that node", async () => {
     const node = (await (await api()).nodes.hosts()).find((h) => h.host === 'idp2.example.org' && h.role === 'node')!;
     const run = vscode.commands.executeCommand('gluuCluster.previewStep', node);
     await new Promise((r) => setTimeout(r, 500));
@@ -59,7 +65,7 @@ describe('plan preview and generated files', () => {
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(uri, '..'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
     assert.equal(await vscode.commands.executeCommand('gluuCluster.generateNginxConf'), 'written');
     const text = await readFile(uri);
-    assert.match(text, /upstream backend_id \{\n        ip_hash;/);
+    assert.match(text, /upstream backend_id \{\n {8}ip_hash;/);
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
     assert.equal(vscode.window.activeTextEditor?.document.languageId, 'nginx');
     assert.equal(await vscode.commands.executeCommand('gluuCluster.generateNginxConf'), 'unchanged');
@@ -74,7 +80,10 @@ describe('plan preview and generated files', () => {
     await a.workspace.refresh();
     assert.equal(await answering({ warning: undefined }, () => vscode.commands.executeCommand('gluuCluster.generateNginxConf')), 'kept');
     assert.equal(await readFile(uri), edited);
-    assert.equal(await answering({ warning: 'Overwrite' }, () => vscode.commands.executeCommand('gluuCluster.generateNginxConf')), 'written');
+    assert.equal(
+      await answering({ warning: 'Overwrite' }, () => vscode.commands.executeCommand('gluuCluster.generateNginxConf')),
+      'written',
+    );
     assert.doesNotMatch(await readFile(uri), /# mine/);
   });
 
@@ -98,9 +107,16 @@ describe('plan preview and generated files', () => {
   it('offers the snippets in nginx.conf and csync2.cfg', async () => {
     await vscode.commands.executeCommand('gluuCluster.generateNginxConf');
     await vscode.commands.executeCommand('gluuCluster.generateCsync2Cfg');
-    for (const [name, prefix] of [['nginx.conf', 'gluu-location'], ['csync2.cfg', 'csync2-include']]) {
+    for (const [name, prefix] of [
+      ['nginx.conf', 'gluu-location'],
+      ['csync2.cfg', 'csync2-include'],
+    ]) {
       const doc = await vscode.workspace.openTextDocument(generated(name));
-      const list = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(doc.lineCount - 1, 0))) as vscode.CompletionList;
+      const list = (await vscode.commands.executeCommand(
+        'vscode.executeCompletionItemProvider',
+        doc.uri,
+        new vscode.Position(doc.lineCount - 1, 0),
+      )) as vscode.CompletionList;
       const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
       assert.ok(labels.includes(prefix), `${name} offers ${prefix} (got ${labels.filter((l) => /gluu|csync2/.test(l)).join(', ')})`);
     }
@@ -112,11 +128,16 @@ describe('plan preview and generated files', () => {
     const cfg = generated('csync2.cfg');
     const doc = await vscode.workspace.openTextDocument(cfg);
     await vscode.window.showTextDocument(doc);
-    const line = doc.getText().split('\n').findIndex((l) => l.includes('key /etc/csync2.key;'));
+    const line = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('key /etc/csync2.key;'));
     const edit = new vscode.WorkspaceEdit();
     edit.replace(cfg, doc.lineAt(line).range, '    kee /etc/csync2.key;');
     await vscode.workspace.applyEdit(edit, { isRefactoring: false });
-    const d = await waitFor('csync2 diagnostics', () => vscode.languages.getDiagnostics(cfg).find((x) => /unknown group statement "kee"/.test(x.message)));
+    const d = await waitFor('csync2 diagnostics', () =>
+      vscode.languages.getDiagnostics(cfg).find((x) => /unknown group statement "kee"/.test(x.message)),
+    );
     assert.equal(d.range.start.line, line);
     await vscode.commands.executeCommand('workbench.action.files.revert');
 
@@ -131,8 +152,15 @@ describe('plan preview and generated files', () => {
     await vscode.workspace.applyEdit(typo, { isRefactoring: false });
     assert.ok(await ndoc.save());
     const bad = ndoc.getText();
-    const nd = await waitFor('nginx -t diagnostics', () => vscode.languages.getDiagnostics(conf).find((x) => /unknown directive "proxy_conect_timeout"/.test(x.message)), 20000);
-    assert.equal(nd.range.start.line, bad.split('\n').findIndex((l) => l.includes('proxy_conect_timeout')));
+    const nd = await waitFor(
+      'nginx -t diagnostics',
+      () => vscode.languages.getDiagnostics(conf).find((x) => /unknown directive "proxy_conect_timeout"/.test(x.message)),
+      20000,
+    );
+    assert.equal(
+      nd.range.start.line,
+      bad.split('\n').findIndex((l) => l.includes('proxy_conect_timeout')),
+    );
     assert.equal(nd.source, 'nginx -t');
   });
 });

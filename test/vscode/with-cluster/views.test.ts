@@ -30,7 +30,7 @@ describe('Nodes and Clustering Steps views', () => {
     assert.match((primary.tooltip as vscode.MarkdownString).value, /SSH: `root@idp1\.example\.org`/);
   });
 
-  it('Clustering Steps lists the manual\'s steps with their targets', async () => {
+  it("Clustering Steps lists the manual's steps with their targets", async () => {
     const a = await api();
     const steps = await a.steps.getChildren();
     assert.equal(steps.length, 16);
@@ -52,14 +52,18 @@ describe('Nodes and Clustering Steps views', () => {
     edit.replace(doc.uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + '138.197.65.243'.length)), '138.197.65.99');
     assert.ok(await vscode.workspace.applyEdit(edit, { isRefactoring: false }));
     assert.ok(doc.isDirty);
-    await waitFor('the tree to show the unsaved address', async () => (await nodeRows(a)).includes('idp2.example.org | 138.197.65.99 · node'));
+    await waitFor('the tree to show the unsaved address', async () =>
+      (await nodeRows(a)).includes('idp2.example.org | 138.197.65.99 · node'),
+    );
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
   it('refreshes when the file changes on disk', async () => {
     const a = await api();
     await writeFile(clusterFileUri(), original.replace('idp2.example.org', 'idp9.example.org'));
-    await waitFor('the tree to show the renamed node', async () => (await nodeRows(a)).includes('idp9.example.org | 138.197.65.243 · node'));
+    await waitFor('the tree to show the renamed node', async () =>
+      (await nodeRows(a)).includes('idp9.example.org | 138.197.65.243 · node'),
+    );
   });
 
   it('a broken file shows one error item and diagnostics at the line in the Problems panel', async () => {

@@ -14,15 +14,30 @@ export const renderCerts: StepRenderer = ({ config }, resolved) => {
       host: t.host,
       label: `${t.host} (from ${primary.host})`,
       actions: [
-        { kind: 'relay', title: `copy the certificates from ${primary.host}`, from: { host: primary.host, path: ARCHIVE, container: true }, to: { host: t.host, path: ARCHIVE, container: true }, mode: 0o600 },
+        {
+          kind: 'relay',
+          title: `copy the certificates from ${primary.host}`,
+          from: { host: primary.host, path: ARCHIVE, container: true },
+          to: { host: t.host, path: ARCHIVE, container: true },
+          mode: 0o600,
+        },
         exec(
           t.host,
           `replace ${CERTS_DIR}, chown .gluu, oxauth-keys.j* to jetty`,
-          and(sh`tar -C ${CERTS_DIR} -xf ${ARCHIVE}`, sh`rm -f ${ARCHIVE}`, sh`cd ${CERTS_DIR}`, sh`chown :gluu *`, sh`{ chown jetty:jetty oxauth-keys.j* 2>/dev/null || true; }`),
+          and(
+            sh`tar -C ${CERTS_DIR} -xf ${ARCHIVE}`,
+            sh`rm -f ${ARCHIVE}`,
+            sh`cd ${CERTS_DIR}`,
+            sh`chown :gluu *`,
+            sh`{ chown jetty:jetty oxauth-keys.j* 2>/dev/null || true; }`,
+          ),
           true,
         ),
       ],
-      verify: { script: and(sh`test -s ${`${CERTS_DIR}/httpd.crt`}`, sh`[ "$(stat -c %G ${`${CERTS_DIR}/httpd.crt`})" = gluu ]`), container: true },
+      verify: {
+        script: and(sh`test -s ${`${CERTS_DIR}/httpd.crt`}`, sh`[ "$(stat -c %G ${`${CERTS_DIR}/httpd.crt`})" = gluu ]`),
+        container: true,
+      },
     })),
     after: [exec(primary.host, 'remove the archive', sh`rm -f ${ARCHIVE}`, true)],
     notes: ['The archive holds private keys: 0600, removed when done. Idempotent: copies the same files again.'],

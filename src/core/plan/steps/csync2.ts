@@ -7,7 +7,15 @@
  */
 import { nodesPrimaryFirst, primaryNode } from '../../config/resolve';
 import { and, sh } from '../../ssh/shell';
-import { CSYNC2_CERT_SUBJECT, CSYNC2_CFG_PATH, CSYNC2_KEY_PATH, CSYNC2_SSL_CERT, CSYNC2_SSL_KEY, csync2CronSchedules, csync2IncludePaths } from '../../render/csync2';
+import {
+  CSYNC2_CERT_SUBJECT,
+  CSYNC2_CFG_PATH,
+  CSYNC2_KEY_PATH,
+  CSYNC2_SSL_CERT,
+  CSYNC2_SSL_KEY,
+  csync2CronSchedules,
+  csync2IncludePaths,
+} from '../../render/csync2';
 import type { Action } from '../actions';
 import type { StepRenderer } from '../stepPlan';
 import { ensurePackage, exec } from './common';
@@ -37,7 +45,14 @@ export const renderCsync2: StepRenderer = ({ config, generated }, resolved) => {
       )}; }`,
       false,
     ),
-    { kind: 'upload', title: 'write csync2.cfg (the workspace file cluster/csync2.cfg when present)', to: { host: primary.host, path: CSYNC2_CFG_PATH, container: false }, content: [generated['csync2.cfg']], mode: 0o644, generated: 'csync2.cfg' },
+    {
+      kind: 'upload',
+      title: 'write csync2.cfg (the workspace file cluster/csync2.cfg when present)',
+      to: { host: primary.host, path: CSYNC2_CFG_PATH, container: false },
+      content: [generated['csync2.cfg']],
+      mode: 0o644,
+      generated: 'csync2.cfg',
+    },
   ];
   // systemd's csync2.socket where the package has one; else inetd, with csync2's line in
   // inetd.conf (the package adds it only when inetd was there first).
@@ -47,7 +62,13 @@ export const renderCsync2: StepRenderer = ({ config, generated }, resolved) => {
     const copies: Action[] =
       t.host === primary.host
         ? []
-        : shared.map((f) => ({ kind: 'relay' as const, title: `copy ${f.path} from ${primary.host}`, from: { host: primary.host, path: f.path, container: false }, to: { host: t.host, path: f.path, container: false }, mode: f.mode }));
+        : shared.map((f) => ({
+            kind: 'relay' as const,
+            title: `copy ${f.path} from ${primary.host}`,
+            from: { host: primary.host, path: f.path, container: false },
+            to: { host: t.host, path: f.path, container: false },
+            mode: f.mode,
+          }));
     const cronLine = `${schedules.get(t.host)} csync2 -x ${CSYNC2_CRON_MARK}`;
     return {
       host: t.host,
@@ -65,14 +86,24 @@ export const renderCsync2: StepRenderer = ({ config, generated }, resolved) => {
         ),
       ],
       check: { script: and(sh`test -s ${CSYNC2_KEY_PATH}`, sh`crontab -l 2>/dev/null | grep -qF ${cronLine}`), container: false },
-      verify: { script: and(sh`test -s ${CSYNC2_KEY_PATH}`, sh`test -s ${CSYNC2_CFG_PATH}`, sh`crontab -l | grep -qF ${cronLine}`), container: false },
+      verify: {
+        script: and(sh`test -s ${CSYNC2_KEY_PATH}`, sh`test -s ${CSYNC2_CFG_PATH}`, sh`crontab -l | grep -qF ${cronLine}`),
+        container: false,
+      },
     };
   });
   const order = nodesPrimaryFirst(config);
   const probeDir = csync2IncludePaths(config)[0].replace(/\/$/, '');
   const probe = `${probeDir}/gluu-cluster-sync-check.txt`;
   const after: Action[] = [
-    ...order.map((n) => exec(n.host, n === primary ? 'first sync from the primary: its files win conflicts' : `sync ${n.host}`, and(sh`csync2 -fr /`, sh`csync2 -xv`), false)),
+    ...order.map((n) =>
+      exec(
+        n.host,
+        n === primary ? 'first sync from the primary: its files win conflicts' : `sync ${n.host}`,
+        and(sh`csync2 -fr /`, sh`csync2 -xv`),
+        false,
+      ),
+    ),
     // The proof that replication works: a file made on the primary reaches every node, and its
     // removal does too. (csync2 -T only compares files already in the local database.)
     exec(primary.host, `write ${probe} and sync it`, and(sh`mkdir -p ${probeDir}`, sh`date >${probe}`, sh`csync2 -xv`), false),

@@ -25,7 +25,10 @@ function importCert(config: ClusterConfig, name: string): Shell {
 
 function imported(config: ClusterConfig): Shell {
   return and(
-    ...keystoreCerts(config).map((n) => sh`{ [ ! -f ${`${CERTS_DIR}/${n}.crt`} ] || ${KEYTOOL} -list -alias ${keystoreAlias(config, n)} -keystore ${JRE_CACERTS} -storepass ${STOREPASS} >/dev/null 2>&1; }`),
+    ...keystoreCerts(config).map(
+      (n) =>
+        sh`{ [ ! -f ${`${CERTS_DIR}/${n}.crt`} ] || ${KEYTOOL} -list -alias ${keystoreAlias(config, n)} -keystore ${JRE_CACERTS} -storepass ${STOREPASS} >/dev/null 2>&1; }`,
+    ),
   );
 }
 

@@ -10,7 +10,8 @@ import type { StepRenderer } from '../stepPlan';
 export const renderLdapCache: StepRenderer = ({ config }) => {
   const primary = primaryNode(config);
   const cache = config.cache;
-  if (!cache) return { before: [], targets: [], after: [], notes: ['No cache host in the cluster file: the cache configuration stays as it is.'] };
+  if (!cache)
+    return { before: [], targets: [], after: [], notes: ['No cache host in the cluster file: the cache configuration stays as it is.'] };
   return {
     before: [],
     targets: [
@@ -23,7 +24,10 @@ export const renderLdapCache: StepRenderer = ({ config }) => {
             host: primary.host,
             title: `cache provider REDIS on ${cache.host}:${cache.port}`,
             attribute: 'cache',
-            change: { cacheProviderType: 'REDIS', redisConfiguration: { redisProviderType: 'STANDALONE', servers: `${cache.host}:${cache.port}` } },
+            change: {
+              cacheProviderType: 'REDIS',
+              redisConfiguration: { redisProviderType: 'STANDALONE', servers: `${cache.host}:${cache.port}` },
+            },
           },
         ],
       },
@@ -45,7 +49,15 @@ export const renderLdapIdpAuth: StepRenderer = ({ config }) => {
       {
         host: primary.host,
         label: `LDAP on ${primary.host}`,
-        actions: [{ kind: 'ldap', host: primary.host, title: `oxIDPAuthentication servers: ${servers.join(', ')}`, attribute: 'idpAuthentication', change: { servers } }],
+        actions: [
+          {
+            kind: 'ldap',
+            host: primary.host,
+            title: `oxIDPAuthentication servers: ${servers.join(', ')}`,
+            attribute: 'idpAuthentication',
+            change: { servers },
+          },
+        ],
       },
     ],
     after: [],

@@ -27,11 +27,22 @@ export const renderLdapListen: StepRenderer = ({ config }, resolved) => {
           ),
           true,
         ),
-        exec(t.host, 'admin connector on 0.0.0.0', dsconfig(config, 'localhost', pw, sh`set-administration-connector-prop --set listen-address:0.0.0.0`), true, [pw]),
+        exec(
+          t.host,
+          'admin connector on 0.0.0.0',
+          dsconfig(config, 'localhost', pw, sh`set-administration-connector-prop --set listen-address:0.0.0.0`),
+          true,
+          [pw],
+        ),
         exec(
           t.host,
           'LDAPS connection handler enabled on 0.0.0.0',
-          dsconfig(config, 'localhost', pw, sh`set-connection-handler-prop --handler-name ${'LDAPS Connection Handler'} --set enabled:true --set listen-address:0.0.0.0`),
+          dsconfig(
+            config,
+            'localhost',
+            pw,
+            sh`set-connection-handler-prop --handler-name ${'LDAPS Connection Handler'} --set enabled:true --set listen-address:0.0.0.0`,
+          ),
           true,
           [pw],
         ),
@@ -51,6 +62,9 @@ export const renderLdapListen: StepRenderer = ({ config }, resolved) => {
       },
     })),
     after: [],
-    notes: ['The directory manager password goes to OpenDJ in a 0600 file (-j), never on the command line.', 'Idempotent: the flag is added once; dsconfig sets the same values again.'],
+    notes: [
+      'The directory manager password goes to OpenDJ in a 0600 file (-j), never on the command line.',
+      'Idempotent: the flag is added once; dsconfig sets the same values again.',
+    ],
   };
 };

@@ -24,9 +24,28 @@ export const renderNginx: StepRenderer = ({ config, generated }, resolved) => {
         actions: [
           exec(lb, 'install nginx', ensurePackage('nginx', 'nginx'), false),
           exec(lb, `create ${NGINX_SSL_DIR}`, sh`mkdir -p ${NGINX_SSL_DIR} && chmod 755 ${NGINX_SSL_DIR}`, false),
-          { kind: 'relay', title: `copy httpd.crt from ${primary.host}`, from: { host: primary.host, path: `${CERTS_DIR}/httpd.crt`, container: true }, to: { host: lb, path: `${NGINX_SSL_DIR}/httpd.crt`, container: false }, mode: 0o644 },
-          { kind: 'relay', title: `copy httpd.key from ${primary.host}`, from: { host: primary.host, path: `${CERTS_DIR}/httpd.key`, container: true }, to: { host: lb, path: `${NGINX_SSL_DIR}/httpd.key`, container: false }, mode: 0o600 },
-          { kind: 'upload', title: 'stage nginx.conf (the workspace file cluster/nginx.conf when present)', to: { host: lb, path: STAGED, container: false }, content: [generated['nginx.conf']], mode: 0o644, generated: 'nginx.conf' },
+          {
+            kind: 'relay',
+            title: `copy httpd.crt from ${primary.host}`,
+            from: { host: primary.host, path: `${CERTS_DIR}/httpd.crt`, container: true },
+            to: { host: lb, path: `${NGINX_SSL_DIR}/httpd.crt`, container: false },
+            mode: 0o644,
+          },
+          {
+            kind: 'relay',
+            title: `copy httpd.key from ${primary.host}`,
+            from: { host: primary.host, path: `${CERTS_DIR}/httpd.key`, container: true },
+            to: { host: lb, path: `${NGINX_SSL_DIR}/httpd.key`, container: false },
+            mode: 0o600,
+          },
+          {
+            kind: 'upload',
+            title: 'stage nginx.conf (the workspace file cluster/nginx.conf when present)',
+            to: { host: lb, path: STAGED, container: false },
+            content: [generated['nginx.conf']],
+            mode: 0o644,
+            generated: 'nginx.conf',
+          },
           exec(
             lb,
             'install it, check it with nginx -t (the old one comes back if the check fails) and reload',
@@ -40,7 +59,14 @@ export const renderNginx: StepRenderer = ({ config, generated }, resolved) => {
             false,
           ),
         ],
-        check: { script: and(sh`test -f ${`${NGINX_SSL_DIR}/httpd.key`}`, sh`grep -qF ${`server_name ${config.loadBalancer.host};`} ${NGINX_CONF_PATH}`, sh`nginx -t`), container: false },
+        check: {
+          script: and(
+            sh`test -f ${`${NGINX_SSL_DIR}/httpd.key`}`,
+            sh`grep -qF ${`server_name ${config.loadBalancer.host};`} ${NGINX_CONF_PATH}`,
+            sh`nginx -t`,
+          ),
+          container: false,
+        },
         verify: { script: and(sh`nginx -t`, sh`test -s ${`${NGINX_SSL_DIR}/httpd.crt`}`), container: false },
       },
     ],

@@ -10,13 +10,31 @@ const FILES = ['keystore', 'keystore.pin', 'truststore'];
 export const renderOpendjKeystore: StepRenderer = ({ config }, resolved) => {
   const primary = primaryNode(config);
   return {
-    before: [exec(primary.host, 'archive keystore, keystore.pin and truststore', sh`cd ${OPENDJ_CONFIG} && tar -cf opendj_crts.tar ${FILES} && chmod 600 opendj_crts.tar`, true)],
+    before: [
+      exec(
+        primary.host,
+        'archive keystore, keystore.pin and truststore',
+        sh`cd ${OPENDJ_CONFIG} && tar -cf opendj_crts.tar ${FILES} && chmod 600 opendj_crts.tar`,
+        true,
+      ),
+    ],
     targets: resolved.targets.map((t) => ({
       host: t.host,
       label: `${t.host} (from ${primary.host})`,
       actions: [
-        { kind: 'relay', title: `copy opendj_crts.tar from ${primary.host}`, from: { host: primary.host, path: ARCHIVE, container: true }, to: { host: t.host, path: ARCHIVE, container: true }, mode: 0o600 },
-        exec(t.host, 'extract it and remove the archive', sh`cd ${OPENDJ_CONFIG} && tar -xf opendj_crts.tar && rm -f opendj_crts.tar`, true),
+        {
+          kind: 'relay',
+          title: `copy opendj_crts.tar from ${primary.host}`,
+          from: { host: primary.host, path: ARCHIVE, container: true },
+          to: { host: t.host, path: ARCHIVE, container: true },
+          mode: 0o600,
+        },
+        exec(
+          t.host,
+          'extract it and remove the archive',
+          sh`cd ${OPENDJ_CONFIG} && tar -xf opendj_crts.tar && rm -f opendj_crts.tar`,
+          true,
+        ),
       ],
       verify: { script: and(...FILES.map((f) => sh`test -s ${`${OPENDJ_CONFIG}/${f}`}`)), container: true },
     })),

@@ -16,7 +16,10 @@ export const renderRedis: StepRenderer = ({ config }, resolved) => {
   const host = resolved.targets[0].host;
   const include = `include ${REDIS_GLUU_CONF}`;
   const pw = { path: REDIS_PASSWORD_FILE, secret: 'redis' as const };
-  const ping = (auth: boolean) => (auth ? sh`REDISCLI_AUTH="$(cat ${pw.path})" redis-cli -h ${cache.address} -p ${cache.port} ping` : sh`redis-cli -h ${cache.address} -p ${cache.port} ping`);
+  const ping = (auth: boolean) =>
+    auth
+      ? sh`REDISCLI_AUTH="$(cat ${pw.path})" redis-cli -h ${cache.address} -p ${cache.port} ping`
+      : sh`redis-cli -h ${cache.address} -p ${cache.port} ping`;
   return {
     before: [],
     targets: [
@@ -25,17 +28,35 @@ export const renderRedis: StepRenderer = ({ config }, resolved) => {
         label: `${host} (cache)`,
         actions: [
           exec(host, 'install redis-server', ensurePackage('redis-server', 'redis-server'), false),
-          { kind: 'upload', title: `write ${REDIS_GLUU_CONF}: bind ${cache.address} 127.0.0.1, port ${cache.port}, requirepass ••••`, to: { host, path: REDIS_GLUU_CONF, container: false }, content: renderRedisSettings(cache), mode: 0o640 },
+          {
+            kind: 'upload',
+            title: `write ${REDIS_GLUU_CONF}: bind ${cache.address} 127.0.0.1, port ${cache.port}, requirepass ••••`,
+            to: { host, path: REDIS_GLUU_CONF, container: false },
+            content: renderRedisSettings(cache),
+            mode: 0o640,
+          },
           exec(
             host,
             `include it last in ${REDIS_CONF} and restart redis-server`,
-            and(sh`{ chown redis:redis ${REDIS_GLUU_CONF} 2>/dev/null || true; }`, sh`{ grep -qxF ${include} ${REDIS_CONF} || printf '%s\n' ${include} >>${REDIS_CONF}; }`, restartService('redis-server')),
+            and(
+              sh`{ chown redis:redis ${REDIS_GLUU_CONF} 2>/dev/null || true; }`,
+              sh`{ grep -qxF ${include} ${REDIS_CONF} || printf '%s\n' ${include} >>${REDIS_CONF}; }`,
+              restartService('redis-server'),
+            ),
             false,
           ),
         ],
-        check: { script: and(sh`grep -qxF ${include} ${REDIS_CONF}`, sh`${ping(true)} | grep -qx PONG`), container: false, secretFiles: [pw] },
+        check: {
+          script: and(sh`grep -qxF ${include} ${REDIS_CONF}`, sh`${ping(true)} | grep -qx PONG`),
+          container: false,
+          secretFiles: [pw],
+        },
         // Answers with the password, refuses without it.
-        verify: { script: and(sh`${ping(true)} | grep -qx PONG`, sh`${ping(false)} 2>&1 | grep -q NOAUTH`), container: false, secretFiles: [pw] },
+        verify: {
+          script: and(sh`${ping(true)} | grep -qx PONG`, sh`${ping(false)} 2>&1 | grep -q NOAUTH`),
+          container: false,
+          secretFiles: [pw],
+        },
       },
     ],
     after: [],

@@ -55,7 +55,12 @@ function onPrimary(
 }
 
 const others = (config: ClusterConfig) => nodesPrimaryFirst(config).filter((n) => n !== primaryNode(config));
-const everyNodeListed = (config: ClusterConfig, pw: SecretFile) => statusLists(config, pw, nodesPrimaryFirst(config).map((n) => n.host));
+const everyNodeListed = (config: ClusterConfig, pw: SecretFile) =>
+  statusLists(
+    config,
+    pw,
+    nodesPrimaryFirst(config).map((n) => n.host),
+  );
 
 export const renderReplicationEnable: StepRenderer = ({ config }) => {
   const primary = primaryNode(config).host;
@@ -93,13 +98,17 @@ export const renderReplicationInit: StepRenderer = ({ config }) => {
 
 export const renderReplicationSecure: StepRenderer = ({ config }) => {
   const all = nodesPrimaryFirst(config);
-  const allOn = (pw: SecretFile) => and(...all.map((n) => sh`${dsconfig(config, n.host, pw, sh`get-crypto-manager-prop --property ssl-encryption -s`)} | grep -q true`));
+  const allOn = (pw: SecretFile) =>
+    and(...all.map((n) => sh`${dsconfig(config, n.host, pw, sh`get-crypto-manager-prop --property ssl-encryption -s`)} | grep -q true`));
   return onPrimary(
     config,
     'replication-secure',
     all,
-    (n, pw) => ({ title: `encrypt replication on ${n.host}`, script: dsconfig(config, n.host, pw, sh`set-crypto-manager-prop --set ssl-encryption:true`) }),
+    (n, pw) => ({
+      title: `encrypt replication on ${n.host}`,
+      script: dsconfig(config, n.host, pw, sh`set-crypto-manager-prop --set ssl-encryption:true`),
+    }),
     (pw) => ({ check: allOn(pw), verify: allOn(pw) }),
-    ['-X (--trustAll) as in the manual: the nodes\' admin certificates are self-signed. Idempotent: sets the same value again.'],
+    ["-X (--trustAll) as in the manual: the nodes' admin certificates are self-signed. Idempotent: sets the same value again."],
   );
 };

@@ -8,7 +8,15 @@ export const renderRunSetup: StepRenderer = (_input, resolved) => ({
   targets: resolved.targets.map((t) => ({
     host: t.host,
     label: t.host,
-    actions: [{ kind: 'interactive', host: t.host, title: 'run setup.py (answer its prompts; Enter accepts the loaded values)', script: sh`cd ${SETUP_DIR} && ./setup.py`, container: true }],
+    actions: [
+      {
+        kind: 'interactive',
+        host: t.host,
+        title: 'run setup.py (answer its prompts; Enter accepts the loaded values)',
+        script: sh`cd ${SETUP_DIR} && ./setup.py`,
+        container: true,
+      },
+    ],
     // setup.py writes setup.properties.last when it has finished.
     check: { script: sh`test -f ${`${SETUP_DIR}/setup.properties.last`}`, container: true },
     verify: { script: sh`test -f ${`${SETUP_DIR}/setup.properties.last`}`, container: true },

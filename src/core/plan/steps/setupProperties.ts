@@ -34,6 +34,9 @@ export const renderSetupProperties: StepRenderer = ({ config }, resolved) => {
       };
     }),
     after: [],
-    notes: ['The file keeps mode 0600: setup.properties holds the installation\'s passwords in clear text.', 'Idempotent: copying again gives the same file.'],
+    notes: [
+      "The file keeps mode 0600: setup.properties holds the installation's passwords in clear text.",
+      'Idempotent: copying again gives the same file.',
+    ],
   };
 };
