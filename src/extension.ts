@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { ClusterWorkspace } from './vscode/clusterWorkspace';
-import { commandFailures, registerCommands } from './vscode/commands';
+import { registerCommands } from './vscode/commands';
 import { registerDiagnostics } from './vscode/diagnostics';
 import { disposeLog, log } from './vscode/log';
 import { registerGeneratedDiagnostics } from './vscode/plan/generatedDiagnostics';
@@ -31,8 +31,6 @@ export interface GluuClusterApi {
   secrets: ClusterSecrets;
   /** The LDAP editor (its parts load on first use). */
   ldap: LdapHost;
-  /** Commands that failed since activation, with the message shown to the user. */
-  commandFailures: readonly { command: string; message: string }[];
 }
 
 export function activate(context: vscode.ExtensionContext): GluuClusterApi {
@@ -67,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): GluuClusterApi {
   log().info(
     `activated in ${activateMs.toFixed(1)} ms (bundle load ${bundleLoadMs === undefined ? 'n/a' : `${bundleLoadMs.toFixed(1)} ms`})`,
   );
-  return { timings: { bundleLoadMs, activateMs }, workspace, nodes, steps, runState, secrets, ldap, commandFailures };
+  return { timings: { bundleLoadMs, activateMs }, workspace, nodes, steps, runState, secrets, ldap };
 }
 
 export function deactivate(): void {

@@ -8,7 +8,6 @@ import type { ClusterSource } from '../core/tree/model';
 import { debounce } from './debounce';
 import { log } from './log';
 
-export const CLUSTER_FILE_SETTING = 'gluuCluster.clusterFile';
 export const DEFAULT_CLUSTER_FILE = 'gluu-cluster.yaml';
 /** The JSON variant is used when the folder has no YAML cluster file. */
 export const JSON_CLUSTER_FILE = 'gluu-cluster.json';

@@ -1,24 +1,25 @@
 /**
- * The core, loaded on first use. In the packaged extension it is a separate bundle
- * (dist/core.js, built from src/core/api.ts) so that activation evaluates only the glue.
+ * The bundles loaded on first use, not at activation: each is a separate file in dist/ (see
+ * scripts/build.mjs, which leaves these literal paths external), so activation evaluates only the
+ * editor glue. Every lazily loaded bundle is declared here, through the one loader below.
  */
 import type * as Api from '../core/api';
 import type * as RunApi from '../core/runApi';
+import type * as EditorApi from './ldap/editorApi';
 
-let loaded: typeof Api | undefined;
-
-export function core(): typeof Api {
-  // A literal path esbuild leaves external (see scripts/build.mjs).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  loaded ??= require('./core.js') as typeof Api;
-  return loaded;
+/** Requires a bundle on the first call and returns the same module after. */
+function onFirstUse<T>(load: () => unknown): () => T {
+  let loaded: T | undefined;
+  return () => (loaded ??= load() as T);
 }
 
-let run: typeof RunApi | undefined;
+/* eslint-disable @typescript-eslint/no-require-imports -- literal paths, left external by esbuild */
 
-/** SSH and the step runner (dist/run.js), loaded when a step first runs. */
-export function runCore(): typeof RunApi {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  run ??= require('./run.js') as typeof RunApi;
-  return run;
-}
+/** The cluster file, the plan, the tree (dist/core.js): when a view first shows. */
+export const core = onFirstUse<typeof Api>(() => require('./core.js'));
+
+/** SSH, the step runner and LDAP (dist/run.js): when a step first runs or a terminal first opens. */
+export const runCore = onFirstUse<typeof RunApi>(() => require('./run.js'));
+
+/** The LDAP editor's panel host (dist/ldapEditor.js): when the editor or an LDAP step first needs it. */
+export const ldapEditor = onFirstUse<typeof EditorApi>(() => require('./ldapEditor.js'));

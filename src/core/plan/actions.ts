@@ -4,6 +4,7 @@
  * secret storage and the preview shows them as ••••.
  */
 import type { Shell } from '../ssh/shell';
+import type { GeneratedFileName } from './generated';
 
 /** The secrets a plan may need; the editor keeps them in SecretStorage per cluster. */
 export type SecretName = 'ldapAdmin' | 'redis';
@@ -58,8 +59,8 @@ export interface UploadAction extends Base {
   to: FileLocation;
   content: Content;
   mode: number;
-  /** Generated file whose workspace copy, when present, is pushed instead of `content`. */
-  generated?: GeneratedFileName;
+  /** A generated file: `content` is the user's copy (`copy`, as the user names it) when present, else the fresh one. */
+  generated?: { fileName: GeneratedFileName; copy: string };
 }
 
 /** Copy a file from one host to another through the extension (checksum verified). */
@@ -92,7 +93,7 @@ export interface InteractiveAction extends Base {
 
 export type Action = ExecAction | UploadAction | RelayAction | LdapAction | InteractiveAction;
 
-export type GeneratedFileName = 'nginx.conf' | 'csync2.cfg';
+export type { GeneratedFileName };
 
 /** The actions of one step on one target, in order. */
 export interface TargetPlan {

@@ -1,20 +1,33 @@
 /** Renders steps for a cluster: the single entry point for the preview, the runner and the CLI. */
+import type { ClusterConfig } from '../config/types';
 import { renderCsync2Cfg } from '../render/csync2';
 import { renderNginxConf } from '../render/nginx';
-import type { ClusterConfig } from '../config/types';
-import type { GeneratedFileName } from './actions';
 import { STEPS, findStep } from './catalogue';
+import { DEFAULT_GENERATED_FOLDER, GENERATED_FILES, type GeneratedFileName } from './generated';
 import { RENDERERS } from './steps';
 import type { PlanInput, StepPlan } from './stepPlan';
 import { resolveStep } from './targets';
 
-/** Freshly generated files, for when the workspace has no edited copy. */
+const RENDER: Record<GeneratedFileName, (config: ClusterConfig) => string> = {
+  'nginx.conf': renderNginxConf,
+  'csync2.cfg': renderCsync2Cfg,
+};
+
+/** Freshly generated files, for when the user has no edited copy. */
 export function generateFiles(config: ClusterConfig): Record<GeneratedFileName, string> {
-  return { 'nginx.conf': renderNginxConf(config), 'csync2.cfg': renderCsync2Cfg(config) };
+  return Object.fromEntries(GENERATED_FILES.map((f) => [f.fileName, RENDER[f.fileName](config)])) as Record<GeneratedFileName, string>;
 }
 
-export function planInput(config: ClusterConfig, generated: Partial<Record<GeneratedFileName, string>> = {}): PlanInput {
-  return { config, generated: { ...generateFiles(config), ...generated } };
+/**
+ * What the steps render from: the cluster, and the user's copies of the generated files (read
+ * from `generatedFolder`) where there are any, fresh ones for the rest.
+ */
+export function planInput(
+  config: ClusterConfig,
+  copies: Partial<Record<GeneratedFileName, string>> = {},
+  generatedFolder = DEFAULT_GENERATED_FOLDER,
+): PlanInput {
+  return { config, generated: { ...generateFiles(config), ...copies }, generatedFolder };
 }
 
 export function renderStep(id: string, input: PlanInput): StepPlan {

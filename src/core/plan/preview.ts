@@ -46,7 +46,7 @@ function actionLines(config: ClusterConfig, a: Action, n: number): string[] {
       const lines = [head, `# upload over SFTP → ${where(config, a.to)} (mode ${octal(a.mode)}; temporary file, then renamed)`];
       if (a.generated) {
         lines.push(
-          `# content: the generated ${a.generated} (cluster/${a.generated} in the workspace when present), ${maskContent(a.content).split('\n').length - 1} lines`,
+          `# content: the generated ${a.generated.fileName} (${a.generated.copy} in the workspace when present), ${maskContent(a.content).split('\n').length - 1} lines`,
         );
       } else {
         lines.push(

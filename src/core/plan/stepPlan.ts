@@ -1,13 +1,16 @@
 /** The rendered form of a step for one cluster: what runs where, in which order. */
 import type { ClusterConfig } from '../config/types';
-import type { Action, GeneratedFileName, TargetPlan } from './actions';
+import type { Action, TargetPlan } from './actions';
 import type { StepDefinition } from './catalogue';
+import type { GeneratedFileName } from './generated';
 import type { ResolvedStep } from './targets';
 
 export interface PlanInput {
   config: ClusterConfig;
   /** Text of the generated files: the workspace copy when the user has one, else freshly generated. */
   generated: Record<GeneratedFileName, string>;
+  /** Where the user's copies are looked for, as the user names it (gluuCluster.generatedFolder, --generated-folder): for the texts. */
+  generatedFolder: string;
 }
 
 export interface StepPlan {

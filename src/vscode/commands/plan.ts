@@ -1,7 +1,7 @@
 /** Preview a step or the whole plan; generate nginx.conf and csync2.cfg into the workspace. */
 import * as vscode from 'vscode';
 import { core } from '../core';
-import type { GeneratedFileName } from '../../core/plan/actions';
+import type { GeneratedFileName } from '../../core/plan/generated';
 import type { NodeItem, StepItem } from '../../core/tree/model';
 import { isNode, isStep, pickValidCluster } from '../pick';
 import { generateFile } from '../plan/generatedFiles';

@@ -28,8 +28,6 @@ export class LdapEditorPanel implements vscode.Disposable {
   private ready = false;
   private busy = false;
   private readonly disposables: vscode.Disposable[] = [];
-  /** Every message posted to the webview, in order (the extension-host tests follow the protocol with it). */
-  readonly history: HostToWebview[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposed.event;
 
@@ -57,7 +55,6 @@ export class LdapEditorPanel implements vscode.Disposable {
   }
 
   private post(m: HostToWebview): void {
-    this.history.push(m);
     void this.panel.webview.postMessage(m);
   }
 

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { WebviewState } from '../../core/ldap/protocol';
 import type { ClusterWorkspace } from '../clusterWorkspace';
+import { ldapEditor } from '../core';
 import type { ClusterSecrets } from '../secretSource';
 import type { SshSession } from '../ssh/sshSession';
 import type * as EditorApi from './editorApi';
@@ -36,10 +37,7 @@ export class LdapHost implements vscode.Disposable {
 
   get(): EditorApi.LdapEditorParts {
     if (!this.parts) {
-      // A literal path esbuild leaves external (see scripts/build.mjs).
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const api = require('./ldapEditor.js') as typeof EditorApi;
-      this.parts = api.createLdapEditor(this.extension, this.ssh, this.secrets);
+      this.parts = ldapEditor().createLdapEditor(this.extension, this.ssh, this.secrets);
       // The diff documents exist only once the editor has written some: registered with it.
       this.registrations.push(vscode.workspace.registerTextDocumentContentProvider(LDAP_DIFF_SCHEME, this.parts.diffs));
     }

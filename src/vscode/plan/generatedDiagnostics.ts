@@ -1,9 +1,11 @@
 /**
- * Problems of the workspace nginx.conf and csync2.cfg in the Problems panel: nginx.conf through a
- * real `nginx -t` where nginx is installed (upstream names mapped to the cluster file's
- * addresses), on open and save; csync2.cfg through the structure check, as you type.
+ * Problems of the workspace's generated files (in the folder gluuCluster.generatedFolder names)
+ * in the Problems panel: nginx.conf through a real `nginx -t` where nginx is installed (upstream
+ * names mapped to the cluster file's addresses), on open and save; csync2.cfg through the
+ * structure check, as you type.
  */
 import * as vscode from 'vscode';
+import { GENERATED_FILES, generatedFile, type GeneratedFileName } from '../../core/plan/generated';
 import { core } from '../core';
 import type { ClusterEntry, ClusterWorkspace } from '../clusterWorkspace';
 import { debounce } from '../debounce';
@@ -12,16 +14,16 @@ import { generatedFileUri } from './generatedFiles';
 
 export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('gluu-cluster-generated');
-  const owner = async (doc: vscode.TextDocument): Promise<{ cluster: ClusterEntry; kind: 'nginx.conf' | 'csync2.cfg' } | undefined> => {
+  const owner = async (doc: vscode.TextDocument): Promise<{ cluster: ClusterEntry; kind: GeneratedFileName } | undefined> => {
     for (const cluster of await workspace.clusters()) {
-      for (const kind of ['nginx.conf', 'csync2.cfg'] as const) {
-        if (generatedFileUri(cluster, kind).toString() === doc.uri.toString()) return { cluster, kind };
+      for (const { fileName } of GENERATED_FILES) {
+        if (generatedFileUri(cluster, fileName).toString() === doc.uri.toString()) return { cluster, kind: fileName };
       }
     }
     return undefined;
   };
   // Cheap test first: most documents are not ours, and reading the cluster files is not free.
-  const maybeOurs = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && /\/(nginx\.conf|csync2\.cfg)$/.test(doc.uri.path);
+  const maybeOurs = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && generatedFile(doc.uri.path) !== undefined;
   const check = async (doc: vscode.TextDocument, nginxToo: boolean) => {
     if (!maybeOurs(doc)) return;
     const o = await owner(doc);

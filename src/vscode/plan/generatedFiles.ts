@@ -1,21 +1,32 @@
 /**
- * The generated nginx.conf and csync2.cfg in the workspace (default folder `cluster/`). The user
- * may edit them; the steps push the workspace copy when there is one. Regenerating over a copy
- * the user changed shows the difference and asks; nothing is overwritten silently.
+ * The generated files (core/plan/generated.ts) in the workspace, in the folder the setting
+ * `gluuCluster.generatedFolder` names (default `cluster`). The user may edit them; the steps push
+ * the workspace copy when there is one. Regenerating over a copy the user changed shows the
+ * difference and asks; nothing is overwritten silently.
  */
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { GeneratedFileName } from '../../core/plan/actions';
+import { DEFAULT_GENERATED_FOLDER, GENERATED_FILES, type GeneratedFileName } from '../../core/plan/generated';
+import type { PlanInput } from '../../core/plan/stepPlan';
 import { core } from '../core';
 import { readText, type ClusterEntry } from '../clusterWorkspace';
 
+/** The setting, under gluuCluster. (package.json declares it). */
 export const GENERATED_FOLDER_SETTING = 'generatedFolder';
 const STATE_KEY = 'gluuCluster.generatedHashes';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/** The folder of a cluster's generated files, as the setting names it (for texts). */
+export function generatedFolder(cluster: ClusterEntry): string {
+  return (
+    vscode.workspace.getConfiguration('gluuCluster', cluster.folder.uri).get<string>(GENERATED_FOLDER_SETTING)?.trim() ||
+    DEFAULT_GENERATED_FOLDER
+  );
+}
+
 export function generatedFileUri(cluster: ClusterEntry, name: GeneratedFileName): vscode.Uri {
-  const folder = vscode.workspace.getConfiguration('gluuCluster', cluster.folder.uri).get<string>(GENERATED_FOLDER_SETTING) || 'cluster';
+  const folder = generatedFolder(cluster);
   const base = folder.startsWith('/') ? vscode.Uri.file(folder) : vscode.Uri.joinPath(cluster.folder.uri, folder);
   return vscode.Uri.joinPath(base, name);
 }
@@ -23,11 +34,16 @@ export function generatedFileUri(cluster: ClusterEntry, name: GeneratedFileName)
 /** The workspace copies of the generated files that exist (what the steps will push). */
 export async function workspaceGeneratedFiles(cluster: ClusterEntry): Promise<Partial<Record<GeneratedFileName, string>>> {
   const out: Partial<Record<GeneratedFileName, string>> = {};
-  for (const name of ['nginx.conf', 'csync2.cfg'] as const) {
-    const text = await readText(generatedFileUri(cluster, name));
-    if (text !== undefined) out[name] = text;
+  for (const { fileName } of GENERATED_FILES) {
+    const text = await readText(generatedFileUri(cluster, fileName));
+    if (text !== undefined) out[fileName] = text;
   }
   return out;
+}
+
+/** What the preview and the runner render a cluster's steps from: its workspace copies, named by the setting. */
+export async function workspacePlanInput(cluster: ClusterEntry): Promise<PlanInput> {
+  return core().planInput(cluster.parsed.config!, await workspaceGeneratedFiles(cluster), generatedFolder(cluster));
 }
 
 /** Content provider for the "generated" side of the regenerate diff. */

@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import { core } from '../core';
 import type { ClusterWorkspace } from '../clusterWorkspace';
-import { workspaceGeneratedFiles } from './generatedFiles';
+import { generatedFile } from '../../core/plan/generated';
+import { GENERATED_FOLDER_SETTING, workspacePlanInput } from './generatedFiles';
 
 export const PLAN_SCHEME = 'gluu-cluster-plan';
 
@@ -27,8 +28,9 @@ export class PlanPreviewProvider implements vscode.TextDocumentContentProvider, 
     this.subs = [
       this.changed,
       workspace.onDidChange(refresh),
-      // An edited nginx.conf/csync2.cfg changes what the steps push.
-      vscode.workspace.onDidSaveTextDocument((d) => /(nginx\.conf|csync2\.cfg)$/.test(d.uri.path) && refresh()),
+      // An edited generated file, or another folder for them, changes what the steps push.
+      vscode.workspace.onDidSaveTextDocument((d) => generatedFile(d.uri.path) && refresh()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`gluuCluster.${GENERATED_FOLDER_SETTING}`) && refresh()),
     ];
   }
 
@@ -42,8 +44,8 @@ export class PlanPreviewProvider implements vscode.TextDocumentContentProvider, 
     const config = cluster.parsed.config;
     if (!config)
       return `# The cluster file has problems; fix them to see the plan (Problems panel).\n${cluster.parsed.problems.map((p) => `# line ${p.range.start.line + 1}: ${p.message}`).join('\n')}\n`;
-    const { findStep, forHost, formatPlan, formatStep, planInput, renderPlan, renderStep } = core();
-    const input = planInput(config, await workspaceGeneratedFiles(cluster));
+    const { findStep, forHost, formatPlan, formatStep, renderPlan, renderStep } = core();
+    const input = await workspacePlanInput(cluster);
     if (stepId === 'plan') {
       const plans = renderPlan(input);
       return formatPlan(config, node ? plans.map((p) => forHost(p, node)) : plans);

@@ -17,12 +17,14 @@ import {
   csync2IncludePaths,
 } from '../../render/csync2';
 import type { Action } from '../actions';
+import { generatedUpload } from '../generated';
 import type { StepRenderer } from '../stepPlan';
 import { ensurePackage, exec } from './common';
 
 export const CSYNC2_CRON_MARK = '# gluu-cluster csync2';
 
-export const renderCsync2: StepRenderer = ({ config, generated }, resolved) => {
+export const renderCsync2: StepRenderer = (input, resolved) => {
+  const { config } = input;
   const primary = primaryNode(config);
   const schedules = csync2CronSchedules(config);
   const shared = [
@@ -45,14 +47,7 @@ export const renderCsync2: StepRenderer = ({ config, generated }, resolved) => {
       )}; }`,
       false,
     ),
-    {
-      kind: 'upload',
-      title: 'write csync2.cfg (the workspace file cluster/csync2.cfg when present)',
-      to: { host: primary.host, path: CSYNC2_CFG_PATH, container: false },
-      content: [generated['csync2.cfg']],
-      mode: 0o644,
-      generated: 'csync2.cfg',
-    },
+    generatedUpload(input, 'csync2.cfg', 'write', { host: primary.host, path: CSYNC2_CFG_PATH, container: false }),
   ];
   // systemd's csync2.socket where the package has one; else inetd, with csync2's line in
   // inetd.conf (the package adds it only when inetd was there first).

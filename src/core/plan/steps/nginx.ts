@@ -6,13 +6,15 @@
 import { primaryNode } from '../../config/resolve';
 import { NGINX_CONF_PATH, NGINX_SSL_DIR } from '../../render/nginx';
 import { and, sh } from '../../ssh/shell';
+import { generatedUpload } from '../generated';
 import type { StepRenderer } from '../stepPlan';
 import { CERTS_DIR, ensurePackage, exec } from './common';
 
 const BACKUP = `${NGINX_CONF_PATH}.gluu-cluster.bak`;
 const STAGED = `${NGINX_CONF_PATH}.gluu-cluster.new`;
 
-export const renderNginx: StepRenderer = ({ config, generated }, resolved) => {
+export const renderNginx: StepRenderer = (input, resolved) => {
+  const { config } = input;
   const primary = primaryNode(config);
   const lb = resolved.targets[0].host;
   return {
@@ -38,14 +40,7 @@ export const renderNginx: StepRenderer = ({ config, generated }, resolved) => {
             to: { host: lb, path: `${NGINX_SSL_DIR}/httpd.key`, container: false },
             mode: 0o600,
           },
-          {
-            kind: 'upload',
-            title: 'stage nginx.conf (the workspace file cluster/nginx.conf when present)',
-            to: { host: lb, path: STAGED, container: false },
-            content: [generated['nginx.conf']],
-            mode: 0o644,
-            generated: 'nginx.conf',
-          },
+          generatedUpload(input, 'nginx.conf', 'stage', { host: lb, path: STAGED, container: false }),
           exec(
             lb,
             'install it, check it with nginx -t (the old one comes back if the check fails) and reload',
