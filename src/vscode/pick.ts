@@ -5,15 +5,17 @@ import type { NodeItem, StepItem } from '../core/tree/model';
 import type { ClusterEntry, ClusterWorkspace } from './clusterWorkspace';
 import type { NodesViewProvider } from './tree/nodesView';
 
-/** The tree item passed in, or one the user picks among the hosts with one of `roles`. */
+/** The tree item passed in, or one the user picks among the hosts with one of `roles` (a node with the cache has two). */
 export async function pickHost(
   nodes: NodesViewProvider,
   item: NodeItem | undefined,
   roles: HostRole[],
   placeHolder: string,
 ): Promise<NodeItem | undefined> {
-  if (item?.kind === 'host' && item.role && roles.includes(item.role)) return item;
-  const hosts = (await nodes.hosts()).filter((h) => h.role && roles.includes(h.role));
+  // A node the cache runs on has both roles (`roles`), so it is offered for either.
+  const has = (h: NodeItem) => (h.roles ?? (h.role ? [h.role] : [])).some((r) => roles.includes(r));
+  if (item?.kind === 'host' && has(item)) return item;
+  const hosts = (await nodes.hosts()).filter(has);
   if (hosts.length === 0) {
     void vscode.window.showWarningMessage(
       vscode.l10n.t('No matching host in the cluster file. Check the Problems panel or create a cluster file.'),

@@ -248,6 +248,7 @@ describe('SSH layer on real OpenSSH sshd', function () {
       {
         host: node.address,
         port: 22,
+        name: node.address,
         hostKeyId: node.address,
         keyType: 'ssh-ed25519',
         fingerprint: node.fingerprint,

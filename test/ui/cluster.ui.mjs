@@ -118,8 +118,7 @@ export default [
       const rows = await treeRows(page, 'Nodes');
       assert.deepEqual(rows, [
         'loadbalancer.example.org | 45.55.232.15 · load balancer',
-        'idp1.example.org | 159.203.126.10:6379 · cache (on a node)',
-        'idp1.example.org | 159.203.126.10 · primary',
+        'idp1.example.org | 159.203.126.10 · primary, cache :6379',
         'idp2.example.org | 138.197.65.243 · node',
       ]);
       await screenshot(page, 'empty--created-cluster-file');

@@ -1,18 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { main } from '../../src/cli';
+import { cli as run } from './cliRun';
 import { FIXTURES } from './paths';
-
-function run(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(
-    argv,
-    (s) => (out += s),
-    (s) => (err += s),
-  ) as number;
-  return { code, out, err };
-}
 
 describe('CLI', () => {
   it('validate: a good file exits 0 and says so', () => {
@@ -24,7 +13,11 @@ describe('CLI', () => {
     const f = path.join(FIXTURES, 'cluster-files', 'bad', 'typo-key.yaml');
     const r = run('validate', '--config', f);
     assert.equal(r.code, 1);
-    assert.equal(r.err, `${f}:5:3: error: unknown key "contaner" (did you mean "container"?) [unknown-key]\n`);
+    assert.equal(
+      r.err,
+      `${f}:5:3: error: unknown key "contaner" (did you mean "container"?) [unknown-key]\n` +
+        `${f}:7:1: warning: a cluster needs at least two Gluu nodes to replicate between [single-node]\n`,
+    );
   });
   it('validate: a missing file exits 2 with the reason', () => {
     const r = run('validate', '--config', '/nonexistent/gluu-cluster.yaml');
@@ -35,6 +28,47 @@ describe('CLI', () => {
     assert.equal(run('frobnicate').code, 2);
     assert.equal(run('validate', '--nope').code, 2);
     assert.match(run('--help').out, /Usage: gluu-cluster/);
+  });
+  it('validate: reports field errors and cross-field errors in one pass, each at its line:col', () => {
+    const f = path.join(FIXTURES, 'cluster-files', 'bad', 'all-in-one-pass.yaml');
+    const r = run('validate', '--config', f);
+    assert.equal(r.code, 1);
+    assert.deepEqual(
+      r.err
+        .trim()
+        .split('\n')
+        .map((l) => /^.*?:(\d+:\d+): error: .* \[([a-z-]+)\]$/.exec(l)?.slice(1)),
+      [
+        ['7:25', 'unknown-key'],
+        ['12:5', 'primary-count'],
+        ['13:5', 'duplicate-address'],
+        ['16:18', 'range'],
+        ['17:1', 'cache-address'],
+      ],
+    );
+  });
+  it("COMMAND --help prints that command's help and exits 0", () => {
+    for (const [argv, usage] of [
+      [['ldap', '--help'], /^Usage: gluu-cluster ldap get\|set-cache\|set-idp-servers/],
+      [['ldap', 'set-cache', '--help'], /^Usage: gluu-cluster ldap set-cache /],
+      [['ldap', 'get', '-h'], /^Usage: gluu-cluster ldap get /],
+      [['ldap', '--help', 'set-idp-servers'], /^Usage: gluu-cluster ldap set-idp-servers /],
+      [['run', '--help'], /^Usage: gluu-cluster run .*--trust-new-host-keys/],
+      [['run', '--step', 'hosts', '--help'], /^Usage: gluu-cluster run /],
+      [['validate', '--help'], /^Usage: gluu-cluster validate /],
+      [['plan', '-h'], /^Usage: gluu-cluster plan /],
+      [['render', '--help'], /^Usage: gluu-cluster render /],
+      [['init', '--help'], /^Usage: gluu-cluster init /],
+      [['schema', '--help'], /^Usage: gluu-cluster schema/],
+    ] as const) {
+      const r = run(...argv);
+      assert.equal(r.code, 0, `${argv.join(' ')}: ${r.err}`);
+      assert.equal(r.err, '');
+      assert.match(r.out, usage, argv.join(' '));
+    }
+    // --help does nothing else: init does not write its file.
+    assert.equal(run('init', '--config', '/nonexistent/dir/gluu-cluster.yaml', '--help').code, 0);
+    assert.equal(run('frobnicate', '--help').code, 2);
   });
   it('schema prints JSON', () => {
     assert.equal(JSON.parse(run('schema').out).title, 'Gluu Cluster file (gluu-cluster.yaml)');

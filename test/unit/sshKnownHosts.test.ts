@@ -8,7 +8,11 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { EXAMPLE_CLUSTER_FILE } from '../../src/core/config/example';
+import { parseClusterFile } from '../../src/core/config/parse';
+import { sshTargetOf } from '../../src/core/run/sshConnector';
 import { checkHostKey, type HostKeyDeps } from '../../src/core/ssh/hostKeys';
+import { defaultEnv, resolveTarget } from '../../src/core/ssh/sshConfig';
 import {
   entryHasKey,
   fingerprintSha256,
@@ -216,6 +220,7 @@ describe('ssh: host key policy', () => {
       {
         host: '10.0.0.14',
         port: 2200,
+        name: '10.0.0.14',
         hostKeyId: '[10.0.0.14]:2200',
         keyType: 'ssh-ed25519',
         fingerprint: fingerprintSha256(ed2.blob),
@@ -227,6 +232,24 @@ describe('ssh: host key policy', () => {
     assert.equal(v.ok && v.how, 'confirmed');
     // storing is the connection's job, after the key proved itself in the handshake
     assert.equal(store.added.length, 0);
+  });
+
+  it('names the host as the cluster file does beside the address it connects to, in the question and the refusal', async () => {
+    const v = await checkHostKey(ed2.blob, '10.0.0.5', 22, 'root@10.0.0.5:22', deps(), 'idp1.example.org');
+    assert.equal(asked[0].name, 'idp1.example.org (10.0.0.5)');
+    assert.ok(!v.ok);
+    assert.match(
+      v.error.message,
+      /^The host key of idp1\.example\.org \(10\.0\.0\.5\), ssh-ed25519 SHA256:\S+, is not known and was not accepted/,
+    );
+    // The target as the SSH layer gets it from the cluster file carries the name to the question.
+    const config = parseClusterFile(EXAMPLE_CLUSTER_FILE).config!;
+    const target = sshTargetOf(config, 'idp1.example.org');
+    assert.deepEqual([target.host, target.label], ['159.203.126.10', 'idp1.example.org']);
+    assert.equal(resolveTarget(target, '', defaultEnv(tmp)).label, 'idp1.example.org');
+    // Without another name, the address alone.
+    await checkHostKey(ed2.blob, '10.0.0.6', 22, 't', deps());
+    assert.equal(asked[1].name, '10.0.0.6');
   });
 
   it('accepts a key the trust store vouches for without asking', async () => {

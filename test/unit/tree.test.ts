@@ -5,7 +5,8 @@ import { EXAMPLE_CLUSTER_FILE } from '../../src/core/config/example';
 import { parseClusterFile } from '../../src/core/config/parse';
 import { STEPS } from '../../src/core/plan/catalogue';
 import { nodeTree, sshTarget, stepTree, type ClusterSource } from '../../src/core/tree/model';
-import { FIXTURES } from './paths';
+import { describeHostRuns, describeRunsOnHost, RUN_STATUS_WORDS, statusWords } from '../../src/core/tree/status';
+import { FIXTURES, ROOT } from './paths';
 
 const source = (text: string, key = 'file:///ws/gluu-cluster.yaml', folderName = 'ws'): ClusterSource => ({
   key,
@@ -14,7 +15,7 @@ const source = (text: string, key = 'file:///ws/gluu-cluster.yaml', folderName =
 });
 
 describe('tree model', () => {
-  it('lists load balancer, cache, then nodes with the primary first and marked', () => {
+  it('lists load balancer, then nodes with the primary first and marked; a cache on a node is a role of its row', () => {
     const text = EXAMPLE_CLUSTER_FILE.replace('    primary: true\n', '').replace(
       '    address: 138.197.65.243\n',
       '    address: 138.197.65.243\n    primary: true\n',
@@ -24,11 +25,59 @@ describe('tree model', () => {
       items.map((i) => [i.label, i.description, i.icon, i.contextValue]),
       [
         ['loadbalancer.example.org', '45.55.232.15 · load balancer', 'globe', 'gluu.loadBalancer'],
-        ['idp1.example.org', '159.203.126.10:6379 · cache (on a node)', 'database', 'gluu.cache'],
         ['idp2.example.org', '138.197.65.243 · primary', 'star-full', 'gluu.node.primary'],
-        ['idp1.example.org', '159.203.126.10 · node', 'server', 'gluu.node.secondary'],
+        ['idp1.example.org', '159.203.126.10 · node, cache :6379', 'server', 'gluu.node.secondary.cache'],
       ],
     );
+    const idp1 = items[2];
+    assert.deepEqual(idp1.roles, ['node', 'cache']);
+    assert.match(idp1.tooltip, /^\*\*idp1\\\.example\\\.org\*\* — node, cache\n/);
+    assert.match(idp1.tooltip, /cache \(Redis\) runs on this node\. Redis port: `6379`/);
+    // The primary can carry the cache too.
+    const onPrimary = nodeTree([source(EXAMPLE_CLUSTER_FILE)]);
+    assert.deepEqual(
+      onPrimary.map((i) => [i.label, i.description, i.contextValue]),
+      [
+        ['loadbalancer.example.org', '45.55.232.15 · load balancer', 'gluu.loadBalancer'],
+        ['idp1.example.org', '159.203.126.10 · primary, cache :6379', 'gluu.node.primary.cache'],
+        ['idp2.example.org', '138.197.65.243 · node', 'gluu.node.secondary'],
+      ],
+    );
+  });
+
+  it('keeps a row of its own for a separate cache host', () => {
+    const full = readFileSync(path.join(FIXTURES, 'cluster-files', 'good', 'four-nodes-full.yaml'), 'utf8');
+    const items = nodeTree([source(full)]);
+    const caches = items.filter((i) => i.roles?.includes('cache'));
+    assert.deepEqual(
+      caches.map((i) => [i.label, i.description, i.icon, i.contextValue]),
+      [['cache.example.org', '10.0.0.9:6380 · cache', 'database', 'gluu.cache']],
+    );
+    assert.equal(items.filter((i) => i.label === 'cache.example.org').length, 1);
+  });
+
+  it('offers a node that carries the cache every menu of a node of its kind and of a cache host', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      contributes: { menus: Record<string, { command: string; when?: string; group?: string }[]> };
+    };
+    const menus = pkg.contributes.menus['view/item/context'].filter((m) => m.when?.includes('view == gluuCluster.nodes'));
+    /** The viewItem part of a when clause, for the Nodes view's entries. */
+    const offers = (contextValue: string) =>
+      menus
+        .filter((m) => {
+          const eq = /viewItem == (\S+)/.exec(m.when!);
+          if (eq) return eq[1] === contextValue;
+          const re = /viewItem =~ \/(.+?)\/(?=\s|$)/.exec(m.when!);
+          return re ? new RegExp(re[1]).test(contextValue) : false;
+        })
+        .map((m) => `${m.command} ${m.group}`);
+    for (const role of ['gluu.node.primary', 'gluu.node.secondary']) {
+      const withCache = `${role}.cache`;
+      const got = new Set(offers(withCache));
+      for (const m of [...offers(role), ...offers('gluu.cache')]) assert.ok(got.has(m), `${withCache} offers ${m}`);
+    }
+    assert.ok(offers('gluu.node.secondary.cache').includes('gluuCluster.setPrimary 3_edit@1'));
+    assert.ok(!offers('gluu.node.primary.cache').includes('gluuCluster.setPrimary 3_edit@1'));
   });
 
   it('gives stable ids that survive a refresh and differ per cluster', () => {
@@ -69,7 +118,7 @@ describe('tree model', () => {
         ['cluster', 'b', 'b'],
       ],
     );
-    assert.equal(items[0].children!.length, 4);
+    assert.equal(items[0].children!.length, 3);
     assert.equal(items[1].children![0].kind, 'error');
   });
 
@@ -113,8 +162,44 @@ describe('tree model', () => {
     const steps = stepTree('k', parseClusterFile(full).config!);
     const by = Object.fromEntries(steps.map((s) => [s.stepId, s]));
     assert.equal(by['replication-enable'].skipped, true);
-    assert.match(by['replication-enable'].description, /skipped: only for OpenDJ; this cluster uses OpenLDAP/);
+    assert.match(by['replication-enable'].description, /does not apply: only for OpenDJ; this cluster uses OpenLDAP/);
     assert.equal(by.certs.description, 'certs — idp2.example.org → idp1.example.org, idp3.example.org, idp4');
     assert.equal(by.keystores.description, 'keystores — idp2.example.org, idp1.example.org, idp3.example.org, idp4');
+  });
+});
+
+describe('run status words', () => {
+  const at = (n: number) => `t${n}`;
+  it('words every status of a host and of a step, never the raw status', () => {
+    assert.equal(statusWords('not-run'), 'not run');
+    assert.equal(statusWords('already-done'), 'already done');
+    assert.equal(statusWords('not-run', 'step'), 'partly run');
+    assert.equal(statusWords('done', 'step'), 'done');
+    // A status the table does not know yet still reads as words.
+    assert.equal(statusWords('some-new-status'), 'some new status');
+    for (const [status, w] of Object.entries(RUN_STATUS_WORDS)) {
+      assert.doesNotMatch(`${w.host} ${w.step}`, /-/, status);
+    }
+  });
+
+  it('lists the hosts of a step and the steps of a host in words', () => {
+    const hosts = {
+      'idp1.example.org': { status: 'already-done', at: 1 },
+      'idp2.example.org': { status: 'not-run', at: 2 },
+      'idp3.example.org': { status: 'failed', at: 3, exitCode: 1, message: 'boom' },
+    };
+    assert.equal(
+      describeHostRuns(hosts, at),
+      [
+        '- `idp1.example.org`: already done, t1',
+        '- `idp2.example.org`: not run, t2',
+        '- `idp3.example.org`: failed (exit 1) — boom, t3',
+      ].join('\n'),
+    );
+    assert.equal(
+      describeRunsOnHost({ hosts: hosts, csync2: { 'idp1.example.org': { status: 'not-run', at: 4 } } }, 'idp2.example.org', at),
+      '**Last runs on this host**\n\n- `hosts`: not run, t2',
+    );
+    assert.equal(describeRunsOnHost({ hosts }, 'idp9', at), undefined);
   });
 });

@@ -44,6 +44,7 @@ export function parseClusterFile(text: string): ParsedClusterFile {
       path: [],
     });
   }
+  let config: ClusterConfig | undefined;
   if (doc.errors.length === 0) {
     if (doc.contents === null) {
       result.problems.push({
@@ -55,13 +56,18 @@ export function parseClusterFile(text: string): ParsedClusterFile {
       });
     } else {
       validator.check(doc.contents, CLUSTER_FILE_FIELD, []);
+      // The rules across entries run in the same pass, so every problem shows at once (the
+      // resolved values are lenient: what the structure check refused is left out).
+      const raw = doc.toJS() as unknown;
+      if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+        config = resolveConfig(raw as Record<string, unknown>);
+        const structure = [...result.problems];
+        const refused = (path: (string | number)[]) => structure.some((p) => path.every((k, i) => p.path[i] === k));
+        for (const p of crossEntryRules(config, refused)) result.problems.push({ ...p, range: rangeOf(p.path) });
+      }
     }
   }
-  if (!result.problems.some((p) => p.severity === 'error')) {
-    const config = resolveConfig(doc.toJS() as Record<string, unknown>);
-    for (const p of crossEntryRules(config)) result.problems.push({ ...p, range: rangeOf(p.path) });
-    if (!result.problems.some((p) => p.severity === 'error')) result.config = config;
-  }
+  if (config && !result.problems.some((p) => p.severity === 'error')) result.config = config;
   result.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.col - b.range.start.col);
   return result;
 }

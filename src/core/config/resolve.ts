@@ -4,7 +4,11 @@ import { DEFAULT_CSYNC2_EXCLUDE, DEFAULT_CSYNC2_INCLUDE } from './fields';
 import type { CacheHost, ClusterConfig, ClusterHost, ContainerMode, GluuNode, LdapFlavour, SshSettings } from './types';
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {});
+const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+/** A text value, or '' where the file has none or something else (reported by validate.ts). */
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+/** SSH settings only when they are a mapping: a broken one must not be spread into the defaults. */
+const sshOf = (v: unknown): SshSettings | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as SshSettings) : undefined);
 
 /** Host override on top of cluster defaults on top of OpenSSH's defaults. */
 export function mergeSsh(defaults: SshSettings, override: SshSettings | undefined): SshSettings {
@@ -17,37 +21,42 @@ export function mergeSsh(defaults: SshSettings, override: SshSettings | undefine
   return merged;
 }
 
+/**
+ * Never throws, also on a file with structure errors (the cross-entry rules run on it in the same
+ * pass): a host or address of the wrong type becomes '', which the rules skip.
+ */
 export function resolveConfig(raw: Obj): ClusterConfig {
   const gluu = obj(raw.gluu);
   const ldap = (gluu.ldap as LdapFlavour | undefined) ?? 'opendj';
   const sshDefaults = obj(raw.ssh) as SshSettings;
   const lb = obj(raw.loadBalancer);
   const loadBalancer: ClusterHost = {
-    host: String(lb.host),
-    address: String(lb.address),
+    host: text(lb.host),
+    address: text(lb.address),
     role: 'loadBalancer',
-    ssh: mergeSsh(sshDefaults, lb.ssh as SshSettings | undefined),
+    ssh: mergeSsh(sshDefaults, sshOf(lb.ssh)),
     path: ['loadBalancer'],
   };
-  const nodes: GluuNode[] = (raw.nodes as Obj[]).map((n, index) => ({
-    host: String(n.host),
-    address: String(n.address),
+  const nodes: GluuNode[] = (Array.isArray(raw.nodes) ? (raw.nodes as unknown[]) : []).map(obj).map((n, index) => ({
+    host: text(n.host),
+    address: text(n.address),
     primary: n.primary === true,
     role: n.primary === true ? 'primary' : 'node',
-    ssh: mergeSsh(sshDefaults, n.ssh as SshSettings | undefined),
+    ssh: mergeSsh(sshDefaults, sshOf(n.ssh)),
     path: ['nodes', index],
     index,
   }));
   let cache: CacheHost | undefined;
   if (raw.cache) {
     const c = obj(raw.cache);
-    const onNode = nodes.find((n) => n.host === c.host);
+    const host = text(c.host);
+    const onNode = host ? nodes.find((n) => n.host === host) : undefined;
     cache = {
-      host: String(c.host),
-      address: (c.address as string | undefined) ?? onNode?.address ?? '',
-      port: (c.port as number | undefined) ?? REDIS_DEFAULT_PORT,
+      host,
+      address: text(c.address) || (onNode?.address ?? ''),
+      port: typeof c.port === 'number' ? c.port : REDIS_DEFAULT_PORT,
       onNode: onNode?.host,
-      ssh: mergeSsh(sshDefaults, (c.ssh as SshSettings | undefined) ?? onNode?.ssh),
+      ssh: mergeSsh(sshDefaults, sshOf(c.ssh) ?? onNode?.ssh),
       path: ['cache'],
     };
   }

@@ -1,15 +1,25 @@
-/** Rules that look across entries: one primary, unique hosts and addresses, a sane cache host. */
+/**
+ * Rules that look across entries: one primary, unique hosts and addresses, a sane cache host.
+ * They run in the same pass as the structure checks, also on a file with structure errors: a
+ * host or address that is missing or of the wrong type is '' (see resolveConfig) and skipped
+ * here, since validate.ts already reports it.
+ */
 import type { ClusterConfig, Problem } from './types';
 
 export type RuleProblem = Omit<Problem, 'range'>;
 
-export function crossEntryRules(config: ClusterConfig): RuleProblem[] {
+/**
+ * `refused(path)`: whether the structure check already reported the value at `path` (or inside
+ * it); a rule that depends on such a value says nothing rather than guess.
+ */
+export function crossEntryRules(config: ClusterConfig, refused: (path: (string | number)[]) => boolean = () => false): RuleProblem[] {
   const out: RuleProblem[] = [];
   const error = (code: string, message: string, path: (string | number)[]) => out.push({ severity: 'error', code, message, path });
   const warn = (code: string, message: string, path: (string | number)[]) => out.push({ severity: 'warning', code, message, path });
 
   const primaries = config.nodes.filter((n) => n.primary);
-  if (primaries.length === 0) {
+  // No nodes at all (or no list), or a "primary" that is not true/false, is the structure check's to report.
+  if (config.nodes.length > 0 && primaries.length === 0 && !config.nodes.some((n) => refused([...n.path, 'primary']))) {
     error('primary-count', 'no node is marked "primary: true"; mark the node Gluu was installed on first', ['nodes']);
   } else if (primaries.length > 1) {
     for (const p of primaries.slice(1)) {
@@ -26,17 +36,19 @@ export function crossEntryRules(config: ClusterConfig): RuleProblem[] {
   const seenAddr = new Map<string, string>();
   for (const h of hosts) {
     const name = h.host.toLowerCase();
-    const label = h.role === 'loadBalancer' ? 'the load balancer' : `node "${h.host}"`;
-    if (seenHost.has(name)) error('duplicate-host', `host "${h.host}" is already used by ${seenHost.get(name)}`, [...h.path, 'host']);
-    else seenHost.set(name, label);
+    const label = h.role === 'loadBalancer' ? 'the load balancer' : h.host ? `node "${h.host}"` : 'another node';
+    // An empty one is missing or not text: the structure check reports it.
+    if (name && seenHost.has(name))
+      error('duplicate-host', `host "${h.host}" is already used by ${seenHost.get(name)}`, [...h.path, 'host']);
+    else if (name) seenHost.set(name, label);
     const addr = h.address.toLowerCase();
-    if (seenAddr.has(addr))
+    if (addr && seenAddr.has(addr))
       error('duplicate-address', `address ${h.address} is already used by ${seenAddr.get(addr)}`, [...h.path, 'address']);
-    else seenAddr.set(addr, label);
+    else if (addr) seenAddr.set(addr, label);
   }
 
   const cache = config.cache;
-  if (cache) {
+  if (cache?.host) {
     if (cache.host.toLowerCase() === config.loadBalancer.host.toLowerCase()) {
       // The manual: "this can not be configured on your NGINX server or you'll get routing issues".
       error(

@@ -9,6 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
+import { isSshError } from '../ssh/errors';
 import { LdapError } from './errors';
 
 /** Where LDAPS is and how to open a byte stream to it (an SSH channel for the tunnel). */
@@ -113,7 +114,8 @@ export async function openStream(e: LdapEndpoint): Promise<Duplex | undefined> {
 }
 
 export function connectError(e: LdapEndpoint, err: unknown): Error {
-  if (err instanceof LdapError) return err;
+  // The SSH tunnel's own errors (a refused host key says "refused" too) are not the LDAP server's.
+  if (err instanceof LdapError || isSshError(err)) return err;
   const m = (err as Error).message ?? String(err);
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ECONNREFUSED' || /refused|Connection refused|open failed/i.test(m)) {

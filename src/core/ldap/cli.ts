@@ -18,6 +18,67 @@ import { REDIS_PROVIDER_TYPES } from './protocol';
 
 export const LDAP_PASSWORD_ENV = 'GLUU_CLUSTER_LDAP_ADMIN_PASSWORD';
 
+export type LdapSubcommand = 'get' | 'set-cache' | 'set-idp-servers';
+export const LDAP_SUBCOMMANDS: readonly LdapSubcommand[] = ['get', 'set-cache', 'set-idp-servers'];
+
+const LDAP_COMMON_OPTIONS = `  --config FILE            the cluster file (default: ./gluu-cluster.yaml)
+  --node HOST              the Gluu node whose LDAP to use (default: the primary)
+  --ldap-cert-fingerprint AA:BB:…
+                           the SHA-256 fingerprint of the node's self-signed LDAP certificate
+                           (not needed with gluu.ldapAccess.caFile)
+  --trust-new-host-keys    trust an SSH host key that is not in ~/.ssh/known_hosts, for this run
+  -h, --help               show this help
+
+The directory manager password comes from ${LDAP_PASSWORD_ENV}. The connection goes through
+an SSH tunnel to the node (or directly with gluu.ldapAccess.via: direct).
+`;
+
+/** `gluu-cluster ldap --help` and `gluu-cluster ldap SUB --help`. */
+export const LDAP_HELP: Record<'ldap' | LdapSubcommand, string> = {
+  ldap: `Usage: gluu-cluster ldap get|set-cache|set-idp-servers [options]
+
+Reads or changes the appliance entry's cache configuration and oxIDPAuthentication, with
+compare-and-swap writes (a value someone else changed in the meantime is refused).
+
+Subcommands:
+  get                      print both JSON attributes (config decoded) and their problems
+  set-cache                set the cache to REDIS (default server: the cluster's cache host)
+  set-idp-servers          set the IDP authentication servers (default: every node on 1636)
+
+Options:
+  --servers HOST:PORT,…    set-cache and set-idp-servers: the servers to write
+  --provider-type STANDALONE|CLUSTER|SHARDED
+                           set-cache: the Redis provider type (default: STANDALONE)
+${LDAP_COMMON_OPTIONS}
+"gluu-cluster ldap SUBCOMMAND --help" shows one subcommand.
+`,
+  get: `Usage: gluu-cluster ldap get [--node HOST] --config FILE [--ldap-cert-fingerprint AA:BB:…]
+
+Prints the node's appliance entry: the cache configuration and each oxIDPAuthentication value,
+as stored (config decoded), followed by the problems the editor would show. Changes nothing.
+
+Options:
+${LDAP_COMMON_OPTIONS}`,
+  'set-cache': `Usage: gluu-cluster ldap set-cache [--servers HOST:PORT,…] [--provider-type TYPE] --config FILE
+
+Sets the cache configuration to REDIS with the given servers (default: the cluster's cache host
+and port) and Redis provider type, as one compare-and-swap LDAP modify.
+
+Options:
+  --servers HOST:PORT,…    the Redis servers (default: the cache host of the cluster file)
+  --provider-type STANDALONE|CLUSTER|SHARDED
+                           the Redis provider type (default: STANDALONE)
+${LDAP_COMMON_OPTIONS}`,
+  'set-idp-servers': `Usage: gluu-cluster ldap set-idp-servers [--servers HOST:PORT,…] --config FILE
+
+Sets the servers of each oxIDPAuthentication value (default: every node of the cluster on
+1636), as one compare-and-swap LDAP modify.
+
+Options:
+  --servers HOST:PORT,…    the LDAP servers (default: every node on 1636)
+${LDAP_COMMON_OPTIONS}`,
+};
+
 const normalise = (fp: string) =>
   fp
     .replace(/^SHA256:/i, '')

@@ -19,6 +19,8 @@ export function sshTargetOf(config: ClusterConfig, host: string): SshTarget {
   const { user, port, identityFile, hostAlias, jumpHost } = entry.ssh;
   return {
     host: hostAlias ?? entry.address,
+    // Host key questions and refusals name the host as the cluster file does, beside its address.
+    label: host,
     ...(user ? { user } : {}),
     ...(port ? { port } : {}),
     ...(identityFile ? { identityFile } : {}),

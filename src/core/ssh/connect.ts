@@ -219,7 +219,7 @@ export async function connectHop(r: ResolvedTarget, sock: Duplex | undefined, ct
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
         phase = 'host key';
         deadline.pause();
-        checkHostKey(key, hkHost, r.port, r.key, ctx.hostKeys).then(
+        checkHostKey(key, hkHost, r.port, r.key, ctx.hostKeys, r.label).then(
           (v) => {
             deadline.resume();
             if (!v.ok) {

@@ -45,9 +45,28 @@ function entryFingerprint(e: KnownHostEntry): string {
   return fingerprintSha256(Buffer.from(e.key, 'base64'));
 }
 
-/** Decides about the key a host presented. `host` is HostKeyAlias or the host name connected to. */
-export async function checkHostKey(blob: Buffer, host: string, port: number, target: string, deps: HostKeyDeps): Promise<HostKeyVerdict> {
+/**
+ * "idp1.example.org (10.0.0.5)": the name people know a host by (`label`, the cluster file's host
+ * name) beside the host key name of what was connected to; just the latter without a label.
+ */
+export function hostKeyName(id: string, label?: string): string {
+  return label && label.toLowerCase() !== id.toLowerCase() ? `${label} (${id})` : id;
+}
+
+/**
+ * Decides about the key a host presented. `host` is HostKeyAlias or the host name connected to;
+ * `label` what people call it (the cluster file's host name), named beside it in every message.
+ */
+export async function checkHostKey(
+  blob: Buffer,
+  host: string,
+  port: number,
+  target: string,
+  deps: HostKeyDeps,
+  label?: string,
+): Promise<HostKeyVerdict> {
   const id = hostKeyId(host, port);
+  const named = hostKeyName(id, label);
   const keyType = keyTypeOfBlob(blob);
   const fingerprint = fingerprintSha256(blob);
   const show = deps.displayPath ?? ((p: string) => p);
@@ -59,7 +78,7 @@ export async function checkHostKey(blob: Buffer, host: string, port: number, tar
       ok: false,
       error: new SshError(
         'HOST_KEY_REVOKED',
-        `The host key of ${id} (${keyType} ${fingerprint}) is marked @revoked in ${show(rev.source)} line ${rev.line}. The connection was refused. The host must get a new key from its administrator; do not remove the @revoked line to get around this.`,
+        `The host key of ${named}, ${keyType} ${fingerprint}, is marked @revoked in ${show(rev.source)} line ${rev.line}. The connection was refused. The host must get a new key from its administrator; do not remove the @revoked line to get around this.`,
         { target, details: { hostKeyId: id, keyType, fingerprint, source: rev.source, line: rev.line } },
       ),
     };
@@ -74,7 +93,7 @@ export async function checkHostKey(blob: Buffer, host: string, port: number, tar
       ok: false,
       error: new SshError(
         'HOST_KEY_UNKNOWN',
-        `The extension's host key store could not be read (${(e as Error).message}), so the key of ${id} cannot be checked. The connection was refused.`,
+        `The extension's host key store could not be read (${(e as Error).message}), so the key of ${named} cannot be checked. The connection was refused.`,
         { target, cause: e },
       ),
     };
@@ -98,7 +117,7 @@ export async function checkHostKey(blob: Buffer, host: string, port: number, tar
       ok: false,
       error: new SshError(
         'HOST_KEY_CHANGED',
-        `WARNING: the host key of ${id} has CHANGED and the connection was refused. ` +
+        `WARNING: the host key of ${named} has CHANGED and the connection was refused. ` +
           `It now presents ${keyType} ${fingerprint}, but ${onRecord.join('; ')}. ` +
           `Someone could be intercepting the connection (man-in-the-middle), or the host was reinstalled or its SSH keys regenerated. ` +
           `Check the new fingerprint with the host's administrator (on the host: ssh-keygen -lf /etc/ssh/ssh_host_${shortType(keyType)}_key.pub). ` +
@@ -110,13 +129,13 @@ export async function checkHostKey(blob: Buffer, host: string, port: number, tar
 
   let yes: boolean;
   try {
-    yes = await deps.confirmUnknownHostKey({ host, port, hostKeyId: id, keyType, fingerprint, target });
+    yes = await deps.confirmUnknownHostKey({ host, port, name: hostKeyName(host, label), hostKeyId: id, keyType, fingerprint, target });
   } catch (e) {
     return {
       ok: false,
       error: new SshError(
         'HOST_KEY_UNKNOWN',
-        `The host key of ${id} (${keyType} ${fingerprint}) is not known and could not be confirmed (${(e as Error).message}). The connection was refused.`,
+        `The host key of ${named}, ${keyType} ${fingerprint}, is not known and could not be confirmed (${(e as Error).message}). The connection was refused.`,
         { target, cause: e, details: { hostKeyId: id, keyType, fingerprint } },
       ),
     };
@@ -126,7 +145,7 @@ export async function checkHostKey(blob: Buffer, host: string, port: number, tar
       ok: false,
       error: new SshError(
         'HOST_KEY_UNKNOWN',
-        `The host key of ${id} (${keyType} ${fingerprint}) is not known and was not accepted, so the connection was refused. Compare the fingerprint with the host's (on the host: ssh-keygen -lf /etc/ssh/ssh_host_${shortType(keyType)}_key.pub) and accept it if it matches, or add the host to ~/.ssh/known_hosts (ssh-keyscan -p ${port} ${host} shows its keys; verify them before adding).`,
+        `The host key of ${named}, ${keyType} ${fingerprint}, is not known and was not accepted, so the connection was refused. Compare the fingerprint with the host's (on the host: ssh-keygen -lf /etc/ssh/ssh_host_${shortType(keyType)}_key.pub) and accept it if it matches, or add the host to ~/.ssh/known_hosts (ssh-keyscan -p ${port} ${host} shows its keys; verify them before adding).`,
         { target, details: { hostKeyId: id, keyType, fingerprint } },
       ),
     };

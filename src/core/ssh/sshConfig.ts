@@ -193,7 +193,20 @@ export function resolveTarget(target: SshTarget, configText: string, env: Resolv
     );
   }
   const key = `${user}@${hostname}:${port}${jump ? ` via ${jump.key}` : ''}`;
-  return { name, hostname, port, user, identityFiles, defaultIdentities, identitiesOnly, hostKeyAlias, connectTimeoutMs, jump, key };
+  return {
+    name,
+    hostname,
+    port,
+    user,
+    identityFiles,
+    defaultIdentities,
+    identitiesOnly,
+    hostKeyAlias,
+    connectTimeoutMs,
+    jump,
+    key,
+    ...(target.label ? { label: target.label } : {}),
+  };
 }
 
 /**

@@ -16,6 +16,11 @@ export interface SshTarget {
   hostAlias?: string;
   /** `[user@]host[:port]` or an ~/.ssh/config alias, or a comma list of them; `none` turns a config ProxyJump off. */
   jumpHost?: string;
+  /**
+   * What people call this host when it is not `host` (the cluster file's host name, while the
+   * connection goes to its address): named beside the address in questions and refusals.
+   */
+  label?: string;
 }
 
 /** A target after ~/.ssh/config and defaults: what the pool actually connects to. */
@@ -37,6 +42,8 @@ export interface ResolvedTarget {
   connectTimeoutMs?: number;
   /** The hop this target is reached through. */
   jump?: ResolvedTarget;
+  /** `SshTarget.label`: the host's name in the cluster file, when the connection is to its address. */
+  label?: string;
   /** Pool key and display label: "user@hostname:port" plus " via <jump key>". */
   key: string;
 }
@@ -109,6 +116,11 @@ export interface TrustStore {
 export interface UnknownHostKeyInfo {
   host: string;
   port: number;
+  /**
+   * The host as people know it: "idp1.example.org (10.0.0.5)" — its name in the cluster file and
+   * the address (or alias) connected to — or just `host` when it has no other name.
+   */
+  name: string;
   /** `host` or `[host]:port`: the trust store name. */
   hostKeyId: string;
   keyType: string;

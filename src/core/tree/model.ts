@@ -33,6 +33,8 @@ export interface NodeItem {
   contextValue: string;
   clusterKey: string;
   role?: HostRole;
+  /** Every role of the host: its own, plus 'cache' for the node the cache runs on. */
+  roles?: HostRole[];
   host?: string;
   address?: string;
   /** Where the entry is in the cluster file. */
@@ -55,13 +57,19 @@ export const ROLE_LABELS: Record<HostRole, string> = {
   cache: 'cache',
 };
 
-/** contextValue per role: menus test `viewItem == gluu.node.primary` etc. */
+/**
+ * contextValue per role: menus test `viewItem =~ /^gluu\.node\./` etc. A node the cache runs on
+ * gets CACHE_ROLE_SUFFIX after its own ("gluu.node.secondary.cache"), so menus for a node and
+ * menus for a cache host (`/\.cache$/`) both apply to it.
+ */
 export const CONTEXT_VALUES: Record<HostRole, string> = {
   primary: 'gluu.node.primary',
   node: 'gluu.node.secondary',
   loadBalancer: 'gluu.loadBalancer',
   cache: 'gluu.cache',
 };
+
+export const CACHE_ROLE_SUFFIX = '.cache';
 
 /** "root@idp1.example.org:22 via admin@bastion" — the SSH target a person would type. */
 export function sshTarget(host: string, ssh: SshSettings): string {
@@ -75,9 +83,9 @@ function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
-function hostTooltip(role: HostRole, host: string, address: string, ssh: SshSettings, extra: string[] = []): string {
+function hostTooltip(roles: HostRole[], host: string, address: string, ssh: SshSettings, extra: string[] = []): string {
   return [
-    `**${escapeMd(host)}** — ${ROLE_LABELS[role]}`,
+    `**${escapeMd(host)}** — ${roles.map((r) => ROLE_LABELS[r]).join(', ')}`,
     '',
     `Address: \`${address}\``,
     '',
@@ -94,43 +102,53 @@ function hostItems(key: string, config: ClusterConfig): NodeItem[] {
     id: `${key}#lb`,
     label: lb.host,
     description: `${lb.address} · ${ROLE_LABELS.loadBalancer}`,
-    tooltip: hostTooltip('loadBalancer', lb.host, lb.address, lb.ssh),
+    tooltip: hostTooltip(['loadBalancer'], lb.host, lb.address, lb.ssh),
     icon: ROLE_ICONS.loadBalancer,
     contextValue: CONTEXT_VALUES.loadBalancer,
     clusterKey: key,
     role: 'loadBalancer',
+    roles: ['loadBalancer'],
     host: lb.host,
     address: lb.address,
     path: lb.path,
   });
   const cache = config.cache;
-  if (cache) {
+  const redisPort = (port: number) => `Redis port: \`${port}\``;
+  // A cache on one of the nodes is a role of that node's row; only a separate host has its own.
+  if (cache && !cache.onNode) {
     items.push({
       kind: 'host',
       id: `${key}#cache`,
       label: cache.host,
-      description: `${cache.address}:${cache.port} · ${ROLE_LABELS.cache}${cache.onNode ? ' (on a node)' : ''}`,
-      tooltip: hostTooltip('cache', cache.host, cache.address, cache.ssh, [`Redis port: \`${cache.port}\``]),
+      description: `${cache.address}:${cache.port} · ${ROLE_LABELS.cache}`,
+      tooltip: hostTooltip(['cache'], cache.host, cache.address, cache.ssh, [redisPort(cache.port)]),
       icon: ROLE_ICONS.cache,
       contextValue: CONTEXT_VALUES.cache,
       clusterKey: key,
       role: 'cache',
+      roles: ['cache'],
       host: cache.host,
       address: cache.address,
       path: cache.path,
     });
   }
   for (const n of nodesPrimaryFirst(config)) {
+    const hasCache = cache?.onNode === n.host;
+    const roles: HostRole[] = hasCache ? [n.role, 'cache'] : [n.role];
     items.push({
       kind: 'host',
       id: `${key}#node:${n.host.toLowerCase()}`,
       label: n.host,
-      description: `${n.address} · ${ROLE_LABELS[n.role]}`,
-      tooltip: hostTooltip(n.role, n.host, n.address, n.ssh, n.primary ? ['Replication starts from this node.'] : []),
+      description: `${n.address} · ${roles.map((r) => ROLE_LABELS[r]).join(', ')}${hasCache ? ` :${cache.port}` : ''}`,
+      tooltip: hostTooltip(roles, n.host, n.address, n.ssh, [
+        ...(n.primary ? ['Replication starts from this node.'] : []),
+        ...(hasCache ? [`The cluster's cache (Redis) runs on this node. ${redisPort(cache.port)}`] : []),
+      ]),
       icon: ROLE_ICONS[n.role],
-      contextValue: CONTEXT_VALUES[n.role],
+      contextValue: `${CONTEXT_VALUES[n.role]}${hasCache ? CACHE_ROLE_SUFFIX : ''}`,
       clusterKey: key,
       role: n.role,
+      roles,
       host: n.host,
       address: n.address,
       path: n.path,
@@ -194,7 +212,7 @@ export function stepTree(key: string, config: ClusterConfig): StepItem[] {
       id: `${key}#step:${step.id}`,
       stepId: step.id,
       label: `${i + 1}. ${step.title}`,
-      description: r.skipReason ? `skipped: ${r.skipReason}` : `${step.id} — ${r.targetLabel}`,
+      description: r.skipReason ? `does not apply: ${r.skipReason}` : `${step.id} — ${r.targetLabel}`,
       tooltip: [
         `**${escapeMd(step.title)}** (\`${step.id}\`)`,
         '',
@@ -204,10 +222,10 @@ export function stepTree(key: string, config: ClusterConfig): StepItem[] {
         '',
         `Runs on: ${escapeMd(r.targetLabel)}`,
         ...(step.interactive ? ['', 'Interactive: opens a terminal per node.'] : []),
-        ...(r.skipReason ? ['', `Skipped: ${escapeMd(r.skipReason)}`] : []),
+        ...(r.skipReason ? ['', `Does not apply: ${escapeMd(r.skipReason)}`] : []),
       ].join('\n'),
       icon: r.skipReason ? 'circle-slash' : step.interactive ? 'terminal' : 'circle-large-outline',
-      contextValue: r.skipReason ? 'gluu.step.skipped' : 'gluu.step',
+      contextValue: r.skipReason ? 'gluu.step.notApplicable' : 'gluu.step',
       clusterKey: key,
       skipped: Boolean(r.skipReason),
       targets: r.targets.map((t) => t.host),

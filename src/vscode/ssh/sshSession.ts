@@ -35,10 +35,11 @@ export class SshSession implements vscode.Disposable {
       },
       confirmUnknownHostKey: (info) =>
         askToTrust(
-          vscode.l10n.t('Unknown SSH host key for {0}', info.hostKeyId),
+          // "idp1.example.org (10.0.0.5)": the cluster's name for the host and the address connected to.
+          vscode.l10n.t('Unknown SSH host key for {0}', info.name),
           vscode.l10n.t(
             "The host {0} (port {1}) presented a {2} key with fingerprint\n\n{3}\n\nCompare it with the host's own (on the host: ssh-keygen -lf /etc/ssh/ssh_host_{4}_key.pub). Trust it only if they match.",
-            info.host,
+            info.name,
             String(info.port),
             info.keyType,
             info.fingerprint,

@@ -15,19 +15,19 @@ describe('Nodes and Clustering Steps views', () => {
     await a.workspace.refresh();
   });
 
-  it('Nodes lists the load balancer, the cache and the nodes of the file, primary first', async () => {
+  it('Nodes lists the load balancer and the nodes of the file, primary first, the cache as a role of its node', async () => {
     const a = await api();
     assert.deepEqual(await nodeRows(a), [
       'loadbalancer.example.org | 45.55.232.15 · load balancer',
-      'idp1.example.org | 159.203.126.10:6379 · cache (on a node)',
-      'idp1.example.org | 159.203.126.10 · primary',
+      'idp1.example.org | 159.203.126.10 · primary, cache :6379',
       'idp2.example.org | 138.197.65.243 · node',
     ]);
     const items = await a.nodes.getChildren();
-    const primary = a.nodes.getTreeItem(items[2]);
-    assert.equal(primary.contextValue, 'gluu.node.primary');
+    const primary = a.nodes.getTreeItem(items[1]);
+    assert.equal(primary.contextValue, 'gluu.node.primary.cache');
     assert.equal((primary.iconPath as vscode.ThemeIcon).id, 'star-full');
     assert.match((primary.tooltip as vscode.MarkdownString).value, /SSH: `root@idp1\.example\.org`/);
+    assert.match((primary.tooltip as vscode.MarkdownString).value, /— primary, cache\n/);
   });
 
   it("Clustering Steps lists the manual's steps with their targets", async () => {
