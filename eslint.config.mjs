@@ -22,7 +22,10 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core never imports vscode; put editor glue in src/vscode.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'src/core never imports vscode; put editor glue in src/vscode.' }] },
+      ],
     },
   },
   {

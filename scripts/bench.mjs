@@ -67,13 +67,11 @@ try {
     before: [],
     after: [],
     notes: [],
-    targets: config.nodes
-      .slice(0, n)
-      .map((node) => ({
-        host: node.host,
-        label: node.host,
-        actions: [{ kind: 'exec', host: node.host, title: 'sleep 1', script: sh`sleep 1`, container: false }],
-      })),
+    targets: config.nodes.slice(0, n).map((node) => ({
+      host: node.host,
+      label: node.host,
+      actions: [{ kind: 'exec', host: node.host, title: 'sleep 1', script: sh`sleep 1`, container: false }],
+    })),
   });
   const timeStep = async (n, { warm = false } = {}) => {
     const pool = newPool();

@@ -3,19 +3,22 @@
  * Problems go to stderr as FILE:LINE:COL; exit 1 for an invalid cluster file, 2 for bad usage.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ClusterConfig } from './core/config/types';
-import type { GeneratedFileName } from './core/plan/actions';
 import { STEPS, findStep } from './core/plan/catalogue';
-import { forHost, planInput, renderPlan, renderStep } from './core/plan/plan';
+import { DEFAULT_GENERATED_FOLDER, GENERATED_FILES, type GeneratedFileName } from './core/plan/generated';
+import { forHost, generateFiles, planInput, renderPlan, renderStep } from './core/plan/plan';
 import { formatPlan, formatStep } from './core/plan/preview';
-import { renderCsync2Cfg } from './core/render/csync2';
-import { renderNginxConf } from './core/render/nginx';
-import { ldapFromCli } from './core/ldap/cli';
-import { cliSshPool, runFromCli } from './core/run/cli';
+import { LDAP_HELP, LDAP_SUBCOMMANDS, ldapFromCli, type LdapSubcommand } from './core/ldap/cli';
+import { cliSshPool, runFromCli, stepStateFromCli } from './core/run/cli';
 import { EXAMPLE_CLUSTER_FILE } from './core/config/example';
 import { clusterFileSchema } from './core/config/jsonSchema';
 import { parseClusterFile } from './core/config/parse';
+
+const RENDERABLE = GENERATED_FILES.map((f) => f.name).join('|');
+const GENERATED_FOLDER_OPTION = `  --generated-folder DIR   where your edited ${GENERATED_FILES.map((f) => f.fileName).join(' and ')} are, which plan
+                           and run use instead of fresh ones (default: ${DEFAULT_GENERATED_FOLDER}; relative to the
+                           cluster file's folder); the editor's setting gluuCluster.generatedFolder`;
 
 const USAGE = `Usage: gluu-cluster <command> [options]
 
@@ -24,8 +27,8 @@ Commands:
   validate --config FILE   check a cluster file; problems are printed as FILE:LINE:COL
   plan [--step ID] [--node HOST] --config FILE
                            print the exact commands of the whole plan, or of one step / node
-  render nginx|csync2 --config FILE
-                           print the generated nginx.conf or csync2.cfg
+  render ${RENDERABLE} --config FILE
+                           print the freshly generated ${GENERATED_FILES.map((f) => f.fileName).join(' or ')}
   run [--step ID] [--node HOST] --config FILE [--trust-new-host-keys] [--force]
                            run one step (or every step in order) over SSH; host keys must be in
                            ~/.ssh/known_hosts unless --trust-new-host-keys; passwords come from
@@ -39,15 +42,100 @@ Commands:
                            through an SSH tunnel to the node (default: the primary); the password
                            comes from GLUU_CLUSTER_LDAP_ADMIN_PASSWORD; a self-signed LDAP
                            certificate needs its fingerprint (or gluu.ldapAccess.caFile)
+  status --config FILE [--state FILE]
+                           each step's state from the run state: done, failed, stale, …
+  mark STEP done|skipped|reset --reason TEXT --config FILE [--state FILE]
+                           record a step done or skipped by hand (with why), or forget it
   schema                   print the JSON Schema of the cluster file
 
 Options:
   --config FILE            the cluster file (default: ./gluu-cluster.yaml)
   --step ID                one step (see the list with "plan")
   --node HOST              only what runs on this host
-  --generated-dir DIR      edited nginx.conf/csync2.cfg to use (default: cluster/ beside the config)
+${GENERATED_FOLDER_OPTION}
   -h, --help               show this help
+
+"gluu-cluster COMMAND --help" shows one command's options.
 `;
+
+/** `gluu-cluster COMMAND --help` (the ldap subcommands' help is beside them, in core/ldap/cli.ts). */
+const COMMAND_HELP: Record<string, string> = {
+  init: `Usage: gluu-cluster init [--config FILE]
+
+Writes a commented example cluster file (default: ./gluu-cluster.yaml); never overwrites one.
+`,
+  validate: `Usage: gluu-cluster validate --config FILE
+
+Checks a cluster file and prints every problem as FILE:LINE:COL: severity: message [code].
+Exits 0 when it is valid, 1 when it has errors.
+`,
+  plan: `Usage: gluu-cluster plan [--step ID] [--node HOST] --config FILE
+
+Prints the exact commands of the whole plan, or of one step and/or one host, as they will be
+sent over SSH (secrets shown as ••••).
+
+Options:
+  --config FILE            the cluster file (default: ./gluu-cluster.yaml)
+  --step ID                one step: ${STEPS.map((s) => s.id).join(', ')}
+  --node HOST              only what runs on this host
+${GENERATED_FOLDER_OPTION}
+`,
+  render: `Usage: gluu-cluster render ${RENDERABLE} --config FILE
+
+Prints the freshly generated ${GENERATED_FILES.map((f) => f.fileName).join(' or ')} for the cluster file.
+`,
+  run: `Usage: gluu-cluster run [--step ID] [--node HOST] --config FILE [--trust-new-host-keys] [--force]
+
+Runs one step, or every step that has not succeeded yet in order (stopping at the first that
+fails), over SSH. A step runs only when the steps it needs have succeeded (or were marked done
+with "gluu-cluster mark"); a step that already ran successfully runs again only with --force.
+What ran is kept in the run state file, which "gluu-cluster status" reads.
+
+Options:
+  --config FILE            the cluster file (default: ./gluu-cluster.yaml)
+  --step ID                one step: ${STEPS.map((s) => s.id).join(', ')}
+  --node HOST              only what runs on this host
+  --trust-new-host-keys    trust (and print) SSH host keys that are not in ~/.ssh/known_hosts,
+                           for this run; without it such a host is refused
+  --force                  run a done step again, even where its check says it is already done
+  --state FILE             the run state (default: .gluu-cluster-state.json beside the cluster file)
+  --ldap-cert-fingerprint AA:BB:…
+                           the LDAP certificate's SHA-256 fingerprint, for the LDAP steps
+${GENERATED_FOLDER_OPTION}
+
+Passwords come from GLUU_CLUSTER_LDAP_ADMIN_PASSWORD and GLUU_CLUSTER_REDIS_PASSWORD.
+`,
+  status: `Usage: gluu-cluster status --config FILE [--state FILE]
+
+Prints each step's state as the run state records it: done, failed, cancelled, partly run,
+stale (a step it depends on ran again since), skipped or done by hand (with the reason), never
+run. Steps that do not apply to this cluster say why.
+
+Options:
+  --config FILE            the cluster file (default: ./gluu-cluster.yaml)
+  --state FILE             the run state (default: .gluu-cluster-state.json beside the cluster file)
+`,
+  mark: `Usage: gluu-cluster mark STEP done|skipped|reset [--reason TEXT] --config FILE [--state FILE]
+
+Records that a step was done by hand (done) or is not wanted (skipped), with the reason, so the
+steps that need it can run; reset forgets what is known of the step. Nothing runs on any host.
+
+Options:
+  --reason TEXT            why (required for done and skipped; kept with the mark)
+  --config FILE            the cluster file (default: ./gluu-cluster.yaml)
+  --state FILE             the run state (default: .gluu-cluster-state.json beside the cluster file)
+`,
+  schema: `Usage: gluu-cluster schema
+
+Prints the JSON Schema of the cluster file.
+`,
+};
+
+/** The help of a command (and of an ldap subcommand), or undefined for an unknown command. */
+function helpOf(command: string, sub: string | undefined): string | undefined {
+  if (command === 'ldap') return LDAP_HELP[(LDAP_SUBCOMMANDS as readonly string[]).includes(sub ?? '') ? (sub as LdapSubcommand) : 'ldap'];
+  return Object.hasOwn(COMMAND_HELP, command) ? COMMAND_HELP[command] : undefined;
+}
 
 export function main(
   argv: string[],
@@ -61,15 +149,26 @@ export function main(
   }
   const opts = new Map<string, string>();
   const positional: string[] = [];
+  let help = false;
   for (let i = 0; i < rest.length; i++) {
-    const flag = /^--(config|step|node|generated-dir|servers|provider-type|ldap-cert-fingerprint)$/.exec(rest[i]);
+    const flag = /^--(config|step|node|generated-folder|servers|provider-type|ldap-cert-fingerprint|state|reason)$/.exec(rest[i]);
     if (flag && rest[i + 1] !== undefined) opts.set(flag[1], rest[++i]);
     else if (rest[i] === '--trust-new-host-keys' || rest[i] === '--force') opts.set(rest[i].slice(2), 'yes');
+    else if (rest[i] === '-h' || rest[i] === '--help') help = true;
     else if (!rest[i].startsWith('-')) positional.push(rest[i]);
     else {
       err(`gluu-cluster: unknown option "${rest[i]}"\n${USAGE}`);
       return 2;
     }
+  }
+  if (help) {
+    const text = helpOf(command, positional[0]);
+    if (text === undefined) {
+      err(`gluu-cluster: unknown command "${command}"\n${USAGE}`);
+      return 2;
+    }
+    out(text);
+    return 0;
   }
   switch (command) {
     case 'schema':
@@ -106,7 +205,8 @@ export function main(
         err(`gluu-cluster: "${node}" is not a host of cluster "${config.name}"\n`);
         return 2;
       }
-      const input = planInput(config, readGenerated(opts.get('generated-dir') ?? join(dirname(loaded.file), 'cluster')));
+      const generated = generatedFolder(loaded.file, opts.get('generated-folder'));
+      const input = planInput(config, readGenerated(generated.dir), generated.label);
       let plans = stepId ? [renderStep(stepId, input)] : renderPlan(input);
       if (node) plans = plans.map((p) => forHost(p, node));
       out(stepId && plans.length === 1 ? formatStep(config, plans[0]) : formatPlan(config, plans));
@@ -120,13 +220,30 @@ export function main(
         err(`gluu-cluster: unknown step "${stepId}"; steps: ${STEPS.map((s) => s.id).join(', ')}\n`);
         return 2;
       }
-      return runFromCli(loaded.config, readGenerated(opts.get('generated-dir') ?? join(dirname(loaded.file), 'cluster')), {
+      const folder = generatedFolder(loaded.file, opts.get('generated-folder'));
+      return runFromCli(loaded.config, readGenerated(folder.dir), {
         stepId,
+        generatedFolder: folder.label,
         node: opts.get('node'),
         trustNew: opts.has('trust-new-host-keys'),
         force: opts.has('force'),
         ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
         clusterFileDir: dirname(loaded.file),
+        ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),
+        out,
+        err,
+      });
+    }
+    case 'status':
+    case 'mark': {
+      const loaded = loadConfig(opts.get('config'), err);
+      if (typeof loaded === 'number') return loaded;
+      return stepStateFromCli(command, loaded.config, {
+        clusterFileDir: dirname(loaded.file),
+        ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),
+        stepId: positional[0],
+        mark: positional[1],
+        reason: opts.get('reason'),
         out,
         err,
       });
@@ -157,14 +274,14 @@ export function main(
         .finally(() => pool.closeAll());
     }
     case 'render': {
-      const what = positional[0];
-      if (what !== 'nginx' && what !== 'csync2') {
-        err(`gluu-cluster: render what? nginx or csync2\n${USAGE}`);
+      const what = GENERATED_FILES.find((f) => f.name === positional[0]);
+      if (!what) {
+        err(`gluu-cluster: render what? ${GENERATED_FILES.map((f) => f.name).join(' or ')}\n${USAGE}`);
         return 2;
       }
       const loaded = loadConfig(opts.get('config'), err);
       if (typeof loaded === 'number') return loaded;
-      out(what === 'nginx' ? renderNginxConf(loaded.config) : renderCsync2Cfg(loaded.config));
+      out(generateFiles(loaded.config)[what.fileName]);
       return 0;
     }
     default:
@@ -189,12 +306,17 @@ function loadConfig(file = 'gluu-cluster.yaml', err: (s: string) => void): { fil
   return parsed.config ? { file, config: parsed.config } : 1;
 }
 
+/** The folder of the user's copies: as given (for the plan's texts) and resolved against the cluster file's folder. */
+function generatedFolder(clusterFile: string, option = DEFAULT_GENERATED_FOLDER): { label: string; dir: string } {
+  return { label: option, dir: resolve(dirname(clusterFile), option) };
+}
+
 /** Edited copies of the generated files, when the user keeps them. */
 function readGenerated(dir: string): Partial<Record<GeneratedFileName, string>> {
   const out: Partial<Record<GeneratedFileName, string>> = {};
-  for (const name of ['nginx.conf', 'csync2.cfg'] as const) {
-    const f = join(dir, name);
-    if (existsSync(f)) out[name] = readFileSync(f, 'utf8');
+  for (const { fileName } of GENERATED_FILES) {
+    const f = join(dir, fileName);
+    if (existsSync(f)) out[fileName] = readFileSync(f, 'utf8');
   }
   return out;
 }

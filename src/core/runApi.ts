@@ -3,17 +3,13 @@
  * runner load only when a step first runs or a terminal first opens.
  */
 export { SshPool } from './ssh/pool';
-export { isSshError, SshError } from './ssh/errors';
-export { hostKeyId } from './ssh/knownHosts';
 export { runStep } from './run/runner';
-export { summarize } from './run/summary';
-export { Masker, onceForRun } from './run/secrets';
 export { sshConnector, sshTargetOf } from './run/sshConnector';
 export { inContainer } from './gluu/container';
 export { sh } from './ssh/shell';
 // The LDAP editor's core (ldapts loads on the first connection).
 export { applianceAccess, readSnapshot } from './ldap/access';
 export { withAppliance } from './ldap/appliance';
-export { applyLdapAction } from './ldap/apply';
 export { diffTexts, resolveEdits, reverseChanges } from './ldap/edits';
 export { isLdapError } from './ldap/errors';
+export { RunSession } from './session/session';

@@ -2,7 +2,30 @@
 // from a node's menu and from the palette, the host key dialog with its fingerprint, the
 // step's terminal and summary, the Steps view turning done, Ctrl+C cancelling a long step.
 import assert from 'node:assert/strict';
-import { contextMenu, openView, palette, pane, quickPick, screenshot, treeRows, waitForTerminalText } from './lib.mjs';
+import {
+  contextMenu,
+  dismissAll,
+  inputBox,
+  openView,
+  palette,
+  pane,
+  quickPick,
+  screenshot,
+  treeRows,
+  waitForNotification,
+  waitForTerminalText,
+} from './lib.mjs';
+
+/** Waits for a row of `view` that matches `re`; returns it (or undefined when none came). */
+async function waitForRow(page, view, re, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const row = (await treeRows(page, view)).find((r) => re.test(r));
+    if (row) return row;
+    await page.waitForTimeout(200);
+  }
+  return undefined;
+}
 
 /** Answers SSH host key dialogs: trusts a key only when its fingerprint is the sandbox host's. */
 async function trustSandboxKeys(page, sandbox, { until, timeout = 30000, poll = 200 }) {
@@ -70,30 +93,42 @@ export default [
     scenario: 'sandbox',
     timeout: 120000,
     fn: async ({ page, sandbox }) => {
-      await palette(page, 'Gluu Cluster: Run Step…');
-      await quickPick(page, '2. Copy setup.properties');
-      await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /setup-properties: done/) });
+      // Host names ran on idp2 alone (the test above): the step is partly run until every host has it.
       await openView(page, 'Gluu Cluster');
       await pane(page, 'Clustering Steps');
-      const deadline = Date.now() + 15000;
-      let rows = [];
-      while (Date.now() < deadline) {
-        rows = await treeRows(page, 'Clustering Steps');
-        if (rows.some((r) => /^2\. Copy setup\.properties \| done · /.test(r))) break;
-        await page.waitForTimeout(300);
-      }
-      assert.ok(
-        rows.some((r) => /^2\. Copy setup\.properties \| done · setup-properties — idp1\.gluu\.test → idp2\.gluu\.test$/.test(r)),
-        JSON.stringify(rows),
+      assert.ok(await waitForRow(page, 'Clustering Steps', /^1\. Host names \| partly run · /), 'partly run after one host');
+      await palette(page, 'Gluu Cluster: Run Step…');
+      await quickPick(page, '1. Host names');
+      await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /hosts: done/) });
+      const row = await waitForRow(page, 'Clustering Steps', /^1\. Host names \| done · /);
+      assert.match(
+        row ?? JSON.stringify(await treeRows(page, 'Clustering Steps')),
+        /^1\. Host names \| done · hosts — idp1\.gluu\.test, idp2\.gluu\.test, lb\.gluu\.test$/,
       );
       await screenshot(page, 'sandbox--steps-view-done');
     },
   },
   {
-    name: "Ctrl+C in the step's terminal cancels a long step and the summary says what did not run",
+    name: 'A step whose prerequisite has not run is refused; marked done by hand it runs, and Ctrl+C cancels it',
     scenario: 'sandbox',
     timeout: 150000,
     fn: async ({ page, sandbox }) => {
+      // Update keystores needs Copy certificates, which has not run: refused, with the reason.
+      await palette(page, 'Gluu Cluster: Run Step…');
+      await page.locator('.quick-input-widget input').fill('keystores');
+      await quickPick(page, '15. Update keystores');
+      await waitForNotification(page, /"Update keystores" \(keystores\) cannot run yet: "Copy certificates" \(certs\) has not run/);
+      await screenshot(page, 'sandbox--prerequisite-refused');
+      await dismissAll(page);
+      // The operator copied the certificates by hand: Mark Step as Done, with the reason.
+      await palette(page, 'Gluu Cluster: Mark Step as Done…');
+      await page.locator('.quick-input-widget input').fill('certs');
+      await quickPick(page, '14. Copy certificates');
+      await inputBox(page, 'copied /etc/certs by hand');
+      await openView(page, 'Gluu Cluster');
+      await pane(page, 'Clustering Steps');
+      const marked = await waitForRow(page, 'Clustering Steps', /^14\. Copy certificates \| done by hand · /);
+      assert.ok(marked, 'the step shows done by hand');
       await palette(page, 'Gluu Cluster: Run Step…');
       await page.locator('.quick-input-widget input').fill('keystores');
       await quickPick(page, '15. Update keystores');
@@ -112,6 +147,9 @@ export default [
     scenario: 'sandbox',
     timeout: 120000,
     fn: async ({ page, sandbox }) => {
+      await palette(page, 'Gluu Cluster: Run Step…');
+      await quickPick(page, '2. Copy setup.properties');
+      await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /setup-properties: done/) });
       await palette(page, 'Gluu Cluster: Run Step…');
       await quickPick(page, '3. Run setup.py');
       await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /Proceed with these values \[Y\|n\]/), poll: 100 });

@@ -1,129 +1,265 @@
 /**
- * `gluu-cluster run`: the editor's runner without the editor. Host keys come from known_hosts
- * only; a new key is refused unless the operator said --trust-new-host-keys (then it is printed
- * and trusted for this run). Passwords come from the environment, never from arguments.
+ * The CLI's adapter to the run session: host keys from known_hosts only (a new key is refused
+ * unless the operator said --trust-new-host-keys; then it is printed and trusted for this run),
+ * passwords from the environment (never from arguments), output to stdout/stderr, run state in a
+ * JSON file beside the cluster file.
  */
 import type { ClusterConfig } from '../config/types';
-import type { GeneratedFileName, SecretName } from '../plan/actions';
-import { STEPS } from '../plan/catalogue';
-import { forHost, planInput, renderStep } from '../plan/plan';
 import { applianceAccess } from '../ldap/access';
-import { applyLdapAction } from '../ldap/apply';
 import { cliCertificateTrust } from '../ldap/cli';
+import { SECRET_LABELS, type GeneratedFileName, type SecretName } from '../plan/actions';
+import { planInput } from '../plan/plan';
+import { defaultStateFile, fileRunState } from '../session/fileState';
+import type { SessionPorts } from '../session/ports';
+import { RunSession } from '../session/session';
+import type { StepState } from '../session/state';
+import { STEPS } from '../plan/catalogue';
+import type { SshConnection } from '../ssh/connection';
+import { SshError, isSshError, type SshErrorCode } from '../ssh/errors';
+import { hostKeyName } from '../ssh/hostKeys';
 import { SshPool } from '../ssh/pool';
-import type { TrustedHostKey } from '../ssh/types';
-import { runStep } from './runner';
-import { Masker, onceForRun } from './secrets';
+import type { ResolvedTarget, SshPoolOptions, SshTarget, TrustedHostKey } from '../ssh/types';
 import { sshConnector } from './sshConnector';
-import { summarize } from './summary';
 
 export const SECRET_ENV: Record<SecretName, string> = {
   ldapAdmin: 'GLUU_CLUSTER_LDAP_ADMIN_PASSWORD',
   redis: 'GLUU_CLUSTER_REDIS_PASSWORD',
 };
 
+const HOST_KEY_REFUSALS: readonly SshErrorCode[] = ['HOST_KEY_UNKNOWN', 'HOST_KEY_CHANGED', 'HOST_KEY_REVOKED'];
+
+/**
+ * The CLI's pool lives for one run: a host whose key was refused is not connected to again (each
+ * check, action and verify of every step would otherwise connect, and be refused, anew). The
+ * refusal is explained once on stderr; what the run reports for the host (its ✗ line, the
+ * summary) then names it briefly.
+ */
+class CliSshPool extends SshPool {
+  private readonly refused = new Map<string, SshError>();
+
+  constructor(
+    opts: SshPoolOptions,
+    private readonly err: (s: string) => void,
+  ) {
+    super(opts);
+  }
+
+  override async get(target: SshTarget | ResolvedTarget): Promise<SshConnection> {
+    const r = 'key' in target && 'hostname' in target ? target : await this.resolve(target);
+    const before = this.refused.get(r.key);
+    if (before) throw before;
+    try {
+      return await super.get(r);
+    } catch (e) {
+      if (!isSshError(e) || !HOST_KEY_REFUSALS.includes(e.code)) throw e;
+      // Several uses waiting for the same connection share its one refusal.
+      const already = this.refused.get(r.key);
+      if (already) throw already;
+      // An unknown key was explained when it was refused (confirmUnknownHostKey); the others here.
+      if (e.code !== 'HOST_KEY_UNKNOWN') this.err(`${e.message}\n`);
+      const brief = new SshError(e.code, `the host key of ${hostKeyName(r.hostKeyAlias ?? r.hostname, r.label)} was refused (see above)`, {
+        target: r.key,
+        cause: e,
+        details: e.details,
+      });
+      this.refused.set(r.key, brief);
+      throw brief;
+    }
+  }
+}
+
 /** The CLI's SSH pool: known_hosts, plus new keys only when the operator said so. */
 export function cliSshPool(trustNew: boolean, err: (s: string) => void): SshPool {
   const trusted = new Map<string, TrustedHostKey[]>();
-  return new SshPool({
-    trustStore: {
-      lookup: async (id) => trusted.get(id) ?? [],
-      add: async (id, fingerprint, keyType) => void trusted.set(id, [...(trusted.get(id) ?? []), { fingerprint, keyType }]),
+  return new CliSshPool(
+    {
+      trustStore: {
+        lookup: async (id) => trusted.get(id) ?? [],
+        add: async (id, fingerprint, keyType) => void trusted.set(id, [...(trusted.get(id) ?? []), { fingerprint, keyType }]),
+      },
+      // info.name: "idp1.example.org (10.0.0.5)", the cluster's name for the host and its address.
+      confirmUnknownHostKey: async (info) => {
+        if (trustNew) {
+          err(`trusting the new host key of ${info.name} for this run: ${info.keyType} ${info.fingerprint}\n`);
+          return true;
+        }
+        err(
+          `refusing the unknown host key of ${info.name}: ${info.keyType} ${info.fingerprint}; check it on the host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add it to ~/.ssh/known_hosts (ssh-keyscan -p ${info.port} ${info.host}) or pass --trust-new-host-keys\n`,
+        );
+        return false;
+      },
     },
-    confirmUnknownHostKey: async (info) => {
-      if (trustNew) {
-        err(`trusting the new host key of ${info.hostKeyId} for this run: ${info.keyType} ${info.fingerprint}\n`);
-        return true;
-      }
-      err(
-        `refusing the unknown host key of ${info.hostKeyId} (${info.keyType} ${info.fingerprint}); add it to ~/.ssh/known_hosts (ssh-keyscan, then check the fingerprint) or pass --trust-new-host-keys\n`,
-      );
-      return false;
-    },
-  });
+    err,
+  );
 }
 
-export async function runFromCli(
+/** Says which variables to set for the secrets a step needs, before anything connects. */
+export function missingSecretVariables(names: readonly SecretName[], env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const unset = names.filter((n) => !env[SECRET_ENV[n]]);
+  if (unset.length === 0) return undefined;
+  return `this step needs ${unset.map((n) => `${SECRET_ENV[n]} (${SECRET_LABELS[n]})`).join(' and ')}: set ${unset.length === 1 ? 'it' : 'them'} in the environment; nothing ran`;
+}
+
+export interface CliRunOptions {
+  stepId?: string;
+  node?: string;
+  trustNew: boolean;
+  force: boolean;
+  ldapCertFingerprint?: string;
+  clusterFileDir: string;
+  /** The run state file (default: .gluu-cluster-state.json beside the cluster file). */
+  stateFile?: string;
+  /** The generated files' folder as the plan names it (default: cluster). */
+  generatedFolder?: string;
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+/** The CLI's ports of the run session: environment, flags, stdout/stderr and a state file. */
+export function cliSession(
   config: ClusterConfig,
   generated: Partial<Record<GeneratedFileName, string>>,
-  o: {
-    stepId?: string;
-    node?: string;
-    trustNew: boolean;
-    force: boolean;
-    ldapCertFingerprint?: string;
-    clusterFileDir: string;
-    out: (s: string) => void;
-    err: (s: string) => void;
-  },
-): Promise<number> {
-  const pool = cliSshPool(o.trustNew, o.err);
-  const masker = new Masker();
-  const secrets = onceForRun(
-    {
+  o: CliRunOptions,
+  pool: SshPool,
+  signal?: AbortSignal,
+): RunSession {
+  const ports: SessionPorts = {
+    connector: sshConnector(pool, config),
+    secrets: {
       get: async (name) => {
         const v = process.env[SECRET_ENV[name]];
         if (v === undefined || v === '') throw new Error(`this step needs a password: set ${SECRET_ENV[name]} in the environment`);
         return v;
       },
+      missing: (names) => missingSecretVariables(names),
     },
-    masker,
-  );
-  const input = planInput(config, generated);
-  const steps = o.stepId ? [o.stepId] : STEPS.map((s) => s.id);
-  const ac = new AbortController();
-  const onSigint = () => ac.abort();
-  process.once('SIGINT', onSigint);
-  let failed = false;
-  try {
-    for (const id of steps) {
-      let plan = renderStep(id, input);
-      if (o.node) plan = forHost(plan, o.node);
-      if (plan.resolved.skipReason) {
-        o.out(`${id}: skipped (${plan.resolved.skipReason})\n`);
-        continue;
-      }
-      if (plan.step.interactive) {
-        o.out(`${id}: interactive (answers prompts in a terminal): run it from the editor\n`);
-        continue;
-      }
-      o.out(`== ${plan.step.title} (${id})\n`);
-      const outcome = await runStep(plan, {
-        config,
-        connector: sshConnector(pool, config),
-        secrets,
-        mask: (t) => masker.mask(t),
-        signal: ac.signal,
-        force: o.force,
-        // The LDAP steps: same core as `gluu-cluster ldap`, password through the run's secrets.
-        ldap: async (action) =>
-          (
-            await applyLdapAction(
-              applianceAccess(config, action.host, {
-                pool,
-                password: () => secrets.get('ldapAdmin'),
-                trust: cliCertificateTrust(o.ldapCertFingerprint, o.err),
-                clusterFileDir: o.clusterFileDir,
-              }),
-              action,
-            )
-          ).lines,
-        listener: {
+    output: {
+      begin: (plan) => {
+        o.out(`== ${plan.step.title} (${plan.step.id})\n`);
+        return {
           output: (host, kind, text) => {
             const lines = text.replace(/\n$/, '').split('\n');
             (kind === 'err' ? o.err : o.out)(lines.map((l) => `${host} | ${l}\n`).join(''));
           },
-        },
-      });
-      o.out(`${summarize(outcome).join('\n')}\n`);
-      if (outcome.status !== 'done') {
-        failed = true;
-        break;
-      }
-    }
+          end: (_outcome, summary) => o.out(`${summary.join('\n')}\n`),
+        };
+      },
+      notice: (message) => o.err(`gluu-cluster: ${message}\n`),
+    },
+    prompts: {
+      // The CLI never waits on stdin: a done step runs again only with --force.
+      confirm: async (q) => {
+        if (q.kind === 'run-many') return true;
+        o.err(`gluu-cluster: "${q.plan.step.title}" already ran successfully on ${q.hosts.join(', ')}; pass --force to run it again\n`);
+        return false;
+      },
+    },
+    state: fileRunState(o.stateFile ?? defaultStateFile(o.clusterFileDir), config.name),
+    ldap: {
+      // The LDAP steps: same core as `gluu-cluster ldap`, password through the run's secrets.
+      access: (host, password) =>
+        applianceAccess(config, host, {
+          pool,
+          password,
+          trust: cliCertificateTrust(o.ldapCertFingerprint, o.err),
+          clusterFileDir: o.clusterFileDir,
+        }),
+    },
+    ...(signal ? { signal } : {}),
+  };
+  return new RunSession(config, planInput(config, generated, o.generatedFolder), ports);
+}
+
+/** `gluu-cluster run`: one step (on every host or one), or every remaining step in order. */
+export async function runFromCli(
+  config: ClusterConfig,
+  generated: Partial<Record<GeneratedFileName, string>>,
+  o: CliRunOptions,
+): Promise<number> {
+  const pool = cliSshPool(o.trustNew, o.err);
+  const ac = new AbortController();
+  const onSignal = () => ac.abort();
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, onSignal);
+  try {
+    const session = cliSession(config, generated, o, pool, ac.signal);
+    const r = await session.run(
+      o.stepId ? { kind: 'step', stepId: o.stepId, ...(o.node ? { host: o.node } : {}) } : { kind: 'remaining' },
+      { force: o.force },
+    );
+    if (r.stopped?.reason === 'nothing-to-do' || r.stopped?.reason === 'not-applicable') return 0;
+    return r.stopped || r.outcomes.some((x) => x.status !== 'done') ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
     await pool.closeAll();
   }
-  return failed ? 1 : 0;
+}
+
+/** Words for a step's state, shared by `gluu-cluster status` and the editor's views. */
+export const STATE_WORDS: Record<StepState, string> = {
+  never: 'not run yet',
+  running: 'running',
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  'not-run': 'partly run',
+  stale: 'stale',
+  skipped: 'skipped',
+};
+
+/** `gluu-cluster status` and `gluu-cluster mark`: the run state only; nothing connects anywhere. */
+export async function stepStateFromCli(
+  command: 'status' | 'mark',
+  config: ClusterConfig,
+  o: {
+    clusterFileDir: string;
+    stateFile?: string;
+    stepId?: string;
+    mark?: string;
+    reason?: string;
+    out: (s: string) => void;
+    err: (s: string) => void;
+  },
+): Promise<number> {
+  const noHosts = { host: async () => Promise.reject(new Error('status and mark connect nowhere')) };
+  const quiet = { begin: () => ({ output: () => undefined, end: () => undefined }), notice: (m: string) => o.err(`gluu-cluster: ${m}\n`) };
+  const session = new RunSession(config, planInput(config), {
+    connector: noHosts,
+    secrets: { get: async () => Promise.reject(new Error('no secrets here')) },
+    output: quiet,
+    prompts: { confirm: async () => false },
+    state: fileRunState(o.stateFile ?? defaultStateFile(o.clusterFileDir), config.name),
+  });
+  if (command === 'mark') {
+    const mark = o.mark;
+    if (!o.stepId || (mark !== 'done' && mark !== 'skipped' && mark !== 'reset')) {
+      o.err('gluu-cluster: mark STEP done|skipped|reset [--reason TEXT]\n');
+      return 2;
+    }
+    try {
+      await session.mark(o.stepId, mark, o.reason ?? '');
+    } catch (e) {
+      o.err(`gluu-cluster: ${(e as Error).message}\n`);
+      return 2;
+    }
+    o.out(mark === 'reset' ? `${o.stepId}: reset (its run state is forgotten)\n` : `${o.stepId}: marked ${mark} (${o.reason?.trim()})\n`);
+    return 0;
+  }
+  const state = await session.state();
+  const states = await session.states();
+  STEPS.forEach((s, i) => {
+    const plan = session.plan(s.id);
+    const record = state[s.id];
+    const st = states.get(s.id);
+    let words: string;
+    if (plan.resolved.skipReason) words = `does not apply: ${plan.resolved.skipReason}`;
+    else {
+      words = STATE_WORDS[st ?? 'never'];
+      if (st === 'stale') words += ` (${record?.stale?.because} ran again since)`;
+      if (record?.mark && (st === 'done' || st === 'skipped' || st === 'stale')) words += ` by hand: ${record.mark.reason}`;
+      const failed = Object.entries(record?.hosts ?? {}).filter(([, h]) => h.status === 'failed');
+      if (st === 'failed') words += ` on ${failed.map(([h, r]) => `${h}${r.message ? ` (${r.message})` : ''}`).join(', ')}`;
+    }
+    o.out(`${String(i + 1).padStart(2)}. ${s.id.padEnd(20)} ${words}\n`);
+  });
+  return 0;
 }

@@ -1,4 +1,6 @@
 /** Registers every command of the extension; package.json declares the same ids. */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { log } from '../log';
 import { createClusterFile, openClusterFile, openProblem, refresh } from './clusterFile';
@@ -7,7 +9,19 @@ import { editLdap, forgetLdapCertificate, restorePreviousLdapValue } from './lda
 import { addNode, removeNode, setPrimary } from './nodeEdit';
 import { copyAddress, copyHost, revealInClusterFile } from './nodeInfo';
 import { generateCsync2Cfg, generateNginxConf, previewPlan, previewStep } from './plan';
-import { forgetHostKey, forgetPasswords, openContainerShell, openSshTerminal, runAllRemaining, runNextStep, runStepCommand } from './run';
+import { commandTitles } from './titles';
+import {
+  forgetHostKey,
+  forgetPasswords,
+  markStepDone,
+  markStepSkipped,
+  openContainerShell,
+  openSshTerminal,
+  resetStep,
+  runAllRemaining,
+  runNextStep,
+  runStepCommand,
+} from './run';
 
 export const COMMANDS: Record<string, Handler> = {
   'gluuCluster.refresh': refresh,
@@ -27,6 +41,9 @@ export const COMMANDS: Record<string, Handler> = {
   'gluuCluster.runStep': runStepCommand,
   'gluuCluster.runNextStep': runNextStep,
   'gluuCluster.runAllRemaining': runAllRemaining,
+  'gluuCluster.markStepDone': markStepDone,
+  'gluuCluster.markStepSkipped': markStepSkipped,
+  'gluuCluster.resetStep': resetStep,
   'gluuCluster.openSshTerminal': openSshTerminal,
   'gluuCluster.openContainerShell': openContainerShell,
   'gluuCluster.forgetHostKey': forgetHostKey,
@@ -37,10 +54,29 @@ export const COMMANDS: Record<string, Handler> = {
   'gluuCluster.showLog': () => log().show(),
 };
 
-/** Commands that failed in this session (the message the user saw); read by the extension-host tests. */
-export const commandFailures: { command: string; message: string }[] = [];
+/**
+ * id → the title people see in menus and the palette, in the editor's language when the
+ * extension has a package.nls.<language>.json; read on the first failure, not at activation.
+ */
+function titlesOf(extension: vscode.ExtensionContext): () => Map<string, string> {
+  let titles: Map<string, string> | undefined;
+  return () => {
+    if (titles) return titles;
+    const dir = extension.extensionPath;
+    const localized = path.join(dir, `package.nls.${vscode.env.language}.json`);
+    let nls: Record<string, string> = {};
+    try {
+      nls = JSON.parse(readFileSync(existsSync(localized) ? localized : path.join(dir, 'package.nls.json'), 'utf8'));
+    } catch (e) {
+      log().warn(`cannot read the command titles: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    titles = commandTitles(extension.extension.packageJSON, nls);
+    return titles;
+  };
+}
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  const titles = titlesOf(ctx.extension);
   return Object.entries(COMMANDS).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (item?: unknown) => {
       try {
@@ -50,8 +86,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         log().error(`${id} failed`, e instanceof Error ? e : message);
-        commandFailures.push({ command: id, message });
-        void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', id, message));
+        // "Run Step failed: …": the action as the user knows it, not the command id.
+        void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', titles().get(id) ?? id, message));
         return undefined;
       }
     }),

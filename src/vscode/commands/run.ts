@@ -1,181 +1,235 @@
 /**
  * Running steps over SSH: a step (from its tree item, a node's menu or the palette), the next
- * step, every remaining step; an SSH terminal or a Gluu container shell on a node; forgetting a
- * trusted host key or the cluster's stored passwords.
+ * step, every remaining step; marking a step done or skipped by hand, or resetting it; an SSH
+ * terminal or a Gluu container shell on a node; forgetting a trusted host key or the cluster's
+ * stored passwords. What runs, in which order and whether it may, is the run session's business
+ * (src/core/session); this file only provides its ports.
  */
 import * as vscode from 'vscode';
-import type { StepPlan } from '../../core/plan/stepPlan';
 import type { StepOutcome } from '../../core/run/runner';
+import type { Question, SessionPorts } from '../../core/session/ports';
+import type { RunSession, Selection, SessionResult } from '../../core/session/session';
+import { statusWords } from '../../core/tree/status';
 import type { NodeItem, StepItem } from '../../core/tree/model';
 import type { ClusterEntry } from '../clusterWorkspace';
 import { core, runCore } from '../core';
 import { log } from '../log';
 import { isNode, isStep, pickCluster, pickHost, pickValidCluster } from '../pick';
-import { workspaceGeneratedFiles } from '../plan/generatedFiles';
-import { stepStatus } from '../run/runState';
+import { workspacePlanInput } from '../plan/generatedFiles';
+import { RunTerminals } from '../run/runTerminals';
 import { SshPty } from '../run/sshPty';
-import { StepTerminal } from '../run/stepTerminal';
 import type { CommandContext } from './context';
 
 const validCluster = (ctx: CommandContext, key?: string) => pickValidCluster(ctx.workspace, key);
 
-async function planFor(cluster: ClusterEntry, stepId: string, node?: string): Promise<StepPlan> {
-  const { planInput, renderStep, forHost } = core();
-  const plan = renderStep(stepId, planInput(cluster.parsed.config!, await workspaceGeneratedFiles(cluster)));
-  return node ? forHost(plan, node) : plan;
+let terminals: RunTerminals | undefined;
+/** The steps' terminals, made on the first run (nothing at activation). */
+function runTerminals(ctx: CommandContext): RunTerminals {
+  if (!terminals) {
+    terminals = new RunTerminals();
+    ctx.extension.subscriptions.push(terminals, { dispose: () => (terminals = undefined) });
+  }
+  return terminals;
 }
 
-/** Runs a rendered step in a new terminal; records and returns the outcome. */
-async function execute(ctx: CommandContext, cluster: ClusterEntry, plan: StepPlan, force: boolean): Promise<StepOutcome> {
+/**
+ * The editor's ports of the run session for one cluster: SecretStorage, modal questions, a
+ * terminal per step, workspace state, the LDAP editor's access and its Restore Previous record.
+ */
+async function editorSession(
+  ctx: CommandContext,
+  cluster: ClusterEntry,
+  progress?: vscode.Progress<{ message?: string }>,
+  signal?: AbortSignal,
+): Promise<RunSession> {
   const config = cluster.parsed.config!;
-  const { runStep, summarize, Masker, onceForRun, sshConnector, sshTargetOf } = runCore();
-  const hosts = plan.targets.map((t) => t.host);
-  const term = new StepTerminal([...new Set([...hosts, ...plan.before.map((a) => ('host' in a ? a.host : a.to.host))])]);
-  const terminal = vscode.window.createTerminal({
-    name: `Gluu: ${plan.step.title}`,
-    pty: term,
-    iconPath: new vscode.ThemeIcon('server-process'),
-  });
-  ctx.extension.subscriptions.push(terminal);
-  terminal.show(true);
-  await term.ready();
-  term.say(`\x1b[1m${plan.step.title}\x1b[0m (${plan.step.id}) — ${plan.resolved.targetLabel}. Ctrl+C cancels.`);
-  const masker = new Masker();
-  const secrets = onceForRun({ get: (name) => ctx.secrets.get(cluster.key, config.name, name) }, masker);
-  await ctx.runState.set(
-    cluster.key,
-    plan.step.id,
-    Object.fromEntries(hosts.map((h) => [h, { status: 'running' as const, at: Date.now() }])),
-  );
-  const logLines: string[] = [];
+  const { RunSession, sshConnector, sshTargetOf } = runCore();
   const pool = ctx.ssh.get();
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Gluu Cluster: {0}', plan.step.title), cancellable: true },
-    async (progress, token) => {
-      token.onCancellationRequested(() => term.cancel.abort());
-      return runStep(plan, {
-        config,
-        connector: sshConnector(pool, config),
-        secrets,
-        mask: (t) => masker.mask(t),
-        signal: term.cancel.signal,
-        force,
-        listener: {
+  const ports: SessionPorts = {
+    connector: sshConnector(pool, config),
+    secrets: {
+      get: (name) => ctx.secrets.get(cluster.key, config.name, name),
+      forget: (name) => ctx.secrets.forget(cluster.key, [name]),
+    },
+    output: {
+      begin: async (plan) => {
+        const hosts = [...new Set([...plan.targets.map((t) => t.host), ...plan.before.map((a) => ('host' in a ? a.host : a.to.host))])];
+        const term = await runTerminals(ctx).forStep(cluster.key, plan, hosts);
+        term.say(`\x1b[1m${plan.step.title}\x1b[0m (${plan.step.id}) — ${plan.resolved.targetLabel}. ${vscode.l10n.t('Ctrl+C cancels.')}`);
+        const logLines: string[] = [];
+        return {
+          signal: term.cancel.signal,
           output: (host, kind, text) => {
             term.output(host, kind, text);
             logLines.push(`${host} ${kind} ${text.replace(/\n$/, '')}`);
-            if (kind === 'info' && text.startsWith('▶')) progress.report({ message: `${host}: ${text.slice(2)}` });
+            if (kind === 'info' && text.startsWith('▶')) progress?.report({ message: `${plan.step.title} — ${host}: ${text.slice(2)}` });
           },
-        },
-        ldap: (action) => ctx.ldap.get().service.apply(cluster, action, plan.step.id),
-        interactive: async (host, command) => {
-          const pty = new SshPty(pool, sshTargetOf(config, host), host, command);
-          const t = vscode.window.createTerminal({ name: `Gluu: ${plan.step.title} — ${host}`, pty });
-          ctx.extension.subscriptions.push(t);
-          t.show();
-          const r = await pty.done;
-          return { code: r.code, cancelled: term.cancel.signal.aborted };
-        },
-      });
+          end: (outcome, summary) => {
+            term.finish(summary, outcome.status === 'done');
+            // Output lines were masked by the runner; the summary by the session.
+            log().info([...logLines, ...summary].join('\n'));
+          },
+        };
+      },
+      notice: (message) => log().info(message),
     },
-  );
-  const summary = summarize(outcome);
-  term.finish(summary, outcome.status === 'done');
-  log().info([...logLines.map((l) => masker.mask(l)), ...summary].join('\n'));
-  await ctx.runState.record(cluster.key, outcome);
-  return outcome;
+    prompts: { confirm: (q) => confirm(config.name, q) },
+    state: ctx.runState.port(cluster.key),
+    ldap: {
+      access: (host, password) => ctx.ldap.get().service.access(cluster, host, password),
+      recordPrevious: (host, saved) => ctx.ldap.get().service.previous.record(cluster.key, host, saved),
+    },
+    interactive: async (host, command, plan) => {
+      const pty = new SshPty(pool, sshTargetOf(config, host), host, command);
+      const t = vscode.window.createTerminal({ name: vscode.l10n.t('Gluu: {0} — {1}', plan.step.title, host), pty });
+      ctx.extension.subscriptions.push(t);
+      t.show();
+      const r = await pty.done;
+      return { code: r.code, cancelled: signal?.aborted === true };
+    },
+    ...(signal ? { signal } : {}),
+  };
+  return new RunSession(config, await workspacePlanInput(cluster), ports);
 }
 
-export async function runStepCommand(ctx: CommandContext, item?: NodeItem | StepItem): Promise<StepOutcome | undefined> {
-  const cluster = await validCluster(ctx, item?.clusterKey);
-  if (!cluster) return undefined;
-  const node = isNode(item) ? item.host : undefined;
-  let stepId = isStep(item) ? item.stepId : undefined;
-  if (!stepId) {
-    const picked = await vscode.window.showQuickPick(
-      core().STEPS.map((s, i) => ({ label: `${i + 1}. ${s.title}`, description: s.id, detail: s.summary, id: s.id })),
-      { placeHolder: node ? vscode.l10n.t('Run which step on {0}?', node) : vscode.l10n.t('Run which step?'), matchOnDescription: true },
-    );
-    stepId = picked?.id;
-  }
-  if (!stepId) return undefined;
-  const plan = await planFor(cluster, stepId, node);
-  if (plan.resolved.skipReason) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('{0} does not apply: {1}.', plan.step.title, plan.resolved.skipReason));
-    return undefined;
-  }
-  const targets = plan.targets.map((t) => t.host);
-  let force = false;
-  if (stepStatus(ctx.runState.step(cluster.key, stepId), targets) === 'done') {
+async function confirm(clusterName: string, q: Question): Promise<boolean> {
+  if (q.kind === 'rerun') {
     const again = vscode.l10n.t('Run Again');
     const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('"{0}" already ran successfully on {1}. Run it again?', plan.step.title, targets.join(', ')),
-      { modal: true, detail: plan.notes.find((n) => /idempotent/i.test(n)) },
+      vscode.l10n.t('"{0}" already ran successfully on {1}. Run it again?', q.plan.step.title, q.hosts.join(', ')),
+      { modal: true, detail: q.plan.notes.find((n) => /idempotent/i.test(n)) },
       again,
     );
-    if (answer !== again) return undefined;
-    force = true;
+    return answer === again;
   }
-  return execute(ctx, cluster, plan, force);
-}
-
-/** Steps not yet done, in order (steps that do not apply are passed over). */
-async function remaining(ctx: CommandContext, cluster: ClusterEntry): Promise<StepPlan[]> {
-  const out: StepPlan[] = [];
-  for (const s of core().STEPS) {
-    const plan = await planFor(cluster, s.id);
-    if (plan.resolved.skipReason) continue;
-    if (
-      stepStatus(
-        ctx.runState.step(cluster.key, s.id),
-        plan.targets.map((t) => t.host),
-      ) !== 'done'
-    )
-      out.push(plan);
-  }
-  return out;
-}
-
-export async function runNextStep(ctx: CommandContext, item?: NodeItem | StepItem): Promise<StepOutcome | undefined> {
-  const cluster = await validCluster(ctx, item?.clusterKey);
-  if (!cluster) return undefined;
-  const [next] = await remaining(ctx, cluster);
-  if (!next) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Every step has run successfully.'));
-    return undefined;
-  }
-  return execute(ctx, cluster, next, false);
-}
-
-export async function runAllRemaining(ctx: CommandContext, item?: NodeItem | StepItem): Promise<StepOutcome[] | undefined> {
-  const cluster = await validCluster(ctx, item?.clusterKey);
-  if (!cluster) return undefined;
-  const plans = await remaining(ctx, cluster);
-  if (plans.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Every step has run successfully.'));
-    return [];
-  }
-  const run = vscode.l10n.t('Run {0} Steps', String(plans.length));
+  const run = q.plans.length === 1 ? vscode.l10n.t('Run 1 Step') : vscode.l10n.t('Run {0} Steps', String(q.plans.length));
   const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Run the remaining steps of "{0}"?', cluster.parsed.config!.name),
+    vscode.l10n.t('Run the remaining steps of "{0}"?', clusterName),
     {
       modal: true,
       detail:
-        plans.map((p) => `• ${p.step.title} — ${p.resolved.targetLabel}`).join('\n') +
+        q.plans.map((p) => `• ${p.step.title} — ${p.resolved.targetLabel}`).join('\n') +
         '\n\n' +
         vscode.l10n.t('They change the servers in this order and stop at the first failure.'),
     },
     run,
   );
-  if (answer !== run) return undefined;
-  const outcomes: StepOutcome[] = [];
-  for (const p of plans) {
-    const o = await execute(ctx, cluster, p, false);
-    outcomes.push(o);
-    if (o.status !== 'done') break;
-  }
-  return outcomes;
+  return answer === run;
 }
+
+/** Runs a selection with a cancellable progress notification; says why when nothing (more) ran. */
+async function runSelection(ctx: CommandContext, cluster: ClusterEntry, selection: Selection, title: string): Promise<SessionResult> {
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Gluu Cluster: {0}', title), cancellable: true },
+    async (progress, token) => {
+      const ac = new AbortController();
+      token.onCancellationRequested(() => ac.abort());
+      const session = await editorSession(ctx, cluster, progress, ac.signal);
+      return session.run(selection);
+    },
+  );
+  const stopped = result.stopped;
+  if (stopped?.reason === 'blocked' || stopped?.reason === 'interactive' || stopped?.reason === 'secrets')
+    void vscode.window.showWarningMessage(stopped.message);
+  else if (stopped?.reason === 'not-applicable' || stopped?.reason === 'nothing-to-do')
+    void vscode.window.showInformationMessage(stopped.message);
+  return result;
+}
+
+/** The step of a tree item, or one the user picks (with its state). */
+async function pickStep(
+  ctx: CommandContext,
+  cluster: ClusterEntry,
+  item: NodeItem | StepItem | undefined,
+  placeHolder: string,
+): Promise<string | undefined> {
+  if (isStep(item)) return item.stepId;
+  const { STEPS, stepState, stepTree } = core();
+  const items = stepTree(cluster.key, cluster.parsed.config!);
+  const picked = await vscode.window.showQuickPick(
+    STEPS.map((s, i) => {
+      const it = items[i];
+      const state = it.skipped ? undefined : stepState(ctx.runState.step(cluster.key, s.id), it.targets);
+      return {
+        label: `${i + 1}. ${s.title}`,
+        description: state && state !== 'never' ? `${s.id} · ${statusWords(state, 'step')}` : s.id,
+        detail: s.summary,
+        id: s.id,
+      };
+    }),
+    { placeHolder, matchOnDescription: true },
+  );
+  return picked?.id;
+}
+
+export async function runStepCommand(ctx: CommandContext, item?: NodeItem | StepItem): Promise<StepOutcome | undefined> {
+  const cluster = await validCluster(ctx, item?.clusterKey);
+  if (!cluster) return undefined;
+  const host = isNode(item) ? item.host : undefined;
+  const stepId = await pickStep(
+    ctx,
+    cluster,
+    item,
+    host ? vscode.l10n.t('Run which step on {0}?', host) : vscode.l10n.t('Run which step?'),
+  );
+  if (!stepId) return undefined;
+  const title = core().findStep(stepId)?.title ?? stepId;
+  const r = await runSelection(ctx, cluster, { kind: 'step', stepId, ...(host ? { host } : {}) }, title);
+  return r.outcomes[0];
+}
+
+export async function runNextStep(ctx: CommandContext, item?: NodeItem | StepItem): Promise<StepOutcome | undefined> {
+  const cluster = await validCluster(ctx, item?.clusterKey);
+  if (!cluster) return undefined;
+  const r = await runSelection(ctx, cluster, { kind: 'next' }, vscode.l10n.t('next step'));
+  return r.outcomes[0];
+}
+
+export async function runAllRemaining(ctx: CommandContext, item?: NodeItem | StepItem): Promise<StepOutcome[] | undefined> {
+  const cluster = await validCluster(ctx, item?.clusterKey);
+  if (!cluster) return undefined;
+  const r = await runSelection(ctx, cluster, { kind: 'remaining' }, vscode.l10n.t('remaining steps'));
+  if (r.stopped?.reason === 'nothing-to-do') return [];
+  if (r.stopped?.reason === 'declined') return undefined;
+  return r.outcomes;
+}
+
+/** Mark as Done / Mark as Skipped (with the reason asked), or Reset: for what an operator did by hand. */
+async function markStep(ctx: CommandContext, item: StepItem | undefined, mark: 'done' | 'skipped' | 'reset'): Promise<boolean> {
+  const cluster = await validCluster(ctx, item?.clusterKey);
+  if (!cluster) return false;
+  const placeHolder =
+    mark === 'done'
+      ? vscode.l10n.t('Mark which step as done by hand?')
+      : mark === 'skipped'
+        ? vscode.l10n.t('Mark which step as skipped?')
+        : vscode.l10n.t('Reset which step (forget its runs and marks)?');
+  const stepId = await pickStep(ctx, cluster, item, placeHolder);
+  if (!stepId) return false;
+  const title = core().findStep(stepId)?.title ?? stepId;
+  let reason = '';
+  if (mark !== 'reset') {
+    const given = await vscode.window.showInputBox({
+      title: mark === 'done' ? vscode.l10n.t('Mark "{0}" as done', title) : vscode.l10n.t('Mark "{0}" as skipped', title),
+      prompt:
+        mark === 'done'
+          ? vscode.l10n.t('Why? (e.g. "ran setup.py by hand on idp2"). The steps that need it can then run.')
+          : vscode.l10n.t('Why? (e.g. "the load balancer is managed elsewhere"). The steps that need it can then run.'),
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Say why: the reason is kept with the mark.')),
+    });
+    if (given === undefined) return false;
+    reason = given;
+  }
+  const session = await editorSession(ctx, cluster);
+  await session.mark(stepId, mark, reason);
+  log().info(`${cluster.parsed.config!.name}: ${stepId} ${mark === 'reset' ? 'reset' : `marked ${mark}: ${reason}`}`);
+  return true;
+}
+
+export const markStepDone = (ctx: CommandContext, item?: StepItem) => markStep(ctx, item, 'done');
+export const markStepSkipped = (ctx: CommandContext, item?: StepItem) => markStep(ctx, item, 'skipped');
+export const resetStep = (ctx: CommandContext, item?: StepItem) => markStep(ctx, item, 'reset');
 
 async function openShell(ctx: CommandContext, item: NodeItem | undefined, container: boolean): Promise<vscode.Terminal | undefined> {
   const node = await pickHost(

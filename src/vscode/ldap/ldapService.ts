@@ -9,7 +9,6 @@ import * as vscode from 'vscode';
 import type { ApplianceAccess } from '../../core/ldap/appliance';
 import type { ValueChange } from '../../core/ldap/edits';
 import type { EditorSnapshot } from '../../core/ldap/protocol';
-import type { LdapAction } from '../../core/plan/actions';
 import type { ClusterEntry } from '../clusterWorkspace';
 import { runCore } from '../core';
 import { log } from '../log';
@@ -29,11 +28,12 @@ export class LdapService {
     this.previous = new PreviousValues(extension.workspaceState);
   }
 
-  private access(cluster: ClusterEntry, node: string): ApplianceAccess {
+  /** How to reach a node's appliance entry; the run session passes its own (masked) password. */
+  access(cluster: ClusterEntry, node: string, password?: () => Promise<string>): ApplianceAccess {
     const config = cluster.parsed.config!;
     return runCore().applianceAccess(config, node, {
       pool: this.ssh.get(),
-      password: () => this.secrets.get(cluster.key, config.name, 'ldapAdmin'),
+      password: password ?? (() => this.secrets.get(cluster.key, config.name, 'ldapAdmin')),
       trust: certificateTrust(this.extension.globalState),
       clusterFileDir: dirname(cluster.uri.fsPath),
     });
@@ -47,7 +47,9 @@ export class LdapService {
       const { isLdapError } = runCore();
       if (isLdapError(e) && e.code === 'BAD_CREDENTIALS') {
         await this.secrets.forget(cluster.key, ['ldapAdmin']);
-        throw new Error(`${e.message} ${vscode.l10n.t('The stored password was forgotten: you will be asked for it again.')}`, { cause: e });
+        throw new Error(`${e.message} ${vscode.l10n.t('The stored password was forgotten: you will be asked for it again.')}`, {
+          cause: e,
+        });
       }
       throw e;
     }
@@ -99,14 +101,5 @@ export class LdapService {
     await this.previous.clear(cluster.key, node);
     log().info(`LDAP on ${node}: restored ${back.changes.map((c) => c.label).join(', ')}`);
     return [vscode.l10n.t('Restored on {0}: {1}.', node, back.changes.map((c) => c.label).join(', ') || '—'), ...back.skipped].join(' ');
-  }
-
-  /** A plan step's LDAP action (ldap-cache, ldap-idp-auth); returns the lines for its terminal. */
-  async apply(cluster: ClusterEntry, action: LdapAction, stepId: string): Promise<string[]> {
-    const { applyLdapAction } = runCore();
-    const r = await this.with(cluster, action.host, (a) => applyLdapAction(a, action));
-    if (r.changes.length)
-      await this.previous.record(cluster.key, action.host, { entryDN: r.entryDN, changes: r.changes, at: Date.now(), by: stepId });
-    return r.lines;
   }
 }

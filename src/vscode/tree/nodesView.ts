@@ -1,6 +1,7 @@
-/** The Nodes view: load balancer, cache host and Gluu nodes of each cluster file. */
+/** The Nodes view: load balancer, cache host (when it is not a node) and Gluu nodes of each cluster file. */
 import * as vscode from 'vscode';
 import type { NodeItem } from '../../core/tree/model';
+import { describeRunsOnHost } from '../../core/tree/status';
 import { core } from '../core';
 import type { ClusterWorkspace } from '../clusterWorkspace';
 import type { RunStateStore } from '../run/runState';
@@ -21,17 +22,11 @@ export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vsc
     this.stateSub = runState?.onDidChange(() => this.changed.fire());
   }
 
-  /** "hosts: done · csync2: failed (exit 1)" for a host, from the last runs. */
+  /** "- `hosts`: done, … - `csync2`: failed (exit 1), …" for a host, from the last runs. */
   private lastRuns(item: NodeItem): string | undefined {
     if (!this.runState || !item.host) return undefined;
-    const lines = Object.entries(this.runState.cluster(item.clusterKey))
-      .map(([step, hosts]) => [step, hosts[item.host!]] as const)
-      .filter(([, s]) => s)
-      .map(
-        ([step, s]) =>
-          `- \`${step}\`: ${s.status}${typeof s.exitCode === 'number' ? ` (exit ${s.exitCode})` : ''}, ${new Date(s.at).toLocaleString()}`,
-      );
-    return lines.length ? `**Last runs on this host**\n\n${lines.join('\n')}` : undefined;
+    const steps = Object.entries(this.runState.cluster(item.clusterKey)).map(([id, r]) => [id, r.hosts] as const);
+    return describeRunsOnHost(Object.fromEntries(steps), item.host);
   }
 
   async getChildren(element?: NodeItem): Promise<NodeItem[]> {

@@ -3,25 +3,19 @@ import * as vscode from 'vscode';
 import type { StepItem } from '../../core/tree/model';
 import { core } from '../core';
 import type { ClusterWorkspace } from '../clusterWorkspace';
-import { stepStatus, type HostRunState, type RunStateStore } from '../run/runState';
+import { describeHostRuns, statusWords } from '../../core/tree/status';
+import type { RunStateStore } from '../run/runState';
 
-/** Icon and words per run state. */
-const STATE: Record<string, { icon: string; color?: string; word: string }> = {
-  running: { icon: 'sync~spin', word: 'running' },
-  done: { icon: 'pass-filled', color: 'testing.iconPassed', word: 'done' },
-  failed: { icon: 'error', color: 'testing.iconFailed', word: 'failed' },
-  cancelled: { icon: 'circle-slash', color: 'testing.iconSkipped', word: 'cancelled' },
-  'not-run': { icon: 'circle-large-outline', word: 'partly run' },
+/** Icon per run state (the words are in core/tree/status.ts). */
+const STATE: Record<string, { icon: string; color?: string }> = {
+  running: { icon: 'sync~spin' },
+  done: { icon: 'pass-filled', color: 'testing.iconPassed' },
+  failed: { icon: 'error', color: 'testing.iconFailed' },
+  cancelled: { icon: 'circle-slash', color: 'testing.iconSkipped' },
+  'not-run': { icon: 'circle-large-outline' },
+  stale: { icon: 'warning', color: 'list.warningForeground' },
+  skipped: { icon: 'debug-step-over', color: 'testing.iconSkipped' },
 };
-
-function describeHosts(hosts: Record<string, HostRunState>): string {
-  return Object.entries(hosts)
-    .map(
-      ([h, s]) =>
-        `- \`${h}\`: ${s.status}${s.exitCode !== undefined && s.exitCode !== null ? ` (exit ${s.exitCode})` : ''}${s.message ? ` — ${s.message}` : ''}, ${new Date(s.at).toLocaleString()}`,
-    )
-    .join('\n');
-}
 
 export interface StepGroup {
   kind: 'group';
@@ -71,14 +65,19 @@ export class StepsViewProvider implements vscode.TreeDataProvider<Element>, vsco
     t.iconPath = new vscode.ThemeIcon(e.icon);
     t.contextValue = e.contextValue;
     let tooltip = e.tooltip;
-    const hosts = this.runState.step(e.clusterKey, e.stepId);
-    const status = e.skipped ? 'never' : stepStatus(hosts, e.targets);
+    const record = this.runState.step(e.clusterKey, e.stepId);
+    const status = e.skipped ? 'never' : core().stepState(record, e.targets);
     const look = STATE[status];
-    if (look) {
+    if (look && record) {
       t.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
-      t.description = `${look.word} · ${e.description}`;
+      const byHand = record.mark && (status === 'done' || status === 'skipped') ? vscode.l10n.t(' by hand') : '';
+      t.description = `${statusWords(status, 'step')}${byHand} · ${e.description}`;
       t.contextValue = `${e.contextValue}.${status}`;
-      tooltip += `\n\n**Last run**\n\n${describeHosts(hosts)}`;
+      if (record.stale)
+        tooltip += `\n\n${vscode.l10n.t('**Stale**: `{0}` ran again after this step; run it again to be sure its result holds.', record.stale.because)}`;
+      if (record.mark)
+        tooltip += `\n\n${vscode.l10n.t('**Marked {0} by hand** ({1}): {2}', record.mark.status, new Date(record.mark.at).toLocaleString(), record.mark.reason)}`;
+      if (Object.keys(record.hosts).length) tooltip += `\n\n**${vscode.l10n.t('Last run')}**\n\n${describeHostRuns(record.hosts)}`;
     }
     t.tooltip = new vscode.MarkdownString(tooltip);
     return t;

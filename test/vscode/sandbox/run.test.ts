@@ -61,7 +61,7 @@ describe('running steps on the sandbox cluster', function () {
     const t = a.steps.getTreeItem(await stepItem('hosts'));
     assert.match(String(t.description), /^done · hosts — /);
     assert.deepEqual(
-      Object.values(a.runState.step((await a.workspace.clusters())[0].key, 'hosts')).map((s) => s.status),
+      Object.values(a.runState.step((await a.workspace.clusters())[0].key, 'hosts')?.hosts ?? {}).map((s) => s.status),
       ['done', 'done', 'done'],
     );
     const lb = (await a.nodes.hosts()).find((h) => h.role === 'loadBalancer')!;
@@ -83,6 +83,65 @@ describe('running steps on the sandbox cluster', function () {
     );
     assert.equal(result.status, 'done', JSON.stringify(result.sequences));
     assert.equal(result.sequences[0].verified, true);
+  });
+
+  it('refuses a step whose prerequisite has not run, names it, and connects nowhere', async () => {
+    const { result, prompts } = await asOperator([], async () =>
+      vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', await stepItem('keystores')),
+    );
+    assert.equal(result, undefined);
+    assert.deepEqual(prompts, [
+      '"Update keystores" (keystores) cannot run yet: "Copy certificates" (certs) has not run. Run it first, or mark it done if done by hand.\n',
+    ]);
+    const a = await api();
+    assert.equal(a.runState.step((await a.workspace.clusters())[0].key, 'keystores'), undefined, 'nothing recorded');
+  });
+
+  it('running a step again makes what depends on it stale, in the same terminal; running that again clears it', async () => {
+    const a = await api();
+    const again = async (id: string) =>
+      asOperator([], async () => {
+        const w = vscode.window as unknown as Record<string, unknown>;
+        const warn = w.showWarningMessage as (...args: unknown[]) => Promise<string | undefined>;
+        w.showWarningMessage = async (m: string, o: vscode.MessageOptions, ...items: string[]) =>
+          /already ran successfully/.test(m) ? 'Run Again' : warn(m, o, ...items);
+        return vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', await stepItem(id));
+      });
+    assert.equal((await again('hosts')).result.status, 'done');
+    const stale = a.steps.getTreeItem(await stepItem('setup-properties'));
+    assert.match(String(stale.description), /^stale · setup-properties — /);
+    assert.equal(stale.contextValue, 'gluu.step.stale');
+    assert.match((stale.tooltip as vscode.MarkdownString).value, /\*\*Stale\*\*: `hosts` ran again after this step/);
+    assert.equal(vscode.window.terminals.filter((t) => t.name === 'Gluu: Host names').length, 1, 'one terminal per step, reused');
+    const rerun = await asOperator([], async () =>
+      vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', await stepItem('setup-properties')),
+    );
+    assert.deepEqual(rerun.prompts, [], 'a stale step runs without the "run again?" question');
+    assert.equal(rerun.result.status, 'done');
+    assert.match(String(a.steps.getTreeItem(await stepItem('setup-properties')).description), /^done · /);
+  });
+
+  it('Mark as Skipped and Mark as Done record the reason; Reset forgets the step', async () => {
+    const a = await api();
+    const key = (await a.workspace.clusters())[0].key;
+    const w = vscode.window as unknown as Record<string, unknown>;
+    const saved = w.showInputBox;
+    w.showInputBox = async () => 'the load balancer is managed by the network team';
+    try {
+      assert.equal(await vscode.commands.executeCommand('gluuCluster.markStepSkipped', await stepItem('nginx')), true);
+    } finally {
+      w.showInputBox = saved;
+    }
+    const item = a.steps.getTreeItem(await stepItem('nginx'));
+    assert.match(String(item.description), /^skipped by hand · nginx — /);
+    assert.match(
+      (item.tooltip as vscode.MarkdownString).value,
+      /Marked skipped by hand.*the load balancer is managed by the network team/s,
+    );
+    assert.equal(a.runState.step(key, 'nginx')?.mark?.reason, 'the load balancer is managed by the network team');
+    assert.equal(await vscode.commands.executeCommand('gluuCluster.resetStep', await stepItem('nginx')), true);
+    assert.equal(a.runState.step(key, 'nginx'), undefined);
+    assert.match(String(a.steps.getTreeItem(await stepItem('nginx')).description), /^nginx — /);
   });
 
   it('configures Redis with a password asked once and kept in SecretStorage', async () => {

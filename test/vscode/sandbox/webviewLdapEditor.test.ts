@@ -76,15 +76,36 @@ const storedCache = () =>
     )![1],
   );
 
-async function message<T extends HostToWebview['type']>(
-  panel: LdapEditorPanel,
-  type: T,
-  after: number,
-): Promise<Extract<HostToWebview, { type: T }>> {
+/**
+ * Every message the extension posts to an LDAP editor webview, in order, as the page receives
+ * them: recorded at the webview itself while `recordingPosts()` is on (it wraps createWebviewPanel).
+ */
+const posted: HostToWebview[] = [];
+
+function recordingPosts(): void {
+  const w = vscode.window as unknown as Record<string, unknown>;
+  const createWebviewPanel = vscode.window.createWebviewPanel;
+  before(() => {
+    w.createWebviewPanel = (...args: Parameters<typeof createWebviewPanel>) => {
+      const panel = createWebviewPanel(...args);
+      const postMessage = panel.webview.postMessage.bind(panel.webview);
+      panel.webview.postMessage = (m: HostToWebview) => {
+        posted.push(m);
+        return postMessage(m);
+      };
+      return panel;
+    };
+  });
+  after(() => {
+    w.createWebviewPanel = createWebviewPanel;
+  });
+}
+
+async function message<T extends HostToWebview['type']>(type: T, after: number): Promise<Extract<HostToWebview, { type: T }>> {
   return waitFor(
     `the panel to post "${type}"`,
     () =>
-      panel.history.slice(after).find((m) => m.type === type || m.type === 'loadFailed' || m.type === 'saveFailed') as
+      posted.slice(after).find((m) => m.type === type || m.type === 'loadFailed' || m.type === 'saveFailed') as
         Extract<HostToWebview, { type: T }> | undefined,
     30000,
   ).then((m) => {
@@ -95,6 +116,7 @@ async function message<T extends HostToWebview['type']>(
 
 describe('the LDAP editor on the sandbox cluster', function () {
   this.timeout(120000);
+  recordingPosts();
   let panel: LdapEditorPanel;
   let snapshot: EditorSnapshot;
 
@@ -104,11 +126,11 @@ describe('the LDAP editor on the sandbox cluster', function () {
     const { result, prompts } = await asOperator(async () => {
       const p = (await vscode.commands.executeCommand('gluuCluster.editLdap', node)) as LdapEditorPanel;
       // The webview posts "ready" once its page runs; the panel then reads LDAP.
-      await message(p, 'snapshot', 0);
+      await message('snapshot', 0);
       return p;
     });
     panel = result;
-    snapshot = (panel.history.find((m) => m.type === 'snapshot') as { snapshot: EditorSnapshot }).snapshot;
+    snapshot = (posted.find((m) => m.type === 'snapshot') as { snapshot: EditorSnapshot }).snapshot;
     const certPrompt = prompts.find((p) => p.startsWith('Unknown LDAP certificate on idp1.gluu.test'));
     assert.ok(certPrompt?.includes(ldap.nodes[NODE].fingerprint), prompts.join('\n---\n'));
     assert.equal(prompts.filter((p) => /^input: Directory Manager password/.test(p)).length, 1);
@@ -130,12 +152,12 @@ describe('the LDAP editor on the sandbox cluster', function () {
       redisProviderType: 'CLUSTER',
       servers: 'idp1.gluu.test:6379,idp2.gluu.test:6379',
     };
-    const from = panel.history.length;
+    const from = posted.length;
     let diffOpen = false;
     const { prompts } = await asOperator(
       async () => {
         await panel.receive({ type: 'save', edits: [{ attribute: 'cache', decoded }] });
-        return message(panel, 'snapshot', from);
+        return message('snapshot', from);
       },
       {
         confirm: (m) => {
@@ -148,7 +170,7 @@ describe('the LDAP editor on the sandbox cluster', function () {
     );
     assert.ok(diffOpen, 'the diff was open while the write was asked');
     assert.equal(prompts.length, 1, prompts.join('\n'));
-    assert.ok(panel.history.slice(from).some((m) => m.type === 'saved'));
+    assert.ok(posted.slice(from).some((m) => m.type === 'saved'));
     const stored = storedCache();
     assert.equal(stored.cacheProviderType, 'REDIS');
     assert.equal(stored.redisConfiguration.servers, 'idp1.gluu.test:6379,idp2.gluu.test:6379');
@@ -157,7 +179,7 @@ describe('the LDAP editor on the sandbox cluster', function () {
       (snapshot.cache!.decoded! as Record<string, unknown>).memcachedConfiguration,
       'untouched fields kept',
     );
-    snapshot = (panel.history.filter((m) => m.type === 'snapshot').at(-1) as { snapshot: EditorSnapshot }).snapshot;
+    snapshot = (posted.filter((m) => m.type === 'snapshot').at(-1) as { snapshot: EditorSnapshot }).snapshot;
     assert.equal(snapshot.canRestore, true);
   });
 
@@ -169,7 +191,7 @@ describe('the LDAP editor on the sandbox cluster', function () {
       `dn: ${snapshot.entryDN}\nchangetype: modify\nreplace: oxCacheConfiguration\noxCacheConfiguration: ${JSON.stringify(theirs)}\n`,
     );
     ldapTool('ldapmodify', ['-f', ldif]);
-    const from = panel.history.length;
+    const from = posted.length;
     await asOperator(
       () =>
         panel.receive({
@@ -178,20 +200,20 @@ describe('the LDAP editor on the sandbox cluster', function () {
         }),
       { confirm: () => true },
     );
-    const failed = panel.history.slice(from).find((m) => m.type === 'saveFailed') as Extract<HostToWebview, { type: 'saveFailed' }>;
-    assert.ok(failed, JSON.stringify(panel.history.slice(from)));
+    const failed = posted.slice(from).find((m) => m.type === 'saveFailed') as Extract<HostToWebview, { type: 'saveFailed' }>;
+    assert.ok(failed, JSON.stringify(posted.slice(from)));
     assert.equal(failed.conflict, true);
     assert.match(failed.message, /changed on the server since it was read — reload/);
     assert.equal(storedCache().cacheProviderType, 'MEMCACHED', 'their value stays');
-    const reloaded = panel.history.length;
+    const reloaded = posted.length;
     await panel.receive({ type: 'reload' });
-    snapshot = (await message(panel, 'snapshot', reloaded)).snapshot;
+    snapshot = (await message('snapshot', reloaded)).snapshot;
     assert.equal(snapshot.cache!.decoded!.cacheProviderType, 'MEMCACHED');
   });
 
   it('puts the previous value back from the panel (Restore Previous), asking first', async () => {
     const before = storedCache();
-    const from = panel.history.length;
+    const from = posted.length;
     await asOperator(
       () =>
         panel.receive({
@@ -200,38 +222,52 @@ describe('the LDAP editor on the sandbox cluster', function () {
         }),
       { confirm: () => true },
     );
-    await message(panel, 'snapshot', from);
+    await message('snapshot', from);
     assert.equal(storedCache().cacheProviderType, 'NATIVE_PERSISTENCE');
-    const declined = panel.history.length;
+    const declined = posted.length;
     await asOperator(() => panel.receive({ type: 'restorePrevious' }), { confirm: () => false });
-    assert.ok(panel.history.slice(declined).some((m) => m.type === 'saveCancelled'));
+    assert.ok(posted.slice(declined).some((m) => m.type === 'saveCancelled'));
     assert.equal(storedCache().cacheProviderType, 'NATIVE_PERSISTENCE', 'nothing restored without the confirmation');
-    const restoring = panel.history.length;
+    const restoring = posted.length;
     const { prompts } = await asOperator(() => panel.receive({ type: 'restorePrevious' }), {
       confirm: (m) => /^Put back the values replaced on idp1\.gluu\.test/.test(m),
     });
     assert.equal(prompts.length, 1);
-    const saved = panel.history.slice(restoring).find((m) => m.type === 'saved') as Extract<HostToWebview, { type: 'saved' }>;
+    const saved = posted.slice(restoring).find((m) => m.type === 'saved') as Extract<HostToWebview, { type: 'saved' }>;
     assert.match(saved.message, /Restored on idp1\.gluu\.test: oxCacheConfiguration/);
-    snapshot = (await message(panel, 'snapshot', restoring)).snapshot;
+    snapshot = (await message('snapshot', restoring)).snapshot;
     assert.deepEqual(storedCache(), before);
     assert.equal(snapshot.canRestore, false, 'a restore is not restored again');
   });
 
   it('never writes invalid JSON, and says why', async () => {
-    const from = panel.history.length;
+    const from = posted.length;
     const { prompts } = await asOperator(
       () => panel.receive({ type: 'save', edits: [{ attribute: 'cache', raw: '{"cacheProviderType": }' }] }),
       { confirm: () => true },
     );
-    const failed = panel.history.slice(from).find((m) => m.type === 'saveFailed') as Extract<HostToWebview, { type: 'saveFailed' }>;
+    const failed = posted.slice(from).find((m) => m.type === 'saveFailed') as Extract<HostToWebview, { type: 'saveFailed' }>;
     assert.match(failed.message, /oxCacheConfiguration: not valid JSON: a value was expected \(line 1, column 23\)/);
     assert.equal(failed.conflict, false);
     assert.deepEqual(prompts, [], 'nothing to confirm');
   });
 
   it("runs the plan's LDAP step through the same core, then Restore Previous LDAP Value puts the old servers back", async () => {
-    const step = ((await (await api()).steps.getChildren()) as StepItem[]).find((s) => s.stepId === 'ldap-idp-auth')!;
+    const steps = (await (await api()).steps.getChildren()) as StepItem[];
+    const step = steps.find((s) => s.stepId === 'ldap-idp-auth')!;
+    // Its prerequisite, setup.py on the secondaries, is done by hand on the sandbox: say so, as an operator would.
+    const w = vscode.window as unknown as Record<string, unknown>;
+    const showInputBox = w.showInputBox;
+    w.showInputBox = async () => 'the sandbox nodes come installed';
+    try {
+      const marked = await vscode.commands.executeCommand<boolean>(
+        'gluuCluster.markStepDone',
+        steps.find((s) => s.stepId === 'run-setup'),
+      );
+      assert.equal(marked, true);
+    } finally {
+      w.showInputBox = showInputBox;
+    }
     const { result } = await asOperator(() => vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', step));
     assert.equal(result.status, 'done', JSON.stringify(result.sequences));
     const servers = () =>

@@ -112,13 +112,21 @@ describe('plan preview and generated files', () => {
       ['csync2.cfg', 'csync2-include'],
     ]) {
       const doc = await vscode.workspace.openTextDocument(generated(name));
-      const list = (await vscode.commands.executeCommand(
-        'vscode.executeCompletionItemProvider',
-        doc.uri,
-        new vscode.Position(doc.lineCount - 1, 0),
-      )) as vscode.CompletionList;
-      const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-      assert.ok(labels.includes(prefix), `${name} offers ${prefix} (got ${labels.filter((l) => /gluu|csync2/.test(l)).join(', ')})`);
+      const labels = async () => {
+        const list = (await vscode.commands.executeCommand(
+          'vscode.executeCompletionItemProvider',
+          doc.uri,
+          new vscode.Position(doc.lineCount - 1, 0),
+        )) as vscode.CompletionList;
+        return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      };
+      // The editor reads the contributed snippet files in the background on first use: until it
+      // has, completion answers without them. Wait for that (bounded), then check what it offers.
+      const got = await waitFor(`${name}'s snippets`, async () => {
+        const l = await labels();
+        return l.some((x) => /^(gluu|csync2)-/.test(x)) && l;
+      }).catch(async () => labels());
+      assert.ok(got.includes(prefix), `${name} offers ${prefix} (got ${got.filter((l) => /gluu|csync2/.test(l)).join(', ')})`);
     }
   });
 

@@ -1,0 +1,310 @@
+/**
+ * The one orchestration of the product. It chooses what runs (one step on every host or on one,
+ * the next step, every remaining step, everything again), refuses a step whose prerequisites
+ * have not succeeded, asks before running a done step again, asks for every secret a step needs
+ * before anything connects, applies the plan's LDAP changes itself, and records each outcome
+ * (making what depends on a step stale when it ran again). The editor and the CLI only provide
+ * the ports; neither has a run loop of its own.
+ */
+import type { ClusterConfig } from '../config/types';
+import { applyLdapAction } from '../ldap/apply';
+import { isLdapError } from '../ldap/errors';
+import type { LdapAction, SecretName } from '../plan/actions';
+import { STEPS, findStep } from '../plan/catalogue';
+import { forHost, renderStep } from '../plan/plan';
+import type { PlanInput, StepPlan } from '../plan/stepPlan';
+import { runStep, type StepOutcome } from '../run/runner';
+import { Masker, onceForRun } from '../run/secrets';
+import { summarize } from '../run/summary';
+import type { SessionPorts } from './ports';
+import { SATISFIED, stepState, withMark, withOutcome, withRunning, type ClusterRunState, type StepState } from './state';
+
+export type Selection =
+  | { kind: 'step'; stepId: string; host?: string }
+  | { kind: 'next' }
+  /** Every step that is not done (or marked skipped), in order; stops at the first failure. */
+  | { kind: 'remaining' }
+  /** Every step that applies, done or not, in order (checks still skip what already holds). */
+  | { kind: 'all' };
+
+export interface RunOptions {
+  /** Run done steps again without asking, and past their checks. */
+  force?: boolean;
+}
+
+export type StopReason = 'not-applicable' | 'blocked' | 'declined' | 'interactive' | 'secrets' | 'failed' | 'nothing-to-do';
+
+export interface SessionResult {
+  outcomes: StepOutcome[];
+  /** Why the session ran nothing, or nothing more. */
+  stopped?: { stepId?: string; reason: StopReason; message: string };
+}
+
+/** Secrets a rendered step uses anywhere: password files, file contents, LDAP binds. */
+export function neededSecrets(plan: StepPlan): SecretName[] {
+  const names = new Set<SecretName>();
+  const probes = plan.targets.flatMap((t) => [t.check, t.verify]);
+  for (const p of probes) for (const f of p?.secretFiles ?? []) names.add(f.secret);
+  for (const a of [...plan.before, ...plan.targets.flatMap((t) => t.actions), ...plan.after]) {
+    if (a.kind === 'exec') for (const f of a.secretFiles ?? []) names.add(f.secret);
+    if (a.kind === 'upload') for (const c of a.content) if (typeof c !== 'string') names.add(c.secret);
+    if (a.kind === 'ldap') names.add('ldapAdmin');
+  }
+  return [...names].sort();
+}
+
+export class RunSession {
+  private readonly now: () => number;
+
+  constructor(
+    readonly config: ClusterConfig,
+    private readonly input: PlanInput,
+    private readonly ports: SessionPorts,
+  ) {
+    this.now = ports.now ?? Date.now;
+  }
+
+  plan(stepId: string, host?: string): StepPlan {
+    const plan = renderStep(stepId, this.input);
+    return host ? forHost(plan, host) : plan;
+  }
+
+  async state(): Promise<ClusterRunState> {
+    return { ...(await this.ports.state.load()) };
+  }
+
+  /** Every step's state, in catalogue order (steps that do not apply are left out). */
+  async states(): Promise<Map<string, StepState>> {
+    const state = await this.state();
+    const out = new Map<string, StepState>();
+    for (const s of STEPS) {
+      const plan = this.plan(s.id);
+      if (!plan.resolved.skipReason) out.set(s.id, stepState(state[s.id], hostsOf(plan)));
+    }
+    return out;
+  }
+
+  /**
+   * Why `plan` cannot run yet: each prerequisite that has not succeeded, with how to get past it.
+   * A prerequisite that does not apply to this cluster passes its own prerequisites on. On one
+   * host, a prerequisite that also ran there must have succeeded there.
+   */
+  blockers(state: ClusterRunState, plan: StepPlan, host?: string): string[] {
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    const visit = (ids: readonly string[]) => {
+      for (const id of ids) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const req = this.plan(id);
+        if (req.resolved.skipReason) {
+          visit(req.step.requires);
+          continue;
+        }
+        const all = hostsOf(req);
+        const on = host && all.includes(host) ? [host] : all;
+        const s = stepState(state[id], on);
+        if (SATISFIED.has(s)) continue;
+        problems.push(
+          `"${req.step.title}" (${id}) ${describeUnmet(s, state[id]?.stale?.because)}${host && on.length === 1 ? ` on ${host}` : ''}`,
+        );
+      }
+    };
+    visit(plan.step.requires);
+    return problems;
+  }
+
+  /** Records an operator's mark on a step: done or skipped by hand (with why), or reset. */
+  async mark(stepId: string, mark: 'done' | 'skipped' | 'reset', reason = ''): Promise<void> {
+    if (!findStep(stepId)) throw new Error(`unknown step "${stepId}"; steps are: ${STEPS.map((s) => s.id).join(', ')}`);
+    if (mark !== 'reset' && !reason.trim()) throw new Error(`say why "${stepId}" is marked ${mark} (a reason is recorded with the mark)`);
+    const state = await this.state();
+    await this.ports.state.save(
+      withMark(state, stepId, mark === 'reset' ? 'reset' : { status: mark, reason: reason.trim(), at: this.now() }),
+    );
+  }
+
+  async run(selection: Selection, opts: RunOptions = {}): Promise<SessionResult> {
+    const chosen = await this.choose(selection, opts);
+    if ('stopped' in chosen) return { outcomes: [], stopped: chosen.stopped };
+    const outcomes: StepOutcome[] = [];
+    for (const { plan, force } of chosen.plans) {
+      if (this.ports.signal?.aborted) break;
+      const state = await this.state();
+      const blocked = this.blockers(state, plan, selection.kind === 'step' ? selection.host : undefined);
+      if (blocked.length) return this.stop(outcomes, plan, 'blocked', blockedMessage(plan, blocked));
+      if (plan.step.interactive && !this.ports.interactive) {
+        return this.stop(
+          outcomes,
+          plan,
+          'interactive',
+          `"${plan.step.title}" (${plan.step.id}) asks questions in a terminal: run it from the editor, or mark it done if you did it by hand.`,
+        );
+      }
+      const outcome = await this.runOne(plan, force);
+      if (!outcome) return this.stop(outcomes, plan, 'secrets', 'a password was not given; nothing ran.');
+      if ('stopped' in outcome) return { outcomes, stopped: outcome.stopped };
+      outcomes.push(outcome);
+      if (outcome.status !== 'done')
+        return { outcomes, stopped: { stepId: plan.step.id, reason: 'failed', message: `${plan.step.id} ${outcome.status}` } };
+    }
+    return { outcomes };
+  }
+
+  private stop(outcomes: StepOutcome[], plan: StepPlan, reason: StopReason, message: string): SessionResult {
+    this.ports.output.notice(message);
+    return { outcomes, stopped: { stepId: plan.step.id, reason, message } };
+  }
+
+  /** What runs, in order, each with whether it runs past its checks. */
+  private async choose(
+    selection: Selection,
+    opts: RunOptions,
+  ): Promise<{ plans: { plan: StepPlan; force: boolean }[] } | { stopped: NonNullable<SessionResult['stopped']> }> {
+    const state = await this.state();
+    const stopped = (reason: StopReason, message: string, stepId?: string) => {
+      this.ports.output.notice(message);
+      return { stopped: { ...(stepId ? { stepId } : {}), reason, message } };
+    };
+    if (selection.kind === 'step') {
+      const plan = this.plan(selection.stepId, selection.host);
+      if (plan.resolved.skipReason)
+        return stopped('not-applicable', `"${plan.step.title}" does not apply: ${plan.resolved.skipReason}.`, plan.step.id);
+      const hosts = hostsOf(plan);
+      if (hosts.length === 0 && selection.host)
+        return stopped('not-applicable', `"${plan.step.title}" does not run on ${selection.host}.`, plan.step.id);
+      const s = stepState(state[plan.step.id], hosts);
+      let force = opts.force === true;
+      if ((s === 'done' || s === 'skipped') && !force) {
+        const blocked = this.blockers(state, plan, selection.host);
+        if (blocked.length) return stopped('blocked', blockedMessage(plan, blocked), plan.step.id);
+        if (!(await this.ports.prompts.confirm({ kind: 'rerun', plan, hosts })))
+          return stopped('declined', `"${plan.step.title}" was not run again.`, plan.step.id);
+        force = true;
+      }
+      return { plans: [{ plan, force }] };
+    }
+    const applicable = STEPS.map((s) => this.plan(s.id)).filter((p) => !p.resolved.skipReason);
+    const open = applicable.filter((p) => selection.kind === 'all' || !SATISFIED.has(stepState(state[p.step.id], hostsOf(p))));
+    if (open.length === 0) return stopped('nothing-to-do', 'Every step has run successfully.');
+    if (selection.kind === 'next') return { plans: [{ plan: open[0], force: opts.force === true }] };
+    if (!(await this.ports.prompts.confirm({ kind: 'run-many', plans: open, clusterName: this.config.name }))) {
+      return stopped('declined', 'Nothing was run.');
+    }
+    return { plans: open.map((plan) => ({ plan, force: opts.force === true })) };
+  }
+
+  /** Runs one step through the runner; undefined when a secret could not be had. */
+  private async runOne(
+    plan: StepPlan,
+    force: boolean,
+  ): Promise<StepOutcome | { stopped: NonNullable<SessionResult['stopped']> } | undefined> {
+    const needed = neededSecrets(plan);
+    const missing = needed.length ? this.ports.secrets.missing?.(needed) : undefined;
+    if (missing) {
+      this.ports.output.notice(missing);
+      return { stopped: { stepId: plan.step.id, reason: 'secrets', message: missing } };
+    }
+    const masker = new Masker();
+    const secrets = onceForRun(this.ports.secrets, masker);
+    // Asked now, before anything connects: a cancelled prompt changes nothing anywhere.
+    try {
+      for (const name of needed) await secrets.get(name);
+    } catch {
+      return undefined;
+    }
+    const hosts = hostsOf(plan);
+    await this.ports.state.save(withRunning(await this.state(), plan.step.id, hosts, this.now()));
+    const sink = await this.ports.output.begin(plan);
+    const signal = anySignal([this.ports.signal, sink.signal]);
+    let outcome: StepOutcome;
+    try {
+      outcome = await runStep(plan, {
+        config: this.config,
+        connector: this.ports.connector,
+        secrets,
+        mask: (t) => masker.mask(t),
+        signal,
+        force,
+        listener: { output: (host, kind, text) => sink.output(host, kind, text) },
+        ldap: (action) => this.applyLdap(plan, action, () => secrets.get('ldapAdmin')),
+        ...(this.ports.interactive ? { interactive: (host, command) => this.ports.interactive!(host, command, plan) } : {}),
+      });
+    } catch (e) {
+      // The runner reports failures in its outcome; this is a bug or a lost editor. Whatever it
+      // was, the step must not stay "running" in the views.
+      const message = masker.mask(e instanceof Error ? e.message : String(e));
+      outcome = {
+        stepId: plan.step.id,
+        status: 'failed',
+        ms: 0,
+        sequences: hosts.map((host) => ({
+          label: host,
+          host,
+          status: 'failed',
+          ran: [],
+          notRun: [],
+          failure: { action: 'run', host, message },
+        })),
+      };
+    }
+    await this.ports.state.save(withOutcome(await this.state(), outcome, this.now()));
+    await sink.end(
+      outcome,
+      summarize(outcome).map((l) => masker.mask(l)),
+    );
+    return outcome;
+  }
+
+  /** A plan's LDAP change, through the caller's access; what it replaced is kept for Restore Previous. */
+  private async applyLdap(plan: StepPlan, action: LdapAction, password: () => Promise<string>): Promise<string[]> {
+    const ldap = this.ports.ldap;
+    if (!ldap) throw new Error('this session has no LDAP access');
+    try {
+      const r = await applyLdapAction(ldap.access(action.host, password), action);
+      if (r.changes.length)
+        await ldap.recordPrevious?.(action.host, { entryDN: r.entryDN, changes: r.changes, at: this.now(), by: plan.step.id });
+      return r.lines;
+    } catch (e) {
+      if (isLdapError(e) && e.code === 'BAD_CREDENTIALS' && this.ports.secrets.forget) {
+        await this.ports.secrets.forget('ldapAdmin');
+        throw new Error(`${e.message} The stored password was forgotten: it is asked again next time.`, { cause: e });
+      }
+      throw e;
+    }
+  }
+}
+
+/** The hosts a plan's state is about: its targets, or for a shared-only step the hosts it touches. */
+export function hostsOf(plan: StepPlan): string[] {
+  return plan.targets.map((t) => t.host);
+}
+
+function describeUnmet(s: StepState, staleBecause?: string): string {
+  switch (s) {
+    case 'never':
+      return 'has not run';
+    case 'running':
+      return 'is still running';
+    case 'failed':
+      return 'failed';
+    case 'cancelled':
+      return 'was cancelled';
+    case 'not-run':
+      return 'has not run everywhere';
+    case 'stale':
+      return `is stale (${staleBecause ?? 'a step it depends on'} ran again since)`;
+    default:
+      return `is ${s}`;
+  }
+}
+
+function blockedMessage(plan: StepPlan, blocked: string[]): string {
+  return `"${plan.step.title}" (${plan.step.id}) cannot run yet: ${blocked.join('; ')}. Run ${blocked.length === 1 ? 'it' : 'them'} first, or mark ${blocked.length === 1 ? 'it' : 'them'} done if done by hand.`;
+}
+
+function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (present.length <= 1) return present[0];
+  return AbortSignal.any(present);
+}

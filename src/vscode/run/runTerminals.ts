@@ -1,0 +1,42 @@
+/**
+ * One terminal per step of a cluster, reused by the step's next run while it stays open, so a
+ * pass over the whole plan leaves one terminal per step (with each run's history in it) rather
+ * than one per run.
+ */
+import * as vscode from 'vscode';
+import type { StepPlan } from '../../core/plan/stepPlan';
+import { StepTerminal } from './stepTerminal';
+
+export class RunTerminals implements vscode.Disposable {
+  private readonly open = new Map<string, { terminal: vscode.Terminal; pty: StepTerminal }>();
+  private readonly sub = vscode.window.onDidCloseTerminal((t) => {
+    for (const [k, v] of this.open) if (v.terminal === t) this.open.delete(k);
+  });
+
+  /** The step's terminal, ready for a new run on `hosts` (a new one if it was closed or is busy). */
+  async forStep(clusterKey: string, plan: StepPlan, hosts: string[]): Promise<StepTerminal> {
+    const key = `${clusterKey}|${plan.step.id}`;
+    const known = this.open.get(key);
+    if (known && known.pty.reusable) {
+      known.pty.again(hosts);
+      known.terminal.show(true);
+      return known.pty;
+    }
+    const pty = new StepTerminal(hosts);
+    const terminal = vscode.window.createTerminal({
+      name: vscode.l10n.t('Gluu: {0}', plan.step.title),
+      pty,
+      iconPath: new vscode.ThemeIcon('server-process'),
+    });
+    this.open.set(key, { terminal, pty });
+    terminal.show(true);
+    await pty.ready();
+    return pty;
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    for (const { terminal } of this.open.values()) terminal.dispose();
+    this.open.clear();
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * The run session's rules, with an in-memory connector (no SSH, no root): prerequisites,
+ * staleness, marks, re-run confirmation, stop at the first failure, secrets asked before
+ * anything connects, interactive steps without a terminal. The real-SSH runs are in
+ * test/integration and the editor's in test/vscode.
+ */
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { EXAMPLE_CLUSTER_FILE } from '../../src/core/config/example';
+import { parseClusterFile } from '../../src/core/config/parse';
+import type { ClusterConfig } from '../../src/core/config/types';
+import type { SecretName } from '../../src/core/plan/actions';
+import { planInput } from '../../src/core/plan/plan';
+import type { Connector, ExecResult, RemoteHost } from '../../src/core/run/remote';
+import type { Question, SessionPorts } from '../../src/core/session/ports';
+import { RunSession, neededSecrets } from '../../src/core/session/session';
+import { dependentsOf, stepState, type ClusterRunState } from '../../src/core/session/state';
+
+/** Hosts in memory: every command "succeeds" unless a rule says otherwise; every call is logged. */
+class MemoryHosts implements Connector {
+  readonly calls: string[] = [];
+  /** Exit code for commands whose text matches. */
+  readonly rules: { re: RegExp; code: number }[] = [];
+  readonly files = new Map<string, Buffer>();
+  private readonly last = new Map<string, Buffer>();
+
+  async host(name: string): Promise<RemoteHost> {
+    this.calls.push(`connect ${name}`);
+    return {
+      exec: async (command, opts): Promise<ExecResult> => {
+        this.calls.push(`${name}: ${command.text}`);
+        // The runner checks a relayed copy with sha256sum: answer with the sum of what arrived.
+        if (/^sha256sum /.test(command.text)) {
+          opts.onStdout?.(`${createHash('sha256').update(this.last.get(name)!).digest('hex')}  file\n`);
+          return { code: 0 };
+        }
+        const rule = this.rules.find((r) => r.re.test(command.text));
+        return { code: rule ? rule.code : 0 };
+      },
+      upload: async (path, data) => {
+        this.files.set(`${name}:${path}`, data);
+        this.last.set(name, data);
+      },
+      download: async () => Buffer.from('ip=10.0.0.1\n'),
+      remove: async (path) => void this.files.delete(`${name}:${path}`),
+    };
+  }
+}
+
+interface Harness {
+  session: RunSession;
+  hosts: MemoryHosts;
+  state: () => ClusterRunState;
+  notices: string[];
+  questions: Question[];
+  asked: SecretName[];
+}
+
+function harness(
+  o: {
+    config?: ClusterConfig;
+    answer?: boolean;
+    interactive?: boolean;
+    secrets?: Partial<Record<SecretName, string>>;
+    missing?: boolean;
+  } = {},
+): Harness {
+  const config = o.config ?? parseClusterFile(EXAMPLE_CLUSTER_FILE).config!;
+  const hosts = new MemoryHosts();
+  let state: ClusterRunState = {};
+  const notices: string[] = [];
+  const questions: Question[] = [];
+  const asked: SecretName[] = [];
+  const secrets = o.secrets ?? { ldapAdmin: 'dm-pass', redis: 'r-pass' };
+  const ports: SessionPorts = {
+    connector: hosts,
+    secrets: {
+      get: async (name) => {
+        asked.push(name);
+        const v = secrets[name];
+        if (v === undefined) throw new Error('cancelled');
+        return v;
+      },
+      ...(o.missing ? { missing: (names: readonly SecretName[]) => `set ${names.join(', ')} first` } : {}),
+    },
+    output: { begin: () => ({ output: () => undefined, end: () => undefined }), notice: (m) => void notices.push(m) },
+    prompts: {
+      confirm: async (q) => {
+        questions.push(q);
+        return o.answer ?? true;
+      },
+    },
+    state: { load: () => state, save: async (s) => void (state = s) },
+    ...(o.interactive ? { interactive: async () => ({ code: 0 }) } : {}),
+    now: () => 1000,
+  };
+  return { session: new RunSession(config, planInput(config), ports), hosts, state: () => state, notices, questions, asked };
+}
+
+const statusOf = async (h: Harness, id: string) => (await h.session.states()).get(id);
+
+describe('run session', () => {
+  it('knows what depends on a step, transitively', () => {
+    const d = dependentsOf('replication-enable');
+    assert.deepEqual(d, ['replication-init', 'replication-secure', 'opendj-keystore']);
+    assert.deepEqual(dependentsOf('certs'), ['keystores', 'restart']);
+    assert.deepEqual(dependentsOf('restart'), []);
+  });
+
+  it('refuses a step whose prerequisite failed, names it and says how to proceed, and connects nowhere', async () => {
+    const h = harness();
+    await h.session.mark('run-setup', 'done', 'setup.py ran by hand');
+    h.hosts.rules.push({ re: /dsconfig|java\.properties/, code: 1 });
+    const first = await h.session.run({ kind: 'step', stepId: 'ldap-listen' });
+    assert.equal(first.outcomes[0].status, 'failed');
+    h.hosts.calls.length = 0;
+    const r = await h.session.run({ kind: 'step', stepId: 'replication-enable' });
+    assert.equal(r.outcomes.length, 0);
+    assert.equal(r.stopped?.reason, 'blocked');
+    assert.match(
+      r.stopped!.message,
+      /"Enable replication" \(replication-enable\) cannot run yet: "Open LDAP to the cluster" \(ldap-listen\) failed/,
+    );
+    assert.match(r.stopped!.message, /Run it first, or mark it done/);
+    assert.deepEqual(h.hosts.calls, [], 'nothing connected');
+    assert.deepEqual(h.notices, [r.stopped!.message]);
+  });
+
+  it('checks a prerequisite on the host a step runs on', async () => {
+    const h = harness();
+    // hosts done on idp1 only: setup-properties for idp2 needs hosts done on idp2.
+    await h.session.run({ kind: 'step', stepId: 'hosts', host: 'idp1.example.org' });
+    const r = await h.session.run({ kind: 'step', stepId: 'setup-properties', host: 'idp2.example.org' });
+    assert.equal(r.stopped?.reason, 'blocked');
+    assert.match(r.stopped!.message, /"Host names" \(hosts\) has not run on idp2\.example\.org/);
+  });
+
+  it('makes what depends on a step stale when it runs again, and a stale prerequisite blocks', async () => {
+    const h = harness();
+    assert.equal((await h.session.run({ kind: 'step', stepId: 'hosts' })).outcomes[0].status, 'done');
+    assert.equal((await h.session.run({ kind: 'step', stepId: 'setup-properties' })).outcomes[0].status, 'done');
+    assert.equal(await statusOf(h, 'setup-properties'), 'done');
+    const again = await h.session.run({ kind: 'step', stepId: 'hosts' });
+    assert.equal(h.questions.at(-1)?.kind, 'rerun', 'a done step asks first');
+    assert.equal(again.outcomes[0].status, 'done');
+    assert.equal(await statusOf(h, 'setup-properties'), 'stale');
+    assert.equal(h.state()['setup-properties'].stale?.because, 'hosts');
+    assert.equal(await statusOf(h, 'hosts'), 'done', 'the step itself is not stale');
+    await h.session.mark('run-setup', 'done', 'by hand');
+    // run-setup was marked after hosts ran again: it is not stale; setup-properties is.
+    const r = await h.session.run({ kind: 'step', stepId: 'ldap-idp-auth' });
+    assert.notEqual(r.stopped?.reason, 'blocked', r.stopped?.message);
+    const certs = harness();
+    await certs.session.run({ kind: 'step', stepId: 'hosts' });
+    await certs.session.run({ kind: 'step', stepId: 'setup-properties' });
+    await certs.session.mark('run-setup', 'done', 'by hand');
+    await certs.session.run({ kind: 'step', stepId: 'setup-properties' });
+    assert.equal(await statusOf(certs, 'run-setup'), 'stale', 'a mark goes stale too');
+    const blocked = await certs.session.run({ kind: 'step', stepId: 'certs' });
+    assert.equal(blocked.stopped?.reason, 'blocked');
+    assert.match(blocked.stopped!.message, /"Run setup\.py" \(run-setup\) is stale \(setup-properties ran again since\)/);
+  });
+
+  it('runs a stale step again without asking, which clears it', async () => {
+    const h = harness();
+    await h.session.run({ kind: 'step', stepId: 'hosts' });
+    await h.session.run({ kind: 'step', stepId: 'setup-properties' });
+    await h.session.run({ kind: 'step', stepId: 'hosts' });
+    const asked = h.questions.length;
+    await h.session.run({ kind: 'step', stepId: 'setup-properties' });
+    assert.equal(h.questions.length, asked, 'no re-run question for a stale step');
+    assert.equal(await statusOf(h, 'setup-properties'), 'done');
+  });
+
+  it('does not run a done step again when the operator declines', async () => {
+    const h = harness();
+    await h.session.run({ kind: 'step', stepId: 'hosts' });
+    const declined = harness({ answer: false });
+    await declined.session.mark('hosts', 'done', 'edited /etc/hosts by hand');
+    declined.hosts.calls.length = 0;
+    const r = await declined.session.run({ kind: 'step', stepId: 'hosts' });
+    assert.equal(r.stopped?.reason, 'declined');
+    assert.deepEqual(declined.hosts.calls, []);
+  });
+
+  it('records marks with their reason; reset forgets the step; a mark needs a reason', async () => {
+    const h = harness();
+    await h.session.mark('nginx', 'skipped', 'the load balancer is an F5 appliance');
+    assert.deepEqual(h.state().nginx.mark, { status: 'skipped', reason: 'the load balancer is an F5 appliance', at: 1000 });
+    assert.equal(await statusOf(h, 'nginx'), 'skipped');
+    await assert.rejects(h.session.mark('nginx', 'done', '  '), /say why "nginx" is marked done/);
+    await h.session.mark('nginx', 'reset');
+    assert.equal(h.state().nginx, undefined);
+    assert.equal(await statusOf(h, 'nginx'), 'never');
+    await assert.rejects(h.session.mark('no-such-step', 'done', 'x'), /unknown step "no-such-step"/);
+  });
+
+  it('runs the remaining steps in order after one confirmation and stops at the first failure', async () => {
+    const h = harness({ interactive: true });
+    h.hosts.rules.push({ re: /csync2/, code: 3 });
+    const r = await h.session.run({ kind: 'remaining' });
+    assert.equal(h.questions.length, 1);
+    const q = h.questions[0];
+    assert.equal(q.kind, 'run-many');
+    assert.deepEqual(q.kind === 'run-many' && q.plans.map((p) => p.step.id).slice(0, 4), [
+      'hosts',
+      'setup-properties',
+      'run-setup',
+      'ldap-listen',
+    ]);
+    const ran = r.outcomes.map((o) => `${o.stepId}:${o.status}`);
+    assert.equal(ran.at(-1), 'csync2:failed');
+    assert.ok(
+      ran.slice(0, -1).every((s) => s.endsWith(':done')),
+      ran.join(' '),
+    );
+    assert.equal(r.stopped?.reason, 'failed');
+    assert.equal(await statusOf(h, 'nginx'), 'never', 'nothing after the failure ran');
+    // The next "remaining" starts at the failed step.
+    const again = harness({ interactive: true });
+    await again.session.mark('hosts', 'done', 'x');
+    const next = await again.session.run({ kind: 'next' });
+    assert.equal(next.outcomes[0].stepId, 'setup-properties');
+  });
+
+  it('stops at an interactive step when there is no terminal, and says how to get past it', async () => {
+    const h = harness();
+    await h.session.mark('hosts', 'done', 'x');
+    await h.session.mark('setup-properties', 'done', 'x');
+    const r = await h.session.run({ kind: 'remaining' });
+    assert.equal(r.stopped?.reason, 'interactive');
+    assert.match(r.stopped!.message, /"Run setup\.py" \(run-setup\) asks questions in a terminal: run it from the editor, or mark it done/);
+    assert.deepEqual(h.hosts.calls, []);
+  });
+
+  it('asks for every secret a step needs before anything connects', async () => {
+    const h = harness({ missing: true });
+    await h.session.mark('hosts', 'done', 'x');
+    const r = await h.session.run({ kind: 'step', stepId: 'redis' });
+    assert.equal(r.stopped?.reason, 'secrets');
+    assert.equal(r.stopped?.message, 'set redis first');
+    assert.deepEqual(h.hosts.calls, []);
+    const cancelled = harness({ secrets: {} });
+    await cancelled.session.mark('hosts', 'done', 'x');
+    const c = await cancelled.session.run({ kind: 'step', stepId: 'redis' });
+    assert.equal(c.stopped?.reason, 'secrets');
+    assert.deepEqual(cancelled.asked, ['redis']);
+    assert.deepEqual(cancelled.hosts.calls, [], 'a cancelled password prompt changes nothing anywhere');
+    assert.equal(cancelled.state().redis, undefined, 'not even shown as running');
+  });
+
+  it('lists the secrets of a plan', () => {
+    const h = harness();
+    assert.deepEqual(neededSecrets(h.session.plan('redis')), ['redis']);
+    assert.deepEqual(neededSecrets(h.session.plan('ldap-cache')), ['ldapAdmin']);
+    assert.deepEqual(neededSecrets(h.session.plan('hosts')), []);
+  });
+
+  it('says a step does not apply, and that every step has run', async () => {
+    const config = parseClusterFile(EXAMPLE_CLUSTER_FILE.replace('ldap: opendj', 'ldap: openldap')).config!;
+    const h = harness({ config });
+    const r = await h.session.run({ kind: 'step', stepId: 'replication-enable' });
+    assert.equal(r.stopped?.reason, 'not-applicable');
+    for (const [id] of await h.session.states()) await h.session.mark(id, 'done', 'x');
+    const none = await h.session.run({ kind: 'remaining' });
+    assert.equal(none.stopped?.reason, 'nothing-to-do');
+  });
+
+  it('derives one state per step: a running host wins, then a mark, then the worst host', () => {
+    assert.equal(stepState(undefined, ['a']), 'never');
+    assert.equal(stepState({ hosts: { a: { status: 'done', at: 1 }, b: { status: 'failed', at: 1 } } }, ['a', 'b']), 'failed');
+    assert.equal(stepState({ hosts: { a: { status: 'done', at: 1 } } }, ['a', 'b']), 'not-run');
+    assert.equal(stepState({ hosts: { a: { status: 'already-done', at: 1 } } }, ['a']), 'done');
+    assert.equal(stepState({ hosts: { a: { status: 'failed', at: 1 } }, mark: { status: 'done', reason: 'x', at: 2 } }, ['a']), 'done');
+    assert.equal(stepState({ hosts: { a: { status: 'running', at: 1 } }, mark: { status: 'done', reason: 'x', at: 2 } }, ['a']), 'running');
+  });
+});
