@@ -7,7 +7,7 @@
 //   npm run compile-tests                                    (failure = 1 failed)
 //   unit tests: mocha --config test/unit/.mocharc.json       (counts)
 //   integration tests: mocha --config test/integration/...   (counts; real servers in network namespaces)
-//   npm run package → gluu-cluster.vsix                      (failure = 1 failed)
+//   npm run vsix → gluu-cluster.vsix from that build          (failure = 1 failed)
 //   extension-host tests, one code-server per scenario        (counts)
 //   UI tests against the VSIX, one code-server per scenario   (counts)
 //
@@ -183,7 +183,8 @@ if (want('integration')) await mochaStage('integration tests', 'test/integration
 let vsixOk = false;
 if (full || want('ui')) {
   fs.rmSync(path.join(ROOT, 'gluu-cluster.vsix'), { force: true });
-  vsixOk = await npmStage('package', 'package');
+  // dist/ was built fresh above (npm run package would build it a second time).
+  vsixOk = await npmStage('package', 'vsix');
 }
 
 if (want('vscode')) {
