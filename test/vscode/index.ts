@@ -39,7 +39,44 @@ function scenario(): string {
   return inferred;
 }
 
-export function run(): Promise<void> {
+/**
+ * Waits until the editor's file watcher reports changes in each workspace folder. Many tests
+ * write a file on disk and then wait for what the watcher drives (an editor reloading the file,
+ * the extension re-reading the cluster file); a watcher that is still starting — seconds on a
+ * busy machine — drops those events and the test waits in vain. Changes made before the watch is
+ * established are never reported, so the probe file is written again until one is seen.
+ */
+async function fileWatcherLive(): Promise<void> {
+  const vscode = require('vscode') as typeof import('vscode');
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const t0 = Date.now();
+    const name = '.gluu-test-watcher-probe';
+    const probe = vscode.Uri.joinPath(folder.uri, name);
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, name));
+    let seen = false;
+    const see = () => (seen = true);
+    watcher.onDidCreate(see);
+    watcher.onDidChange(see);
+    try {
+      for (let i = 0; !seen; i++) {
+        if (Date.now() - t0 > 120000) throw new Error(`the editor's file watcher reported no change in ${folder.name} within 120 s`);
+        await vscode.workspace.fs.writeFile(probe, new TextEncoder().encode(String(i)));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      watcher.dispose();
+      await vscode.workspace.fs.delete(probe).then(undefined, () => undefined);
+    }
+    console.log(`file watcher live in ${folder.name} after ${Date.now() - t0} ms`);
+  }
+}
+
+export async function run(): Promise<void> {
+  await fileWatcherLive();
+  return runMocha();
+}
+
+function runMocha(): Promise<void> {
   const name = scenario();
   const files = [...testFiles(path.join(__dirname, 'common')), ...testFiles(path.join(__dirname, name))];
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 20000, reporter: 'spec' });
