@@ -120,3 +120,52 @@ export function keepClusterFile(): () => string {
   });
   return () => original;
 }
+
+/**
+ * Starts a command that asks with a QuickPick or an InputBox and tells when that prompt is on
+ * screen, so the test presses Enter or Escape then instead of after a guessed delay. `shown`
+ * resolves true once the QuickPick has an active item (the editor reports it through
+ * onDidSelectItem) or the InputBox asked for its first validation (it does so as it opens), and
+ * false if the command finished without asking. The prompts themselves stay the editor's real ones.
+ */
+export function prompting<T>(start: () => Thenable<T>): { result: Promise<T>; shown: Promise<boolean> } {
+  const w = vscode.window as unknown as Record<string, unknown>;
+  const saved = { showQuickPick: w.showQuickPick, showInputBox: w.showInputBox };
+  type Fn = (...args: unknown[]) => unknown;
+  let signal: (shown: boolean) => void = () => undefined;
+  const shown = new Promise<boolean>((resolve) => {
+    signal = (v) => {
+      Object.assign(w, saved);
+      resolve(v);
+    };
+  });
+  w.showQuickPick = (items: unknown, options?: vscode.QuickPickOptions, token?: unknown) =>
+    (saved.showQuickPick as Fn)(
+      items,
+      {
+        ...options,
+        onDidSelectItem: (item: vscode.QuickPickItem | string) => {
+          signal(true);
+          return options?.onDidSelectItem?.(item);
+        },
+      },
+      token,
+    );
+  w.showInputBox = (options?: vscode.InputBoxOptions, token?: unknown) =>
+    (saved.showInputBox as Fn)(
+      {
+        ...options,
+        validateInput: (value: string) => {
+          signal(true);
+          return options?.validateInput?.(value);
+        },
+      },
+      token,
+    );
+  const result = Promise.resolve().then(start);
+  result.then(
+    () => signal(false),
+    () => signal(false),
+  );
+  return { result, shown };
+}

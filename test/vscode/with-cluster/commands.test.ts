@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { NodeItem } from '../../../src/core/tree/model';
-import { answering, api, clusterFileUri, nodeRows, readFile, waitFor, keepClusterFile } from '../support/helpers';
+import { answering, api, clusterFileUri, nodeRows, prompting, readFile, waitFor, keepClusterFile } from '../support/helpers';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -49,21 +49,20 @@ describe('commands', () => {
       'gluuCluster.openContainerShell',
     ]);
     for (const c of contributed.filter((id) => !hidden.has(id) && !connects.has(id))) {
-      const run = vscode.commands.executeCommand(c);
+      const run = prompting(() => vscode.commands.executeCommand(c));
       // A command that asks (QuickPick / InputBox) is cancelled the way a user presses Escape.
-      await new Promise((r) => setTimeout(r, 300));
-      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-      await Promise.race([run, new Promise((_, rej) => setTimeout(() => rej(new Error(`${c} did not finish`)), 5000))]);
+      if (await run.shown) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await Promise.race([run.result, new Promise((_, rej) => setTimeout(() => rej(new Error(`${c} did not finish`)), 5000))]);
     }
     assert.deepEqual(a.commandFailures.slice(before), []);
   });
 
   it('copy host from the palette asks with a QuickPick and copies the picked host', async () => {
     await vscode.env.clipboard.writeText('');
-    const run = vscode.commands.executeCommand('gluuCluster.copyHost');
-    await new Promise((r) => setTimeout(r, 500));
+    const run = prompting(() => vscode.commands.executeCommand('gluuCluster.copyHost'));
+    assert.ok(await run.shown, 'the host picker opened');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    await run;
+    await run.result;
     assert.equal(await vscode.env.clipboard.readText(), 'loadbalancer.example.org');
   });
 
@@ -119,10 +118,10 @@ describe('commands', () => {
   it('remove node asks first; "no" changes nothing, "Remove" removes only that entry', async () => {
     const a = await api();
     // From the palette: a QuickPick asks which node; Escape changes nothing.
-    const run = vscode.commands.executeCommand('gluuCluster.removeNode');
-    await new Promise((r) => setTimeout(r, 400));
+    const run = prompting(() => vscode.commands.executeCommand('gluuCluster.removeNode'));
+    assert.ok(await run.shown, 'the node picker opened');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    assert.equal(await run, false);
+    assert.equal(await run.result, false);
     const idp2 = await node('idp2.example.org');
     assert.equal(await answering({ warning: undefined }, () => vscode.commands.executeCommand('gluuCluster.removeNode', idp2)), false);
     assert.equal(await readFile(clusterFileUri()), original);

@@ -1,7 +1,17 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { StepItem } from '../../../src/core/tree/model';
-import { api, answering, clusterFileUri, readFile, waitFor, workspaceFolder, writeFileSynced, keepClusterFile } from '../support/helpers';
+import {
+  api,
+  answering,
+  clusterFileUri,
+  prompting,
+  readFile,
+  waitFor,
+  workspaceFolder,
+  writeFileSynced,
+  keepClusterFile,
+} from '../support/helpers';
 
 const generated = (name: string) => vscode.Uri.joinPath(workspaceFolder().uri, 'cluster', name);
 
@@ -44,10 +54,10 @@ describe('plan preview and generated files', () => {
 
   it("Preview Step from a node's menu asks for the step and shows only that node", async () => {
     const node = (await (await api()).nodes.hosts()).find((h) => h.host === 'idp2.example.org' && h.role === 'node')!;
-    const run = vscode.commands.executeCommand('gluuCluster.previewStep', node);
-    await new Promise((r) => setTimeout(r, 500));
+    const run = prompting(() => vscode.commands.executeCommand('gluuCluster.previewStep', node));
+    assert.ok(await run.shown, 'the step picker opened');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); // first step: hosts
-    const doc = (await run) as vscode.TextDocument;
+    const doc = (await run.result) as vscode.TextDocument;
     const text = doc.getText();
     assert.match(text, /## idp2\.example\.org/);
     assert.doesNotMatch(text, /## idp1\.example\.org|## loadbalancer/);
