@@ -45,6 +45,24 @@ export class ProposedContent implements vscode.TextDocumentContentProvider {
 export type GenerateOutcome = 'written' | 'unchanged' | 'kept';
 
 /**
+ * Writes the file. When it is open in the editor, through the editor's document (an edit, then
+ * a save): the editor shows the new text at once, instead of the old text until the file
+ * watcher reports the change on disk (seconds on a busy machine), and a later edit there never
+ * meets "the file has changed in the meantime". Else, or if that save did not store exactly
+ * `text` (a save participant changed it), straight to disk.
+ */
+async function write(uri: vscode.Uri, text: string): Promise<void> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(0, 0, open.lineCount, 0), text);
+    if ((await vscode.workspace.applyEdit(edit, { isRefactoring: false })) && (await open.save()) && open.getText() === text) return;
+  }
+  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+}
+
+/**
  * Writes the freshly generated file unless the user changed the workspace copy since it was last
  * generated; then shows a diff and asks. Returns what happened.
  */
@@ -85,10 +103,7 @@ export async function generateFile(
     );
     if (answer !== overwrite) outcome = 'kept';
   }
-  if (outcome === 'written') {
-    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-  }
+  if (outcome === 'written') await write(uri, text);
   if (outcome !== 'kept') await context.workspaceState.update(STATE_KEY, { ...hashes, [uri.toString()]: sha256(text) });
   await vscode.window.showTextDocument(uri, { preview: false });
   return outcome;

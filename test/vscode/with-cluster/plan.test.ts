@@ -72,7 +72,9 @@ describe('plan preview and generated files', () => {
   it('Generate nginx.conf writes and opens it; regenerating asks before replacing an edited copy', async () => {
     const a = await api();
     const uri = generated('nginx.conf');
-    await vscode.workspace.fs.delete(vscode.Uri.joinPath(uri, '..'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    // The file only, not its folder: a folder deleted and made again is watched again only after
+    // a while, and the editor learns of changes inside it through that watch.
+    await vscode.workspace.fs.delete(uri, { useTrash: false }).then(undefined, () => undefined);
     assert.equal(await vscode.commands.executeCommand('gluuCluster.generateNginxConf'), 'written');
     const text = await readFile(uri);
     assert.match(text, /upstream backend_id \{\n {8}ip_hash;/);
@@ -83,9 +85,20 @@ describe('plan preview and generated files', () => {
     await writeFileSynced(clusterFileUri(), original.replace(/idp2\.example\.org/g, 'idp3.example.org'));
     await a.workspace.refresh();
     assert.equal(await answering({ warning: undefined }, () => vscode.commands.executeCommand('gluuCluster.generateNginxConf')), 'written');
-    // The user edits it: regenerating shows the diff and asks; "no" keeps the edit.
-    const edited = (await readFile(uri)).replace('worker_connections 6500;', 'worker_connections 4096; # mine');
-    await writeFileSynced(uri, edited);
+    // The user edits it in the editor and saves: regenerating shows the diff and asks; "no" keeps the edit.
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.equal(doc.getText(), await readFile(uri), 'the editor shows the regenerated file');
+    const at = doc.getText().indexOf('worker_connections 6500;');
+    const mine = new vscode.WorkspaceEdit();
+    mine.replace(
+      uri,
+      new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'worker_connections 6500;'.length)),
+      'worker_connections 4096; # mine',
+    );
+    assert.ok(await vscode.workspace.applyEdit(mine, { isRefactoring: false }));
+    assert.ok(await doc.save());
+    const edited = doc.getText();
+    assert.match(edited, /worker_connections 4096; # mine/);
     await writeFileSynced(clusterFileUri(), original);
     await a.workspace.refresh();
     assert.equal(await answering({ warning: undefined }, () => vscode.commands.executeCommand('gluuCluster.generateNginxConf')), 'kept');
