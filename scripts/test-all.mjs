@@ -71,9 +71,18 @@ function record(name, status, { p = 0, f = 0, seconds, note = '' } = {}) {
 }
 
 /** Run a command with inherited output in its own process group; resolves its exit code. */
-function sh(cmd, args, { env = {}, timeoutMs = 10 * 60 * 1000 } = {}) {
+function sh(cmd, args, { env = {}, timeoutMs = 10 * 60 * 1000, capture } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'],
+      detached: true,
+    });
+    if (capture) {
+      child.stdout.on('data', (d) => capture.push(d));
+      child.stderr.on('data', (d) => capture.push(d));
+    }
     const kill = (sig) => {
       try {
         process.kill(-child.pid, sig);
@@ -138,14 +147,36 @@ if (full || want('vscode') || want('ui')) {
   await npmStage('build', 'build');
 }
 
-if (full) await npmStage('typecheck', 'typecheck', { countPass: true });
+// typecheck, lint and compile-tests need nothing from each other: they run at the same time
+// (one core each instead of one after the other), each stage's output shown when it ends.
+/** Runs npm-script stages concurrently; prints each one's output under its banner as it finishes. */
+async function concurrentStages(list) {
+  const runs = list.map(({ name, script, countPass }) => {
+    const out = [];
+    const t = Date.now();
+    return sh('npm', ['run', '--silent', script], { capture: out }).then((code) => ({ name, code, out, countPass, t }));
+  });
+  for (const r of await Promise.all(runs)) {
+    banner(r.name);
+    process.stdout.write(Buffer.concat(r.out));
+    const ok = r.code === 0;
+    record(r.name, ok ? 'ok' : 'FAILED', {
+      p: ok && r.countPass ? 1 : 0,
+      f: ok ? 0 : 1,
+      seconds: secs(r.t),
+      note: ok ? '' : `exit ${r.code}`,
+    });
+  }
+}
+const checks = [];
+if (full) checks.push({ name: 'typecheck', script: 'typecheck', countPass: true });
 // ESLint and Prettier (npm run lint): one check, passed or failed.
-if (full || want('lint')) await npmStage('lint and format', 'lint', { countPass: true });
-
+if (full || want('lint')) checks.push({ name: 'lint and format', script: 'lint', countPass: true });
 if (want('unit') || want('integration') || want('vscode')) {
   fs.rmSync(path.join(ROOT, 'out'), { recursive: true, force: true });
-  await npmStage('compile-tests', 'compile-tests');
+  checks.push({ name: 'compile-tests', script: 'compile-tests' });
 }
+await concurrentStages(checks);
 
 /** A mocha suite in plain Node, counted exactly through the stats reporter. */
 async function mochaStage(name, config) {

@@ -187,6 +187,9 @@ export async function runFromCli(
       { force: o.force },
     );
     if (r.stopped?.reason === 'nothing-to-do' || r.stopped?.reason === 'not-applicable') return 0;
+    if (r.stopped?.reason === 'interactive' && r.stopped.stepId) {
+      o.err(`gluu-cluster: when it is done: gluu-cluster mark ${r.stopped.stepId} done --reason "…", then run again\n`);
+    }
     return r.stopped || r.outcomes.some((x) => x.status !== 'done') ? 1 : 0;
   } finally {
     for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
