@@ -69,7 +69,7 @@ export default [
         const r = await treeRows(page, 'Nodes');
         return r.includes('idp2.example.org | 138.197.65.243 · primary') && r;
       });
-      assert.ok(rows.includes('idp1.example.org | 159.203.126.10 · node'), JSON.stringify(rows));
+      assert.ok(rows.includes('idp1.example.org | 159.203.126.10 · node, cache :6379'), JSON.stringify(rows));
       await screenshot(page, 'with-cluster--idp2-primary');
       // And back: now only idp1 can be made the primary.
       await palette(page, 'Gluu Cluster: Set as Primary');

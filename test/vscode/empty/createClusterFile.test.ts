@@ -22,7 +22,7 @@ describe('a workspace without a cluster file', () => {
     assert.equal(await readFile(clusterFileUri()), EXAMPLE_CLUSTER_FILE);
     const editor = await waitFor('the new file in an editor', () => vscode.window.activeTextEditor);
     assert.equal(editor.document.uri.toString(), clusterFileUri().toString());
-    await waitFor('the tree to show the example nodes', async () => (await nodeRows(a)).length === 4);
+    await waitFor('the tree to show the example nodes', async () => (await nodeRows(a)).length === 3);
     assert.deepEqual(vscode.languages.getDiagnostics(clusterFileUri()), []);
   });
 
