@@ -13,7 +13,6 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import { PROJECT_ROOT, ensureEditor, onShutdown, shutdownAll, startCodeServer } from './harness/editor.mjs';
 
 const require = createRequire(import.meta.url);
@@ -45,7 +44,7 @@ async function startSandboxCluster() {
     console.log(`[start] no sandbox cluster (${can}); opening the example workspace instead`);
     return null;
   }
-  const sb = await sandboxUp({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'gluu-sandbox-')) });
+  const sb = await sandboxUp();
   fs.mkdirSync(SANDBOX_WORKSPACE, { recursive: true });
   fs.copyFileSync(sb.clusterFile, path.join(SANDBOX_WORKSPACE, 'gluu-cluster.yaml'));
   console.log(

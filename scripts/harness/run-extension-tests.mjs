@@ -105,7 +105,7 @@ export async function runScenario({
   let sandbox;
   if (fs.existsSync(path.join(workspacesDir, scenario, '.sandbox'))) {
     try {
-      sandbox = await sandboxUp({ dir: fs.mkdtempSync(path.join(os.tmpdir(), `gluu-sandbox-${scenario}-`)) });
+      sandbox = await sandboxUp({ name: scenario });
       fs.copyFileSync(sandbox.clusterFile, path.join(workspace, 'gluu-cluster.yaml'));
       extEnv.GLUU_SANDBOX_HOSTS = JSON.stringify(sandbox.hosts);
       // The LDAP editor's tests compare certificate fingerprints and read the password from its

@@ -135,7 +135,11 @@ async function gluuShape(l, host, primary, address) {
 }
 
 /**
- * @param {{ dir?: string, subnet?: string, id?: string }} opts
+ * The sandbox's keys, password file and workspace live in one folder. Without `dir` the sandbox
+ * makes it (`gluu-sandbox-<name>-XXXXXX` in the temporary directory) and `down()` removes it
+ * whole; with `dir` (the operator's folder) `down()` removes only the secrets it wrote there.
+ *
+ * @param {{ dir?: string, name?: string, subnet?: string, id?: string }} opts
  * @returns {Promise<{ lab, dir, clusterFile, clientKey, hosts: Record<string, {address, fingerprint}>,
  *   sshd: Record<string, { pid, stop() }>, ldapPasswordFile: string,
  *   ldap: Record<string, { ldapUrl, ldapsUrl, certFile, fingerprint }>,
@@ -144,18 +148,36 @@ async function gluuShape(l, host, primary, address) {
  *   certificate ("AA:BB:...").
  */
 async function sandboxUp(opts = {}) {
-  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gluu-sandbox-'));
+  const owned = !opts.dir;
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `gluu-sandbox-${opts.name ? `${opts.name}-` : ''}`));
   fs.mkdirSync(dir, { recursive: true });
   const clientKey = path.join(dir, 'client_ed25519');
+  const ldapPasswordFile = path.join(dir, 'ldap-admin.pw');
+  const removeFiles = () => {
+    if (owned) fs.rmSync(dir, { recursive: true, force: true });
+    else for (const f of [clientKey, `${clientKey}.pub`, ldapPasswordFile]) fs.rmSync(f, { force: true });
+  };
   if (!fs.existsSync(clientKey))
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'gluu-cluster-sandbox', '-f', clientKey]);
-  const ldapPasswordFile = path.join(dir, 'ldap-admin.pw');
   if (!fs.existsSync(ldapPasswordFile) || fs.statSync(ldapPasswordFile).size === 0) {
     fs.writeFileSync(ldapPasswordFile, nodeCrypto.randomBytes(18).toString('base64url'), { mode: 0o600 });
   }
   fs.chmodSync(ldapPasswordFile, 0o600);
   const ldapPassword = fs.readFileSync(ldapPasswordFile, 'utf8');
-  const l = lab.labUp({ hosts: HOSTS, ...(opts.subnet ? { subnet: opts.subnet } : {}), ...(opts.id ? { id: opts.id } : {}) });
+  let l;
+  try {
+    l = lab.labUp({ hosts: HOSTS, ...(opts.subnet ? { subnet: opts.subnet } : {}), ...(opts.id ? { id: opts.id } : {}) });
+  } catch (e) {
+    removeFiles();
+    throw e;
+  }
+  const down = async () => {
+    try {
+      await lab.labDown(l);
+    } finally {
+      removeFiles();
+    }
+  };
   try {
     const pub = fs.readFileSync(`${clientKey}.pub`, 'utf8');
     const hosts = {};
@@ -206,9 +228,9 @@ async function sandboxUp(opts = {}) {
         '',
       ].join('\n'),
     );
-    return { lab: l, dir, clusterFile, clientKey, hosts, sshd, ldapPasswordFile, ldap, slapd, down: () => lab.labDown(l) };
+    return { lab: l, dir, clusterFile, clientKey, hosts, sshd, ldapPasswordFile, ldap, slapd, down };
   } catch (e) {
-    await lab.labDown(l);
+    await down();
     throw e;
   }
 }

@@ -168,3 +168,31 @@ describe('slapd on the sandbox cluster', function () {
     }
   });
 });
+
+describe("the sandbox's keys and passwords", function () {
+  this.timeout(120000);
+  type Up = Sandbox & { dir: string; clientKey: string; clusterFile: string };
+  const up = sandboxUp as (o?: object) => Promise<Up>;
+
+  it('are in a folder of its own that down() removes whole', async () => {
+    const sb = await up({ name: 'cleanup' });
+    assert.match(path.basename(sb.dir), /^gluu-sandbox-cleanup-/);
+    assert.ok(fs.existsSync(sb.clientKey) && fs.existsSync(sb.ldapPasswordFile));
+    await sb.down();
+    assert.equal(fs.existsSync(sb.dir), false, `${sb.dir} is gone`);
+  });
+
+  it("in the operator's folder, down() removes the key and the password and leaves the rest", async () => {
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'gluu-operator-'));
+    try {
+      const sb = await up({ dir });
+      await sb.down();
+      assert.equal(fs.existsSync(sb.clientKey), false);
+      assert.equal(fs.existsSync(`${sb.clientKey}.pub`), false);
+      assert.equal(fs.existsSync(sb.ldapPasswordFile), false);
+      assert.ok(fs.existsSync(sb.clusterFile), 'the cluster file stays');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

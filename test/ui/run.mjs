@@ -16,7 +16,6 @@
 //   node test/ui/run.mjs [--scenario NAME] [--grep REGEX] [--vsix FILE] [--dir DIR] [--keep]
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureEditor, launchBrowser, startCodeServer } from '../../scripts/harness/editor.mjs';
@@ -127,7 +126,7 @@ export async function runUiTests({ scenarios, grep, vsix = DEFAULT_VSIX, keep = 
         if (!known.includes(scenario)) throw new Error(`unknown scenario "${scenario}" (have ${known.join(', ')})`);
         workspace = copyWorkspace(scenario, undefined, { keep });
         if (fs.existsSync(path.join(lib.PROJECT_ROOT, 'test', 'fixtures', 'workspaces', scenario, '.sandbox'))) {
-          sandbox = await sandboxUp({ dir: fs.mkdtempSync(path.join(os.tmpdir(), `gluu-sandbox-ui-`)) });
+          sandbox = await sandboxUp({ name: 'ui' });
           placeClusterFile();
         }
         server = await startCodeServer({ workspace, installVsix: vsix, keepDirs: keep });
