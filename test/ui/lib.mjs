@@ -73,7 +73,14 @@ export async function quickPick(page, label, { timeout = T } = {}) {
     const shown = await rows.allInnerTexts().catch(() => []);
     throw new Error(`quick pick has no "${label}" (showing: ${JSON.stringify(shown.slice(0, 10))})`);
   }
-  await target.click();
+  // Picked with the keyboard, not a click: the hover of the row under the mouse (a long
+  // description's tooltip) can cover the next row and take the click. Filter to the row's label,
+  // wait until it is the active row, accept it.
+  const name = (await target.locator('.label-name').first().innerText()).trim();
+  await page.locator('.quick-input-widget input').fill(name);
+  const active = page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused .label-name', { hasText: exactly(name) });
+  await active.first().waitFor({ timeout });
+  await page.keyboard.press('Enter');
 }
 
 /** Answer the input box that is open now: type `value`, press Enter. Returns its validation message, if any. */
