@@ -154,7 +154,7 @@ async function concurrentStages(list) {
   const runs = list.map(({ name, script, countPass }) => {
     const out = [];
     const t = Date.now();
-    return sh('npm', ['run', '--silent', script], { capture: out }).then((code) => ({ name, code, out, countPass, t }));
+    return sh('npm', ['run', '--silent', script], { capture: out }).then((code) => ({ name, code, out, countPass, seconds: secs(t) }));
   });
   for (const r of await Promise.all(runs)) {
     banner(r.name);
@@ -163,7 +163,7 @@ async function concurrentStages(list) {
     record(r.name, ok ? 'ok' : 'FAILED', {
       p: ok && r.countPass ? 1 : 0,
       f: ok ? 0 : 1,
-      seconds: secs(r.t),
+      seconds: r.seconds,
       note: ok ? '' : `exit ${r.code}`,
     });
   }
