@@ -9,6 +9,7 @@ import { STEPS, findStep } from './core/plan/catalogue';
 import { DEFAULT_GENERATED_FOLDER, GENERATED_FILES, type GeneratedFileName } from './core/plan/generated';
 import { forHost, generateFiles, planInput, renderPlan, renderStep } from './core/plan/plan';
 import { formatPlan, formatStep } from './core/plan/preview';
+import type { PlanInput } from './core/plan/stepPlan';
 import { LDAP_HELP, LDAP_SUBCOMMANDS, ldapFromCli, type LdapSubcommand } from './core/ldap/cli';
 import { cliSshPool, runFromCli, stepStateFromCli } from './core/run/cli';
 import { EXAMPLE_CLUSTER_FILE } from './core/config/example';
@@ -205,8 +206,7 @@ export function main(
         err(`gluu-cluster: "${node}" is not a host of cluster "${config.name}"\n`);
         return 2;
       }
-      const generated = generatedFolder(loaded.file, opts.get('generated-folder'));
-      const input = planInput(config, readGenerated(generated.dir), generated.label);
+      const input = cliPlanInput(loaded.file, config, opts.get('generated-folder'));
       let plans = stepId ? [renderStep(stepId, input)] : renderPlan(input);
       if (node) plans = plans.map((p) => forHost(p, node));
       out(stepId && plans.length === 1 ? formatStep(config, plans[0]) : formatPlan(config, plans));
@@ -220,10 +220,8 @@ export function main(
         err(`gluu-cluster: unknown step "${stepId}"; steps: ${STEPS.map((s) => s.id).join(', ')}\n`);
         return 2;
       }
-      const folder = generatedFolder(loaded.file, opts.get('generated-folder'));
-      return runFromCli(loaded.config, readGenerated(folder.dir), {
+      return runFromCli(loaded.config, cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')), {
         stepId,
-        generatedFolder: folder.label,
         node: opts.get('node'),
         trustNew: opts.has('trust-new-host-keys'),
         force: opts.has('force'),
@@ -306,19 +304,18 @@ function loadConfig(file = 'gluu-cluster.yaml', err: (s: string) => void): { fil
   return parsed.config ? { file, config: parsed.config } : 1;
 }
 
-/** The folder of the user's copies: as given (for the plan's texts) and resolved against the cluster file's folder. */
-function generatedFolder(clusterFile: string, option = DEFAULT_GENERATED_FOLDER): { label: string; dir: string } {
-  return { label: option, dir: resolve(dirname(clusterFile), option) };
-}
-
-/** Edited copies of the generated files, when the user keeps them. */
-function readGenerated(dir: string): Partial<Record<GeneratedFileName, string>> {
-  const out: Partial<Record<GeneratedFileName, string>> = {};
+/**
+ * What plan and run render from: the user's copies of the generated files in the folder given
+ * (relative to the cluster file's folder; default cluster), named in the plan's texts as given.
+ */
+function cliPlanInput(clusterFile: string, config: ClusterConfig, folder = DEFAULT_GENERATED_FOLDER): PlanInput {
+  const dir = resolve(dirname(clusterFile), folder);
+  const copies: Partial<Record<GeneratedFileName, string>> = {};
   for (const { fileName } of GENERATED_FILES) {
     const f = join(dir, fileName);
-    if (existsSync(f)) out[fileName] = readFileSync(f, 'utf8');
+    if (existsSync(f)) copies[fileName] = readFileSync(f, 'utf8');
   }
-  return out;
+  return planInput(config, copies, folder);
 }
 
 if (require.main === module) {

@@ -13,4 +13,5 @@ export { formatPlan, formatStep } from './plan/preview';
 export { checkCsync2Cfg } from './render/csync2Check';
 export { checkNginxConf } from './render/nginxCheck';
 export { nodeTree, stepTree } from './tree/model';
-export { stepState } from './session/state';
+export { markStep, stepState } from './session/state';
+export { describeHostRuns, describeRunsOnHost, statusWords } from './tree/status';

@@ -124,6 +124,13 @@ describe('tree model', () => {
 
   it("lists the manual's steps in order with resolved targets", () => {
     const steps = stepTree('k', parseClusterFile(EXAMPLE_CLUSTER_FILE).config!);
+    // A step's state is about the hosts the runner records it by: replication-init runs on the primary.
+    assert.deepEqual(steps.find((s) => s.stepId === 'replication-init')!.targets, ['idp1.example.org']);
+    assert.deepEqual(steps.find((s) => s.stepId === 'hosts')!.targets, [
+      'idp1.example.org',
+      'idp2.example.org',
+      'loadbalancer.example.org',
+    ]);
     assert.deepEqual(
       steps.map((s) => s.stepId),
       STEPS.map((s) => s.id),
@@ -197,9 +204,13 @@ describe('run status words', () => {
       ].join('\n'),
     );
     assert.equal(
-      describeRunsOnHost({ hosts: hosts, csync2: { 'idp1.example.org': { status: 'not-run', at: 4 } } }, 'idp2.example.org', at),
+      describeRunsOnHost(
+        { hosts: { hosts }, csync2: { hosts: { 'idp1.example.org': { status: 'not-run', at: 4 } } } },
+        'idp2.example.org',
+        at,
+      ),
       '**Last runs on this host**\n\n- `hosts`: not run, t2',
     );
-    assert.equal(describeRunsOnHost({ hosts }, 'idp9', at), undefined);
+    assert.equal(describeRunsOnHost({ hosts: { hosts } }, 'idp9', at), undefined);
   });
 });

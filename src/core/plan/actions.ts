@@ -93,8 +93,6 @@ export interface InteractiveAction extends Base {
 
 export type Action = ExecAction | UploadAction | RelayAction | LdapAction | InteractiveAction;
 
-export type { GeneratedFileName };
-
 /** The actions of one step on one target, in order. */
 export interface TargetPlan {
   host: string;

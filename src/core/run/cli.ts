@@ -7,13 +7,14 @@
 import type { ClusterConfig } from '../config/types';
 import { applianceAccess } from '../ldap/access';
 import { cliCertificateTrust } from '../ldap/cli';
-import { SECRET_LABELS, type GeneratedFileName, type SecretName } from '../plan/actions';
-import { planInput } from '../plan/plan';
+import { SECRET_LABELS, type SecretName } from '../plan/actions';
+import type { PlanInput } from '../plan/stepPlan';
 import { defaultStateFile, fileRunState } from '../session/fileState';
 import type { SessionPorts } from '../session/ports';
 import { RunSession } from '../session/session';
-import type { StepState } from '../session/state';
-import { STEPS } from '../plan/catalogue';
+import { markStep, stepState } from '../session/state';
+import { statusWords } from '../tree/status';
+import { stepTree } from '../tree/model';
 import type { SshConnection } from '../ssh/connection';
 import { SshError, isSshError, type SshErrorCode } from '../ssh/errors';
 import { hostKeyName } from '../ssh/hostKeys';
@@ -109,20 +110,12 @@ export interface CliRunOptions {
   clusterFileDir: string;
   /** The run state file (default: .gluu-cluster-state.json beside the cluster file). */
   stateFile?: string;
-  /** The generated files' folder as the plan names it (default: cluster). */
-  generatedFolder?: string;
   out: (s: string) => void;
   err: (s: string) => void;
 }
 
 /** The CLI's ports of the run session: environment, flags, stdout/stderr and a state file. */
-export function cliSession(
-  config: ClusterConfig,
-  generated: Partial<Record<GeneratedFileName, string>>,
-  o: CliRunOptions,
-  pool: SshPool,
-  signal?: AbortSignal,
-): RunSession {
+export function cliSession(config: ClusterConfig, input: PlanInput, o: CliRunOptions, pool: SshPool, signal?: AbortSignal): RunSession {
   const ports: SessionPorts = {
     connector: sshConnector(pool, config),
     secrets: {
@@ -167,21 +160,17 @@ export function cliSession(
     },
     ...(signal ? { signal } : {}),
   };
-  return new RunSession(config, planInput(config, generated, o.generatedFolder), ports);
+  return new RunSession(config, input, ports);
 }
 
 /** `gluu-cluster run`: one step (on every host or one), or every remaining step in order. */
-export async function runFromCli(
-  config: ClusterConfig,
-  generated: Partial<Record<GeneratedFileName, string>>,
-  o: CliRunOptions,
-): Promise<number> {
+export async function runFromCli(config: ClusterConfig, input: PlanInput, o: CliRunOptions): Promise<number> {
   const pool = cliSshPool(o.trustNew, o.err);
   const ac = new AbortController();
   const onSignal = () => ac.abort();
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, onSignal);
   try {
-    const session = cliSession(config, generated, o, pool, ac.signal);
+    const session = cliSession(config, input, o, pool, ac.signal);
     const r = await session.run(
       o.stepId ? { kind: 'step', stepId: o.stepId, ...(o.node ? { host: o.node } : {}) } : { kind: 'remaining' },
       { force: o.force },
@@ -197,18 +186,6 @@ export async function runFromCli(
   }
 }
 
-/** Words for a step's state, shared by `gluu-cluster status` and the editor's views. */
-export const STATE_WORDS: Record<StepState, string> = {
-  never: 'not run yet',
-  running: 'running',
-  done: 'done',
-  failed: 'failed',
-  cancelled: 'cancelled',
-  'not-run': 'partly run',
-  stale: 'stale',
-  skipped: 'skipped',
-};
-
 /** `gluu-cluster status` and `gluu-cluster mark`: the run state only; nothing connects anywhere. */
 export async function stepStateFromCli(
   command: 'status' | 'mark',
@@ -223,15 +200,7 @@ export async function stepStateFromCli(
     err: (s: string) => void;
   },
 ): Promise<number> {
-  const noHosts = { host: async () => Promise.reject(new Error('status and mark connect nowhere')) };
-  const quiet = { begin: () => ({ output: () => undefined, end: () => undefined }), notice: (m: string) => o.err(`gluu-cluster: ${m}\n`) };
-  const session = new RunSession(config, planInput(config), {
-    connector: noHosts,
-    secrets: { get: async () => Promise.reject(new Error('no secrets here')) },
-    output: quiet,
-    prompts: { confirm: async () => false },
-    state: fileRunState(o.stateFile ?? defaultStateFile(o.clusterFileDir), config.name),
-  });
+  const port = fileRunState(o.stateFile ?? defaultStateFile(o.clusterFileDir), config.name);
   if (command === 'mark') {
     const mark = o.mark;
     if (!o.stepId || (mark !== 'done' && mark !== 'skipped' && mark !== 'reset')) {
@@ -239,7 +208,7 @@ export async function stepStateFromCli(
       return 2;
     }
     try {
-      await session.mark(o.stepId, mark, o.reason ?? '');
+      await markStep(port, o.stepId, mark, o.reason ?? '');
     } catch (e) {
       o.err(`gluu-cluster: ${(e as Error).message}\n`);
       return 2;
@@ -247,22 +216,21 @@ export async function stepStateFromCli(
     o.out(mark === 'reset' ? `${o.stepId}: reset (its run state is forgotten)\n` : `${o.stepId}: marked ${mark} (${o.reason?.trim()})\n`);
     return 0;
   }
-  const state = await session.state();
-  const states = await session.states();
-  STEPS.forEach((s, i) => {
-    const plan = session.plan(s.id);
-    const record = state[s.id];
-    const st = states.get(s.id);
+  const state = await port.load();
+  // The same items, targets and words as the editor's Steps view.
+  stepTree(o.clusterFileDir, config).forEach((item, i) => {
+    const record = state[item.stepId];
+    const st = stepState(record, item.targets);
     let words: string;
-    if (plan.resolved.skipReason) words = `does not apply: ${plan.resolved.skipReason}`;
+    if (item.skipped) words = item.description;
     else {
-      words = STATE_WORDS[st ?? 'never'];
+      words = statusWords(st, 'step');
       if (st === 'stale') words += ` (${record?.stale?.because} ran again since)`;
       if (record?.mark && (st === 'done' || st === 'skipped' || st === 'stale')) words += ` by hand: ${record.mark.reason}`;
       const failed = Object.entries(record?.hosts ?? {}).filter(([, h]) => h.status === 'failed');
       if (st === 'failed') words += ` on ${failed.map(([h, r]) => `${h}${r.message ? ` (${r.message})` : ''}`).join(', ')}`;
     }
-    o.out(`${String(i + 1).padStart(2)}. ${s.id.padEnd(20)} ${words}\n`);
+    o.out(`${String(i + 1).padStart(2)}. ${item.stepId.padEnd(20)} ${words}\n`);
   });
   return 0;
 }

@@ -10,14 +10,14 @@ import type { ClusterConfig } from '../config/types';
 import { applyLdapAction } from '../ldap/apply';
 import { isLdapError } from '../ldap/errors';
 import type { LdapAction, SecretName } from '../plan/actions';
-import { STEPS, findStep } from '../plan/catalogue';
+import { STEPS } from '../plan/catalogue';
 import { forHost, renderStep } from '../plan/plan';
 import type { PlanInput, StepPlan } from '../plan/stepPlan';
 import { runStep, type StepOutcome } from '../run/runner';
 import { Masker, onceForRun } from '../run/secrets';
 import { summarize } from '../run/summary';
 import type { SessionPorts } from './ports';
-import { SATISFIED, stepState, withMark, withOutcome, withRunning, type ClusterRunState, type StepState } from './state';
+import { SATISFIED, markStep, stepState, withOutcome, withRunning, type ClusterRunState, type StepState } from './state';
 
 export type Selection =
   | { kind: 'step'; stepId: string; host?: string }
@@ -34,10 +34,16 @@ export interface RunOptions {
 
 export type StopReason = 'not-applicable' | 'blocked' | 'declined' | 'interactive' | 'secrets' | 'failed' | 'nothing-to-do';
 
+/** Why the session ran nothing, or nothing more. */
+export interface Stop {
+  stepId?: string;
+  reason: StopReason;
+  message: string;
+}
+
 export interface SessionResult {
   outcomes: StepOutcome[];
-  /** Why the session ran nothing, or nothing more. */
-  stopped?: { stepId?: string; reason: StopReason; message: string };
+  stopped?: Stop;
 }
 
 /** Secrets a rendered step uses anywhere: password files, file contents, LDAP binds. */
@@ -55,6 +61,8 @@ export function neededSecrets(plan: StepPlan): SecretName[] {
 
 export class RunSession {
   private readonly now: () => number;
+  /** Rendered once per session: the cluster file and the generated files do not change during it. */
+  private readonly plans = new Map<string, StepPlan>();
 
   constructor(
     readonly config: ClusterConfig,
@@ -65,7 +73,8 @@ export class RunSession {
   }
 
   plan(stepId: string, host?: string): StepPlan {
-    const plan = renderStep(stepId, this.input);
+    let plan = this.plans.get(stepId);
+    if (!plan) this.plans.set(stepId, (plan = renderStep(stepId, this.input)));
     return host ? forHost(plan, host) : plan;
   }
 
@@ -114,36 +123,25 @@ export class RunSession {
     return problems;
   }
 
-  /** Records an operator's mark on a step: done or skipped by hand (with why), or reset. */
-  async mark(stepId: string, mark: 'done' | 'skipped' | 'reset', reason = ''): Promise<void> {
-    if (!findStep(stepId)) throw new Error(`unknown step "${stepId}"; steps are: ${STEPS.map((s) => s.id).join(', ')}`);
-    if (mark !== 'reset' && !reason.trim()) throw new Error(`say why "${stepId}" is marked ${mark} (a reason is recorded with the mark)`);
-    const state = await this.state();
-    await this.ports.state.save(
-      withMark(state, stepId, mark === 'reset' ? 'reset' : { status: mark, reason: reason.trim(), at: this.now() }),
-    );
+  /** Records an operator's mark on a step (see markStep). */
+  mark(stepId: string, mark: 'done' | 'skipped' | 'reset', reason = ''): Promise<void> {
+    return markStep(this.ports.state, stepId, mark, reason, this.now);
   }
 
   async run(selection: Selection, opts: RunOptions = {}): Promise<SessionResult> {
     const chosen = await this.choose(selection, opts);
-    if ('stopped' in chosen) return { outcomes: [], stopped: chosen.stopped };
+    if ('reason' in chosen) return { outcomes: [], stopped: chosen };
     const outcomes: StepOutcome[] = [];
-    for (const { plan, force } of chosen.plans) {
+    for (const { plan, force } of chosen) {
       if (this.ports.signal?.aborted) break;
-      const state = await this.state();
-      const blocked = this.blockers(state, plan, selection.kind === 'step' ? selection.host : undefined);
-      if (blocked.length) return this.stop(outcomes, plan, 'blocked', blockedMessage(plan, blocked));
+      const blocked = this.blockers(await this.state(), plan, selection.kind === 'step' ? selection.host : undefined);
+      if (blocked.length) return { outcomes, stopped: this.stop('blocked', blockedMessage(plan, blocked), plan) };
       if (plan.step.interactive && !this.ports.interactive) {
-        return this.stop(
-          outcomes,
-          plan,
-          'interactive',
-          `"${plan.step.title}" (${plan.step.id}) asks questions in a terminal: run it from the editor, or mark it done if you did it by hand.`,
-        );
+        const message = `"${plan.step.title}" (${plan.step.id}) asks questions in a terminal: run it from the editor, or mark it done if you did it by hand.`;
+        return { outcomes, stopped: this.stop('interactive', message, plan) };
       }
       const outcome = await this.runOne(plan, force);
-      if (!outcome) return this.stop(outcomes, plan, 'secrets', 'a password was not given; nothing ran.');
-      if ('stopped' in outcome) return { outcomes, stopped: outcome.stopped };
+      if ('reason' in outcome) return { outcomes, stopped: outcome };
       outcomes.push(outcome);
       if (outcome.status !== 'done')
         return { outcomes, stopped: { stepId: plan.step.id, reason: 'failed', message: `${plan.step.id} ${outcome.status}` } };
@@ -151,67 +149,55 @@ export class RunSession {
     return { outcomes };
   }
 
-  private stop(outcomes: StepOutcome[], plan: StepPlan, reason: StopReason, message: string): SessionResult {
+  /** Why nothing (more) runs: told to the operator, and returned. */
+  private stop(reason: StopReason, message: string, plan?: StepPlan): Stop {
     this.ports.output.notice(message);
-    return { outcomes, stopped: { stepId: plan.step.id, reason, message } };
+    return { ...(plan ? { stepId: plan.step.id } : {}), reason, message };
   }
 
   /** What runs, in order, each with whether it runs past its checks. */
-  private async choose(
-    selection: Selection,
-    opts: RunOptions,
-  ): Promise<{ plans: { plan: StepPlan; force: boolean }[] } | { stopped: NonNullable<SessionResult['stopped']> }> {
+  private async choose(selection: Selection, opts: RunOptions): Promise<{ plan: StepPlan; force: boolean }[] | Stop> {
     const state = await this.state();
-    const stopped = (reason: StopReason, message: string, stepId?: string) => {
-      this.ports.output.notice(message);
-      return { stopped: { ...(stepId ? { stepId } : {}), reason, message } };
-    };
     if (selection.kind === 'step') {
       const plan = this.plan(selection.stepId, selection.host);
       if (plan.resolved.skipReason)
-        return stopped('not-applicable', `"${plan.step.title}" does not apply: ${plan.resolved.skipReason}.`, plan.step.id);
+        return this.stop('not-applicable', `"${plan.step.title}" does not apply: ${plan.resolved.skipReason}.`, plan);
       const hosts = hostsOf(plan);
       if (hosts.length === 0 && selection.host)
-        return stopped('not-applicable', `"${plan.step.title}" does not run on ${selection.host}.`, plan.step.id);
+        return this.stop('not-applicable', `"${plan.step.title}" does not run on ${selection.host}.`, plan);
       const s = stepState(state[plan.step.id], hosts);
       let force = opts.force === true;
       if ((s === 'done' || s === 'skipped') && !force) {
         const blocked = this.blockers(state, plan, selection.host);
-        if (blocked.length) return stopped('blocked', blockedMessage(plan, blocked), plan.step.id);
+        if (blocked.length) return this.stop('blocked', blockedMessage(plan, blocked), plan);
         if (!(await this.ports.prompts.confirm({ kind: 'rerun', plan, hosts })))
-          return stopped('declined', `"${plan.step.title}" was not run again.`, plan.step.id);
+          return this.stop('declined', `"${plan.step.title}" was not run again.`, plan);
         force = true;
       }
-      return { plans: [{ plan, force }] };
+      return [{ plan, force }];
     }
     const applicable = STEPS.map((s) => this.plan(s.id)).filter((p) => !p.resolved.skipReason);
     const open = applicable.filter((p) => selection.kind === 'all' || !SATISFIED.has(stepState(state[p.step.id], hostsOf(p))));
-    if (open.length === 0) return stopped('nothing-to-do', 'Every step has run successfully.');
-    if (selection.kind === 'next') return { plans: [{ plan: open[0], force: opts.force === true }] };
+    if (open.length === 0) return this.stop('nothing-to-do', 'Every step has run successfully.');
+    if (selection.kind === 'next') return [{ plan: open[0], force: opts.force === true }];
     if (!(await this.ports.prompts.confirm({ kind: 'run-many', plans: open, clusterName: this.config.name }))) {
-      return stopped('declined', 'Nothing was run.');
+      return this.stop('declined', 'Nothing was run.');
     }
-    return { plans: open.map((plan) => ({ plan, force: opts.force === true })) };
+    return open.map((plan) => ({ plan, force: opts.force === true }));
   }
 
-  /** Runs one step through the runner; undefined when a secret could not be had. */
-  private async runOne(
-    plan: StepPlan,
-    force: boolean,
-  ): Promise<StepOutcome | { stopped: NonNullable<SessionResult['stopped']> } | undefined> {
+  /** Runs one step through the runner, or says why it could not start (a password not given). */
+  private async runOne(plan: StepPlan, force: boolean): Promise<StepOutcome | Stop> {
     const needed = neededSecrets(plan);
     const missing = needed.length ? this.ports.secrets.missing?.(needed) : undefined;
-    if (missing) {
-      this.ports.output.notice(missing);
-      return { stopped: { stepId: plan.step.id, reason: 'secrets', message: missing } };
-    }
+    if (missing) return this.stop('secrets', missing, plan);
     const masker = new Masker();
     const secrets = onceForRun(this.ports.secrets, masker);
     // Asked now, before anything connects: a cancelled prompt changes nothing anywhere.
     try {
       for (const name of needed) await secrets.get(name);
     } catch {
-      return undefined;
+      return this.stop('secrets', 'a password was not given; nothing ran.', plan);
     }
     const hosts = hostsOf(plan);
     await this.ports.state.save(withRunning(await this.state(), plan.step.id, hosts, this.now()));
@@ -275,8 +261,8 @@ export class RunSession {
   }
 }
 
-/** The hosts a plan's state is about: its targets, or for a shared-only step the hosts it touches. */
-export function hostsOf(plan: StepPlan): string[] {
+/** The hosts a plan's state is about: its targets (what the runner records outcomes by). */
+function hostsOf(plan: StepPlan): string[] {
   return plan.targets.map((t) => t.host);
 }
 

@@ -4,8 +4,8 @@
  * again. Pure data and pure functions: the editor keeps it in workspace state, the CLI in a JSON
  * file, and both read a step's state through `stepState` so they say the same thing.
  */
-import type { StepDefinition } from '../plan/catalogue';
-import { STEPS } from '../plan/catalogue';
+import { STEPS, findStep, type StepDefinition } from '../plan/catalogue';
+import type { RunStatePort } from './ports';
 import type { StepOutcome } from '../run/runner';
 
 export type HostRunStatus = 'running' | 'done' | 'already-done' | 'failed' | 'cancelled' | 'not-run';
@@ -118,4 +118,21 @@ export function withMark(state: ClusterRunState, stepId: string, mark: StepMark 
   if (mark === 'reset') delete next[stepId];
   else next[stepId] = { hosts: state[stepId]?.hosts ?? {}, mark };
   return next;
+}
+
+/**
+ * Records an operator's mark on a step: done or skipped by hand (a reason is required and kept),
+ * or reset. Only the run state changes: nothing connects anywhere.
+ */
+export async function markStep(
+  state: RunStatePort,
+  stepId: string,
+  mark: 'done' | 'skipped' | 'reset',
+  reason = '',
+  now: () => number = Date.now,
+): Promise<void> {
+  if (!findStep(stepId)) throw new Error(`unknown step "${stepId}"; steps are: ${STEPS.map((s) => s.id).join(', ')}`);
+  if (mark !== 'reset' && !reason.trim()) throw new Error(`say why "${stepId}" is marked ${mark} (a reason is recorded with the mark)`);
+  const current = await state.load();
+  await state.save(withMark(current, stepId, mark === 'reset' ? 'reset' : { status: mark, reason: reason.trim(), at: now() }));
 }

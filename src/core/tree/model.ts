@@ -6,6 +6,7 @@ import type { ParsedClusterFile } from '../config/parse';
 import { nodesPrimaryFirst } from '../config/resolve';
 import type { ClusterConfig, HostRole, Problem, SshSettings } from '../config/types';
 import { STEPS } from '../plan/catalogue';
+import { planInput, renderStep } from '../plan/plan';
 import { resolveStep } from '../plan/targets';
 
 /** One cluster file in the workspace. */
@@ -200,12 +201,17 @@ export interface StepItem {
   contextValue: string;
   clusterKey: string;
   skipped: boolean;
-  /** Hosts the step runs on (for its run state). */
+  /**
+   * The hosts its run state is about: the rendered plan's targets, which the runner records
+   * outcomes by (not the scope's hosts: replication-init, say, runs on the primary for the others).
+   */
   targets: string[];
 }
 
 /** Items of the Clustering Steps view for one cluster, in the manual's order. */
 export function stepTree(key: string, config: ClusterConfig): StepItem[] {
+  // Targets do not depend on the user's copies of the generated files: fresh ones do.
+  const input = planInput(config);
   return STEPS.map((step, i) => {
     const r = resolveStep(step, config);
     return {
@@ -228,7 +234,7 @@ export function stepTree(key: string, config: ClusterConfig): StepItem[] {
       contextValue: r.skipReason ? 'gluu.step.notApplicable' : 'gluu.step',
       clusterKey: key,
       skipped: Boolean(r.skipReason),
-      targets: r.targets.map((t) => t.host),
+      targets: r.skipReason ? [] : renderStep(step.id, input).targets.map((t) => t.host),
     };
   });
 }

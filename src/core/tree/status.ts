@@ -30,7 +30,7 @@ export function statusWords(status: string, of: keyof StatusWords = 'host'): str
   return Object.hasOwn(RUN_STATUS_WORDS, status) ? RUN_STATUS_WORDS[status][of] : status.replace(/-/g, ' ');
 }
 
-/** A host's last run of a step, as the views keep it. */
+/** A host's last run of a step (the run state's HostRunState, read as words). */
 export interface HostRunLine {
   status: string;
   at: number;
@@ -47,14 +47,14 @@ export function describeHostRuns(hosts: Record<string, HostRunLine>, when = (at:
     .join('\n');
 }
 
-/** Markdown for a host's tooltip: its last run of each step, or undefined when none ran there. */
+/** Markdown for a host's tooltip: its last run of each step (a cluster's run state), or undefined when none ran there. */
 export function describeRunsOnHost(
-  steps: Record<string, Record<string, HostRunLine>>,
+  steps: Record<string, { hosts: Record<string, HostRunLine> }>,
   host: string,
   when = (at: number) => new Date(at).toLocaleString(),
 ): string | undefined {
   const lines = Object.entries(steps)
-    .map(([step, hosts]) => [step, hosts[host]] as const)
+    .map(([step, record]) => [step, record.hosts[host]] as const)
     .filter(([, s]) => s)
     .map(([step, s]) => `- \`${step}\`: ${statusWords(s.status)}${exitOf(s)}, ${when(s.at)}`);
   return lines.length ? `**Last runs on this host**\n\n${lines.join('\n')}` : undefined;

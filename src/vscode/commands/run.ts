@@ -9,7 +9,6 @@ import * as vscode from 'vscode';
 import type { StepOutcome } from '../../core/run/runner';
 import type { Question, SessionPorts } from '../../core/session/ports';
 import type { RunSession, Selection, SessionResult } from '../../core/session/session';
-import { statusWords } from '../../core/tree/status';
 import type { NodeItem, StepItem } from '../../core/tree/model';
 import type { ClusterEntry } from '../clusterWorkspace';
 import { core, runCore } from '../core';
@@ -144,7 +143,7 @@ async function pickStep(
   placeHolder: string,
 ): Promise<string | undefined> {
   if (isStep(item)) return item.stepId;
-  const { STEPS, stepState, stepTree } = core();
+  const { STEPS, statusWords, stepState, stepTree } = core();
   const items = stepTree(cluster.key, cluster.parsed.config!);
   const picked = await vscode.window.showQuickPick(
     STEPS.map((s, i) => {
@@ -221,8 +220,8 @@ async function markStep(ctx: CommandContext, item: StepItem | undefined, mark: '
     if (given === undefined) return false;
     reason = given;
   }
-  const session = await editorSession(ctx, cluster);
-  await session.mark(stepId, mark, reason);
+  // Only the run state changes: no session, nothing connects.
+  await core().markStep(ctx.runState.port(cluster.key), stepId, mark, reason);
   log().info(`${cluster.parsed.config!.name}: ${stepId} ${mark === 'reset' ? 'reset' : `marked ${mark}: ${reason}`}`);
   return true;
 }

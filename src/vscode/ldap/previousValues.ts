@@ -3,18 +3,12 @@
  * put them back (with the same compare-and-swap: only if nobody changed them since).
  */
 import type * as vscode from 'vscode';
-import type { ValueChange } from '../../core/ldap/edits';
+import type { SavedLdapChange } from '../../core/session/ports';
 
 const KEY = 'gluuCluster.previousLdapValues';
 
-export interface SavedChange {
-  entryDN: string;
-  changes: ValueChange[];
-  /** When the save happened (ms). */
-  at: number;
-  /** "LDAP editor" or the step id. */
-  by: string;
-}
+/** What a write replaced: the same record the run session keeps for a step's LDAP change. */
+export type SavedChange = SavedLdapChange;
 
 type All = Record<string, SavedChange>;
 const id = (cluster: string, node: string) => `${cluster}|${node}`;

@@ -8,10 +8,8 @@ import type { StepPlan } from '../../core/plan/stepPlan';
 import { StepTerminal } from './stepTerminal';
 
 export class RunTerminals implements vscode.Disposable {
+  // A terminal the person closed stays here until the step's next run replaces it (pty.closed).
   private readonly open = new Map<string, { terminal: vscode.Terminal; pty: StepTerminal }>();
-  private readonly sub = vscode.window.onDidCloseTerminal((t) => {
-    for (const [k, v] of this.open) if (v.terminal === t) this.open.delete(k);
-  });
 
   /** The step's terminal, ready for a new run on `hosts` (a new one if it was closed or is busy). */
   async forStep(clusterKey: string, plan: StepPlan, hosts: string[]): Promise<StepTerminal> {
@@ -35,7 +33,6 @@ export class RunTerminals implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.sub.dispose();
     for (const { terminal } of this.open.values()) terminal.dispose();
     this.open.clear();
   }

@@ -1,7 +1,6 @@
 /** The Nodes view: load balancer, cache host (when it is not a node) and Gluu nodes of each cluster file. */
 import * as vscode from 'vscode';
 import type { NodeItem } from '../../core/tree/model';
-import { describeRunsOnHost } from '../../core/tree/status';
 import { core } from '../core';
 import type { ClusterWorkspace } from '../clusterWorkspace';
 import type { RunStateStore } from '../run/runState';
@@ -25,8 +24,7 @@ export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vsc
   /** "- `hosts`: done, … - `csync2`: failed (exit 1), …" for a host, from the last runs. */
   private lastRuns(item: NodeItem): string | undefined {
     if (!this.runState || !item.host) return undefined;
-    const steps = Object.entries(this.runState.cluster(item.clusterKey)).map(([id, r]) => [id, r.hosts] as const);
-    return describeRunsOnHost(Object.fromEntries(steps), item.host);
+    return core().describeRunsOnHost(this.runState.cluster(item.clusterKey), item.host);
   }
 
   async getChildren(element?: NodeItem): Promise<NodeItem[]> {

@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import type { StepItem } from '../../core/tree/model';
 import { core } from '../core';
 import type { ClusterWorkspace } from '../clusterWorkspace';
-import { describeHostRuns, statusWords } from '../../core/tree/status';
 import type { RunStateStore } from '../run/runState';
 
 /** Icon per run state (the words are in core/tree/status.ts). */
@@ -66,7 +65,8 @@ export class StepsViewProvider implements vscode.TreeDataProvider<Element>, vsco
     t.contextValue = e.contextValue;
     let tooltip = e.tooltip;
     const record = this.runState.step(e.clusterKey, e.stepId);
-    const status = e.skipped ? 'never' : core().stepState(record, e.targets);
+    const { describeHostRuns, statusWords, stepState } = core();
+    const status = e.skipped ? 'never' : stepState(record, e.targets);
     const look = STATE[status];
     if (look && record) {
       t.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);

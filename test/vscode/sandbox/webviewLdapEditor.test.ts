@@ -59,22 +59,22 @@ function ldapTool(tool: 'ldapsearch' | 'ldapmodify', args: string[], input?: str
     input,
   });
 }
-const storedCache = () =>
-  JSON.parse(
-    /^oxCacheConfiguration: (.*)$/m.exec(
-      ldapTool('ldapsearch', [
-        '-LLL',
-        '-o',
-        'ldif-wrap=no',
-        '-b',
-        'ou=appliances,o=gluu',
-        '-s',
-        'one',
-        '(objectClass=gluuAppliance)',
-        'oxCacheConfiguration',
-      ]),
-    )![1],
-  );
+/** The appliance entry's value of `attribute` as slapd stores it (the first, for a multi-valued one). */
+const stored = (attribute: string): string =>
+  new RegExp(`^${attribute}: (.*)$`, 'm').exec(
+    ldapTool('ldapsearch', [
+      '-LLL',
+      '-o',
+      'ldif-wrap=no',
+      '-b',
+      'ou=appliances,o=gluu',
+      '-s',
+      'one',
+      '(objectClass=gluuAppliance)',
+      attribute,
+    ]),
+  )![1];
+const storedCache = () => JSON.parse(stored('oxCacheConfiguration'));
 
 /**
  * Every message the extension posts to an LDAP editor webview, in order, as the page receives
@@ -270,24 +270,7 @@ describe('the LDAP editor on the sandbox cluster', function () {
     }
     const { result } = await asOperator(() => vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', step));
     assert.equal(result.status, 'done', JSON.stringify(result.sequences));
-    const servers = () =>
-      JSON.parse(
-        JSON.parse(
-          /^oxIDPAuthentication: (.*)$/m.exec(
-            ldapTool('ldapsearch', [
-              '-LLL',
-              '-o',
-              'ldif-wrap=no',
-              '-b',
-              'ou=appliances,o=gluu',
-              '-s',
-              'one',
-              '(objectClass=gluuAppliance)',
-              'oxIDPAuthentication',
-            ]),
-          )![1],
-        ).config,
-      ).servers;
+    const servers = () => JSON.parse(JSON.parse(stored('oxIDPAuthentication')).config).servers;
     assert.deepEqual(servers(), ['idp1.gluu.test:1636', 'idp2.gluu.test:1636']);
     const node = (await (await api()).nodes.hosts()).find((h) => h.host === NODE && h.role === 'primary')!;
     const restored = await asOperator(() => vscode.commands.executeCommand<string>('gluuCluster.restorePreviousLdapValue', node), {
