@@ -53,7 +53,7 @@ async function editorSession(
     output: {
       begin: async (plan) => {
         const hosts = [...new Set([...plan.targets.map((t) => t.host), ...plan.before.map((a) => ('host' in a ? a.host : a.to.host))])];
-        const term = await runTerminals(ctx).forStep(cluster.key, plan, hosts);
+        const { pty: term, reveal } = await runTerminals(ctx).forStep(cluster.key, plan, hosts);
         term.say(`\x1b[1m${plan.step.title}\x1b[0m (${plan.step.id}) — ${plan.resolved.targetLabel}. ${vscode.l10n.t('Ctrl+C cancels.')}`);
         const logLines: string[] = [];
         return {
@@ -65,6 +65,9 @@ async function editorSession(
           },
           end: (outcome, summary) => {
             term.finish(summary, outcome.status === 'done');
+            // The summary in front: another terminal may have taken it meanwhile (setup.py's own
+            // terminal on the node, which has closed by now, or another step's).
+            reveal();
             // Output lines were masked by the runner; the summary by the session.
             log().info([...logLines, ...summary].join('\n'));
           },

@@ -11,14 +11,17 @@ export class RunTerminals implements vscode.Disposable {
   // A terminal the person closed stays here until the step's next run replaces it (pty.closed).
   private readonly open = new Map<string, { terminal: vscode.Terminal; pty: StepTerminal }>();
 
-  /** The step's terminal, ready for a new run on `hosts` (a new one if it was closed or is busy). */
-  async forStep(clusterKey: string, plan: StepPlan, hosts: string[]): Promise<StepTerminal> {
+  /**
+   * The step's terminal, ready for a new run on `hosts` (a new one if it was closed or is busy),
+   * and a way to bring it to the front again.
+   */
+  async forStep(clusterKey: string, plan: StepPlan, hosts: string[]): Promise<{ pty: StepTerminal; reveal: () => void }> {
     const key = `${clusterKey}|${plan.step.id}`;
     const known = this.open.get(key);
     if (known && known.pty.reusable) {
       known.pty.again(hosts);
       known.terminal.show(true);
-      return known.pty;
+      return { pty: known.pty, reveal: () => known.terminal.show(true) };
     }
     const pty = new StepTerminal(hosts);
     const terminal = vscode.window.createTerminal({
@@ -29,7 +32,7 @@ export class RunTerminals implements vscode.Disposable {
     this.open.set(key, { terminal, pty });
     terminal.show(true);
     await pty.ready();
-    return pty;
+    return { pty, reveal: () => terminal.show(true) };
   }
 
   dispose(): void {
