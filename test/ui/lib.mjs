@@ -87,6 +87,9 @@ export async function quickPick(page, label, { timeout = T } = {}) {
 export async function inputBox(page, value, { timeout = T } = {}) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout });
+  // The same widget served the quick pick that may have opened this box: wait until it is an
+  // input box (no list), or the value goes into the quick pick's filter and the box opens empty.
+  await page.locator('.quick-input-widget .quick-input-list').waitFor({ state: 'hidden', timeout });
   await input.fill(value);
   await page.waitForTimeout(150);
   const message = (
