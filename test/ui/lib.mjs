@@ -225,6 +225,13 @@ export async function contextMenu(page, rowLabel, { view, click, timeout = T } =
 
 /** Buttons of a view's welcome content (e.g. "Create Cluster File"). */
 export async function welcomeButtons(page, view, { timeout = T } = {}) {
+  // Views' welcome content reaches the workbench through a contribution that VS Code creates
+  // after the workbench restored (see launchBrowser in scripts/harness/editor.mjs): until then a
+  // view with welcome content shows an empty pane, so wait for the workbench's own mark.
+  await page.waitForFunction(() => performance.getEntriesByName('code/didCreateWorkbenchContributions/3').length > 0, null, {
+    polling: 250,
+    timeout: Math.max(timeout, 60000),
+  });
   const scope = await pane(page, view, { timeout });
   const buttons = scope.locator('.welcome-view-content .monaco-button');
   await buttons.first().waitFor({ timeout });
