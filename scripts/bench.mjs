@@ -4,6 +4,8 @@
 //   fan-out      a step running a 1 s remote command on 8 hosts vs on 1 host   goal ≤ 1.3×
 //   vs pssh      the same 8-host step vs parallel-ssh (Debian pssh)           goal ≤ 1.1×
 //   reuse        a command on a pooled connection vs one that connects first   (reported)
+//   bundles      what the editor pays the first time it needs each lazily loaded bundle: the
+//                bundle's require() in a fresh Node process, median of 7            (reported)
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,6 +16,35 @@ const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 const { SshPool, runStep, sh } = require(path.join(ROOT, 'dist', 'run.js'));
+
+// The extension loads core.js when a view first opens and run.js on the first run or check;
+// neither imports vscode, so plain Node can time them (ldapEditor.js, 11 KiB, needs the editor).
+function bundleLoads() {
+  const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  const rows = [];
+  for (const [bundle, when] of [
+    ['core.js', 'first view open'],
+    ['run.js', 'first run / check'],
+  ]) {
+    const file = path.join(ROOT, 'dist', bundle);
+    const times = Array.from({ length: 7 }, () => {
+      const r = spawnSync(
+        process.execPath,
+        ['-e', `const t=performance.now();require(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t))`],
+        {
+          encoding: 'utf8',
+        },
+      );
+      if (r.status !== 0 || !Number.isFinite(Number(r.stdout)) || r.stdout === '') throw new Error(`loading ${bundle} failed: ${r.stderr}`);
+      return Number(r.stdout);
+    });
+    rows.push({ bundle, when, kb: fs.statSync(file).size / 1024, ms: median(times) });
+  }
+  console.log('\nbundle loads (require in a fresh Node process, median of 7)');
+  for (const r of rows)
+    console.log(`${r.bundle.padEnd(16)} ${r.when.padEnd(20)} ${r.kb.toFixed(0).padStart(6)} KiB ${r.ms.toFixed(1).padStart(8)} ms`);
+}
+bundleLoads();
 const lab = require('./lab/netns.cjs');
 const { startSshd } = require('./lab/sshd.cjs');
 
