@@ -64,7 +64,8 @@ export const HOSTILE = [
 const run = (shell: string, script: string) => execFileSync(shell, ['-c', script], { encoding: 'utf8' });
 
 describe('shell quoting', () => {
-  for (const shell of ['bash', 'sh']) {
+  // dash is Debian's /bin/sh, the shell a remote `sh -c` gets.
+  for (const shell of ['bash', 'dash']) {
     it(`every hostile string survives ${shell} unchanged`, () => {
       for (const s of HOSTILE) {
         assert.equal(run(shell, `printf '%s' ${quote(s)}`), s, JSON.stringify(s));
@@ -94,6 +95,18 @@ describe('shell quoting', () => {
 
   it('refuses NUL, which no shell argument can hold', () => {
     assert.throws(() => quote('a\0b'), /NUL/);
+  });
+
+  it('refuses a lone surrogate, which has no UTF-8 form and would arrive as U+FFFD', () => {
+    for (const s of ['\uD800', 'a\uDC00b', 'x\uDBFF', '\uDFFF\uD800']) assert.throws(() => quote(s), /surrogate/, JSON.stringify(s));
+    assert.equal(quote('😀'), `'😀'`, 'a surrogate pair is fine');
+  });
+
+  it('refuses undefined, null and non-finite numbers instead of quoting the words "undefined" or "NaN"', () => {
+    for (const v of [undefined, null, NaN, Infinity, {}, true]) {
+      assert.throws(() => quote(v as unknown as string), /must be a string or a finite number/, String(v));
+      assert.throws(() => sh`rm -f ${v as unknown as string}`, /must be a string or a finite number/, String(v));
+    }
   });
 
   it('sh`` quotes interpolations, keeps literals, nests Shell values and spreads arrays', () => {

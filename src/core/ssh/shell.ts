@@ -21,6 +21,8 @@ export function isShell(v: unknown): v is Shell {
   return typeof v === 'object' && v !== null && (v as Shell)[brand] === true;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Characters that never need quoting; anything else is wrapped in single quotes. */
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
@@ -29,8 +31,18 @@ const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
  * is special, so only the quote itself needs the close-escape-reopen dance.
  */
 export function quote(value: string | number): string {
+  // A missing value would otherwise reach the shell as the word "undefined"/"null" (or "NaN"):
+  // a command that runs, on the wrong thing. Callers pass strings and finite numbers only.
+  if (typeof value === 'number' ? !Number.isFinite(value) : typeof value !== 'string') {
+    throw new Error(
+      `a shell argument must be a string or a finite number, not ${value === null ? 'null' : typeof value === 'number' ? value : typeof value}`,
+    );
+  }
   const s = String(value);
   if (s.includes('\0')) throw new Error('a shell argument cannot contain a NUL character');
+  // A lone UTF-16 surrogate has no UTF-8 form: it would reach the host as U+FFFD, a different
+  // value from the one the user wrote (a path or a password that then never matches).
+  if (LONE_SURROGATE.test(s)) throw new Error('a shell argument cannot contain a lone UTF-16 surrogate (malformed Unicode)');
   if (s === '') return "''";
   if (SAFE.test(s) && !s.startsWith('-') && !s.startsWith('=')) return s;
   return `'${s.replace(/'/g, `'\\''`)}'`;
