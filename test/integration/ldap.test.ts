@@ -346,6 +346,9 @@ describe('the LDAP editor core on the sandbox slapd', function () {
       assert.match(r.out, /# oxIDPAuthentication value 1\n\/\/ "config" is stored as a JSON string; shown decoded/);
       assert.match(r.out, /"sandboxExtra": "keep me"/);
       assert.ok(!(r.out + r.err).includes(password));
+      // Gluu's encoded bindPassword decodes with a fixed key: it is a secret, shown masked.
+      assert.match(r.out, /"bindPassword": "\*{8}"/);
+      assert.ok(!r.out.includes('Xq3N8bVd0rJ2kFz7cWm5LA=='), 'the encoded bindPassword is not printed');
     });
 
     it("ldap set-cache points the cache at the cluster's cache host; a second run finds it done", async () => {

@@ -190,3 +190,18 @@ describe('LDAP edits', () => {
     assert.match(reverseChanges([{ attribute: 'a', label: 'a', old: null, new: '{}' }]).skipped[0], /had no value before/);
   });
 });
+
+describe('secrets in printed LDAP values', () => {
+  it('masks every non-empty password-named member, at any depth, and keeps the rest', async () => {
+    const { MASKED, maskedSecrets, maskSecretsInText, readableValue } = await import('../../src/core/ldap/edits');
+    const v = { type: 'auth', config: { bindPassword: 'Xq3N8bVd0rJ2kFz7cWm5LA==', servers: ['a:1636'], empty: { password: '' } } };
+    assert.deepEqual(maskedSecrets(v), { type: 'auth', config: { bindPassword: MASKED, servers: ['a:1636'], empty: { password: '' } } });
+    assert.deepEqual(maskedSecrets([{ redisConfiguration: { password: 'p', sentinelMasterGroupName: 'x' } }]), [
+      { redisConfiguration: { password: MASKED, sentinelMasterGroupName: 'x' } },
+    ]);
+    assert.equal(maskSecretsInText('{"bindPassword": "a\\"b", "x": 1, broken'), `{"bindPassword": "${MASKED}", "x": 1, broken`);
+    const idp = JSON.stringify({ type: 'auth', config: JSON.stringify({ bindPassword: 'S3cr3t', servers: ['a:1636'] }) });
+    assert.ok(!readableValue('oxIDPAuthentication', idp, { maskSecrets: true }).includes('S3cr3t'));
+    assert.ok(readableValue('oxIDPAuthentication', idp).includes('S3cr3t'), 'the editor and its diff still see the value');
+  });
+});

@@ -55,7 +55,8 @@ ${LDAP_COMMON_OPTIONS}
   get: `Usage: gluu-cluster ldap get [--node HOST] --config FILE [--ldap-cert-fingerprint AA:BB:…]
 
 Prints the node's appliance entry: the cache configuration and each oxIDPAuthentication value,
-as stored (config decoded), followed by the problems the editor would show. Changes nothing.
+as stored (config decoded, passwords masked), followed by the problems the editor would show.
+Changes nothing.
 
 Options:
 ${LDAP_COMMON_OPTIONS}`,
@@ -151,12 +152,12 @@ export async function ldapFromCli(config: ClusterConfig, sub: string, o: LdapCli
       const snap = await readSnapshot(config, access);
       o.out(`# ${snap.entryDN} on ${node} (${snap.via})\n`);
       o.out(
-        `# ${snap.cacheAttribute}${snap.cache?.error ? ` — not valid JSON: ${snap.cache.error}` : ''}\n${snap.cache ? readableValue(snap.cacheAttribute, snap.cache.raw) : '(no value)\n'}`,
+        `# ${snap.cacheAttribute}${snap.cache?.error ? ` — not valid JSON: ${snap.cache.error}` : ''}\n${snap.cache ? readableValue(snap.cacheAttribute, snap.cache.raw, { maskSecrets: true }) : '(no value)\n'}`,
       );
       for (const p of snap.cache?.decoded ? cacheProblems(snap.cache.decoded) : []) o.out(`# ${p.severity}: ${p.message}\n`);
       snap.idp.forEach((v, i) => {
         o.out(
-          `\n# ${IDP_ATTRIBUTE} value ${i + 1}${v.error ? ` — not valid JSON: ${v.error}` : ''}\n${readableValue(IDP_ATTRIBUTE, v.raw)}`,
+          `\n# ${IDP_ATTRIBUTE} value ${i + 1}${v.error ? ` — not valid JSON: ${v.error}` : ''}\n${readableValue(IDP_ATTRIBUTE, v.raw, { maskSecrets: true })}`,
         );
         for (const p of v.decoded ? idpProblems(v.decoded) : []) o.out(`# ${p.severity}: ${p.message}\n`);
       });

@@ -155,16 +155,41 @@ export function idpTargets(values: IdpValueView[]): number[] {
 }
 
 /** A value pretty-printed for a diff; oxIDPAuthentication's string `config` shown decoded. */
-export function readableValue(attribute: string, raw: string | null): string {
+export function readableValue(attribute: string, raw: string | null, { maskSecrets = false } = {}): string {
   if (raw === null) return '// (no value)\n';
+  const show = (v: unknown) => pretty(maskSecrets ? maskedSecrets(v) : v) + '\n';
+  const asIs = (r: string) => (maskSecrets ? maskSecretsInText(r) : r) + '\n';
   if (attribute === IDP_ATTRIBUTE) {
     const v = decodeIdp(raw);
-    if (!v.decoded) return raw + '\n';
+    if (!v.decoded) return asIs(raw);
     const note = v.configForm === 'string' ? '// "config" is stored as a JSON string; shown decoded\n' : '';
-    return note + pretty(v.decoded) + '\n';
+    return note + show(v.decoded);
   }
   const p = parseJsonObject(raw);
-  return p.problem ? raw + '\n' : pretty(p.value) + '\n';
+  return p.problem ? asIs(raw) : show(p.value);
+}
+
+/** What a masked secret reads as: its presence shows, its value does not. */
+export const MASKED = '********';
+/** Keys whose values are secrets: bindPassword (oxIDPAuthentication), Redis' password, … */
+const SECRET_KEY = /pass(word)?$|secret/i;
+
+/**
+ * A copy of a JSON value with every secret-named member's non-empty string replaced by MASKED,
+ * for output that reaches terminals, logs and CI transcripts (`gluu-cluster ldap get`). Gluu's
+ * "encoded" passwords are reversible (a fixed key), so they are secrets as much as plain ones.
+ */
+export function maskedSecrets(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(maskedSecrets);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => [k, SECRET_KEY.test(k) && typeof x === 'string' && x !== '' ? MASKED : maskedSecrets(x)]),
+  );
+}
+
+/** The same for a value that is not valid JSON, shown as stored: `"…password…": "x"` members. */
+export function maskSecretsInText(raw: string): string {
+  return raw.replace(/("[^"\\]*(?:pass(?:word)?|secret)"\s*:\s*")((?:[^"\\]|\\.)+)(")/gi, `$1${MASKED}$3`);
 }
 
 /** Both sides of a save, one section per changed value, for vscode.diff. */
