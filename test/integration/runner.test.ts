@@ -94,6 +94,17 @@ nodes:
     assert.equal((await shOn(l, 'idp1', 'grep -c "BEGIN gluu-cluster" /etc/hosts')).trim(), '1');
   });
 
+  it('hosts: refuses to edit an /etc/hosts whose BEGIN marker has no END, and leaves the file as it was', async () => {
+    const broken = `127.0.0.1 localhost\n# BEGIN gluu-cluster\n10.0.0.9 old.gluu.test\n192.0.2.1 mine.example\n# more of mine\n`;
+    await shOn(l, 'idp1', 'cat > /etc/hosts', broken);
+    const outcome = await runStep(renderStep('hosts', planInput(config)), context({ force: true }));
+    const idp1 = outcome.sequences.find((s) => s.host === 'idp1.gluu.test')!;
+    assert.equal(idp1.status, 'failed', summarize(outcome).join('\n'));
+    assert.equal(await shOn(l, 'idp1', 'cat /etc/hosts'), broken, 'not a line lost');
+    assert.match(output.join('\n'), /\/etc\/hosts: unpaired gluu-cluster BEGIN\/END markers; not editing it.*Fix the markers by hand/s);
+    await shOn(l, 'idp1', "printf '127.0.0.1 localhost\\n' > /etc/hosts");
+  });
+
   it("setup-properties: relays setup.properties.last from the primary with the node's own ip, mode 0600, checksum verified", async () => {
     const props = `hostname=idp1.gluu.test\nip=${l.hosts.idp1.address}\nldapPass=${SECRET}\norgName=Example\n`;
     await shOn(

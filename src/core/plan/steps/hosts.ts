@@ -16,10 +16,20 @@ export function hostsLines(config: ClusterConfig): string[] {
   return [config.loadBalancer, ...nodesPrimaryFirst(config)].map((h) => `${h.address} ${h.host}`);
 }
 
+/**
+ * Our markers must pair up: a BEGIN without its END (a hand edit, a truncated copy) would make
+ * the block replacement below drop every line after it. Refuse, and say which file to fix.
+ */
+function markersPaired(file: string): Shell {
+  const problem = `${file}: unpaired gluu-cluster BEGIN/END markers; not editing it (the lines after them would be lost). Fix the markers by hand, then run the step again.`;
+  return sh`{ awk -v b=${HOSTS_BEGIN} -v e=${HOSTS_END} '$0==b{if(open)bad=1;open=1} $0==e{if(!open)bad=1;open=0} END{exit (bad||open)?1:0}' ${file} || { printf '%s\n' ${problem} >&2; false; }; }`;
+}
+
 /** Replace our block in /etc/hosts, keeping the file's inode (it may be a bind mount). */
 function writeHostsBlock(config: ClusterConfig): Shell {
   const block = [HOSTS_BEGIN, ...hostsLines(config), HOSTS_END];
   return and(
+    markersPaired('/etc/hosts'),
     sh`tmp=$(mktemp)`,
     sh`awk -v b=${HOSTS_BEGIN} -v e=${HOSTS_END} '$0==b{skip=1;next} $0==e{skip=0;next} !skip' /etc/hosts >"$tmp"`,
     sh`printf '%s\n' ${block} >>"$tmp"`,
