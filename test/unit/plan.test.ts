@@ -211,3 +211,38 @@ describe('the plan', () => {
     assert.match(formatStep(four(), renderStep('restart', planInput(four()))), /one target at a time/);
   });
 });
+
+describe('the opendj-keystore step', () => {
+  it("makes the key archive with umask 077 in a fresh folder of root's, never in OpenDJ's own folder (run for real on a copy)", async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, mkdirSync, rmSync, statSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { OPENDJ_ARCHIVE_DIR } = await import('../../src/core/plan/steps/opendjKeystore');
+    const p = renderStep('opendj-keystore', planInput(four()));
+    const all = [...p.before, ...p.targets.flatMap((t) => t.actions), ...p.after];
+    const text = JSON.stringify(all);
+    assert.ok(!text.includes('/opt/opendj/config/opendj_crts.tar'), 'no archive in the OpenDJ user’s folder');
+    for (const a of all) if (a.kind === 'relay') assert.equal(a.to.path, `${OPENDJ_ARCHIVE_DIR}/opendj_crts.tar`);
+    // The primary's archiving script, run on a scratch copy of the paths: 0700 folder, 0600 archive,
+    // even under a permissive umask.
+    const dir = mkdtempSync(path.join(tmpdir(), 'gluu-opendj-'));
+    try {
+      mkdirSync(path.join(dir, 'config'));
+      for (const f of ['keystore', 'keystore.pin', 'truststore']) writeFileSync(path.join(dir, 'config', f), f);
+      const script = execs(p.before)[0]
+        .script.text.split(OPENDJ_ARCHIVE_DIR)
+        .join(path.join(dir, 'private'))
+        .split('/opt/opendj/config')
+        .join(path.join(dir, 'config'));
+      execFileSync('bash', ['-c', `umask 022; ${script}`]);
+      assert.equal(statSync(path.join(dir, 'private')).mode & 0o777, 0o700);
+      assert.equal(statSync(path.join(dir, 'private', 'opendj_crts.tar')).mode & 0o777, 0o600);
+      assert.match(
+        execFileSync('tar', ['-tf', path.join(dir, 'private', 'opendj_crts.tar')], { encoding: 'utf8' }),
+        /^keystore\nkeystore\.pin\ntruststore\n$/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
