@@ -15,6 +15,7 @@ import { cliSshPool, runFromCli, stepStateFromCli } from './core/run/cli';
 import { EXAMPLE_CLUSTER_FILE } from './core/config/example';
 import { clusterFileSchema } from './core/config/jsonSchema';
 import { parseClusterFile } from './core/config/parse';
+import { printable } from './core/printable';
 
 const RENDERABLE = GENERATED_FILES.map((f) => f.name).join('|');
 const GENERATED_FOLDER_OPTION = `  --generated-folder DIR   where your edited ${GENERATED_FILES.map((f) => f.fileName).join(' and ')} are, which plan
@@ -141,7 +142,7 @@ function helpOf(command: string, sub: string | undefined): string | undefined {
 export function main(
   argv: string[],
   out: (s: string) => void = (s) => process.stdout.write(s),
-  err: (s: string) => void = (s) => process.stderr.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(printable(s, { newlines: true })),
 ): number | Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {

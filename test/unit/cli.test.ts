@@ -89,3 +89,35 @@ describe('CLI init', () => {
     rmSync(dir, { recursive: true });
   });
 });
+
+describe('CLI messages', () => {
+  it('show control characters, U+2028 and U+2029 from the cluster file as escapes (a key cannot retitle the terminal)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'gluu-cli-'));
+    try {
+      const f = path.join(dir, 'evil.yaml');
+      writeFileSync(f, 'name: x\ngluu: { version: 3.1.5 }\n"a\\e]0;PWNED\\ab\\u009b2J\\u2028c": 1\n');
+      const inProcess = run('validate', '--config', f);
+      assert.match(inProcess.err, /unknown key "a\\x1B\]0;PWNED\\x07b\\x9B2J\\u2028c"/);
+      // The real process, whatever a caller's sinks do: nothing on stderr but printable text.
+      let stderr = '';
+      try {
+        execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'src', 'cli.js'), 'validate', '--config', f], {
+          encoding: 'utf8',
+          stdio: 'pipe',
+        });
+      } catch (e) {
+        stderr = (e as { stderr: string }).stderr;
+      }
+      assert.match(stderr, /unknown key "a\\x1B/);
+      const control = [...stderr].find(
+        (c) => c !== '\n' && (c < ' ' || (c >= '\u007f' && c <= '\u009f') || c === '\u2028' || c === '\u2029'),
+      );
+      assert.equal(control, undefined, 'no control character on stderr');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { resolveConfig } from './resolve';
 import { crossEntryRules } from './rules';
 import type { ClusterConfig, Problem, Range } from './types';
 import { StructureValidator } from './validate';
+import { printable } from '../printable';
 
 export interface ParsedClusterFile {
   text: string;
@@ -69,6 +70,8 @@ export function parseClusterFile(text: string): ParsedClusterFile {
   }
   if (config && !result.problems.some((p) => p.severity === 'error')) result.config = config;
   result.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.col - b.range.start.col);
+  // Messages quote keys and values from the file: never let them carry control sequences.
+  for (const p of result.problems) p.message = printable(p.message);
   return result;
 }
 
