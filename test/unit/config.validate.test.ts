@@ -3,6 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EXAMPLE_CLUSTER_FILE } from '../../src/core/config/example';
 import { parseClusterFile } from '../../src/core/config/parse';
+import { planInput, renderStep } from '../../src/core/plan/plan';
+import { formatStep } from '../../src/core/plan/preview';
 import { FIXTURES } from './paths';
 
 const dir = (kind: 'good' | 'bad') => path.join(FIXTURES, 'cluster-files', kind);
@@ -128,5 +130,62 @@ describe('cluster file validation', () => {
         assert.ok(p.range.end.line >= p.range.start.line, `${f}: end after start`);
       }
     }
+  });
+});
+
+describe('cluster-file limits', () => {
+  const base = 'name: x\ngluu: { version: 3.1.5 }\nloadBalancer: { host: lb.example.org, address: 10.0.0.1 }\n';
+  const nodes = (n: number, extra = '') =>
+    Array.from(
+      { length: n },
+      (_, i) => `  - { host: n${i}.example.org, address: 10.0.${i >> 8}.${(i % 250) + 2}${i === 0 ? ', primary: true' : ''}${extra} }`,
+    ).join('\n');
+
+  it('allows an alias per host (100 aliases crashed the parser; 60 hosts sharing `ssh: *defaults` here) and refuses an alias bomb at its line', () => {
+    const shared = parseClusterFile(`${base}ssh: &defaults { user: root }\nnodes:\n${nodes(60, ', ssh: *defaults')}\n`);
+    assert.deepEqual(shared.problems, []);
+    assert.equal(shared.config!.nodes.length, 60);
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
+    const r = parseClusterFile(`${base}nodes:\n${nodes(2)}\n${bomb.join('\n')}\n`);
+    const p = r.problems.find((x) => x.code === 'yaml-aliases');
+    assert.ok(p, JSON.stringify(r.problems.map((x) => x.code)));
+    assert.equal(p.range.start.line, 7, 'at the first alias');
+    assert.equal(r.config, undefined);
+  });
+
+  it('caps the node list at 64 with one problem, and the file at 64 KiB without parsing it', () => {
+    const many = parseClusterFile(`${base}nodes:\n${nodes(65)}\n`);
+    assert.deepEqual(
+      many.problems.map((p) => [p.code, p.message, p.range.start.line]),
+      [['max-items', '"nodes" has 65 entries; at most 64', 4]],
+    );
+    const t0 = Date.now();
+    const huge = parseClusterFile(`${base}nodes:\n${nodes(2)}\n${Array.from({ length: 20000 }, (_, i) => `k${i}: 1`).join('\n')}\n`);
+    assert.deepEqual(
+      huge.problems.map((p) => [p.code, p.range.start.line, p.range.start.col]),
+      [['file-too-large', 0, 0]],
+    );
+    assert.ok(Date.now() - t0 < 1000, 'refused before parsing');
+  });
+
+  it('reports at most 100 problems and sums up the rest', () => {
+    const r = parseClusterFile(`${base}nodes:\n${nodes(2)}\n${Array.from({ length: 300 }, (_, i) => `k${i}: 1`).join('\n')}\n`);
+    assert.equal(r.problems.length, 101);
+    assert.match(r.problems[100].message, /^200 more problems \(200 errors\) after these, from line 107 on/);
+  });
+
+  it('prints a command shared by every target once per step (the preview grew with the square of the node count)', () => {
+    const config = parseClusterFile(`${base}nodes:\n${nodes(64)}\n`).config!;
+    const text = formatStep(config, renderStep('hosts', planInput(config)));
+    assert.equal(text.split("printf '%s\\n' '# BEGIN gluu-cluster'").length - 1, 1, 'the hosts block once');
+    // Each target's check still lists the cluster's hosts (it names the target's hostname too):
+    // 65 × 65 lines at the 64-node cap, about 0.26 MB, where 1,000 nodes printed 198 MB.
+    assert.ok(text.length < 300_000, `${text.length} characters`);
   });
 });

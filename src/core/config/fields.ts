@@ -73,6 +73,7 @@ export interface ArrayField extends Base {
   kind: 'array';
   items: Field;
   minItems?: number;
+  maxItems?: number;
   default?: readonly unknown[];
 }
 export type Field = StringField | IntegerField | BooleanField | ObjectField | ArrayField;
@@ -209,6 +210,9 @@ export const CLUSTER_FILE_FIELD: ObjectField = {
     nodes: {
       kind: 'array',
       minItems: 1,
+      // Far beyond any Gluu cluster (multi-master replication meshes every pair of nodes); it
+      // keeps the plan, whose commands grow with the square of the node count, printable.
+      maxItems: 64,
       description: 'The Gluu Server nodes. Exactly one is the primary: the first one installed, whose data the others copy.',
       items: {
         kind: 'object',

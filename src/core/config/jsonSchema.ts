@@ -39,6 +39,7 @@ export function fieldSchema(field: Field): Schema {
         type: 'array',
         items: fieldSchema(field.items),
         ...(field.minItems !== undefined ? { minItems: field.minItems } : {}),
+        ...(field.maxItems !== undefined ? { maxItems: field.maxItems } : {}),
         ...(field.default !== undefined ? { default: [...field.default] } : {}),
       };
     case 'object':

@@ -75,6 +75,11 @@ export class StructureValidator {
         if (field.minItems !== undefined && node.items.length < field.minItems) {
           this.report('min-items', `${where} needs at least ${field.minItems} entr${field.minItems === 1 ? 'y' : 'ies'}`, anchor, path);
         }
+        if (field.maxItems !== undefined && node.items.length > field.maxItems) {
+          // Checking past the cap would only multiply problems: say it once, at the list.
+          this.report('max-items', `${where} has ${node.items.length} entries; at most ${field.maxItems}`, anchor, path);
+          return;
+        }
         node.items.forEach((item, i) => this.check(item, field.items, [...path, i], anchor));
         return;
       }

@@ -86,6 +86,9 @@ function probeLines(config: ClusterConfig, label: string, host: string, p: Probe
   ];
 }
 
+/** Commands at least this long are printed once per step and referred to after. */
+const REPEAT_MIN_CHARS = 200;
+
 export function formatStep(config: ClusterConfig, plan: StepPlan): string {
   const index = STEPS.findIndex((s) => s.id === plan.step.id) + 1;
   const out = [
@@ -98,19 +101,33 @@ export function formatStep(config: ClusterConfig, plan: StepPlan): string {
     RULE,
   ];
   let n = 0;
+  // A long command that is the same on every target (the hosts block, say) is printed once and
+  // referred to after: printed per target, the preview grew with the square of the node count.
+  const seen = new Map<string, string>();
+  const emit = (lines: string[], where: string) => {
+    for (const line of lines) {
+      const body = line.startsWith('#   ') ? line.slice(4) : line.startsWith('#') ? undefined : line;
+      if (body === undefined || body.length < REPEAT_MIN_CHARS) out.push(line);
+      else if (seen.has(body)) out.push(`#   (the same ${body.length}-character command as ${seen.get(body)})`);
+      else {
+        seen.set(body, where);
+        out.push(line);
+      }
+    }
+  };
   if (plan.before.length) {
     out.push('', '## first, once');
-    for (const a of plan.before) out.push(...actionLines(config, a, ++n));
+    for (const a of plan.before) emit(actionLines(config, a, ++n), `${n}. above`);
   }
   for (const t of plan.targets) {
     out.push('', `## ${t.label}`);
-    out.push(...probeLines(config, 'check (the step is skipped here when this succeeds)', t.host, t.check));
-    for (const a of t.actions) out.push(...actionLines(config, a, ++n));
-    out.push(...probeLines(config, 'verify', t.host, t.verify));
+    emit(probeLines(config, 'check (the step is skipped here when this succeeds)', t.host, t.check), `the check on ${t.host}`);
+    for (const a of t.actions) emit(actionLines(config, a, ++n), `${n}. above`);
+    emit(probeLines(config, 'verify', t.host, t.verify), `the verify on ${t.host}`);
   }
   if (plan.after.length) {
     out.push('', '## then, in this order');
-    for (const a of plan.after) out.push(...actionLines(config, a, ++n));
+    for (const a of plan.after) emit(actionLines(config, a, ++n), `${n}. above`);
   }
   return `${out.join('\n')}\n`;
 }
