@@ -50,8 +50,23 @@ export async function workspacePlanInput(cluster: ClusterEntry): Promise<PlanInp
 export class ProposedContent implements vscode.TextDocumentContentProvider {
   static readonly scheme = 'gluu-cluster-proposed';
   private readonly texts = new Map<string, string>();
-  set(uri: vscode.Uri, text: string): void {
+  private count = 0;
+  /**
+   * A new document for each proposal. Reusing one URI showed the previous proposal (the editor
+   * keeps a virtual document's text until told it changed) and, with its earlier diff still
+   * closing, made the next diff fail with "Model is disposed" and never open.
+   */
+  propose(name: string, forFile: vscode.Uri, text: string): vscode.Uri {
+    const uri = vscode.Uri.from({
+      scheme: ProposedContent.scheme,
+      path: `/${name}`,
+      query: forFile.toString(),
+      fragment: String(++this.count),
+    });
+    // Only the latest proposal per file is ever shown again; older ones are dropped.
+    for (const key of this.texts.keys()) if (vscode.Uri.parse(key).query === uri.query) this.texts.delete(key);
     this.texts.set(uri.toString(), text);
+    return uri;
   }
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.texts.get(uri.toString()) ?? '';
@@ -98,8 +113,7 @@ export async function generateFile(
     outcome = 'unchanged';
   } else if (current !== undefined && hashes[uri.toString()] !== sha256(current)) {
     // The user edited it (or it came from elsewhere): show what would change and ask.
-    const right = vscode.Uri.from({ scheme: ProposedContent.scheme, path: `/${name}`, query: uri.toString() });
-    proposed.set(right, text);
+    const right = proposed.propose(name, uri, text);
     await vscode.commands.executeCommand('vscode.diff', uri, right, vscode.l10n.t('{0}: yours ↔ generated from the cluster file', name), {
       preview: true,
     });
