@@ -29,17 +29,19 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
     const o = await owner(doc);
     if (!o) return;
     const text = doc.getText();
+    const config = o.cluster.parsed.config;
     if (o.kind === 'csync2.cfg') {
+      // Against the cluster's nodes when the cluster file is valid: a foreign host or a second group is flagged.
+      const cluster = config ? { nodes: config.nodes.map((n) => n.host) } : undefined;
       collection.set(
         doc.uri,
         core()
-          .checkCsync2Cfg(text)
+          .checkCsync2Cfg(text, cluster)
           .map((p) => diag(new vscode.Range(p.line, p.col, p.line, p.col + 1), p.message, vscode.DiagnosticSeverity.Error, 'csync2')),
       );
       return;
     }
     if (!nginxToo) return;
-    const config = o.cluster.parsed.config;
     const hosts = Object.fromEntries(config ? [config.loadBalancer, ...config.nodes].map((h) => [h.host, h.address]) : []);
     const result = await core().checkNginxConf(text, hosts);
     if (result.skipped) {
