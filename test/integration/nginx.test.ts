@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseClusterFile } from '../../src/core/config/parse';
+import type { ClusterConfig } from '../../src/core/config/types';
+import { planInput, renderStep } from '../../src/core/plan/plan';
 import { renderNginxConf } from '../../src/core/render/nginx';
 import { checkNginxConf } from '../../src/core/render/nginxCheck';
 import { lab, shOn, type Daemon, type Lab } from './lab';
@@ -24,6 +26,7 @@ describe('generated nginx.conf on real nginx', function () {
   this.timeout(120000);
   let l: Lab;
   let conf = '';
+  let config: ClusterConfig;
   const backends: Record<string, Daemon> = {};
 
   before(async () => {
@@ -37,7 +40,7 @@ describe('generated nginx.conf on real nginx', function () {
       ],
     });
     const addr = Object.fromEntries(Object.values(l.hosts).map((h) => [h.name, h.address]));
-    const config = parseClusterFile(CLUSTER(addr)).config!;
+    config = parseClusterFile(CLUSTER(addr)).config!;
     conf = renderNginxConf(config);
     // The node certificate the nginx step relays from the primary: one self-signed pair.
     const crt = path.join(l.dir, 'httpd.crt');
@@ -93,5 +96,35 @@ describe('generated nginx.conf on real nginx', function () {
     for (let i = 0; i < 6; i++) assert.equal((await get('/oxauth/')).split(' ')[0], 'idp2', 'served by the node that is up');
     assert.equal((await get('/identity/')).split(' ')[0], 'idp2', 'sticky route fails over too');
     await nginx.stop('SIGQUIT');
+  });
+
+  it("the nginx step's install keeps the first backup over runs, and a failed nginx -t puts back the file it replaced", async () => {
+    const CONF = '/etc/nginx/nginx.conf';
+    /** The step's own install command for `text`, after staging it as the step's upload does. */
+    const push = async (text: string) => {
+      const step = renderStep('nginx', planInput(config, { 'nginx.conf': text }));
+      const actions = step.targets[0].actions;
+      const upload = actions.find((a) => a.kind === 'upload')!;
+      const install = actions.find((a) => a.kind === 'exec' && a.title.startsWith('install it'))!;
+      assert.ok(upload.kind === 'upload' && install.kind === 'exec');
+      await shOn(l, 'lb', `cat > ${upload.to.path}`, text);
+      return lab.runAs(l, 'lb', 'sh', ['-c', install.script.text]);
+    };
+    const original = `${conf}# the load balancer's own file\n`;
+    await shOn(l, 'lb', `cat > ${CONF} && rm -f ${CONF}.gluu-cluster.*`, original);
+    const first = `${conf}# first push\n`;
+    const second = `${conf}# second push\n`;
+    for (const text of [first, second]) {
+      const r = await push(text);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(await shOn(l, 'lb', `cat ${CONF}`), text);
+    }
+    assert.equal(await shOn(l, 'lb', `cat ${CONF}.gluu-cluster.bak`), original, 'the first backup survives the second run');
+    const broken = await push(conf.replace('ip_hash;', 'ip_hash'));
+    assert.notEqual(broken.code, 0);
+    assert.equal(await shOn(l, 'lb', `cat ${CONF}`), second, 'the file this run replaced is back');
+    assert.equal(await shOn(l, 'lb', `cat ${CONF}.gluu-cluster.bak`), original);
+    // The install reloads nginx, which it started on this host: stop it.
+    await shOn(l, 'lb', 'nginx -s quit');
   });
 });

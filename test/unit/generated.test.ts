@@ -77,6 +77,22 @@ describe('the generated files', () => {
     assert.doesNotMatch(other, /\bcluster\/(nginx\.conf|csync2\.cfg)/);
   });
 
+  it('the preview shows the content of every generated file it will push, as it will be pushed', () => {
+    const nginx = '# edited\nevents {}\nhttp {}\n';
+    const csync2 = 'group gluucluster\n{\n    host evil.example.net;\n}\n';
+    const text = formatPlan(config(), renderPlan(planInput(config(), { 'nginx.conf': nginx, 'csync2.cfg': csync2 })));
+    assert.ok(
+      text.includes(
+        '# content: the generated nginx.conf (cluster/nginx.conf in the workspace when present), 3 lines, exactly as pushed:\n# ```nginx\n#   | # edited\n#   | events {}\n#   | http {}\n# ```\n',
+      ),
+      text,
+    );
+    assert.ok(text.includes('# ```csync2\n#   | group gluucluster\n#   | {\n#   |     host evil.example.net;\n#   | }\n# ```\n'), text);
+    // A terminal never gets the file's control characters: they could hide lines of it.
+    const hidden = formatPlan(config(), renderPlan(planInput(config(), { 'nginx.conf': 'events {}\x1b[2K\r# looks fine\n' })));
+    assert.ok(hidden.includes('#   | events {}\\x1b[2K\\x0d# looks fine\n'), hidden);
+  });
+
   describe('in the CLI', () => {
     let dir: string;
     let file: string;

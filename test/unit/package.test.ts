@@ -118,3 +118,16 @@ describe('the packaged extension', function () {
     );
   });
 });
+
+describe('the manifest', () => {
+  it('declares limited support for untrusted workspaces (Restricted Mode), saying what is held back', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const nls = JSON.parse(readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8'));
+    const untrusted = pkg.capabilities?.untrustedWorkspaces;
+    assert.equal(untrusted?.supported, 'limited');
+    const description: string = /^%(.+)%$/.test(untrusted.description) ? nls[untrusted.description.slice(1, -1)] : untrusted.description;
+    assert.match(description, /nginx -t/);
+    assert.match(description, /steps/i);
+    assert.deepEqual(untrusted.restrictedConfigurations, ['gluuCluster.clusterFile', 'gluuCluster.generatedFolder']);
+  });
+});

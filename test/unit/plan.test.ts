@@ -187,6 +187,17 @@ describe('the plan', () => {
     assert.deepEqual(upload?.kind === 'upload' && upload.content, [edited]);
   });
 
+  it('nginx: keeps the first backup of nginx.conf, and a failed nginx -t puts back the file this run replaced', () => {
+    const install = execs(allActions('nginx', manual())).find((a) => a.title.startsWith('install it'))!.script.text;
+    const bak = '/etc/nginx/nginx.conf.gluu-cluster.bak';
+    // Made once: only when there is none yet.
+    assert.ok(install.includes(`test -e ${bak} || `), install);
+    assert.equal(install.split(` ${bak}`).length - 1, 2, 'named twice: the test and the one copy');
+    // The rollback restores what this run replaced, not the first backup.
+    const rollback = install.slice(install.indexOf('nginx -t ||'));
+    assert.ok(!rollback.includes(bak), rollback);
+  });
+
   it('skips OpenDJ steps on OpenLDAP, and a cache step without a cache host, saying why', () => {
     const c = load('four-nodes-full.yaml');
     const p = renderStep('replication-enable', planInput(c));

@@ -23,8 +23,10 @@ export const FORMATS = {
   jumpHost: '^(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9._-]+(?::[0-9]{1,5})?$',
   userName: '^[a-z_][a-z0-9_.-]{0,31}$',
   clusterName: '^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$',
-  // A path on the Gluu servers (csync2 include/exclude patterns): no control characters.
-  remotePath: '^[^\\u0000-\\u001f]+$',
+  // A path on the Gluu servers (csync2 include/exclude patterns). csync2.cfg has no quoting: a
+  // space, ";", "{", "}", "#" or quote would end the statement there, and what follows could
+  // start another one (a group syncing with some other host). No control characters either.
+  remotePath: '^[^\\u0000-\\u0020\\u007f;{}#"\'\\s]+$',
 } as const;
 
 export type FormatName = keyof typeof FORMATS;
@@ -41,7 +43,7 @@ export const FORMAT_HINTS: Record<FormatName, string> = {
   jumpHost: 'a jump host as [user@]host[:port]',
   userName: 'a Unix user name',
   clusterName: 'a name of letters, digits, spaces, dots, underscores and hyphens',
-  remotePath: 'a path on one line',
+  remotePath: 'a path without spaces, ";", "{", "}", "#" or quotes (csync2.cfg cannot quote them)',
 };
 
 interface Base {

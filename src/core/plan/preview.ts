@@ -1,13 +1,15 @@
 /**
  * The plan as text: for each step, headed by its manual section, the exact commands per target as
- * they will be sent (container wrapping included), uploads and relays as the runner performs them,
- * and secrets as ••••. Read-only: the editor shows it in a virtual document; the CLI prints it.
+ * they will be sent (container wrapping included), uploads and relays as the runner performs them
+ * (every uploaded file line by line, the generated ones included), and secrets as ••••.
+ * Read-only: the editor shows it in a virtual document; the CLI prints it.
  */
 import type { ClusterConfig } from '../config/types';
 import { hostPath, wrapIf } from '../gluu/container';
 import type { Shell } from '../ssh/shell';
 import { SECRET_LABELS, type Action, type Content, type FileLocation, type Probe, type SecretFile } from './actions';
 import { STEPS } from './catalogue';
+import { GENERATED_FILES } from './generated';
 import type { StepPlan } from './stepPlan';
 
 export const MASK = '••••';
@@ -24,6 +26,20 @@ function where(config: ClusterConfig, f: FileLocation): string {
 
 export function maskContent(content: Content): string {
   return content.map((c) => (typeof c === 'string' ? c : MASK)).join('');
+}
+
+/**
+ * A file's lines behind a "#   | " gutter, so no line of it can pass for a command or a comment of
+ * the plan. Control characters other than tab are shown escaped: printed to a terminal (the CLI's
+ * plan) they could move the cursor and hide lines.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+function gutter(text: string): string[] {
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => `#   |${l ? ' ' : ''}${l.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}`);
 }
 
 function secretLines(config: ClusterConfig, files: SecretFile[] | undefined, container: boolean, host: string): string[] {
@@ -44,17 +60,18 @@ function actionLines(config: ClusterConfig, a: Action, n: number): string[] {
       return [head, '# interactive: runs in a terminal with a pty; answer its prompts there', command(config, a.script, a.container)];
     case 'upload': {
       const lines = [head, `# upload over SFTP → ${where(config, a.to)} (mode ${octal(a.mode)}; temporary file, then renamed)`];
+      const text = maskContent(a.content);
       if (a.generated) {
+        // The whole file: it may be the user's copy (or a repository's), and what it says is what the nodes get.
+        const language = GENERATED_FILES.find((f) => f.fileName === a.generated!.fileName)?.language ?? '';
         lines.push(
-          `# content: the generated ${a.generated.fileName} (${a.generated.copy} in the workspace when present), ${maskContent(a.content).split('\n').length - 1} lines`,
+          `# content: the generated ${a.generated.fileName} (${a.generated.copy} in the workspace when present), ${text.split('\n').length - 1} lines, exactly as pushed:`,
+          `# \`\`\`${language}`,
+          ...gutter(text),
+          '# ```',
         );
       } else {
-        lines.push(
-          ...maskContent(a.content)
-            .replace(/\n$/, '')
-            .split('\n')
-            .map((l) => `#   | ${l}`),
-        );
+        lines.push(...gutter(text));
       }
       return lines;
     }

@@ -4,6 +4,10 @@
  * blocks holding `host`, `key`, `include`, `exclude`, `compare`, `pattern`, `backup-directory`,
  * `backup-generations`, `auto` and `action { pattern; exec; logfile; do-local; }` statements,
  * each ending with a semicolon. Problems carry 0-based line and column.
+ *
+ * Against a cluster (the workspace's csync2.cfg, which the csync2 step pushes to every node) it
+ * also flags what would sync the nodes' Gluu files with another machine: a `host` that is not one
+ * of the cluster's nodes, and any group besides the first (csync2 -x syncs every group).
  */
 export interface CfgProblem {
   line: number;
@@ -59,8 +63,26 @@ const GROUP_STATEMENTS = new Set(['host', 'key', 'include', 'exclude', 'compare'
 const ACTION_STATEMENTS = new Set(['pattern', 'exec', 'logfile', 'do-local', 'do-local-only']);
 const AUTO_VALUES = new Set(['none', 'first', 'younger', 'older', 'bigger', 'smaller', 'left', 'right']);
 
-export function checkCsync2Cfg(text: string): CfgProblem[] {
+/** What the file is checked against: the host names of the cluster's nodes. */
+export interface Csync2Cluster {
+  nodes: readonly string[];
+}
+
+/**
+ * The host name in a `host` word: csync2 writes a passive host as "(name)" and, in 2.x, may give
+ * its address as "name@address". Host names compare as DNS names do, without case.
+ */
+function hostName(word: string): string {
+  return word
+    .replace(/^\(|\)$/g, '')
+    .replace(/@.*$/, '')
+    .toLowerCase();
+}
+
+export function checkCsync2Cfg(text: string, cluster?: Csync2Cluster): CfgProblem[] {
   const { tokens, problems } = tokenize(text);
+  const nodes = new Set(cluster?.nodes.map((n) => n.toLowerCase()));
+  let groups = 0;
   let i = 0;
   const at = (t: Token | undefined, message: string) => {
     const last = tokens[tokens.length - 1];
@@ -107,7 +129,18 @@ export function checkCsync2Cfg(text: string): CfgProblem[] {
       if (!a) return false;
       const needsArgs = !['do-local', 'do-local-only'].includes(t.text);
       if (needsArgs && a.length === 0) at(t, `"${t.text}" needs a value`);
-      if (t.text === 'host') hosts += a.length;
+      if (t.text === 'host') {
+        hosts += a.length;
+        for (const h of cluster ? a : []) {
+          const name = hostName(h.text);
+          // A lone "(" or ")" is csync2's bracket around passive hosts, not a host.
+          if (name && !nodes.has(name))
+            at(
+              h,
+              `host "${h.text}" is not a node of the cluster: csync2 would sync the Gluu files with it (nodes: ${[...nodes].join(', ')})`,
+            );
+        }
+      }
       if (t.text === 'key') {
         keys++;
         if (a.length !== 1) at(t, '"key" takes exactly one file');
@@ -136,6 +169,11 @@ export function checkCsync2Cfg(text: string): CfgProblem[] {
         break;
       }
       i++;
+      if (cluster && ++groups > 1)
+        at(
+          name,
+          `a second group "${name.text}": the cluster's csync2.cfg has one group, and csync2 -x on the nodes would sync this one too`,
+        );
       if (!block('group')) break;
     } else if (t.text === 'nossl' || t.text === 'config' || t.text === 'prefix' || t.text === 'ignore') {
       if (t.text === 'prefix') {

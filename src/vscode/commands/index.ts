@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { log } from '../log';
+import { trustedOrExplain } from '../workspaceTrust';
 import { createClusterFile, openClusterFile, openProblem, refresh } from './clusterFile';
 import type { CommandContext, Handler } from './context';
 import { editLdap, forgetLdapCertificate, restorePreviousLdapValue } from './ldap';
@@ -55,6 +56,20 @@ export const COMMANDS: Record<string, Handler> = {
 };
 
 /**
+ * Commands that run or connect because of what the workspace holds (its cluster file's hosts, its
+ * generated files): refused in Restricted Mode (workspaceTrust.ts).
+ */
+export const NEEDS_TRUST: ReadonlySet<string> = new Set([
+  'gluuCluster.runStep',
+  'gluuCluster.runNextStep',
+  'gluuCluster.runAllRemaining',
+  'gluuCluster.openSshTerminal',
+  'gluuCluster.openContainerShell',
+  'gluuCluster.editLdap',
+  'gluuCluster.restorePreviousLdapValue',
+]);
+
+/**
  * id → the title people see in menus and the palette, in the editor's language when the
  * extension has a package.nls.<language>.json; read on the first failure, not at activation.
  */
@@ -80,6 +95,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return Object.entries(COMMANDS).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (item?: unknown) => {
       try {
+        if (NEEDS_TRUST.has(id) && !(await trustedOrExplain())) return undefined;
         // Tree invocations pass the item; keybindings/palette may pass a Uri or nothing.
         const node = item && typeof item === 'object' && ('kind' in item || 'stepId' in item) ? (item as never) : undefined;
         return await handler(ctx, node);

@@ -1,8 +1,9 @@
 /**
  * Problems of the workspace's generated files (in the folder gluuCluster.generatedFolder names)
  * in the Problems panel: nginx.conf through a real `nginx -t` where nginx is installed (upstream
- * names mapped to the cluster file's addresses), on open and save; csync2.cfg through the
- * structure check, as you type.
+ * names mapped to the cluster file's addresses), on open and save, in a trusted workspace only
+ * (core/render/nginxCheck.ts says what nginx is kept from reading); csync2.cfg through the
+ * structure check and against the cluster's nodes, as you type.
  */
 import * as vscode from 'vscode';
 import { GENERATED_FILES, generatedFile, type GeneratedFileName } from '../../core/plan/generated';
@@ -29,17 +30,24 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
     const o = await owner(doc);
     if (!o) return;
     const text = doc.getText();
+    const config = o.cluster.parsed.config;
     if (o.kind === 'csync2.cfg') {
+      // Against the cluster's nodes when the cluster file is valid: a foreign host or a second group is flagged.
+      const cluster = config ? { nodes: config.nodes.map((n) => n.host) } : undefined;
       collection.set(
         doc.uri,
         core()
-          .checkCsync2Cfg(text)
+          .checkCsync2Cfg(text, cluster)
           .map((p) => diag(new vscode.Range(p.line, p.col, p.line, p.col + 1), p.message, vscode.DiagnosticSeverity.Error, 'csync2')),
       );
       return;
     }
     if (!nginxToo) return;
-    const config = o.cluster.parsed.config;
+    // Restricted Mode: nginx does not read a file from a workspace the user has not trusted.
+    if (!vscode.workspace.isTrusted) {
+      log().info(`nginx.conf not checked: the workspace is in Restricted Mode (${vscode.workspace.asRelativePath(doc.uri)})`);
+      return;
+    }
     const hosts = Object.fromEntries(config ? [config.loadBalancer, ...config.nodes].map((h) => [h.host, h.address]) : []);
     const result = await core().checkNginxConf(text, hosts);
     if (result.skipped) {
@@ -64,6 +72,8 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
     collection,
     vscode.workspace.onDidOpenTextDocument((d) => void check(d, true)),
     vscode.workspace.onDidSaveTextDocument((d) => void check(d, true)),
+    // Trusted now: the open nginx.conf files get the check they did not get in Restricted Mode.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.workspace.textDocuments.forEach((d) => void check(d, true))),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (!maybeOurs(e.document)) return;
       const key = e.document.uri.toString();

@@ -1,7 +1,7 @@
 /**
  * The editor's SSH session: one pool for the window, host keys checked against known_hosts and
  * the extension's own trust store (global state), an unknown key accepted only after a modal that
- * shows its SHA256 fingerprint, passwords and passphrases in SecretStorage.
+ * shows its SHA256 fingerprint, passwords and passphrases in SecretStorage. None in Restricted Mode.
  */
 import * as vscode from 'vscode';
 import type { SshPool } from '../../core/ssh/pool';
@@ -9,6 +9,7 @@ import type { TrustedHostKey } from '../../core/ssh/types';
 import { runCore } from '../core';
 import { log } from '../log';
 import { askToTrust } from '../trustDialog';
+import { requireTrust } from '../workspaceTrust';
 
 const TRUST_KEY = 'gluuCluster.trustedHostKeys';
 type Trusted = Record<string, TrustedHostKey[]>;
@@ -18,7 +19,9 @@ export class SshSession implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
+  /** The pool; in Restricted Mode none: every connection (steps, terminals, LDAP) starts here. */
   get(): SshPool {
+    requireTrust();
     if (this.pool) return this.pool;
     const { SshPool } = runCore();
     const secrets = this.context.secrets;

@@ -1,0 +1,114 @@
+/**
+ * The editor's nginx -t check on a workspace nginx.conf never runs code or reads files the file
+ * names: a stand-in nginx that leaves a mark when it is started shows whether it was.
+ */
+import * as assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { checkNginxConf, findNginx } from '../../src/core/render/nginxCheck';
+
+const GOOD = 'events {}\nhttp {\n    server {\n        listen 8080;\n    }\n}\n';
+
+describe('the nginx -t check of a workspace nginx.conf', () => {
+  let dir: string;
+  let nginx: string;
+  let mark: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'gluu-nginx-stub-'));
+    // Whoever the check runs nginx as may start the stand-in and leave its mark (its user id).
+    chmodSync(dir, 0o755);
+    mkdirSync(path.join(dir, 'marks'), { mode: 0o777 });
+    chmodSync(path.join(dir, 'marks'), 0o777);
+    mark = path.join(dir, 'marks', 'nginx-was-run');
+    nginx = path.join(dir, 'nginx');
+    writeFileSync(nginx, `#!/bin/sh\nid -u > '${mark}'\n`);
+    chmodSync(nginx, 0o755);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Checks `text` with the stand-in nginx: the problems, and whether nginx was started. */
+  const check = async (text: string) => {
+    const r = await checkNginxConf(text, {}, nginx);
+    return { ...r, ran: existsSync(mark) };
+  };
+
+  it('does not start nginx for a load_module line, and says so at that line', async () => {
+    const r = await check(`# a module\nload_module /tmp/canary.so;\n${GOOD}`);
+    assert.equal(r.ran, false, 'nginx was started');
+    assert.equal(r.ok, false);
+    assert.deepEqual(
+      r.problems.map((p) => [p.line, p.severity]),
+      [[1, 'warning']],
+    );
+    assert.match(r.problems[0].message, /"load_module \/tmp\/canary\.so" would load and run code/);
+  });
+
+  it('finds the directive as nginx reads it: quoted, escaped, after another one on the line', async () => {
+    for (const line of [
+      '"load_module" /tmp/canary.so;',
+      "'load_module' '/tmp/canary.so';",
+      'worker_processes 1; load_module /tmp/canary.so;',
+    ]) {
+      const r = await check(`${line}\n${GOOD}`);
+      assert.equal(r.ran, false, line);
+      assert.equal(r.problems[0]?.line, 0, line);
+    }
+  });
+
+  it('does not start nginx for other directives that load code: ssl_engine, perl, njs, lua, an OpenSSL engine key, a library', async () => {
+    for (const [text, line] of [
+      ['ssl_engine evil;\n', 0],
+      ['http {\n    perl_modules /tmp/perl;\n    perl_require evil.pm;\n}\n', 1],
+      ['http {\n    js_import /tmp/evil.js;\n}\n', 1],
+      ['http {\n    init_by_lua_block { os.execute("id") }\n}\n', 1],
+      ['http {\n    server { listen 443 ssl; ssl_certificate_key engine:evil:key; }\n}\n', 1],
+      ['http {\n    some_plugin /opt/plugins/evil.so;\n}\n', 1],
+    ] as const) {
+      const r = await check(`events {}\n${text}`);
+      assert.equal(r.ran, false, text);
+      assert.equal(r.problems[0]?.line, line + 1, text);
+    }
+  });
+
+  it('does not start nginx for a file that includes others or names files outside the check', async () => {
+    for (const [text, line, what] of [
+      ['include /tmp/x/*.conf;\n', 0, /"include \/tmp\/x\/\*\.conf" reads a file/],
+      ['http {\n    include mime.types;\n}\n', 1, /"include mime\.types"/],
+      ['http {\n    server {\n        ssl_dhparam /etc/ssl/dh.pem;\n    }\n}\n', 2, /"ssl_dhparam \/etc\/ssl\/dh\.pem"/],
+      ['http {\n    server {\n        ssl_password_file ../../secret;\n    }\n}\n', 2, /"ssl_password_file \.\.\/\.\.\/secret"/],
+    ] as const) {
+      const r = await check(`events {}\n${text}`);
+      assert.equal(r.ran, false, text);
+      assert.equal(r.problems[0]?.line, line + 1, text);
+      assert.match(r.problems[0].message, what);
+    }
+  });
+
+  it('starts nginx for an ordinary file, whose certificates, logs and pid it replaces with its own', async () => {
+    const r = await check(
+      'pid /run/nginx.pid;\nerror_log /var/log/nginx/error.log;\nevents {}\nhttp {\n    access_log /var/log/nginx/access.log;\n    server {\n        listen 443 ssl;\n        server_name gluu.example.so;\n        ssl_certificate /etc/nginx/ssl/httpd.crt;\n        ssl_certificate_key /etc/nginx/ssl/httpd.key;\n        location /oxauth { proxy_pass https://backend/oxauth; }\n    }\n}\n',
+    );
+    assert.equal(r.ran, true);
+  });
+
+  it('runs nginx as nobody (uid 65534) when the editor runs as root', async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    const r = await check(GOOD);
+    assert.equal(r.ran, true);
+    assert.equal(readFileSync(mark, 'utf8').trim(), '65534');
+  });
+
+  it("reports nginx's errors at the line of the file, also after a path it replaced that spans lines (real nginx)", async () => {
+    assert.ok(findNginx(), 'nginx is installed (scripts/install-system-deps.sh)');
+    const text =
+      'events {}\nhttp {\n    server {\n        listen 443 ssl;\n        ssl_certificate "/etc/nginx/\nssl/httpd.crt";\n        ssl_certificate_key /etc/nginx/ssl/httpd.key;\n        bogus_directive;\n    }\n}\n';
+    const r = await checkNginxConf(text, {});
+    assert.equal(r.ok, false);
+    assert.deepEqual(
+      r.problems.map((p) => p.line),
+      [7],
+    );
+    assert.match(r.problems[0].message, /unknown directive "bogus_directive"/);
+  });
+});
