@@ -87,7 +87,8 @@ describe('the extension bundle', function () {
 
   it('keeps the activation bundle small', () => {
     const size = statSync(path.join(ROOT, 'dist', 'extension.js')).size;
-    assert.ok(size < 40_000, `dist/extension.js is ${size} bytes`);
+    // 40,000 until Restricted Mode (the workspace-trust gate on every command that connects) added 1.5 KB.
+    assert.ok(size < 41_000, `dist/extension.js is ${size} bytes`);
   });
 });
 
