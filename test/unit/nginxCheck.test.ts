@@ -111,4 +111,24 @@ describe('the nginx -t check of a workspace nginx.conf', () => {
     );
     assert.match(r.problems[0].message, /unknown directive "bogus_directive"/);
   });
+
+  it('works as root under a private 0700 TMPDIR, which nobody cannot enter (real nginx)', async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    const priv = mkdtempSync(path.join(tmpdir(), 'gluu-private-tmp-'));
+    chmodSync(priv, 0o700);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = priv;
+    try {
+      const r = await checkNginxConf('events {}\nhttp {\n    bogus_directive;\n}\n', {});
+      assert.deepEqual(
+        r.problems.map((p) => [p.line, /unknown directive "bogus_directive"/.test(p.message)]),
+        [[2, true]],
+        JSON.stringify(r),
+      );
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(priv, { recursive: true, force: true });
+    }
+  });
 });

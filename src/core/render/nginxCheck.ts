@@ -16,9 +16,9 @@
  *   listen socket the user may not bind on this machine is not the configuration's fault.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { readNginxConf, type ConfDirective, type ConfReading, type ConfWord } from './nginxConf';
 
 export interface NginxCheck {
@@ -217,6 +217,25 @@ function run(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {
 
 /** Said by an unprivileged nginx about a file written for the load balancer's root-started one. */
 const UNPRIVILEGED_NOISE = /the "user" directive makes sense only if the master process runs with super-user privileges/;
+/**
+ * Whether nobody can get to a folder: every folder on the way must let others through (o+x). A
+ * per-user 0700 TMPDIR (pam_tmpdir, a test harness, systemd's PrivateTmp under some setups) does
+ * not, and nginx as nobody then failed on its own configuration with "Permission denied".
+ */
+function reachableByNobody(folder: string): boolean {
+  try {
+    let p = resolvePath(folder);
+    for (;;) {
+      if ((statSync(p).mode & 0o001) === 0) return false;
+      const up = dirname(p);
+      if (up === p) return true;
+      p = up;
+    }
+  } catch {
+    return false;
+  }
+}
+
 /** About this machine, not the file: a port or address the user may not bind here, or one in use (after the configuration was read). */
 const BIND_FAILED = /\bbind\(\) to \S+ failed|still could not bind\(\)/;
 
@@ -240,7 +259,9 @@ export async function checkNginxConf(
     return { ok: true, problems: [], skipped: 'setpriv (util-linux) is missing: the check does not run nginx as root' };
   const cert = await standInCertificate();
   if (typeof cert === 'string') return { ok: true, problems: [], skipped: cert };
-  const dir = mkdtempSync(join(tmpdir(), 'gluu-nginx-check-'));
+  const base = asRoot ? [tmpdir(), '/tmp', '/var/tmp'].find(reachableByNobody) : tmpdir();
+  if (!base) return { ok: true, problems: [], skipped: 'no temporary folder that the unprivileged nginx (nobody) can reach' };
+  const dir = mkdtempSync(join(base, 'gluu-nginx-check-'));
   try {
     openToNobody(dir, 0o750);
     const own = join(dir, 'var');
