@@ -62,10 +62,14 @@ export function knownHostsLine(keyType: string, accepted: AcceptedHostKey): stri
   return `${accepted.hostKeyIds.join(',')} ${keyType} ${accepted.key}\n`;
 }
 
-/** Appends lines to a known_hosts file one at a time, starting on a line of their own. */
+/** Appends lines to a known_hosts file one at a time, each once, starting on a line of their own. */
 function recorder(file: string): (line: string) => Promise<void> {
   let last = Promise.resolve();
+  // Two connections to one host (say root@ and admin@) may both have had its key accepted.
+  const written = new Set<string>();
   return (line) => {
+    if (written.has(line)) return last;
+    written.add(line);
     const next = last.then(async () => {
       const before = await readFile(file, 'utf8').catch(() => '');
       await appendFile(file, `${before && !before.endsWith('\n') ? '\n' : ''}${line}`);
