@@ -12,6 +12,7 @@ import { formatPlan, formatStep } from './core/plan/preview';
 import type { PlanInput } from './core/plan/stepPlan';
 import { LDAP_HELP, LDAP_SUBCOMMANDS, ldapFromCli, type LdapSubcommand } from './core/ldap/cli';
 import { cliSshPool, runFromCli, stepStateFromCli } from './core/run/cli';
+import { HOST_KEY_ADVICE, HOST_KEY_HELP, parseHostKeyPin, type CliHostKeys, type HostKeyPin } from './core/run/cliHostKeys';
 import { EXAMPLE_CLUSTER_FILE } from './core/config/example';
 import { clusterFileSchema } from './core/config/jsonSchema';
 import { parseClusterFile } from './core/config/parse';
@@ -31,13 +32,17 @@ Commands:
                            print the exact commands of the whole plan, or of one step / node
   render ${RENDERABLE} --config FILE
                            print the freshly generated ${GENERATED_FILES.map((f) => f.fileName).join(' or ')}
-  run [--step ID] [--node HOST] --config FILE [--trust-new-host-keys] [--force]
+  run [--step ID] [--node HOST] --config FILE [--host-key [HOST=]SHA256:…]
+      [--known-hosts FILE [--record-host-keys]] [--trust-new-host-keys] [--force]
                            run one step (or every step in order) over SSH; host keys must be in
-                           ~/.ssh/known_hosts unless --trust-new-host-keys; passwords come from
-                           GLUU_CLUSTER_LDAP_ADMIN_PASSWORD and GLUU_CLUSTER_REDIS_PASSWORD
+                           ~/.ssh/known_hosts or the --known-hosts FILE, or pinned with
+                           --host-key (--trust-new-host-keys accepts any: trust on first use);
+                           passwords come from GLUU_CLUSTER_LDAP_ADMIN_PASSWORD and
+                           GLUU_CLUSTER_REDIS_PASSWORD
   ldap get|set-cache|set-idp-servers [--node HOST] --config FILE
        [--servers HOST:PORT,…] [--provider-type STANDALONE|CLUSTER|SHARDED]
-       [--ldap-cert-fingerprint AA:BB:…] [--trust-new-host-keys]
+       [--ldap-cert-fingerprint AA:BB:…] [--host-key [HOST=]SHA256:…]
+       [--known-hosts FILE [--record-host-keys]] [--trust-new-host-keys]
                            read the appliance entry's cache configuration and oxIDPAuthentication
                            (get), or set the cache to REDIS (default: the cluster's cache host)
                            or the IDP servers (default: every node:1636), with compare-and-swap;
@@ -86,7 +91,7 @@ ${GENERATED_FOLDER_OPTION}
 
 Prints the freshly generated ${GENERATED_FILES.map((f) => f.fileName).join(' or ')} for the cluster file.
 `,
-  run: `Usage: gluu-cluster run [--step ID] [--node HOST] --config FILE [--trust-new-host-keys] [--force]
+  run: `Usage: gluu-cluster run [--step ID] [--node HOST] --config FILE [--host-key …] [--known-hosts FILE] [--trust-new-host-keys] [--force]
 
 Runs one step, or every step that has not succeeded yet in order (stopping at the first that
 fails), over SSH. A step runs only when the steps it needs have succeeded (or were marked done
@@ -97,8 +102,7 @@ Options:
   --config FILE            the cluster file (default: ./gluu-cluster.yaml)
   --step ID                one step: ${STEPS.map((s) => s.id).join(', ')}
   --node HOST              only what runs on this host
-  --trust-new-host-keys    trust (and print) SSH host keys that are not in ~/.ssh/known_hosts,
-                           for this run; without it such a host is refused
+${HOST_KEY_HELP}
   --force                  run a done step again, even where its check says it is already done
   --state FILE             the run state (default: .gluu-cluster-state.json beside the cluster file)
   --ldap-cert-fingerprint AA:BB:…
@@ -106,6 +110,8 @@ Options:
 ${GENERATED_FOLDER_OPTION}
 
 Passwords come from GLUU_CLUSTER_LDAP_ADMIN_PASSWORD and GLUU_CLUSTER_REDIS_PASSWORD.
+
+${HOST_KEY_ADVICE}
 `,
   status: `Usage: gluu-cluster status --config FILE [--state FILE]
 
@@ -150,12 +156,16 @@ export function main(
     return command ? 0 : 2;
   }
   const opts = new Map<string, string>();
+  const pins: string[] = [];
   const positional: string[] = [];
   let help = false;
   for (let i = 0; i < rest.length; i++) {
-    const flag = /^--(config|step|node|generated-folder|servers|provider-type|ldap-cert-fingerprint|state|reason)$/.exec(rest[i]);
+    const flag = /^--(config|step|node|generated-folder|servers|provider-type|ldap-cert-fingerprint|state|reason|known-hosts)$/.exec(
+      rest[i],
+    );
     if (flag && rest[i + 1] !== undefined) opts.set(flag[1], rest[++i]);
-    else if (rest[i] === '--trust-new-host-keys' || rest[i] === '--force') opts.set(rest[i].slice(2), 'yes');
+    else if (rest[i] === '--host-key' && rest[i + 1] !== undefined) pins.push(rest[++i]);
+    else if (['--trust-new-host-keys', '--record-host-keys', '--force'].includes(rest[i])) opts.set(rest[i].slice(2), 'yes');
     else if (rest[i] === '-h' || rest[i] === '--help') help = true;
     else if (!rest[i].startsWith('-')) positional.push(rest[i]);
     else {
@@ -221,10 +231,12 @@ export function main(
         err(`gluu-cluster: unknown step "${stepId}"; steps: ${STEPS.map((s) => s.id).join(', ')}\n`);
         return 2;
       }
+      const hostKeys = hostKeyOptions(opts, pins, err);
+      if (typeof hostKeys === 'number') return hostKeys;
       return runFromCli(loaded.config, cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')), {
         stepId,
         node: opts.get('node'),
-        trustNew: opts.has('trust-new-host-keys'),
+        hostKeys,
         force: opts.has('force'),
         ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
         clusterFileDir: dirname(loaded.file),
@@ -255,7 +267,9 @@ export function main(
       }
       const loaded = loadConfig(opts.get('config'), err);
       if (typeof loaded === 'number') return loaded;
-      const pool = cliSshPool(opts.has('trust-new-host-keys'), err);
+      const hostKeys = hostKeyOptions(opts, pins, err);
+      if (typeof hostKeys === 'number') return hostKeys;
+      const pool = cliSshPool(hostKeys, err);
       return ldapFromCli(loaded.config, sub, {
         node: opts.get('node'),
         servers: opts.get('servers'),
@@ -287,6 +301,30 @@ export function main(
       err(`gluu-cluster: unknown command "${command}"\n${USAGE}`);
       return 2;
   }
+}
+
+/** --host-key, --known-hosts, --record-host-keys and --trust-new-host-keys; a number is the exit code of a usage error. */
+function hostKeyOptions(opts: Map<string, string>, pinValues: string[], err: (s: string) => void): CliHostKeys | number {
+  const pins: HostKeyPin[] = [];
+  for (const v of pinValues) {
+    const pin = parseHostKeyPin(v);
+    if (!pin) {
+      err(`gluu-cluster: --host-key "${v}" is not [HOST=]SHA256:… (a fingerprint as ssh-keygen -lf prints it)\n`);
+      return 2;
+    }
+    pins.push(pin);
+  }
+  const knownHostsFile = opts.get('known-hosts');
+  if (opts.has('record-host-keys') && !knownHostsFile) {
+    err('gluu-cluster: --record-host-keys needs --known-hosts FILE: the file to record the keys in\n');
+    return 2;
+  }
+  return {
+    trustNew: opts.has('trust-new-host-keys'),
+    pins,
+    ...(knownHostsFile ? { knownHostsFile: resolve(knownHostsFile) } : {}),
+    record: opts.has('record-host-keys'),
+  };
 }
 
 /** Reads and validates the cluster file; prints problems as FILE:LINE:COL. A number is the exit code. */

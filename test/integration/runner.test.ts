@@ -198,6 +198,32 @@ nodes:
     assert.equal((await lab.runAs(l, 'idp1', 'test', ['-e', pw.path])).code, 1, 'secret file removed');
   });
 
+  it('secret files an earlier run left (killed before it could remove them) are gone before the step does anything on the host', async () => {
+    const pw = { path: '/root/.gluu-test-left.pw', secret: 'ldapAdmin' as const };
+    // What a run killed with SIGKILL leaves: the file, and a temp file of a cut-off upload.
+    const temp = '/root/..gluu-test-left.pw.gluu-0123456789ab.tmp';
+    await shOn(l, 'idp1', `echo stale-secret > ${pw.path}; echo stale-secret > ${temp}; echo mine > /root/.gluu-test-other.pw`);
+    const plan = custom('ldap-listen', [
+      {
+        host: 'idp1.gluu.test',
+        label: 'idp1.gluu.test',
+        actions: [
+          exec('idp1.gluu.test', 'look', `ls -a /root | grep -c gluu-test-left || true`),
+          exec('idp1.gluu.test', 'use it', `cat ${pw.path}`, [pw]),
+        ],
+      },
+    ]);
+    const o = await runStep(plan, context());
+    assert.equal(o.status, 'done', summarize(o).join('\n'));
+    const out = output.filter((x) => x.startsWith('idp1.gluu.test out ')).map((x) => x.slice('idp1.gluu.test out '.length));
+    assert.deepEqual(out, ['0\n', '••••'], 'the first command on the host no longer finds them');
+    assert.ok(
+      output.includes(`idp1.gluu.test info removed secret files an earlier run left behind: ${pw.path}, ${temp}`),
+      output.join('\n'),
+    );
+    assert.equal((await shOn(l, 'idp1', 'ls -a /root | grep gluu-test || true')).trim(), '.gluu-test-other.pw', 'only its own files');
+  });
+
   it('an unreachable host fails that target only, before anything changes', async () => {
     const plan = renderStep('hosts', planInput({ ...config, loadBalancer: { ...config.loadBalancer, host: 'gone.gluu.test' } }));
     const o = await runStep(plan, context({ force: true }));

@@ -70,6 +70,20 @@ describe('CLI', () => {
     assert.equal(run('init', '--config', '/nonexistent/dir/gluu-cluster.yaml', '--help').code, 0);
     assert.equal(run('frobnicate', '--help').code, 2);
   });
+  it('run and ldap --help say which host key option to prefer: pins or a known_hosts file over trust on first use', () => {
+    for (const argv of [
+      ['run', '--help'],
+      ['ldap', 'get', '--help'],
+    ]) {
+      const r = run(...argv);
+      for (const o of ['--host-key [HOST=]SHA256:…', '--known-hosts FILE', '--record-host-keys', '--trust-new-host-keys'])
+        assert.ok(r.out.includes(o), o);
+      assert.match(
+        r.out,
+        /prefer --host-key pins .* or a known_hosts\nfile .* over\n--trust-new-host-keys, which accepts whatever key answers/,
+      );
+    }
+  });
   it('schema prints JSON', () => {
     assert.equal(JSON.parse(run('schema').out).title, 'Gluu Cluster file (gluu-cluster.yaml)');
   });

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { Server, utils } from 'ssh2';
 import { main } from '../../src/cli';
 import { cliSshPool } from '../../src/core/run/cli';
+import { NO_HOST_KEY_OPTIONS } from '../../src/core/run/cliHostKeys';
 import { fingerprintSha256 } from '../../src/core/ssh/knownHosts';
 
 interface FakeHost {
@@ -121,7 +122,7 @@ describe('CLI: host keys over SSH', function () {
   it('does not connect again to a host whose key it refused, and says so once', async () => {
     const [, idp1] = hosts;
     let err = '';
-    const pool = cliSshPool(false, (s) => (err += s));
+    const pool = cliSshPool(NO_HOST_KEY_OPTIONS, (s) => (err += s));
     const target = { host: idp1.address, port: idp1.port, label: idp1.host };
     try {
       const first = await pool.get(target).then(
@@ -150,6 +151,57 @@ describe('CLI: host keys over SSH', function () {
       1,
       r.err,
     );
+  });
+
+  it('accepts a key a --host-key pin names (for any host, or HOST= for that host only), and says so once', async () => {
+    const [, , idp2] = hosts;
+    const other = hosts[1].fingerprint;
+    const r = await cli(
+      'run',
+      '--step',
+      'hosts',
+      '--node',
+      idp2.host,
+      '--config',
+      configFile,
+      '--host-key',
+      other,
+      '--host-key',
+      idp2.fingerprint,
+    );
+    assert.equal(
+      count(r.err, `accepting the host key of idp2.example.org (127.0.0.4): ssh-ed25519 ${idp2.fingerprint}, as --host-key says`),
+      1,
+      r.err,
+    );
+    for (const pin of [`idp1.example.org=${idp2.fingerprint}`, `127.0.0.3=${idp2.fingerprint}`]) {
+      const refused = await cli('run', '--step', 'hosts', '--node', idp2.host, '--config', configFile, '--host-key', pin);
+      assert.match(refused.err, /refusing the unknown host key of idp2\.example\.org .*; no --host-key given is for it;/, pin);
+    }
+    const forIt = await cli(
+      'run',
+      '--step',
+      'hosts',
+      '--node',
+      idp2.host,
+      '--config',
+      configFile,
+      '--host-key',
+      `IDP2.example.org=${idp2.fingerprint}`,
+    );
+    assert.match(forIt.err, /accepting the host key of idp2\.example\.org/);
+  });
+
+  it('refuses --host-key values that are not [HOST=]SHA256:… and --record-host-keys without --known-hosts, before connecting', async () => {
+    for (const bad of ['SHA256:short', 'MD5:aa:bb', `${hosts[0].fingerprint}=`, '']) {
+      const r = await cli('run', '--config', configFile, '--host-key', bad);
+      assert.equal(r.code, 2, bad);
+      assert.match(r.err, /--host-key ".*" is not \[HOST=\]SHA256:…/);
+    }
+    const r = await cli('ldap', 'get', '--config', configFile, '--record-host-keys', '--trust-new-host-keys');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--record-host-keys needs --known-hosts FILE/);
+    assert.ok(hosts.every((h) => h.connections === 0));
   });
 
   it('ldap: a refused host key is reported as such, once, not as an unreachable LDAP server', async () => {

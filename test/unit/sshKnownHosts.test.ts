@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { EXAMPLE_CLUSTER_FILE } from '../../src/core/config/example';
 import { parseClusterFile } from '../../src/core/config/parse';
 import { sshTargetOf } from '../../src/core/run/sshConnector';
-import { checkHostKey, type HostKeyDeps } from '../../src/core/ssh/hostKeys';
+import { alsoKnownAs, checkHostKey, type HostKeyDeps } from '../../src/core/ssh/hostKeys';
 import { defaultEnv, resolveTarget } from '../../src/core/ssh/sshConfig';
 import {
   entryHasKey,
@@ -250,6 +250,80 @@ describe('ssh: host key policy', () => {
     // Without another name, the address alone.
     await checkHostKey(ed2.blob, '10.0.0.6', 22, 't', deps());
     assert.equal(asked[1].name, '10.0.0.6');
+  });
+
+  describe('the host name and its address, both looked up (as OpenSSH with CheckHostIP)', () => {
+    // idp1.example.org is the cluster file's name for the host (the label), 10.0.0.5 its address.
+    const A = ed;
+    const B = ed2;
+    const fp = (k: { blob: Buffer }) => fingerprintSha256(k.blob).replace(/[+/]/g, '\\$&');
+
+    it('refuses as CHANGED a key on record for the address when the name has another (known_hosts and trust store)', async () => {
+      fs.writeFileSync(kh, `idp1.example.org ${A.type} ${A.b64}\n`);
+      store.map.set('10.0.0.5', [{ fingerprint: fingerprintSha256(B.blob), keyType: B.type }]);
+      for (const k of [B, A]) {
+        const v = await checkHostKey(k.blob, '10.0.0.5', 22, 'root@10.0.0.5:22', deps(), 'idp1.example.org');
+        assert.ok(!v.ok, `${k.type} accepted`);
+        assert.equal(v.error.code, 'HOST_KEY_CHANGED');
+        assert.match(v.error.message, /^WARNING: the host key of idp1\.example\.org \(10\.0\.0\.5\) has CHANGED/);
+      }
+      const v = await checkHostKey(B.blob, '10.0.0.5', 22, 't', deps(), 'idp1.example.org');
+      assert.ok(!v.ok);
+      // What is on record for which name, and how to remove each.
+      assert.match(v.error.message, new RegExp(`line 1 has ssh-ed25519 ${fp(A)} for idp1\\.example\\.org`));
+      assert.match(v.error.message, /connect again: ssh-keygen -R "idp1\.example\.org"\.$/);
+      assert.match(v.error.message, /is on record for 10\.0\.0\.5, so the host's name and its address have different keys on record/);
+      assert.equal(asked.length, 0);
+      assert.equal(store.added.length, 0);
+    });
+
+    it('refuses as CHANGED when known_hosts has the name with one key and the address with another', async () => {
+      fs.writeFileSync(kh, `idp1.example.org ${A.type} ${A.b64}\n10.0.0.5 ${B.type} ${B.b64}\n`);
+      for (const k of [A, B]) {
+        const v = await checkHostKey(k.blob, '10.0.0.5', 22, 't', deps(), 'idp1.example.org');
+        assert.ok(!v.ok && v.error.code === 'HOST_KEY_CHANGED', `${fingerprintSha256(k.blob)} accepted`);
+      }
+      assert.equal(asked.length, 0);
+    });
+
+    it('accepts a key known for the name only (hashed, [host]:port), and refuses another key for it as CHANGED', async () => {
+      fs.writeFileSync(kh, `${hashHostName('idp1.example.org', 2222)} ${A.type} ${A.b64}\n`);
+      const ok = await checkHostKey(A.blob, '10.0.0.5', 2222, 't', deps(), 'idp1.example.org');
+      assert.equal(ok.ok && ok.how, 'known_hosts');
+      const changed = await checkHostKey(B.blob, '10.0.0.5', 2222, 't', deps(), 'idp1.example.org');
+      assert.ok(!changed.ok && changed.error.code === 'HOST_KEY_CHANGED');
+      assert.match(changed.error.message, /ssh-keygen -R "\[idp1\.example\.org\]:2222"/);
+      assert.equal(asked.length, 0);
+    });
+
+    it('accepts a key on record for both with the same key, and for the address alone', async () => {
+      fs.writeFileSync(kh, `idp1.example.org,10.0.0.5 ${A.type} ${A.b64}\n10.0.0.6 ${B.type} ${B.b64}\n`);
+      const both = await checkHostKey(A.blob, '10.0.0.5', 22, 't', deps(), 'idp1.example.org');
+      assert.equal(both.ok && both.how, 'known_hosts');
+      const address = await checkHostKey(B.blob, '10.0.0.6', 22, 't', deps(), 'idp2.example.org');
+      assert.equal(address.ok && address.how, 'known_hosts');
+      assert.equal(asked.length, 0);
+    });
+
+    it('under a HostKeyAlias, looks up the alias and the address connected to (not the cluster name alone)', async () => {
+      const r = resolveTarget(
+        { host: 'idp1', label: 'idp1.example.org' },
+        'Host idp1\n  HostName 10.0.0.5\n  HostKeyAlias idp1-alias\n',
+        defaultEnv(tmp),
+      );
+      assert.deepEqual(alsoKnownAs(r), ['10.0.0.5']);
+      assert.deepEqual(alsoKnownAs(resolveTarget({ host: '10.0.0.5', label: 'idp1.example.org' }, '', defaultEnv(tmp))), []);
+      fs.writeFileSync(kh, `idp1-alias ${A.type} ${A.b64}\n10.0.0.5 ${B.type} ${B.b64}\n`);
+      const v = await checkHostKey(A.blob, 'idp1-alias', 22, 't', deps(), 'idp1.example.org', alsoKnownAs(r));
+      assert.ok(!v.ok && v.error.code === 'HOST_KEY_CHANGED');
+      assert.match(v.error.message, /for 10\.0\.0\.5/);
+    });
+
+    it('refuses a key marked @revoked for the name', async () => {
+      fs.writeFileSync(kh, `@revoked idp1.example.org ${B.type} ${B.b64}\n`);
+      const v = await checkHostKey(B.blob, '10.0.0.5', 22, 't', deps(), 'idp1.example.org');
+      assert.ok(!v.ok && v.error.code === 'HOST_KEY_REVOKED');
+    });
   });
 
   it('accepts a key the trust store vouches for without asking', async () => {

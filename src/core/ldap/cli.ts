@@ -8,6 +8,7 @@ import type { ClusterConfig } from '../config/types';
 import { primaryNode } from '../config/resolve';
 import { LDAPS_PORT } from '../gluu/facts';
 import type { SshPool } from '../ssh/pool';
+import { HOST_KEY_ADVICE, HOST_KEY_HELP } from '../run/cliHostKeys';
 import { applianceAccess, readSnapshot } from './access';
 import { applyLdapAction } from './apply';
 import type { CertificateTrust, PinnedCertificate } from './certificates';
@@ -26,11 +27,13 @@ const LDAP_COMMON_OPTIONS = `  --config FILE            the cluster file (defaul
   --ldap-cert-fingerprint AA:BB:…
                            the SHA-256 fingerprint of the node's self-signed LDAP certificate
                            (not needed with gluu.ldapAccess.caFile)
-  --trust-new-host-keys    trust an SSH host key that is not in ~/.ssh/known_hosts, for this run
+${HOST_KEY_HELP}
   -h, --help               show this help
 
 The directory manager password comes from ${LDAP_PASSWORD_ENV}. The connection goes through
 an SSH tunnel to the node (or directly with gluu.ldapAccess.via: direct).
+
+${HOST_KEY_ADVICE}
 `;
 
 /** `gluu-cluster ldap --help` and `gluu-cluster ldap SUB --help`. */

@@ -1,6 +1,6 @@
 /**
- * The CLI's adapter to the run session: host keys from known_hosts only (a new key is refused
- * unless the operator said --trust-new-host-keys; then it is printed and trusted for this run),
+ * The CLI's adapter to the run session: host keys from known_hosts (a new key is refused unless
+ * the operator pinned it with --host-key or said --trust-new-host-keys; see cliHostKeys.ts),
  * passwords from the environment (never from arguments), output to stdout/stderr, run state in a
  * JSON file beside the cluster file.
  */
@@ -18,8 +18,9 @@ import { stepTree } from '../tree/model';
 import type { SshConnection } from '../ssh/connection';
 import { SshError, isSshError, type SshErrorCode } from '../ssh/errors';
 import { hostKeyName } from '../ssh/hostKeys';
-import { SshPool } from '../ssh/pool';
-import type { ResolvedTarget, SshPoolOptions, SshTarget, TrustedHostKey } from '../ssh/types';
+import { SshPool, defaultKnownHostsFiles } from '../ssh/pool';
+import type { ResolvedTarget, SshPoolOptions, SshTarget } from '../ssh/types';
+import { cliHostKeyTrust, type CliHostKeys } from './cliHostKeys';
 import { sshConnector } from './sshConnector';
 
 export const SECRET_ENV: Record<SecretName, string> = {
@@ -69,26 +70,12 @@ class CliSshPool extends SshPool {
   }
 }
 
-/** The CLI's SSH pool: known_hosts, plus new keys only when the operator said so. */
-export function cliSshPool(trustNew: boolean, err: (s: string) => void): SshPool {
-  const trusted = new Map<string, TrustedHostKey[]>();
+/** The CLI's SSH pool: known_hosts (and --known-hosts FILE), plus the keys --host-key or --trust-new-host-keys accept. */
+export function cliSshPool(keys: CliHostKeys, err: (s: string) => void): SshPool {
   return new CliSshPool(
     {
-      trustStore: {
-        lookup: async (id) => trusted.get(id) ?? [],
-        add: async (id, fingerprint, keyType) => void trusted.set(id, [...(trusted.get(id) ?? []), { fingerprint, keyType }]),
-      },
-      // info.name: "idp1.example.org (10.0.0.5)", the cluster's name for the host and its address.
-      confirmUnknownHostKey: async (info) => {
-        if (trustNew) {
-          err(`trusting the new host key of ${info.name} for this run: ${info.keyType} ${info.fingerprint}\n`);
-          return true;
-        }
-        err(
-          `refusing the unknown host key of ${info.name}: ${info.keyType} ${info.fingerprint}; check it on the host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add it to ~/.ssh/known_hosts (ssh-keyscan -p ${info.port} ${info.host}) or pass --trust-new-host-keys\n`,
-        );
-        return false;
-      },
+      ...cliHostKeyTrust(keys, err),
+      ...(keys.knownHostsFile ? { knownHostsFiles: [...defaultKnownHostsFiles(), keys.knownHostsFile] } : {}),
     },
     err,
   );
@@ -104,7 +91,7 @@ export function missingSecretVariables(names: readonly SecretName[], env: NodeJS
 export interface CliRunOptions {
   stepId?: string;
   node?: string;
-  trustNew: boolean;
+  hostKeys: CliHostKeys;
   force: boolean;
   ldapCertFingerprint?: string;
   clusterFileDir: string;
@@ -165,7 +152,7 @@ export function cliSession(config: ClusterConfig, input: PlanInput, o: CliRunOpt
 
 /** `gluu-cluster run`: one step (on every host or one), or every remaining step in order. */
 export async function runFromCli(config: ClusterConfig, input: PlanInput, o: CliRunOptions): Promise<number> {
-  const pool = cliSshPool(o.trustNew, o.err);
+  const pool = cliSshPool(o.hostKeys, o.err);
   const ac = new AbortController();
   const onSignal = () => ac.abort();
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, onSignal);

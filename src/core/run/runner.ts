@@ -3,8 +3,9 @@
  * bounded, unless the step is sequential), then the `after` actions in order. A target stops at
  * its first failure while the others go on; a check that succeeds marks a target already done;
  * a verify runs after the actions. Secret files are written 0600 just before the command that
- * needs them and removed afterwards, even when it fails. Cancelling stops what is running and the
- * outcome says what ran and what did not.
+ * needs them and removed afterwards, even when it fails; those an earlier run could not remove
+ * (killed with SIGKILL, its connection lost) are removed before the step does anything else on
+ * the host. Cancelling stops what is running and the outcome says what ran and what did not.
  */
 import { createHash } from 'node:crypto';
 import type { ClusterConfig } from '../config/types';
@@ -12,7 +13,8 @@ import { hostPath, wrapIf } from '../gluu/container';
 import type { Action, LdapAction, Probe, SecretFile } from '../plan/actions';
 import type { StepPlan } from '../plan/stepPlan';
 import { redisString } from '../render/redis';
-import { cmd, type Shell } from '../ssh/shell';
+import { uploadLeftovers } from '../ssh/connection';
+import { cmd, sh, type Shell } from '../ssh/shell';
 import type { Connector, ExecResult, RemoteHost } from './remote';
 import { LineMasker, type SecretSource } from './secrets';
 
@@ -73,8 +75,9 @@ class ActionFailed extends Error {
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
-export async function runStep(plan: StepPlan, ctx: RunContext): Promise<StepOutcome> {
+export async function runStep(plan: StepPlan, stepCtx: RunContext): Promise<StepOutcome> {
   const t0 = Date.now();
+  const ctx: RunContext = { ...stepCtx, connector: removingLeftovers(stepCtx, secretFilesByHost(stepCtx.config, plan)) };
   const sequences: SequenceOutcome[] = [];
   const cancelled = () => ctx.signal?.aborted === true;
 
@@ -118,6 +121,61 @@ export async function runStep(plan: StepPlan, ctx: RunContext): Promise<StepOutc
         ? 'failed'
         : 'done';
   return { stepId: plan.step.id, status, sequences, ms: Date.now() - t0 };
+}
+
+/** Where a step writes secret files: host -> the paths on it (outside the container, as written). */
+export function secretFilesByHost(config: ClusterConfig, plan: StepPlan): Map<string, string[]> {
+  const byHost = new Map<string, string[]>();
+  const add = (host: string, files: SecretFile[] | undefined, container: boolean) => {
+    for (const f of files ?? []) {
+      const paths = byHost.get(host) ?? [];
+      const path = hostPath(config, f.path, container);
+      if (!paths.includes(path)) byHost.set(host, [...paths, path]);
+    }
+  };
+  for (const a of [...plan.before, ...plan.targets.flatMap((t) => t.actions), ...plan.after])
+    if (a.kind === 'exec') add(a.host, a.secretFiles, a.container);
+  for (const t of plan.targets) for (const p of [t.check, t.verify]) if (p) add(p.host ?? t.host, p.secretFiles, p.container);
+  return byHost;
+}
+
+/**
+ * The step's connector: on a host where the step writes secret files, the first use removes
+ * those files (and upload temp files of them) that an earlier run left, before anything else
+ * runs there. Without a signal: a cancel must not stop the clean-up.
+ */
+function removingLeftovers(ctx: RunContext, secretFiles: Map<string, string[]>): Connector {
+  const cleaned = new Map<string, Promise<void>>();
+  const clean = async (host: string, remote: RemoteHost, paths: string[]) => {
+    const words = paths.reduce((list, p) => sh`${list} ${p} ${uploadLeftovers(p)}`, sh``);
+    let removed = '';
+    const r = await remote.exec(
+      sh`for f in${words}; do if [ -e "$f" ] || [ -L "$f" ]; then rm -f -- "$f" && printf '%s\n' "$f"; fi; done`,
+      {
+        onStdout: (t) => (removed += t),
+      },
+    );
+    if (r.code !== 0)
+      throw new Error(`the secret files an earlier run may have left on ${host} could not be removed (exit ${r.code ?? r.signal})`);
+    const files = removed.split('\n').filter(Boolean);
+    if (files.length) ctx.listener.output(host, 'info', `removed secret files an earlier run left behind: ${files.join(', ')}`);
+  };
+  return {
+    host: async (name) => {
+      const remote = await ctx.connector.host(name);
+      const paths = secretFiles.get(name);
+      if (!paths) return remote;
+      let done = cleaned.get(name);
+      if (!done) {
+        done = clean(name, remote, paths);
+        cleaned.set(name, done);
+        // Tried again on the next use when it could not run (the connection went away).
+        done.catch(() => cleaned.delete(name));
+      }
+      await done;
+      return remote;
+    },
+  };
 }
 
 function notRun(label: string, host: string | undefined, actions: Action[]): SequenceOutcome {

@@ -9,7 +9,7 @@ import type { Client, ConnectConfig, ParsedKey } from 'ssh2';
 import { AuthPlanner, type ParseKey } from './auth';
 import { Deadline } from './deadline';
 import { networkError, SshError } from './errors';
-import { checkHostKey, preferredHostKeyAlgorithms, type HostKeyDeps } from './hostKeys';
+import { alsoKnownAs, checkHostKey, preferredHostKeyAlgorithms, type HostKeyDeps } from './hostKeys';
 import type { Credentials, ResolvedTarget } from './types';
 
 type Ssh2 = typeof import('ssh2');
@@ -90,7 +90,11 @@ export async function connectHop(r: ResolvedTarget, sock: Duplex | undefined, ct
   const timeoutMs = r.connectTimeoutMs ?? ctx.connectTimeoutMs;
   const started = Date.now();
   const hkHost = r.hostKeyAlias ?? r.hostname;
-  const preferred = (await preferredHostKeyAlgorithms(hkHost, r.port, ctx.hostKeys)).filter((a) => HOST_KEY_ALGORITHMS.includes(a));
+  // The key is looked up under the host's other names too (its cluster file name; the address under a HostKeyAlias).
+  const otherNames = alsoKnownAs(r);
+  const preferred = (await preferredHostKeyAlgorithms(hkHost, r.port, ctx.hostKeys, [r.label, ...otherNames])).filter((a) =>
+    HOST_KEY_ALGORITHMS.includes(a),
+  );
   const hostKeyAlgorithms = [...preferred, ...HOST_KEY_ALGORITHMS.filter((a) => !preferred.includes(a))];
   ctx.log(`connecting to ${r.key}`);
   const socket: Duplex = sock ?? (await tcpConnect(r, timeoutMs));
@@ -147,7 +151,7 @@ export async function connectHop(r: ResolvedTarget, sock: Duplex | undefined, ct
         stored = store().catch((e) => {
           throw new SshError(
             'HOST_KEY_UNKNOWN',
-            `The host key of ${hostKey?.hostKeyId} was accepted but could not be stored in the extension's trust store: ${(e as Error).message}.`,
+            `The host key of ${hostKey?.hostKeyId} was accepted but could not be stored: ${(e as Error).message}.`,
             { target: r.key, cause: e },
           );
         });
@@ -219,7 +223,7 @@ export async function connectHop(r: ResolvedTarget, sock: Duplex | undefined, ct
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
         phase = 'host key';
         deadline.pause();
-        checkHostKey(key, hkHost, r.port, r.key, ctx.hostKeys, r.label).then(
+        checkHostKey(key, hkHost, r.port, r.key, ctx.hostKeys, r.label, otherNames).then(
           (v) => {
             deadline.resume();
             if (!v.ok) {
@@ -231,7 +235,10 @@ export async function connectHop(r: ResolvedTarget, sock: Duplex | undefined, ct
             ctx.log(
               `${r.key}: host key ${v.keyType} ${v.fingerprint} (${v.how === 'confirmed' ? 'accepted by the user' : `from ${v.how}`})`,
             );
-            if (v.how === 'confirmed') pendingStore = () => ctx.hostKeys.trustStore.add(v.hostKeyId, v.fingerprint, v.keyType);
+            if (v.how === 'confirmed') {
+              const accepted = { hostKeyIds: v.hostKeyIds, key: key.toString('base64') };
+              pendingStore = () => ctx.hostKeys.trustStore.add(v.hostKeyId, v.fingerprint, v.keyType, accepted);
+            }
             verify(true);
           },
           (e) => {

@@ -30,6 +30,20 @@ const MARKER_RE = /^\x1fgluu-pid:(\d+)\n$/;
 /** How much early stderr may come before the marker (login scripts) before we stop looking. */
 const MARKER_SCAN = 16 * 1024;
 
+/** The temp file upload() writes `path` through, in the same directory (renamed over `path` at the end). */
+function uploadTemp(path: string): string {
+  return posix.join(posix.dirname(path), `.${posix.basename(path)}.gluu-${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * A glob for the temp files of `path` that an upload cut off before it could remove them (the
+ * process killed, the connection lost) left behind: `uploadTemp`'s names.
+ */
+export function uploadLeftovers(path: string): Shell {
+  const dir = posix.dirname(path);
+  return sh`${dir === '/' ? '' : dir}/.${posix.basename(path)}.gluu-*.tmp`;
+}
+
 const SFTP_STATUS: Record<number, string> = {
   2: 'no such file or directory',
   3: 'permission denied',
@@ -401,8 +415,7 @@ export class SshConnection {
     if (!path.startsWith('/')) throw new SshError('CONFIG', `upload needs an absolute remote path, got "${path}".`);
     return this.use(async (lost) => {
       const sftp = await Promise.race([this.sftp(), lost]);
-      const dir = posix.dirname(path);
-      const tmp = posix.join(dir, `.${posix.basename(path)}.gluu-${randomBytes(6).toString('hex')}.tmp`);
+      const tmp = uploadTemp(path);
       let handle: Buffer | undefined;
       let created = false;
       try {

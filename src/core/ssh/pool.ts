@@ -15,6 +15,12 @@ import type { ResolvedTarget, SshPoolOptions, SshTarget, TrustStore, UnknownHost
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
 
+/** Where OpenSSH reads host keys: the user's known_hosts files, then the system's. */
+export function defaultKnownHostsFiles(home = os.homedir()): string[] {
+  const user = path.join(home, '.ssh', 'known_hosts');
+  return [user, `${user}2`, '/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
+}
+
 interface Entry {
   conn?: SshConnection;
   pending?: Promise<SshConnection>;
@@ -61,20 +67,15 @@ export class SshPool {
     };
     const trustStore: TrustStore = {
       lookup: (id) => opts.trustStore.lookup(id),
-      add: async (id, fingerprint, keyType) => {
+      add: async (id, fingerprint, keyType, accepted) => {
         if ((await opts.trustStore.lookup(id)).some((t) => t.fingerprint === fingerprint)) return;
-        await opts.trustStore.add(id, fingerprint, keyType);
+        await opts.trustStore.add(id, fingerprint, keyType, accepted);
       },
     };
     this.ctx = {
       credentials: opts.credentials ?? {},
       hostKeys: {
-        knownHostsFiles: opts.knownHostsFiles ?? [
-          userKnownHosts,
-          `${userKnownHosts}2`,
-          '/etc/ssh/ssh_known_hosts',
-          '/etc/ssh/ssh_known_hosts2',
-        ],
+        knownHostsFiles: opts.knownHostsFiles ?? defaultKnownHostsFiles(home),
         trustStore,
         confirmUnknownHostKey: confirm,
         displayPath,

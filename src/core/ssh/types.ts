@@ -109,7 +109,16 @@ export interface TrustedHostKey {
  */
 export interface TrustStore {
   lookup(hostKeyId: string): Promise<TrustedHostKey[]>;
-  add(hostKeyId: string, fingerprint: string, keyType: string): Promise<void>;
+  /** `accepted` is the key in full, for a store that writes known_hosts lines (the CLI's --record-host-keys). */
+  add(hostKeyId: string, fingerprint: string, keyType: string, accepted?: AcceptedHostKey): Promise<void>;
+}
+
+/** A key the user accepted, as a known_hosts line needs it. */
+export interface AcceptedHostKey {
+  /** Every name its host was checked under, as known_hosts writes them: its name, then its address. */
+  hostKeyIds: string[];
+  /** The key blob, base64, as known_hosts holds it. */
+  key: string;
 }
 
 /** What the user is asked about when a host presents a key nobody knows. */
@@ -121,6 +130,8 @@ export interface UnknownHostKeyInfo {
    * the address (or alias) connected to — or just `host` when it has no other name.
    */
   name: string;
+  /** The host's name in the cluster file, when it is not `host` (its key was looked up under both). */
+  label?: string;
   /** `host` or `[host]:port`: the trust store name. */
   hostKeyId: string;
   keyType: string;
