@@ -33,7 +33,7 @@ Commands:
   render ${RENDERABLE} --config FILE
                            print the freshly generated ${GENERATED_FILES.map((f) => f.fileName).join(' or ')}
   run [--step ID] [--node HOST] --config FILE [--host-key [HOST=]SHA256:…]
-      [--known-hosts FILE [--record-host-keys]] [--trust-new-host-keys] [--force]
+      [--known-hosts FILE [--record-host-keys]] [--trust-new-host-keys] [--yes] [--force [STEP,…]]
                            run one step (or every step in order) over SSH; host keys must be in
                            ~/.ssh/known_hosts or the --known-hosts FILE, or pinned with
                            --host-key (--trust-new-host-keys accepts any: trust on first use);
@@ -91,7 +91,7 @@ ${GENERATED_FOLDER_OPTION}
 
 Prints the freshly generated ${GENERATED_FILES.map((f) => f.fileName).join(' or ')} for the cluster file.
 `,
-  run: `Usage: gluu-cluster run [--step ID] [--node HOST] --config FILE [--host-key …] [--known-hosts FILE] [--trust-new-host-keys] [--force]
+  run: `Usage: gluu-cluster run [--step ID] [--node HOST] --config FILE [--host-key …] [--known-hosts FILE] [--trust-new-host-keys] [--yes] [--force [STEP,…]]
 
 Runs one step, or every step that has not succeeded yet in order (stopping at the first that
 fails), over SSH. A step runs only when the steps it needs have succeeded (or were marked done
@@ -103,7 +103,11 @@ Options:
   --step ID                one step: ${STEPS.map((s) => s.id).join(', ')}
   --node HOST              only what runs on this host
 ${HOST_KEY_HELP}
-  --force                  run a done step again, even where its check says it is already done
+  --yes                    run without asking; without a terminal (CI, cron) nothing runs without it
+  --force                  run the --step given again, even where its check says it is already done
+  --force STEP[,STEP]      without --step: run these steps again too, past their checks. A step
+                           that loses data when run again (replication-init, run-setup) runs
+                           again in a whole-plan run only when named here
   --state FILE             the run state (default: .gluu-cluster-state.json beside the cluster file)
   --ldap-cert-fingerprint AA:BB:…
                            the LDAP certificate's SHA-256 fingerprint, for the LDAP steps
@@ -157,6 +161,7 @@ export function main(
   }
   const opts = new Map<string, string>();
   const pins: string[] = [];
+  const forced: string[] = [];
   const positional: string[] = [];
   let help = false;
   for (let i = 0; i < rest.length; i++) {
@@ -165,7 +170,12 @@ export function main(
     );
     if (flag && rest[i + 1] !== undefined) opts.set(flag[1], rest[++i]);
     else if (rest[i] === '--host-key' && rest[i + 1] !== undefined) pins.push(rest[++i]);
-    else if (['--trust-new-host-keys', '--record-host-keys', '--force'].includes(rest[i])) opts.set(rest[i].slice(2), 'yes');
+    else if (rest[i] === '--force' || rest[i].startsWith('--force=')) {
+      // `--force` alone: the --step given; `--force STEP[,STEP]` names steps for a whole-plan run.
+      const named = rest[i].startsWith('--force=') ? rest[i].slice(8) : findStep(rest[i + 1] ?? '') ? rest[++i] : undefined;
+      opts.set('force', 'yes');
+      if (named) forced.push(...named.split(',').filter(Boolean));
+    } else if (['--trust-new-host-keys', '--record-host-keys', '--yes'].includes(rest[i])) opts.set(rest[i].slice(2), 'yes');
     else if (rest[i] === '-h' || rest[i] === '--help') help = true;
     else if (!rest[i].startsWith('-')) positional.push(rest[i]);
     else {
@@ -231,19 +241,32 @@ export function main(
         err(`gluu-cluster: unknown step "${stepId}"; steps: ${STEPS.map((s) => s.id).join(', ')}\n`);
         return 2;
       }
+      const unknown = forced.filter((id) => !findStep(id));
+      if (unknown.length) {
+        err(`gluu-cluster: --force: unknown step "${unknown[0]}"; steps: ${STEPS.map((s) => s.id).join(', ')}\n`);
+        return 2;
+      }
       const hostKeys = hostKeyOptions(opts, pins, err);
       if (typeof hostKeys === 'number') return hostKeys;
-      return runFromCli(loaded.config, cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')), {
-        stepId,
-        node: opts.get('node'),
-        hostKeys,
-        force: opts.has('force'),
-        ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
-        clusterFileDir: dirname(loaded.file),
-        ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),
-        out,
-        err,
-      });
+      const what = stepId
+        ? `step "${stepId}"${opts.has('node') ? ` on ${opts.get('node')}` : ''}`
+        : 'every step that has not succeeded yet';
+      return confirmRun(loaded.config.name, what, opts.has('yes'), err).then((go) =>
+        go !== true
+          ? go
+          : runFromCli(loaded.config, cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')), {
+              stepId,
+              node: opts.get('node'),
+              hostKeys,
+              force: opts.has('force'),
+              forceSteps: forced,
+              ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
+              clusterFileDir: dirname(loaded.file),
+              ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),
+              out,
+              err,
+            }),
+      );
     }
     case 'status':
     case 'mark': {
@@ -325,6 +348,28 @@ function hostKeyOptions(opts: Map<string, string>, pinValues: string[], err: (s:
     ...(knownHostsFile ? { knownHostsFile: resolve(knownHostsFile) } : {}),
     record: opts.has('record-host-keys'),
   };
+}
+
+/**
+ * `run` changes servers: it goes ahead with --yes, or when the person at the terminal says so.
+ * Without a terminal (CI, cron, a pipe) and without --yes it runs nothing. True, or the exit code.
+ */
+async function confirmRun(cluster: string, what: string, yes: boolean, err: (s: string) => void): Promise<true | number> {
+  if (yes) return true;
+  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+    err(`gluu-cluster: run changes the servers of cluster "${cluster}" (${what}); without a terminal to ask, pass --yes. Nothing ran.\n`);
+    return 2;
+  }
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`Run ${what} on cluster "${cluster}"? [y/N] `);
+    if (/^y(es)?$/i.test(answer.trim())) return true;
+    err('gluu-cluster: nothing ran.\n');
+    return 1;
+  } finally {
+    rl.close();
+  }
 }
 
 /** Reads and validates the cluster file; prints problems as FILE:LINE:COL. A number is the exit code. */

@@ -40,7 +40,7 @@ describe('the CLI: SSH host key pins and a recorded known_hosts file, on the san
     let err = '';
     const state = path.join(home, `state-${Math.random().toString(36).slice(2)}.json`);
     const code = await main(
-      ['run', '--step', 'hosts', '--node', NODE, '--config', sb.clusterFile, '--state', state, ...args],
+      ['run', '--yes', '--step', 'hosts', '--node', NODE, '--config', sb.clusterFile, '--state', state, ...args],
       (t) => (out += t),
       (t) => (err += t),
     );

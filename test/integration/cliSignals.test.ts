@@ -50,7 +50,7 @@ describe('the CLI killed while a secret file is on a host', function () {
     delete env.SSH_AUTH_SOCK;
     const child = spawn(
       process.execPath,
-      [CLI, 'run', '--step', 'redis', '--config', sb.clusterFile, '--host-key', `${CACHE}=${sb.hosts[CACHE].fingerprint}`],
+      [CLI, 'run', '--yes', '--step', 'redis', '--config', sb.clusterFile, '--host-key', `${CACHE}=${sb.hosts[CACHE].fingerprint}`],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let text = '';

@@ -370,7 +370,7 @@ describe('the LDAP editor core on the sandbox slapd', function () {
       const reset = planEdits(before, 'idpAuthentication', { servers: ['localhost:1636'] });
       await withAppliance(access(), (s) => s.write(before.entryDN, reset.changes));
       // Its prerequisite (setup.py on the secondaries) has not run here: refused, nothing written.
-      const refused = await cli('run', '--step', 'ldap-idp-auth', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
+      const refused = await cli('run', '--yes', '--step', 'ldap-idp-auth', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
       assert.equal(refused.code, 1);
       assert.match(
         refused.err,
@@ -379,7 +379,7 @@ describe('the LDAP editor core on the sandbox slapd', function () {
       assert.deepEqual(JSON.parse(JSON.parse((await snapshot()).idp[0].raw).config).servers, ['localhost:1636']);
       const marked = await cli('mark', 'run-setup', 'done', '--reason', 'the sandbox nodes come installed');
       assert.equal(marked.code, 0, marked.err);
-      const r = await cli('run', '--step', 'ldap-idp-auth', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
+      const r = await cli('run', '--yes', '--step', 'ldap-idp-auth', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
       assert.equal(r.code, 0, r.out + r.err);
       const status = await cli('status');
       assert.match(status.out, /ldap-idp-auth +done\n/);

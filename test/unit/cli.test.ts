@@ -135,3 +135,28 @@ describe('CLI messages', () => {
     }
   });
 });
+
+describe('CLI run confirmation', () => {
+  it('runs nothing without --yes when there is no terminal to ask, and says so', async () => {
+    const { main } = await import('../../src/cli');
+    const f = path.join(FIXTURES, 'cluster-files', 'good', 'manual-example.yaml');
+    let err = '';
+    const code = await main(
+      ['run', '--step', 'hosts', '--config', f],
+      () => undefined,
+      (s) => (err += s),
+    );
+    assert.equal(code, 2);
+    assert.match(
+      err,
+      /run changes the servers of cluster "example-cluster" \(step "hosts"\); without a terminal to ask, pass --yes\. Nothing ran\./,
+    );
+  });
+
+  it('refuses an unknown step named with --force before anything else', () => {
+    const f = path.join(FIXTURES, 'cluster-files', 'good', 'manual-example.yaml');
+    const r = run('run', '--yes', '--force=nope', '--config', f);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--force: unknown step "nope"/);
+  });
+});

@@ -104,7 +104,7 @@ describe('CLI: host keys over SSH', function () {
 
   it('refuses an unknown host key once per host, names the host and its address, and does not connect again', async () => {
     // "hosts" runs on every node and the load balancer: a check first, then the actions, then a verify.
-    const r = await cli('run', '--step', 'hosts', '--config', configFile);
+    const r = await cli('run', '--yes', '--step', 'hosts', '--config', configFile);
     assert.equal(r.code, 1);
     for (const h of hosts) {
       const refusal = `refusing the unknown host key of ${h.host} (${h.address}): ssh-ed25519 ${h.fingerprint};`;
@@ -143,7 +143,7 @@ describe('CLI: host keys over SSH', function () {
   });
 
   it('says which host (name and address) it trusts with --trust-new-host-keys', async () => {
-    const r = await cli('run', '--step', 'hosts', '--node', 'idp2.example.org', '--config', configFile, '--trust-new-host-keys');
+    const r = await cli('run', '--yes', '--step', 'hosts', '--node', 'idp2.example.org', '--config', configFile, '--trust-new-host-keys');
     assert.equal(r.code, 1); // the stand-in refuses every login
     const [, , idp2] = hosts;
     assert.equal(
@@ -158,6 +158,7 @@ describe('CLI: host keys over SSH', function () {
     const other = hosts[1].fingerprint;
     const r = await cli(
       'run',
+      '--yes',
       '--step',
       'hosts',
       '--node',
@@ -175,11 +176,12 @@ describe('CLI: host keys over SSH', function () {
       r.err,
     );
     for (const pin of [`idp1.example.org=${idp2.fingerprint}`, `127.0.0.3=${idp2.fingerprint}`]) {
-      const refused = await cli('run', '--step', 'hosts', '--node', idp2.host, '--config', configFile, '--host-key', pin);
+      const refused = await cli('run', '--yes', '--step', 'hosts', '--node', idp2.host, '--config', configFile, '--host-key', pin);
       assert.match(refused.err, /refusing the unknown host key of idp2\.example\.org .*; no --host-key given is for it;/, pin);
     }
     const forIt = await cli(
       'run',
+      '--yes',
       '--step',
       'hosts',
       '--node',

@@ -51,6 +51,7 @@ interface Harness {
   session: RunSession;
   hosts: MemoryHosts;
   state: () => ClusterRunState;
+  setState: (s: ClusterRunState) => void;
   notices: string[];
   questions: Question[];
   asked: SecretName[];
@@ -61,6 +62,8 @@ function harness(
     config?: ClusterConfig;
     answer?: boolean;
     interactive?: boolean;
+    /** Exit code of every interactive command (setup.py). */
+    interactiveCode?: number;
     secrets?: Partial<Record<SecretName, string>>;
     missing?: boolean;
   } = {},
@@ -91,10 +94,18 @@ function harness(
       },
     },
     state: { load: () => state, save: async (s) => void (state = s) },
-    ...(o.interactive ? { interactive: async () => ({ code: 0 }) } : {}),
+    ...(o.interactive ? { interactive: async () => ({ code: o.interactiveCode ?? 0 }) } : {}),
     now: () => 1000,
   };
-  return { session: new RunSession(config, planInput(config), ports), hosts, state: () => state, notices, questions, asked };
+  return {
+    session: new RunSession(config, planInput(config), ports),
+    hosts,
+    state: () => state,
+    setState: (s) => void (state = s),
+    notices,
+    questions,
+    asked,
+  };
 }
 
 const statusOf = async (h: Harness, id: string) => (await h.session.states()).get(id);
@@ -221,6 +232,37 @@ describe('run session', () => {
     await again.session.mark('hosts', 'done', 'x');
     const next = await again.session.run({ kind: 'next' });
     assert.equal(next.outcomes[0].stepId, 'setup-properties');
+  });
+
+  it('never runs a step that loses data on a rerun again in a whole-plan run, even with force, unless it is named', async () => {
+    const failing = harness({ interactive: true, interactiveCode: 1 });
+    // Not installed yet (its check fails), and setup.py fails.
+    failing.hosts.rules.push({ re: /test -f .*setup\.properties\.last/, code: 1 });
+    const first = await failing.session.run({ kind: 'remaining' });
+    assert.equal(first.outcomes.at(-1)?.stepId, 'run-setup');
+    assert.equal(await statusOf(failing, 'run-setup'), 'failed');
+    // The same state, setup.py now succeeding: a whole-plan run (with or without force) refuses.
+    const h = harness({ interactive: true });
+    h.hosts.rules.push({ re: /test -f .*setup\.properties\.last/, code: 1 });
+    await h.session.mark('hosts', 'done', 'x');
+    await h.session.mark('setup-properties', 'done', 'x');
+    // Copy the failed run's record of run-setup into this session's state.
+    const saved = failing.state()['run-setup'];
+    h.setState({ ...h.state(), 'run-setup': saved });
+    for (const force of [false, true]) {
+      const calls = h.hosts.calls.length;
+      const r = await h.session.run({ kind: 'remaining' }, { force });
+      assert.equal(r.stopped?.reason, 'blocked');
+      assert.match(
+        r.stopped!.message,
+        /"Run setup\.py" \(run-setup\) ran before, and running it again loses data: setup\.py installs Gluu again over the node.*--force run-setup/,
+      );
+      assert.equal(h.hosts.calls.length, calls, 'nothing connected');
+    }
+    h.hosts.rules.length = 0; // setup.py now leaves setup.properties.last behind
+    const named = await h.session.run({ kind: 'remaining' }, { forceSteps: ['run-setup'] });
+    assert.equal(named.outcomes[0]?.stepId, 'run-setup');
+    assert.equal(named.outcomes[0]?.status, 'done');
   });
 
   it('stops at an interactive step when there is no terminal, and says how to get past it', async () => {

@@ -33,6 +33,11 @@ export interface StepDefinition {
   requires: readonly string[];
   /** Targets one after another instead of concurrently (restarts keep one node serving). */
   sequential?: boolean;
+  /**
+   * Set when running the step again after it ran loses something: what. A whole-plan run never
+   * runs such a step again unless it is named (`--force STEP`, or the step run on its own).
+   */
+  rerunLoses?: string;
 }
 
 export const STEPS: readonly StepDefinition[] = [
@@ -60,6 +65,7 @@ export const STEPS: readonly StepDefinition[] = [
     summary: 'setup.py on each other node, answering its prompts in a terminal.',
     scope: 'secondaries',
     interactive: true,
+    rerunLoses: 'setup.py installs Gluu again over the node: its configuration, keys and data',
   },
   {
     id: 'ldap-listen',
@@ -87,6 +93,7 @@ export const STEPS: readonly StepDefinition[] = [
     summary: "dsreplication initialize: each other node receives the primary's data.",
     scope: 'primary-to-secondaries',
     ldap: 'opendj',
+    rerunLoses: "each other node's data is replaced by the primary's: changes made only there are lost",
   },
   {
     id: 'replication-secure',

@@ -93,6 +93,8 @@ export interface CliRunOptions {
   node?: string;
   hostKeys: CliHostKeys;
   force: boolean;
+  /** Steps named with --force in a whole-plan run. */
+  forceSteps?: readonly string[];
   ldapCertFingerprint?: string;
   clusterFileDir: string;
   /** The run state file (default: .gluu-cluster-state.json beside the cluster file). */
@@ -160,7 +162,7 @@ export async function runFromCli(config: ClusterConfig, input: PlanInput, o: Cli
     const session = cliSession(config, input, o, pool, ac.signal);
     const r = await session.run(
       o.stepId ? { kind: 'step', stepId: o.stepId, ...(o.node ? { host: o.node } : {}) } : { kind: 'remaining' },
-      { force: o.force },
+      { force: o.force, forceSteps: o.forceSteps ?? [] },
     );
     if (r.stopped?.reason === 'nothing-to-do' || r.stopped?.reason === 'not-applicable') return 0;
     if (r.stopped?.reason === 'interactive' && r.stopped.stepId) {

@@ -17,7 +17,7 @@ import { runStep, type StepOutcome } from '../run/runner';
 import { Masker, onceForRun } from '../run/secrets';
 import { summarize } from '../run/summary';
 import type { SessionPorts } from './ports';
-import { SATISFIED, markStep, stepState, withOutcome, withRunning, type ClusterRunState, type StepState } from './state';
+import { SATISFIED, markStep, stepState, withOutcome, withRunning, type ClusterRunState, type StepRecord, type StepState } from './state';
 
 export type Selection =
   | { kind: 'step'; stepId: string; host?: string }
@@ -28,8 +28,10 @@ export type Selection =
   | { kind: 'all' };
 
 export interface RunOptions {
-  /** Run done steps again without asking, and past their checks. */
+  /** Run done steps again without asking, and past their checks (never a step that loses data on a rerun, unless named below). */
   force?: boolean;
+  /** Steps named to run again in a whole-plan run, past their checks; the only way a `rerunLoses` step runs again there. */
+  forceSteps?: readonly string[];
 }
 
 export type StopReason = 'not-applicable' | 'blocked' | 'declined' | 'interactive' | 'secrets' | 'failed' | 'nothing-to-do';
@@ -177,13 +179,33 @@ export class RunSession {
       return [{ plan, force }];
     }
     const applicable = STEPS.map((s) => this.plan(s.id)).filter((p) => !p.resolved.skipReason);
-    const open = applicable.filter((p) => selection.kind === 'all' || !SATISFIED.has(stepState(state[p.step.id], hostsOf(p))));
+    const named = new Set(opts.forceSteps ?? []);
+    for (const id of named) {
+      if (!applicable.some((p) => p.step.id === id))
+        return this.stop('not-applicable', `"${id}" is not a step that applies to this cluster.`);
+    }
+    const open = applicable.filter(
+      (p) => selection.kind === 'all' || named.has(p.step.id) || !SATISFIED.has(stepState(state[p.step.id], hostsOf(p))),
+    );
     if (open.length === 0) return this.stop('nothing-to-do', 'Every step has run successfully.');
-    if (selection.kind === 'next') return [{ plan: open[0], force: opts.force === true }];
+    // A step that loses data when it runs again never does so as part of a whole-plan run
+    // (re-initializing replication would wipe what only the other nodes hold): it must be named.
+    const risky = (selection.kind === 'next' ? open.slice(0, 1) : open).find(
+      (p) => p.step.rerunLoses && !named.has(p.step.id) && ranBefore(state[p.step.id]),
+    );
+    if (risky) {
+      return this.stop(
+        'blocked',
+        `"${risky.step.title}" (${risky.step.id}) ran before, and running it again loses data: ${risky.step.rerunLoses}. A whole-plan run does not run it again; run it on its own if you mean to (gluu-cluster run --step ${risky.step.id} --force), or name it (--force ${risky.step.id}), or mark it done.`,
+        risky,
+      );
+    }
+    const forceOf = (p: StepPlan) => named.has(p.step.id) || (opts.force === true && !p.step.rerunLoses);
+    if (selection.kind === 'next') return [{ plan: open[0], force: forceOf(open[0]) }];
     if (!(await this.ports.prompts.confirm({ kind: 'run-many', plans: open, clusterName: this.config.name }))) {
       return this.stop('declined', 'Nothing was run.');
     }
-    return open.map((plan) => ({ plan, force: opts.force === true }));
+    return open.map((plan) => ({ plan, force: forceOf(plan) }));
   }
 
   /** Runs one step through the runner, or says why it could not start (a password not given). */
@@ -293,4 +315,9 @@ function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefine
   const present = signals.filter((s): s is AbortSignal => s !== undefined);
   if (present.length <= 1) return present[0];
   return AbortSignal.any(present);
+}
+
+/** Whether a step has run (or started) on any host: a record with hosts and no operator's reset. */
+function ranBefore(record: StepRecord | undefined): boolean {
+  return !!record && Object.keys(record.hosts ?? {}).length > 0;
 }
