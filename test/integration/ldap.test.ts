@@ -241,6 +241,26 @@ describe('the LDAP editor core on the sandbox slapd', function () {
     assert.equal((await snapshot()).cache!.raw, before.cache!.raw);
   });
 
+  it('refuses a write when the value changed only in letter case since it was read (assertion control on entryCSN)', async () => {
+    const before = await snapshot();
+    const r = resolveEdits(before, [{ attribute: 'cache', decoded: { ...before.cache!.decoded!, cacheProviderType: 'IN_MEMORY' } }]);
+    await withAppliance(access(), async (s) => {
+      const read = await s.read();
+      assert.equal(read.version?.attribute, 'entryCSN', 'slapd keeps entryCSN');
+      // Another writer flips the letter case of a value after our read: caseIgnoreMatch finds our
+      // old value still "there", so a delete-by-value alone would overwrite their change.
+      const theirs = read.cache!.replace(
+        /("cacheProviderType"\s*:\s*")([^"]+)/,
+        (_m, k: string, v: string) => k + (v === v.toUpperCase() ? v.toLowerCase() : v.toUpperCase()),
+      );
+      assert.notEqual(theirs, read.cache);
+      await ldapmodify(`dn: ${read.entryDN}\nchangetype: modify\nreplace: oxCacheConfiguration\noxCacheConfiguration: ${theirs}\n`);
+      const e = await rejects(s.swap(read.entryDN, r.changes, read.version), 'CONFLICT');
+      assert.equal(e.details.resultCode, 122, 'the server said: assertion failed');
+      assert.equal((await snapshot()).cache!.raw, theirs, 'their value stays');
+    });
+  });
+
   it('shows malformed JSON stored on the server, never overwrites it from the forms, and lets the raw text replace it', async () => {
     const before = await snapshot();
     const broken = '{"cacheProviderType": "REDIS", "redisConfiguration": {"servers": "a:1"';

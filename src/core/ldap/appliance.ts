@@ -4,7 +4,7 @@
  * value and adds the new one, after checking the stored value byte for byte, so a value someone
  * else changed in between is never overwritten.
  */
-import type { Client } from 'ldapts';
+import type { Client, Control as LdapControl } from 'ldapts';
 import {
   explainRefusedCertificate,
   connectError,
@@ -43,7 +43,17 @@ export interface ApplianceValues {
   cacheAttribute: CacheAttributeName;
   cache: string | null;
   idp: string[];
+  /** The entry's version as the server keeps it (OpenLDAP entryCSN, OpenDJ etag), when it has one. */
+  version?: EntryVersion;
 }
+
+/** What changes on every modify of an entry: OpenLDAP's entryCSN, OpenDJ's etag. */
+export interface EntryVersion {
+  attribute: 'entryCSN' | 'etag';
+  value: string;
+}
+
+const VERSION_ATTRIBUTES = ['entryCSN', 'etag'] as const;
 
 const values = (v: unknown): string[] =>
   v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x)));
@@ -124,7 +134,7 @@ export class ApplianceSession {
       ({ searchEntries: entries } = await this.client.search(base, {
         scope: 'one',
         filter: APPLIANCE_FILTER,
-        attributes: [...CACHE_NAMES, IDP_ATTRIBUTE],
+        attributes: [...CACHE_NAMES, IDP_ATTRIBUTE, ...VERSION_ATTRIBUTES],
       }));
     } catch (err) {
       if ((err as { code?: number }).code === 32)
@@ -147,7 +157,9 @@ export class ApplianceSession {
     }
     const e = entries[0];
     const found = CACHE_NAMES.find((n) => attr(e, n) !== undefined);
+    const versionAttribute = VERSION_ATTRIBUTES.find((n) => values(attr(e, n)).length === 1);
     return {
+      ...(versionAttribute ? { version: { attribute: versionAttribute, value: values(attr(e, versionAttribute))[0] } } : {}),
       entryDN: String(e.dn),
       cacheAttribute: found ?? 'oxCacheConfiguration',
       cache: found ? (values(attr(e, found))[0] ?? null) : null,
@@ -176,7 +188,7 @@ export class ApplianceSession {
           { attribute: c.attribute },
         );
     }
-    await this.swap(entryDN, changes);
+    await this.swap(entryDN, changes, now.version);
   }
 
   /**
@@ -184,18 +196,34 @@ export class ApplianceSession {
    * value is gone by the time the server applies it (a change after our check), the server
    * refuses the whole modify.
    */
-  async swap(entryDN: string, changes: ValueChange[]): Promise<void> {
-    const { Attribute, Change } = await ldapts();
+  async swap(entryDN: string, changes: ValueChange[], version?: EntryVersion): Promise<void> {
+    const { Attribute, Change, Control, EqualityFilter } = await ldapts();
+    // The delete-by-value above matches with the attribute's rule, which ignores case: a change
+    // that only flipped letter case slipped through. The assertion control (RFC 4528) makes the
+    // whole modify conditional on the entry's version being the one just read: any change since,
+    // whatever it is, fails it with assertionFailed (122).
+    class AssertionControl extends Control {
+      constructor(private readonly filter: InstanceType<typeof EqualityFilter>) {
+        super('1.3.6.1.1.12', { critical: true });
+      }
+      protected override writeControl(writer: Parameters<LdapControl['write']>[0]): void {
+        const value = new (writer.constructor as new () => typeof writer)();
+        this.filter.write(value);
+        writer.writeBuffer(value.buffer, 4 /* OCTET STRING */);
+      }
+    }
+    const controls = version ? [new AssertionControl(new EqualityFilter({ attribute: version.attribute, value: version.value }))] : [];
     const mods = changes.flatMap((c) => [
       ...(c.old === null ? [] : [new Change({ operation: 'delete', modification: new Attribute({ type: c.attribute, values: [c.old] }) })]),
       new Change({ operation: 'add', modification: new Attribute({ type: c.attribute, values: [c.new] }) }),
     ]);
     try {
-      await this.client.modify(entryDN, mods);
+      await this.client.modify(entryDN, mods, controls);
     } catch (err) {
       const code = (err as { code?: number }).code;
-      // 16 no such attribute/value (the old value is gone), 20 value exists, 19 single-valued.
-      if (code === 16 || code === 20 || code === 19) {
+      // 16 no such attribute/value (the old value is gone), 20 value exists, 19 single-valued,
+      // 122 assertion failed (the entry changed since it was read).
+      if (code === 16 || code === 20 || code === 19 || code === 122) {
         throw new LdapError(
           'CONFLICT',
           `${changes.map((c) => c.label).join(', ')} changed on the server while saving — reload, then make the change again. Nothing was written.`,
