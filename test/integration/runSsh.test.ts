@@ -95,6 +95,35 @@ describe('the runner over SSH on the sandbox cluster', function () {
     if (sb) await sb.down();
   });
 
+  it('redis: a password Redis already refuses is not written over the live one; the right one runs', async () => {
+    const plan = renderStep('redis', planInput(config));
+    const first = await run(plan, pool(), { force: true });
+    assert.equal(first.status, 'done', JSON.stringify(first.sequences));
+    const lines: string[] = [];
+    const typo = await run(plan, pool(), {
+      force: true,
+      secrets: { get: async () => `${PASSWORD}x` },
+      listener: { output: (_h, _k, t) => void lines.push(t) },
+    });
+    assert.equal(typo.status, 'failed');
+    assert.match(lines.join(''), /already requires a password and refuses the one given: nothing was changed/);
+    // Redis still answers to the password it had: nobody was locked out.
+    const cache = config.cache!;
+    const p = pool();
+    try {
+      const remote = await sshConnector(p, config).host(cache.host);
+      let out = '';
+      await remote.exec(sh`REDISCLI_AUTH=${PASSWORD} redis-cli -h ${cache.address} -p ${cache.port} ping`, {
+        onStdout: (t) => (out += t),
+      });
+      assert.equal(out.trim(), 'PONG');
+    } finally {
+      await p.closeAll();
+    }
+    const again = await run(plan, pool(), { force: true });
+    assert.equal(again.status, 'done');
+  });
+
   it('asks about each unknown host key with its fingerprint, and refused keys change nothing', async () => {
     const refused = await run(renderStep('hosts', planInput(config)), pool({ trust: false }));
     assert.equal(refused.status, 'failed');

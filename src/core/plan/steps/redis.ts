@@ -10,6 +10,9 @@ import { ensurePackage, exec, restartService } from './common';
 
 export const REDIS_PASSWORD_FILE = '/root/.gluu-cluster-redis.pw';
 
+const REFUSED = (host: string) =>
+  `Redis on ${host} already requires a password and refuses the one given: nothing was changed (writing it would lock every Gluu node out of the cache). Check the Redis password (in the editor: Forget Stored Passwords, then run the step again; from the CLI: GLUU_CLUSTER_REDIS_PASSWORD).`;
+
 export const renderRedis: StepRenderer = ({ config }, resolved) => {
   const cache = config.cache;
   if (!cache) return { before: [], targets: [], after: [], notes: ['No cache host in the cluster file: nothing to do.'] };
@@ -28,6 +31,16 @@ export const renderRedis: StepRenderer = ({ config }, resolved) => {
         label: `${host} (cache)`,
         actions: [
           exec(host, 'install redis-server', ensurePackage('redis-server', 'redis-server'), false),
+          // A mistyped password must not become the live one: Redis would restart requiring it and
+          // every Gluu node would lose its cache. When Redis already requires a password and
+          // refuses the one given, stop before anything changes.
+          exec(
+            host,
+            'make sure a Redis that already requires a password accepts the one given',
+            sh`case "$(${ping(false)} 2>&1)" in *NOAUTH*) [ "$(${ping(true)} 2>&1)" = PONG ] || { printf '%s\n' ${REFUSED(host)} >&2; false; } ;; esac`,
+            false,
+            [pw],
+          ),
           {
             kind: 'upload',
             title: `write ${REDIS_GLUU_CONF}: bind ${cache.address} 127.0.0.1, port ${cache.port}, requirepass ••••`,
