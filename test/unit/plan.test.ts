@@ -257,3 +257,14 @@ describe('the opendj-keystore step', () => {
     }
   });
 });
+
+describe('csync2.cfg rendering', () => {
+  it('writes no exclude line when nothing is excluded (csync2 rejects an empty "exclude ;")', async () => {
+    const { checkCsync2Cfg } = await import('../../src/core/render/csync2Check');
+    const c = parseClusterFile(EXAMPLE_CLUSTER_FILE.replace('csync2:\n', 'csync2:\n  exclude: []\n')).config!;
+    const text = renderCsync2Cfg(c);
+    assert.doesNotMatch(text, /exclude/);
+    assert.deepEqual(checkCsync2Cfg(text), []);
+    assert.match(renderCsync2Cfg(manual()), /^ {4}exclude \*~ \.\*;$/m, 'the default list is still written');
+  });
+});

@@ -31,8 +31,8 @@ export function renderCsync2Cfg(config: ClusterConfig): string {
     `    key ${CSYNC2_KEY_PATH};`,
     '',
     ...csync2IncludePaths(config).map((p) => `    include ${p};`),
-    '',
-    `    exclude ${config.csync2.exclude.join(' ')};`,
+    // An empty `exclude ;` is a syntax error to csync2: no line when nothing is excluded.
+    ...(config.csync2.exclude.length ? ['', `    exclude ${config.csync2.exclude.join(' ')};`] : []),
     '}',
     '',
   ].join('\n');
