@@ -131,4 +131,25 @@ describe('the nginx -t check of a workspace nginx.conf', () => {
       rmSync(priv, { recursive: true, force: true });
     }
   });
+
+  it('reads its stand-in certificate as nobody when the first check ran under a private 0700 TMPDIR (real nginx)', async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    const { execFileSync } = await import('node:child_process');
+    const priv = mkdtempSync(path.join(tmpdir(), 'gluu-private-tmp-'));
+    chmodSync(priv, 0o700);
+    try {
+      // A fresh process: the stand-in certificate is made once per process, by its first check.
+      const conf =
+        'events {}\nhttp {\n    server {\n        listen 443 ssl;\n        ssl_certificate /etc/nginx/ssl/httpd.crt;\n        ssl_certificate_key /etc/nginx/ssl/httpd.key;\n    }\n}\n';
+      const script = `require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'core', 'render', 'nginxCheck.js'))}).checkNginxConf(${JSON.stringify(conf)}, {}).then((r) => process.stdout.write(JSON.stringify(r)))`;
+      const r = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, TMPDIR: priv } })) as {
+        ok: boolean;
+        problems: { line?: number; message: string }[];
+      };
+      // nginx loads certificates after reading the whole file: a valid file, so it gets that far.
+      assert.deepEqual([r.ok, r.problems], [true, []], JSON.stringify(r));
+    } finally {
+      rmSync(priv, { recursive: true, force: true });
+    }
+  });
 });

@@ -186,9 +186,9 @@ function openToNobody(path: string, mode: number): void {
 
 /** One stand-in certificate per process: making an RSA key is most of a check's time. */
 let standIn: Promise<{ dir: string; crt: string; key: string } | string> | undefined;
-function standInCertificate(): Promise<{ dir: string; crt: string; key: string } | string> {
+function standInCertificate(base: string): Promise<{ dir: string; crt: string; key: string } | string> {
   standIn ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gluu-nginx-cert-'));
+    const dir = mkdtempSync(join(base, 'gluu-nginx-cert-'));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const crt = join(dir, 'check.crt');
     const key = join(dir, 'check.key');
@@ -236,6 +236,18 @@ function reachableByNobody(folder: string): boolean {
   }
 }
 
+/**
+ * Where the check's folders go, the stand-in certificate's and each check's own: as root, the
+ * first temporary folder nobody can reach. Looked up once per TMPDIR, not on every save.
+ */
+const bases = new Map<string, string | undefined>();
+function checkBase(asRoot: boolean): string | undefined {
+  const tmp = tmpdir();
+  if (!asRoot) return tmp;
+  if (!bases.has(tmp)) bases.set(tmp, [tmp, '/tmp', '/var/tmp'].find(reachableByNobody));
+  return bases.get(tmp);
+}
+
 /** About this machine, not the file: a port or address the user may not bind here, or one in use (after the configuration was read). */
 const BIND_FAILED = /\bbind\(\) to \S+ failed|still could not bind\(\)/;
 
@@ -257,10 +269,10 @@ export async function checkNginxConf(
   const asRoot = process.getuid?.() === 0;
   if (asRoot && !setpriv)
     return { ok: true, problems: [], skipped: 'setpriv (util-linux) is missing: the check does not run nginx as root' };
-  const cert = await standInCertificate();
-  if (typeof cert === 'string') return { ok: true, problems: [], skipped: cert };
-  const base = asRoot ? [tmpdir(), '/tmp', '/var/tmp'].find(reachableByNobody) : tmpdir();
+  const base = checkBase(asRoot);
   if (!base) return { ok: true, problems: [], skipped: 'no temporary folder that the unprivileged nginx (nobody) can reach' };
+  const cert = await standInCertificate(base);
+  if (typeof cert === 'string') return { ok: true, problems: [], skipped: cert };
   const dir = mkdtempSync(join(base, 'gluu-nginx-check-'));
   try {
     openToNobody(dir, 0o750);
