@@ -11,7 +11,7 @@ const CONTROLS_BUT_NEWLINE = /[^\t\n -~\u00A0-\u2027\u202A-\uFFFF]/g;
 
 const escape = (c: string): string => {
   const n = c.charCodeAt(0);
-  return n > 0xff ? `\\u${n.toString(16).toUpperCase().padStart(4, '0')}` : `\\x${n.toString(16).toUpperCase().padStart(2, '0')}`;
+  return n > 0xff ? `\\u${n.toString(16).padStart(4, '0')}` : `\\x${n.toString(16).padStart(2, '0')}`;
 };
 
 /** `s` with control characters as `\xHH` / `\uHHHH`; `newlines: true` keeps line feeds (multi-line output). */

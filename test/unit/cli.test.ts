@@ -114,7 +114,7 @@ describe('CLI messages', () => {
       const f = path.join(dir, 'evil.yaml');
       writeFileSync(f, 'name: x\ngluu: { version: 3.1.5 }\n"a\\e]0;PWNED\\ab\\u009b2J\\u2028c": 1\n');
       const inProcess = run('validate', '--config', f);
-      assert.match(inProcess.err, /unknown key "a\\x1B\]0;PWNED\\x07b\\x9B2J\\u2028c"/);
+      assert.match(inProcess.err, /unknown key "a\\x1b\]0;PWNED\\x07b\\x9b2J\\u2028c"/);
       // The real process, whatever a caller's sinks do: nothing on stderr but printable text.
       let stderr = '';
       try {
@@ -125,7 +125,7 @@ describe('CLI messages', () => {
       } catch (e) {
         stderr = (e as { stderr: string }).stderr;
       }
-      assert.match(stderr, /unknown key "a\\x1B/);
+      assert.match(stderr, /unknown key "a\\x1b/);
       const control = [...stderr].find(
         (c) => c !== '\n' && (c < ' ' || (c >= '\u007f' && c <= '\u009f') || c === '\u2028' || c === '\u2029'),
       );

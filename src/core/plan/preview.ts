@@ -10,6 +10,7 @@ import type { Shell } from '../ssh/shell';
 import { SECRET_LABELS, type Action, type Content, type FileLocation, type Probe, type SecretFile } from './actions';
 import { STEPS } from './catalogue';
 import { GENERATED_FILES } from './generated';
+import { printable } from '../printable';
 import type { StepPlan } from './stepPlan';
 
 export const MASK = '••••';
@@ -30,16 +31,14 @@ export function maskContent(content: Content): string {
 
 /**
  * A file's lines behind a "#   | " gutter, so no line of it can pass for a command or a comment of
- * the plan. Control characters other than tab are shown escaped: printed to a terminal (the CLI's
- * plan) they could move the cursor and hide lines.
+ * the plan; control characters shown escaped (printed to a terminal, the CLI's plan, they could
+ * move the cursor and hide lines).
  */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 function gutter(text: string): string[] {
   return text
     .replace(/\n$/, '')
     .split('\n')
-    .map((l) => `#   |${l ? ' ' : ''}${l.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}`);
+    .map((l) => `#   |${l ? ' ' : ''}${printable(l)}`);
 }
 
 function secretLines(config: ClusterConfig, files: SecretFile[] | undefined, container: boolean, host: string): string[] {
