@@ -187,9 +187,11 @@ export function maskedSecrets(v: unknown): unknown {
   );
 }
 
-/** The same for a value that is not valid JSON, shown as stored: `"…password…": "x"` members. */
+/** The same for a value that is not valid JSON, shown as stored: each `"key": "value"` member whose key is a secret's. */
 export function maskSecretsInText(raw: string): string {
-  return raw.replace(/("[^"\\]*(?:pass(?:word)?|secret)"\s*:\s*")((?:[^"\\]|\\.)+)(")/gi, `$1${MASKED}$3`);
+  return raw.replace(/"((?:[^"\\]|\\.)*)"(\s*:\s*)"((?:[^"\\]|\\.)+)"/g, (member, key: string, colon: string) =>
+    SECRET_KEY.test(key) ? `"${key}"${colon}"${MASKED}"` : member,
+  );
 }
 
 /** Both sides of a save, one section per changed value, for vscode.diff. */
