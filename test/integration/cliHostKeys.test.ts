@@ -10,16 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
-import { ROOT } from '../unit/paths';
-import { shOn, type Lab } from './lab';
-
-interface Sandbox {
-  lab: Lab;
-  clusterFile: string;
-  hosts: Record<string, { address: string; fingerprint: string }>;
-  down(): Promise<void>;
-}
-const { sandboxUp } = require(path.join(ROOT, 'scripts', 'sandbox', 'sandbox.cjs')) as { sandboxUp(o?: object): Promise<Sandbox> };
+import { shOn } from './lab';
+import { sandboxUp, type Sandbox } from './sandbox';
 
 const NODE = 'idp1.gluu.test';
 const OTHER = 'idp2.gluu.test';

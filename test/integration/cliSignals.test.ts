@@ -14,16 +14,8 @@ import * as path from 'node:path';
 import { main } from '../../src/cli';
 import { REDIS_CONF, REDIS_GLUU_CONF } from '../../src/core/render/redis';
 import { REDIS_PASSWORD_FILE } from '../../src/core/plan/steps/redis';
-import { ROOT } from '../unit/paths';
-import { lab, shOn, type Lab } from './lab';
-
-interface Sandbox {
-  lab: Lab;
-  clusterFile: string;
-  hosts: Record<string, { address: string; fingerprint: string }>;
-  down(): Promise<void>;
-}
-const { sandboxUp } = require(path.join(ROOT, 'scripts', 'sandbox', 'sandbox.cjs')) as { sandboxUp(o?: object): Promise<Sandbox> };
+import { lab, shOn } from './lab';
+import { sandboxUp, type Sandbox } from './sandbox';
 
 const CACHE = 'idp1.gluu.test';
 /** The CLI compiled beside this test (always the source under test, unlike a dist/ that may be stale). */

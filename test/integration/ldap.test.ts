@@ -19,20 +19,8 @@ import type { TrustedHostKey } from '../../src/core/ssh/types';
 import { main } from '../../src/cli';
 import { ROOT } from '../unit/paths';
 import { lab, type Lab } from './lab';
+import { sandboxUp, writeOn, type Sandbox } from './sandbox';
 
-interface Sandbox {
-  lab: Lab;
-  clusterFile: string;
-  hosts: Record<string, { address: string; fingerprint: string }>;
-  ldapPasswordFile: string;
-  ldap: Record<string, { certFile: string; fingerprint: string }>;
-  slapd: Record<string, { stop(): Promise<void> }>;
-  down(): Promise<void>;
-}
-const { sandboxUp } = require(path.join(ROOT, 'scripts', 'sandbox', 'sandbox.cjs')) as { sandboxUp(o?: object): Promise<Sandbox> };
-const { writeOn } = require(path.join(ROOT, 'scripts', 'lab', 'sshd.cjs')) as {
-  writeOn(l: Lab, host: string, file: string, text: string, mode?: string): Promise<void>;
-};
 const { startSlapd } = require(path.join(ROOT, 'scripts', 'lab', 'slapd.cjs')) as {
   startSlapd(
     l: Lab,

@@ -21,16 +21,8 @@ import { sh } from '../../src/core/ssh/shell';
 import type { TrustedHostKey } from '../../src/core/ssh/types';
 import { ROOT } from '../unit/paths';
 import { shOn, type Lab } from './lab';
+import { sandboxUp, type Sandbox } from './sandbox';
 
-interface Sandbox {
-  lab: Lab;
-  clusterFile: string;
-  clientKey: string;
-  hosts: Record<string, { address: string; fingerprint: string }>;
-  sshd: Record<string, { pid: number; stop(): Promise<void> }>;
-  down(): Promise<void>;
-}
-const { sandboxUp } = require(path.join(ROOT, 'scripts', 'sandbox', 'sandbox.cjs')) as { sandboxUp(o?: object): Promise<Sandbox> };
 const sshd = require(path.join(ROOT, 'scripts', 'lab', 'sshd.cjs')) as {
   startSshd(lab: Lab, host: string, o: object): Promise<{ pid: number; fingerprint: string }>;
   killSshdSessions(lab: Lab, host: string, pid: number): number[];

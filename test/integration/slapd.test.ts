@@ -8,19 +8,8 @@ import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT } from '../unit/paths';
-import { lab, type Lab, type RunResult } from './lab';
-
-interface Sandbox {
-  lab: Lab;
-  ldapPasswordFile: string;
-  ldap: Record<string, { ldapUrl: string; ldapsUrl: string; certFile: string; fingerprint: string }>;
-  down(): Promise<void>;
-}
-const { sandboxUp } = require(path.join(ROOT, 'scripts', 'sandbox', 'sandbox.cjs')) as { sandboxUp(o?: object): Promise<Sandbox> };
-const { writeOn } = require(path.join(ROOT, 'scripts', 'lab', 'sshd.cjs')) as {
-  writeOn(l: Lab, host: string, file: string, text: string, mode?: string): Promise<void>;
-};
+import { lab, type RunResult } from './lab';
+import { sandboxUp, writeOn, type Sandbox } from './sandbox';
 
 const ROOT_DN = 'cn=directory manager,o=gluu';
 const PW_ON_HOST = '/root/.ldap-admin.pw';

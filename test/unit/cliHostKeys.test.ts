@@ -101,6 +101,9 @@ describe('CLI: host keys over SSH', function () {
   }
 
   const count = (text: string, needle: string) => text.split(needle).length - 1;
+  /** `run --step hosts` on one host, with host key options. */
+  const runHostsOn = (host: string, ...options: string[]) =>
+    cli('run', '--yes', '--step', 'hosts', '--node', host, '--config', configFile, ...options);
 
   it('refuses an unknown host key once per host, names the host and its address, and does not connect again', async () => {
     // "hosts" runs on every node and the load balancer: a check first, then the actions, then a verify.
@@ -143,7 +146,7 @@ describe('CLI: host keys over SSH', function () {
   });
 
   it('says which host (name and address) it trusts with --trust-new-host-keys', async () => {
-    const r = await cli('run', '--yes', '--step', 'hosts', '--node', 'idp2.example.org', '--config', configFile, '--trust-new-host-keys');
+    const r = await runHostsOn('idp2.example.org', '--trust-new-host-keys');
     assert.equal(r.code, 1); // the stand-in refuses every login
     const [, , idp2] = hosts;
     assert.equal(
@@ -156,41 +159,17 @@ describe('CLI: host keys over SSH', function () {
   it('accepts a key a --host-key pin names (for any host, or HOST= for that host only), and says so once', async () => {
     const [, , idp2] = hosts;
     const other = hosts[1].fingerprint;
-    const r = await cli(
-      'run',
-      '--yes',
-      '--step',
-      'hosts',
-      '--node',
-      idp2.host,
-      '--config',
-      configFile,
-      '--host-key',
-      other,
-      '--host-key',
-      idp2.fingerprint,
-    );
+    const r = await runHostsOn(idp2.host, '--host-key', other, '--host-key', idp2.fingerprint);
     assert.equal(
       count(r.err, `accepting the host key of idp2.example.org (127.0.0.4): ssh-ed25519 ${idp2.fingerprint}, as --host-key says`),
       1,
       r.err,
     );
     for (const pin of [`idp1.example.org=${idp2.fingerprint}`, `127.0.0.3=${idp2.fingerprint}`]) {
-      const refused = await cli('run', '--yes', '--step', 'hosts', '--node', idp2.host, '--config', configFile, '--host-key', pin);
+      const refused = await runHostsOn(idp2.host, '--host-key', pin);
       assert.match(refused.err, /refusing the unknown host key of idp2\.example\.org .*; no --host-key given is for it;/, pin);
     }
-    const forIt = await cli(
-      'run',
-      '--yes',
-      '--step',
-      'hosts',
-      '--node',
-      idp2.host,
-      '--config',
-      configFile,
-      '--host-key',
-      `IDP2.example.org=${idp2.fingerprint}`,
-    );
+    const forIt = await runHostsOn(idp2.host, '--host-key', `IDP2.example.org=${idp2.fingerprint}`);
     assert.match(forIt.err, /accepting the host key of idp2\.example\.org/);
   });
 
