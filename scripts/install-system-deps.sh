@@ -26,6 +26,8 @@ declare -A NEED=(
   [/usr/sbin/inetd]=openbsd-inetd
   [/usr/bin/crontab]=cron
   [/usr/bin/nsenter]=util-linux
+  # the sandbox's stand-in for pyDes (Gluu's encode.py) computes triple DES with it
+  [/usr/lib/python3/dist-packages/cryptography/__init__.py]=python3-cryptography
 )
 missing=()
 for bin in "${!NEED[@]}"; do

@@ -11,7 +11,7 @@ import { forHost, generateFiles, planInput, renderPlan, renderStep } from './cor
 import { formatPlan, formatStep } from './core/plan/preview';
 import type { PlanInput } from './core/plan/stepPlan';
 import { LDAP_HELP, LDAP_SUBCOMMANDS, ldapFromCli, type LdapSubcommand } from './core/ldap/cli';
-import { cliSshPool, runFromCli, stepStateFromCli } from './core/run/cli';
+import { changeRedisPasswordFromCli, cliSshPool, runFromCli, stepStateFromCli } from './core/run/cli';
 import { HOST_KEY_ADVICE, HOST_KEY_HELP, parseHostKeyPin, type CliHostKeys, type HostKeyPin } from './core/run/cliHostKeys';
 import { EXAMPLE_CLUSTER_FILE } from './core/config/example';
 import { clusterFileSchema } from './core/config/jsonSchema';
@@ -49,6 +49,11 @@ Commands:
                            through an SSH tunnel to the node (default: the primary); the password
                            comes from GLUU_CLUSTER_LDAP_ADMIN_PASSWORD; a self-signed LDAP
                            certificate needs its fingerprint (or gluu.ldapAccess.caFile)
+  redis-password --config FILE [--yes] [--host-key …] [--ldap-cert-fingerprint AA:BB:…]
+                           change the Redis password in Redis and in Gluu's cache configuration
+                           in one run (Redis accepts both until LDAP has the new one); the current
+                           and the new one come from GLUU_CLUSTER_REDIS_PASSWORD and
+                           GLUU_CLUSTER_NEW_REDIS_PASSWORD
   status --config FILE [--state FILE]
                            each step's state from the run state: done, failed, stale, …
   mark STEP done|skipped|reset --reason TEXT --config FILE [--state FILE]
@@ -114,6 +119,28 @@ ${HOST_KEY_HELP}
 ${GENERATED_FOLDER_OPTION}
 
 Passwords come from GLUU_CLUSTER_LDAP_ADMIN_PASSWORD and GLUU_CLUSTER_REDIS_PASSWORD.
+
+${HOST_KEY_ADVICE}
+`,
+  'redis-password': `Usage: gluu-cluster redis-password --config FILE [--yes] [--host-key …] [--known-hosts FILE] [--trust-new-host-keys] [--ldap-cert-fingerprint AA:BB:…]
+
+Changes the Redis password of the cache host, and Gluu's cache configuration in LDAP with it,
+in one run: Redis accepts the new password besides the current one, the cache configuration
+gets the new one (encoded on the primary with Gluu's salt), then Redis keeps only the new one
+(also in its settings file). Gluu keeps its cache throughout. It needs the steps redis and
+ldap-cache to have run. "gluu-cluster plan" does not show it; this command's output does.
+
+Options:
+  --config FILE            the cluster file (default: ./gluu-cluster.yaml)
+  --yes                    change it without asking; without a terminal nothing runs without it
+${HOST_KEY_HELP}
+  --ldap-cert-fingerprint AA:BB:…
+                           the LDAP certificate's SHA-256 fingerprint
+  --state FILE             the run state (default: .gluu-cluster-state.json beside the cluster file)
+
+Passwords come from GLUU_CLUSTER_REDIS_PASSWORD (the current one), GLUU_CLUSTER_NEW_REDIS_PASSWORD
+(the new one) and GLUU_CLUSTER_LDAP_ADMIN_PASSWORD. Afterwards, use the new one as
+GLUU_CLUSTER_REDIS_PASSWORD.
 
 ${HOST_KEY_ADVICE}
 `,
@@ -260,6 +287,26 @@ export function main(
               hostKeys,
               force: opts.has('force'),
               forceSteps: forced,
+              ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
+              clusterFileDir: dirname(loaded.file),
+              ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),
+              out,
+              err,
+            }),
+      );
+    }
+    case 'redis-password': {
+      const loaded = loadConfig(opts.get('config'), err);
+      if (typeof loaded === 'number') return loaded;
+      const hostKeys = hostKeyOptions(opts, pins, err);
+      if (typeof hostKeys === 'number') return hostKeys;
+      const what = `the Redis password change (in Redis on ${loaded.config.cache?.host ?? 'the cache host'} and in Gluu's cache configuration)`;
+      return confirmRun(loaded.config.name, what, opts.has('yes'), err).then((go) =>
+        go !== true
+          ? go
+          : changeRedisPasswordFromCli(loaded.config, cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')), {
+              hostKeys,
+              force: true,
               ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
               clusterFileDir: dirname(loaded.file),
               ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),

@@ -43,10 +43,17 @@ async function must(l, host, cmd, args, input) {
   return r.stdout;
 }
 
+// Stand-ins for Gluu's encode.py and the pyDes it imports (see scripts/sandbox/gluu/).
+const GLUU_BIN = ['encode.py', 'pyDes.py'].map((f) => ({
+  path: `/opt/gluu/bin/${f}`,
+  content: fs.readFileSync(path.join(__dirname, 'gluu', f), 'utf8'),
+}));
+
 /** A Gluu node's files: what the manual's steps read and change. */
-async function gluuShape(l, host, primary, address) {
+async function gluuShape(l, host, primary, address, salt) {
   await must(l, host, 'mkdir', [
     '-p',
+    '/opt/gluu/bin',
     '/install/community-edition-setup',
     '/etc/certs',
     '/opt/jre/bin',
@@ -60,6 +67,7 @@ async function gluuShape(l, host, primary, address) {
     execFileSync('readlink', ['-f', '/usr/bin/keytool'], { encoding: 'utf8' }).trim(),
     '/opt/jre/bin/keytool',
   ]);
+  for (const f of GLUU_BIN) await writeOn(l, host, f.path, f.content, '755');
   if (fs.existsSync(JAVA_CACERTS)) await must(l, host, 'cp', [JAVA_CACERTS, '/opt/jre/jre/lib/security/cacerts']);
   else
     await must(l, host, 'keytool', [
@@ -91,6 +99,9 @@ async function gluuShape(l, host, primary, address) {
         'read answer',
         'case "$answer" in n|N) echo "Aborted."; exit 1;; esac',
         'cp setup.properties setup.properties.last 2>/dev/null || : > setup.properties.last',
+        "# Like setup.py, the node's salt comes from setup.properties (the primary's, copied here).",
+        "salt=$(sed -n 's/^encode_salt=//p' setup.properties 2>/dev/null)",
+        '[ -n "$salt" ] && { umask 077; printf \'encodeSalt = %s\\n\' "$salt" > /etc/gluu/conf/salt; }',
         'echo "Gluu Server installed."',
         '',
       ].join('\n'),
@@ -110,10 +121,12 @@ async function gluuShape(l, host, primary, address) {
       'countryCode=US',
       'ldap_type=openldap',
       'installSaml=False',
+      `encode_salt=${salt}`,
       '',
     ].join('\n'),
     '600',
   );
+  await writeOn(l, host, '/etc/gluu/conf/salt', `encodeSalt = ${salt}\n`, '600');
   for (const c of CERTS) {
     await must(l, host, 'openssl', [
       'req',
@@ -197,8 +210,10 @@ async function sandboxUp(opts = {}) {
         ldap[h.hostname] = { ldapUrl: s.ldapUrl, ldapsUrl: s.ldapsUrl, certFile: s.certFile, fingerprint: s.fingerprint };
       }),
     ]);
-    await gluuShape(l, 'idp1', true, l.hosts.idp1.address);
-    await gluuShape(l, 'idp2', false, l.hosts.idp2.address);
+    // Gluu's salt: 24 characters, made at the first install and copied to the others with setup.properties.
+    const salt = nodeCrypto.randomBytes(18).toString('base64url');
+    await gluuShape(l, 'idp1', true, l.hosts.idp1.address, salt);
+    await gluuShape(l, 'idp2', false, l.hosts.idp2.address, salt);
     const clusterFile = path.join(dir, 'workspace', 'gluu-cluster.yaml');
     fs.mkdirSync(path.dirname(clusterFile), { recursive: true });
     fs.writeFileSync(

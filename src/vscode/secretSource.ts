@@ -26,6 +26,14 @@ export class ClusterSecrets {
     return value;
   }
 
+  /** `to` takes the value stored as `from` (a password changed on the servers), and `from` is forgotten. */
+  async replace(cluster: string, to: SecretName, from: SecretName): Promise<void> {
+    const value = await this.storage.get(key(cluster, from));
+    if (value === undefined) return;
+    await this.storage.store(key(cluster, to), value);
+    await this.storage.delete(key(cluster, from));
+  }
+
   async forget(cluster: string, names: string[]): Promise<void> {
     for (const n of names) await this.storage.delete(key(cluster, n));
   }

@@ -29,7 +29,7 @@ export interface RunResult {
 interface LabModule {
   canUseNetns(): true | string;
   labUp(spec: { id?: string; subnet?: string; hosts: { name: string; hostname: string }[] }): Lab;
-  runAs(lab: Lab, host: string, cmd: string, args?: string[], opts?: { input?: string }): Promise<RunResult>;
+  runAs(lab: Lab, host: string, cmd: string, args?: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
   daemonAs(lab: Lab, host: string, label: string, cmd: string, args?: string[]): Daemon;
   waitPort(lab: Lab, host: string, port: number, ms?: number): Promise<void>;
   labDown(lab: Lab): Promise<void>;

@@ -4,6 +4,7 @@
  * attributes, compare-and-swap writes, what is preserved, and every way it refuses.
  */
 import * as assert from 'node:assert/strict';
+import { createDecipheriv } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseClusterFile } from '../../src/core/config/parse';
@@ -18,7 +19,7 @@ import { SshPool } from '../../src/core/ssh/pool';
 import type { TrustedHostKey } from '../../src/core/ssh/types';
 import { main } from '../../src/cli';
 import { ROOT } from '../unit/paths';
-import { lab, type Lab } from './lab';
+import { lab, shOn, type Lab } from './lab';
 import { sandboxUp, writeOn, type Sandbox } from './sandbox';
 
 const { startSlapd } = require(path.join(ROOT, 'scripts', 'lab', 'slapd.cjs')) as {
@@ -396,6 +397,91 @@ describe('the LDAP editor core on the sandbox slapd', function () {
       const inner = JSON.parse(JSON.parse((await snapshot()).idp[0].raw).config);
       assert.deepEqual(inner.servers, ['idp1.gluu.test:1636', 'idp2.gluu.test:1636']);
       assert.ok(!(r.out + r.err).includes(password));
+    });
+
+    it("run --step ldap-cache gives Gluu the Redis password, encoded with the node's salt; decoded on the node it opens Redis", async () => {
+      const redisPassword = `r3d!s 'pw' $x "y" \\ ü`;
+      process.env.GLUU_CLUSTER_REDIS_PASSWORD = redisPassword;
+      try {
+        assert.equal((await cli('mark', 'hosts', 'done', '--reason', 'the sandbox has its names')).code, 0);
+        const redis = await cli('run', '--yes', '--step', 'redis');
+        assert.equal(redis.code, 0, redis.out + redis.err);
+        const r = await cli('run', '--yes', '--step', 'ldap-cache', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
+        assert.equal(r.code, 0, r.out + r.err);
+        assert.match(r.out, /written \(compare-and-swap\): oxCacheConfiguration/);
+        const stored = (await snapshot()).cache!.decoded!.redisConfiguration as Record<string, string>;
+        assert.equal(stored.servers, 'idp1.gluu.test:6379');
+        const encoded = stored.password;
+        assert.match(encoded, /^[A-Za-z0-9+/]+=*$/);
+        for (const text of [r.out, r.err, redis.out, redis.err]) {
+          assert.ok(!text.includes(redisPassword) && !text.includes(encoded), 'neither the password nor its encoding is printed');
+        }
+        // Gluu's own tool on the node decodes it (argv holds the encoded form only), and what it
+        // decodes opens Redis: the cache configuration is usable by Gluu.
+        const decode = `/opt/gluu/bin/encode.py -D ${encoded}`;
+        const decoded = (await shOn(sb.lab, 'idp1', decode)).replace(/\n$/, '');
+        assert.ok(decoded === redisPassword, 'encode.py -D on the node gives back the Redis password (values not printed)');
+        const cache = config.cache!;
+        assert.equal(
+          (await shOn(sb.lab, 'idp1', `REDISCLI_AUTH="$(${decode})" redis-cli -h ${cache.address} -p ${cache.port} ping`)).trim(),
+          'PONG',
+        );
+        // The same standard cipher here (Node's OpenSSL): triple DES, ECB, PKCS#5, key = the salt.
+        const salt = (await shOn(sb.lab, 'idp1', 'cat /etc/gluu/conf/salt')).split('=')[1].trim();
+        const d = createDecipheriv('des-ede3', Buffer.from(salt, 'utf8'), null);
+        const plain = Buffer.concat([d.update(Buffer.from(encoded, 'base64')), d.final()]).toString('utf8');
+        assert.ok(plain === redisPassword, 'triple DES with the salt decodes it here too (values not printed)');
+        // Idempotent: the same password with the same salt encodes the same.
+        const again = await cli('run', '--yes', '--force', '--step', 'ldap-cache', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
+        assert.equal(again.code, 0, again.out + again.err);
+        assert.match(again.out, /already as planned: nothing to write/);
+      } finally {
+        delete process.env.GLUU_CLUSTER_REDIS_PASSWORD;
+      }
+    });
+
+    it("redis-password changes the password in Redis and in Gluu's cache configuration in one run, and only with --yes", async () => {
+      const current = `r3d!s 'pw' $x "y" \\ ü`;
+      const next = `n3w "pw" ' ; $(x) \\ ß`;
+      const cache = config.cache!;
+      const ping = (pw: string) =>
+        lab.runAs(sb.lab, 'idp1', 'redis-cli', ['-h', cache.address, '-p', String(cache.port), 'ping'], {
+          env: { ...process.env, REDISCLI_AUTH: pw },
+        });
+      process.env.GLUU_CLUSTER_REDIS_PASSWORD = current;
+      process.env.GLUU_CLUSTER_NEW_REDIS_PASSWORD = next;
+      try {
+        const unasked = await cli('redis-password');
+        assert.equal(unasked.code, 2);
+        assert.match(unasked.err, /without a terminal to ask, pass --yes\. Nothing ran\./);
+        assert.equal((await ping(current)).stdout.trim(), 'PONG', 'nothing changed without --yes');
+        const r = await cli('redis-password', '--yes', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
+        assert.equal(r.code, 0, r.out + r.err);
+        assert.match(r.out, /Redis accepts both passwords for now/);
+        assert.match(r.out, /written \(compare-and-swap\): oxCacheConfiguration/);
+        assert.match(r.out, /set GLUU_CLUSTER_REDIS_PASSWORD to it from now on/);
+        for (const text of [r.out, r.err]) assert.ok(!text.includes(current) && !text.includes(next), 'no password printed');
+        // Redis: the new one only, also after a restart (its settings file has it).
+        assert.equal((await ping(next)).stdout.trim(), 'PONG');
+        assert.notEqual((await ping(current)).stdout.trim(), 'PONG');
+        await shOn(sb.lab, 'idp1', 'service redis-server restart >/dev/null 2>&1 || systemctl restart redis-server');
+        assert.equal((await ping(next)).stdout.trim(), 'PONG');
+        // Gluu: the cache configuration decodes to the new one on the node.
+        const encoded = ((await snapshot()).cache!.decoded!.redisConfiguration as Record<string, string>).password;
+        const decoded = (await shOn(sb.lab, 'idp1', `/opt/gluu/bin/encode.py -D ${encoded}`)).replace(/\n$/, '');
+        assert.ok(decoded === next, 'the cache configuration holds the new password (values not printed)');
+        // With a current password Redis refuses, nothing changes anywhere.
+        process.env.GLUU_CLUSTER_REDIS_PASSWORD = `${next}x`;
+        process.env.GLUU_CLUSTER_NEW_REDIS_PASSWORD = 'another one';
+        const refused = await cli('redis-password', '--yes', '--ldap-cert-fingerprint', sb.ldap[NODE].fingerprint);
+        assert.equal(refused.code, 1);
+        assert.match(refused.out + refused.err, /refuses the current password: nothing was changed/);
+        assert.equal((await ping(next)).stdout.trim(), 'PONG');
+        assert.equal(((await snapshot()).cache!.decoded!.redisConfiguration as Record<string, string>).password, encoded);
+      } finally {
+        delete process.env.GLUU_CLUSTER_REDIS_PASSWORD;
+        delete process.env.GLUU_CLUSTER_NEW_REDIS_PASSWORD;
+      }
     });
   });
 

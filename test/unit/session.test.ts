@@ -294,7 +294,8 @@ describe('run session', () => {
   it('lists the secrets of a plan', () => {
     const h = harness();
     assert.deepEqual(neededSecrets(h.session.plan('redis')), ['redis']);
-    assert.deepEqual(neededSecrets(h.session.plan('ldap-cache')), ['ldapAdmin']);
+    assert.deepEqual(neededSecrets(h.session.plan('ldap-cache')), ['ldapAdmin', 'redis']);
+    assert.deepEqual(neededSecrets(h.session.plan('ldap-idp-auth')), ['ldapAdmin']);
     assert.deepEqual(neededSecrets(h.session.plan('hosts')), []);
   });
 

@@ -9,3 +9,13 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   }
   return out;
 }
+
+/** A patch that sets one field: patchAt(['a', 'b'], 1) is {"a": {"b": 1}}. */
+export function patchAt(path: readonly string[], value: unknown): Record<string, unknown> {
+  return path.reduceRight<unknown>((v, k) => ({ [k]: v }), value) as Record<string, unknown>;
+}
+
+/** `change` with `value` at `path`, every other field kept. */
+export function withField(change: Record<string, unknown>, path: readonly string[], value: unknown): Record<string, unknown> {
+  return mergePatch(change, patchAt(path, value)) as Record<string, unknown>;
+}

@@ -7,11 +7,12 @@ import type { Shell } from '../ssh/shell';
 import type { GeneratedFileName } from './generated';
 
 /** The secrets a plan may need; the editor keeps them in SecretStorage per cluster. */
-export type SecretName = 'ldapAdmin' | 'redis';
+export type SecretName = 'ldapAdmin' | 'redis' | 'redisNew';
 
 export const SECRET_LABELS: Record<SecretName, string> = {
   ldapAdmin: 'Directory Manager password (set at the first Gluu install; also the replication admin password)',
   redis: 'Redis password for the cache host (requirepass); choose one if Redis has none yet',
+  redisNew: "New Redis password (replaces the current one in Redis and in Gluu's cache configuration)",
 };
 
 export interface SecretRef {
@@ -81,6 +82,20 @@ export interface LdapAction extends Base {
   attribute: 'cache' | 'idpAuthentication';
   /** The change in words and as a JSON merge of the fields that change. */
   change: Record<string, unknown>;
+  /** A field of the change that holds a secret encoded on a node with Gluu's salt (filled in at run time). */
+  encoded?: EncodedSecret;
+}
+
+/**
+ * A secret stored in LDAP the way Gluu stores it: encoded on `host` (in its container when
+ * `container`) with that installation's salt, the plain value sent only on the SSH channel's stdin.
+ */
+export interface EncodedSecret {
+  secret: SecretName;
+  /** Where in the change's JSON it goes, e.g. ['redisConfiguration', 'password']. */
+  path: readonly string[];
+  host: string;
+  container: boolean;
 }
 
 /** A command that asks questions: runs in a terminal with a pty for a person to answer. */

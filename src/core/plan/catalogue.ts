@@ -40,6 +40,22 @@ export interface StepDefinition {
   rerunLoses?: string;
 }
 
+/**
+ * Operations on a running cluster: not steps of the manual's plan (a whole-plan run never runs
+ * them), each an explicit, confirmed action rendered and run like a step.
+ */
+export const OPERATIONS: readonly StepDefinition[] = [
+  {
+    id: 'redis-password',
+    requires: ['redis', 'ldap-cache'],
+    title: 'Change the Redis password',
+    section: '4. Install and Configure Redis',
+    summary:
+      "A new Redis password, given to Gluu's cache configuration in the same run: Redis accepts both while LDAP changes, then only the new one.",
+    scope: 'cache-host',
+  },
+];
+
 export const STEPS: readonly StepDefinition[] = [
   {
     id: 'hosts',

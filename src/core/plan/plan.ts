@@ -2,9 +2,9 @@
 import type { ClusterConfig } from '../config/types';
 import { renderCsync2Cfg } from '../render/csync2';
 import { renderNginxConf } from '../render/nginx';
-import { STEPS, findStep } from './catalogue';
+import { OPERATIONS, STEPS, findStep } from './catalogue';
 import { DEFAULT_GENERATED_FOLDER, GENERATED_FILES, type GeneratedFileName } from './generated';
-import { RENDERERS } from './steps';
+import { OPERATION_RENDERERS, RENDERERS } from './steps';
 import type { PlanInput, StepPlan } from './stepPlan';
 import { resolveStep } from './targets';
 
@@ -36,6 +36,15 @@ export function renderStep(id: string, input: PlanInput): StepPlan {
   const resolved = resolveStep(step, input.config);
   if (resolved.skipReason) return { step, resolved, before: [], targets: [], after: [], notes: [`Skipped: ${resolved.skipReason}.`] };
   return { step, resolved, ...RENDERERS[id](input, resolved) };
+}
+
+/** An operation on a running cluster (OPERATIONS), rendered like a step. */
+export function renderOperation(id: string, input: PlanInput): StepPlan {
+  const step = OPERATIONS.find((o) => o.id === id);
+  if (!step) throw new Error(`unknown operation "${id}"; operations are: ${OPERATIONS.map((o) => o.id).join(', ')}`);
+  const resolved = resolveStep(step, input.config);
+  if (resolved.skipReason) return { step, resolved, before: [], targets: [], after: [], notes: [`Skipped: ${resolved.skipReason}.`] };
+  return { step, resolved, ...OPERATION_RENDERERS[id](input, resolved) };
 }
 
 export function renderPlan(input: PlanInput): StepPlan[] {

@@ -6,6 +6,7 @@
  */
 import type { ClusterConfig } from '../config/types';
 import { hostPath, wrapIf } from '../gluu/container';
+import { withField } from '../ldap/mergePatch';
 import type { Shell } from '../ssh/shell';
 import { SECRET_LABELS, type Action, type Content, type FileLocation, type Probe, type SecretFile } from './actions';
 import { STEPS } from './catalogue';
@@ -85,9 +86,14 @@ function actionLines(config: ClusterConfig, a: Action, n: number): string[] {
         a.attribute === 'cache'
           ? `# LDAP on ${a.host} (over an SSH tunnel unless gluu.ldapAccess says direct): these fields are merged into the appliance entry's cache configuration (oxCacheConfiguration, or oxCacheConfig where the entry has that), every other field kept:`
           : `# LDAP on ${a.host} (over an SSH tunnel unless gluu.ldapAccess says direct): these fields are merged into the "config" of the oxIDPAuthentication value for Gluu's own LDAP (configId auth_ldap_server), every other field kept:`,
-        ...JSON.stringify(a.change, null, 2)
+        ...JSON.stringify(a.encoded ? withField(a.change, a.encoded.path, MASK) : a.change, null, 2)
           .split('\n')
           .map((l) => `#   ${l}`),
+        ...(a.encoded
+          ? [
+              `# ${a.encoded.path.join('.')}: the ${SECRET_LABELS[a.encoded.secret].split(' (')[0]} (${MASK}), encoded on ${a.encoded.host} with its Gluu salt the way /opt/gluu/bin/encode.py does (the password reaches the encoder only on its stdin)`,
+            ]
+          : []),
         '# Written with compare-and-swap (the exact value read is replaced, or nothing is), and only if it changes something; the previous value is kept for Restore Previous LDAP Value.',
       ];
   }

@@ -10,14 +10,15 @@ export const REDIS_CONF = '/etc/redis/redis.conf';
 /** Our settings live in their own file, included last so they win over the distribution's. */
 export const REDIS_GLUU_CONF = '/etc/redis/gluu-cluster.conf';
 
-export function renderRedisSettings(cache: CacheHost): Content {
+/** `password`: the secret that becomes requirepass (the new one when the password changes). */
+export function renderRedisSettings(cache: CacheHost, password: 'redis' | 'redisNew' = 'redis'): Content {
   return [
     '# Written by Gluu Cluster: Redis for the Gluu cluster cache.\n',
     `bind ${cache.address} 127.0.0.1\n`,
     `port ${cache.port}\n`,
     'protected-mode yes\n',
     'requirepass ',
-    { secret: 'redis', encoding: 'redis-string' },
+    { secret: password, encoding: 'redis-string' },
     '\n',
   ];
 }

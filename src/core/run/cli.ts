@@ -26,6 +26,7 @@ import { sshConnector } from './sshConnector';
 export const SECRET_ENV: Record<SecretName, string> = {
   ldapAdmin: 'GLUU_CLUSTER_LDAP_ADMIN_PASSWORD',
   redis: 'GLUU_CLUSTER_REDIS_PASSWORD',
+  redisNew: 'GLUU_CLUSTER_NEW_REDIS_PASSWORD',
 };
 
 const HOST_KEY_REFUSALS: readonly SshErrorCode[] = ['HOST_KEY_UNKNOWN', 'HOST_KEY_CHANGED', 'HOST_KEY_REVOKED'];
@@ -114,6 +115,8 @@ export function cliSession(config: ClusterConfig, input: PlanInput, o: CliRunOpt
         return v;
       },
       missing: (names) => missingSecretVariables(names),
+      replace: async (to, from) =>
+        o.out(`The password in ${SECRET_ENV[from]} is now the one in use: set ${SECRET_ENV[to]} to it from now on.\n`),
     },
     output: {
       begin: (plan) => {
@@ -131,7 +134,8 @@ export function cliSession(config: ClusterConfig, input: PlanInput, o: CliRunOpt
     prompts: {
       // The CLI never waits on stdin: a done step runs again only with --force.
       confirm: async (q) => {
-        if (q.kind === 'run-many') return true;
+        // `run` and `redis-password` go on only with --yes, checked before the session starts.
+        if (q.kind === 'run-many' || q.kind === 'operation') return true;
         o.err(`gluu-cluster: "${q.plan.step.title}" already ran successfully on ${q.hosts.join(', ')}; pass --force to run it again\n`);
         return false;
       },
@@ -169,6 +173,21 @@ export async function runFromCli(config: ClusterConfig, input: PlanInput, o: Cli
       o.err(`gluu-cluster: when it is done: gluu-cluster mark ${r.stopped.stepId} done --reason "…", then run again\n`);
     }
     return r.stopped || r.outcomes.some((x) => x.status !== 'done') ? 1 : 0;
+  } finally {
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
+    await pool.closeAll();
+  }
+}
+
+/** `gluu-cluster redis-password`: the Redis password changed in Redis and in Gluu's cache configuration. */
+export async function changeRedisPasswordFromCli(config: ClusterConfig, input: PlanInput, o: CliRunOptions): Promise<number> {
+  const pool = cliSshPool(o.hostKeys, o.err);
+  const ac = new AbortController();
+  const onSignal = () => ac.abort();
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, onSignal);
+  try {
+    const r = await cliSession(config, input, o, pool, ac.signal).changeRedisPassword();
+    return r.stopped ? 1 : 0;
   } finally {
     for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
     await pool.closeAll();

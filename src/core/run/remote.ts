@@ -15,6 +15,8 @@ export interface ExecOptions {
   onStdout?: (text: string) => void;
   onStderr?: (text: string) => void;
   signal?: AbortSignal;
+  /** Written to the command's stdin, which then closes: how a secret reaches a command without a file or argv. */
+  stdin?: string;
 }
 
 export interface RemoteHost {

@@ -10,7 +10,9 @@
 import { createHash } from 'node:crypto';
 import type { ClusterConfig } from '../config/types';
 import { hostPath, wrapIf } from '../gluu/container';
-import type { Action, LdapAction, Probe, SecretFile } from '../plan/actions';
+import { encodeFromStdin, parseEncoded } from '../gluu/encode';
+import { withField } from '../ldap/mergePatch';
+import type { Action, EncodedSecret, LdapAction, Probe, SecretFile } from '../plan/actions';
 import type { StepPlan } from '../plan/stepPlan';
 import { redisString } from '../render/redis';
 import { uploadLeftovers } from '../ssh/connection';
@@ -51,6 +53,8 @@ export interface RunContext {
   listener: RunListener;
   /** Masks secret values in output before the listener sees it. */
   mask: (text: string) => string;
+  /** Masks a value found during the run from now on (a secret as a node encoded it). */
+  addSecret?: (value: string) => void;
   signal?: AbortSignal;
   /** Targets at once (default 8). */
   concurrency?: number;
@@ -346,8 +350,9 @@ async function runAction(ctx: RunContext, a: Action): Promise<void> {
     case 'ldap': {
       if (!ctx.ldap) throw new ActionFailed('this runner has no LDAP access', a.host);
       let lines: string[];
+      const action = a.encoded ? { ...a, change: withField(a.change, a.encoded.path, await encodeOn(ctx, a.encoded)) } : a;
       try {
-        lines = await ctx.ldap(a);
+        lines = await ctx.ldap(action);
       } catch (e) {
         throw new ActionFailed(ctx.mask((e as Error).message), a.host);
       }
@@ -355,6 +360,29 @@ async function runAction(ctx: RunContext, a: Action): Promise<void> {
       return;
     }
   }
+}
+
+/** The secret encoded on its node with Gluu's salt; the plain value goes only to the encoder's stdin. */
+async function encodeOn(ctx: RunContext, e: EncodedSecret): Promise<string> {
+  const remote = await ctx.connector.host(e.host);
+  let out = '';
+  let err = '';
+  const r = await remote.exec(wrapIf(ctx.config, encodeFromStdin(), e.container), {
+    signal: ctx.signal,
+    stdin: await ctx.secrets.get(e.secret),
+    onStdout: (t) => (out += t),
+    onStderr: (t) => (err += t),
+  });
+  if (r.cancelled) throw new ActionFailed('cancelled', e.host, r.code, true);
+  const parsed = r.code === 0 ? parseEncoded(out) : { error: `exited with ${r.code ?? r.signal}: ${err.trim().split('\n').pop() ?? ''}` };
+  if ('error' in parsed)
+    throw new ActionFailed(
+      `encoding the ${e.secret} secret with Gluu's salt on ${e.host} failed: ${ctx.mask(parsed.error)}`,
+      e.host,
+      r.code,
+    );
+  ctx.addSecret?.(parsed.value);
+  return parsed.value;
 }
 
 /** Sets `key=value` in a Java properties text: replaces the key's lines, or appends one. */

@@ -34,6 +34,7 @@ export function remoteOf(c: SshConnection): RemoteHost {
     exec: (command, opts) =>
       c.exec(command, {
         signal: opts.signal,
+        ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
         onStdout: (b) => opts.onStdout?.(b.toString('utf8')),
         onStderr: (b) => opts.onStderr?.(b.toString('utf8')),
       }),

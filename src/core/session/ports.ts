@@ -19,6 +19,8 @@ export interface SecretsPort {
   forget?(name: SecretName): Promise<void>;
   /** Says, before anything connects, why a secret cannot be had (e.g. the variable to set). */
   missing?(names: readonly SecretName[]): string | undefined;
+  /** A password was changed on the servers: `to` now holds what `from` held (the editor moves the stored value). */
+  replace?(to: SecretName, from: SecretName): Promise<void>;
 }
 
 /** Where one step's output goes while it runs (a terminal, stdout). */
@@ -39,7 +41,11 @@ export interface OutputPort {
 }
 
 /** The questions a session may ask. */
-export type Question = { kind: 'rerun'; plan: StepPlan; hosts: string[] } | { kind: 'run-many'; plans: StepPlan[]; clusterName: string };
+export type Question =
+  | { kind: 'rerun'; plan: StepPlan; hosts: string[] }
+  | { kind: 'run-many'; plans: StepPlan[]; clusterName: string }
+  /** An operation on the running cluster (changing a password): always asked. */
+  | { kind: 'operation'; plan: StepPlan; clusterName: string };
 
 export interface PromptsPort {
   /** true to go on. The CLI answers from its flags (never blocks on stdin). */

@@ -11,7 +11,7 @@ import { applyLdapAction } from '../ldap/apply';
 import { isLdapError } from '../ldap/errors';
 import type { LdapAction, SecretName } from '../plan/actions';
 import { STEPS } from '../plan/catalogue';
-import { forHost, renderStep } from '../plan/plan';
+import { forHost, renderOperation, renderStep } from '../plan/plan';
 import type { PlanInput, StepPlan } from '../plan/stepPlan';
 import { runStep, type StepOutcome } from '../run/runner';
 import { Masker, onceForRun } from '../run/secrets';
@@ -57,6 +57,7 @@ export function neededSecrets(plan: StepPlan): SecretName[] {
     if (a.kind === 'exec') for (const f of a.secretFiles ?? []) names.add(f.secret);
     if (a.kind === 'upload') for (const c of a.content) if (typeof c !== 'string') names.add(c.secret);
     if (a.kind === 'ldap') names.add('ldapAdmin');
+    if (a.kind === 'ldap' && a.encoded) names.add(a.encoded.secret);
   }
   return [...names].sort();
 }
@@ -151,6 +152,34 @@ export class RunSession {
     return { outcomes };
   }
 
+  /**
+   * Changes the Redis password in Redis and in Gluu's cache configuration in one run (see
+   * redisPassword.ts), after the operator confirms. When it succeeds the new password becomes the
+   * one kept for the cluster; the new one is never kept on its own.
+   */
+  async changeRedisPassword(): Promise<SessionResult> {
+    const plan = renderOperation('redis-password', this.input);
+    try {
+      if (plan.resolved.skipReason)
+        return {
+          outcomes: [],
+          stopped: this.stop('not-applicable', `"${plan.step.title}" does not apply: ${plan.resolved.skipReason}.`, plan),
+        };
+      const blocked = this.blockers(await this.state(), plan);
+      if (blocked.length) return { outcomes: [], stopped: this.stop('blocked', blockedMessage(plan, blocked), plan) };
+      if (!(await this.ports.prompts.confirm({ kind: 'operation', plan, clusterName: this.config.name })))
+        return { outcomes: [], stopped: this.stop('declined', 'The Redis password was not changed.', plan) };
+      const outcome = await this.runOne(plan, true);
+      if ('reason' in outcome) return { outcomes: [], stopped: outcome };
+      if (outcome.status !== 'done')
+        return { outcomes: [outcome], stopped: { stepId: plan.step.id, reason: 'failed', message: `${plan.step.id} ${outcome.status}` } };
+      await this.ports.secrets.replace?.('redis', 'redisNew');
+      return { outcomes: [outcome] };
+    } finally {
+      await this.ports.secrets.forget?.('redisNew');
+    }
+  }
+
   /** Why nothing (more) runs: told to the operator, and returned. */
   private stop(reason: StopReason, message: string, plan?: StepPlan): Stop {
     this.ports.output.notice(message);
@@ -232,6 +261,7 @@ export class RunSession {
         connector: this.ports.connector,
         secrets,
         mask: (t) => masker.mask(t),
+        addSecret: (v) => masker.add(v),
         signal,
         force,
         listener: { output: (host, kind, text) => sink.output(host, kind, text) },

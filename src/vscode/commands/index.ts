@@ -12,6 +12,7 @@ import { copyAddress, copyHost, revealInClusterFile } from './nodeInfo';
 import { generateCsync2Cfg, generateNginxConf, previewPlan, previewStep } from './plan';
 import { commandTitles } from './titles';
 import {
+  changeRedisPassword,
   forgetHostKey,
   forgetPasswords,
   markStepDone,
@@ -49,6 +50,7 @@ export const COMMANDS: Record<string, Handler> = {
   'gluuCluster.openContainerShell': openContainerShell,
   'gluuCluster.forgetHostKey': forgetHostKey,
   'gluuCluster.forgetPasswords': forgetPasswords,
+  'gluuCluster.changeRedisPassword': changeRedisPassword,
   'gluuCluster.editLdap': editLdap,
   'gluuCluster.restorePreviousLdapValue': restorePreviousLdapValue,
   'gluuCluster.forgetLdapCertificate': forgetLdapCertificate,
@@ -63,6 +65,7 @@ export const NEEDS_TRUST: ReadonlySet<string> = new Set([
   'gluuCluster.runStep',
   'gluuCluster.runNextStep',
   'gluuCluster.runAllRemaining',
+  'gluuCluster.changeRedisPassword',
   'gluuCluster.openSshTerminal',
   'gluuCluster.openContainerShell',
   'gluuCluster.editLdap',

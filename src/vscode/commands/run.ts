@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { StepOutcome } from '../../core/run/runner';
 import type { Question, SessionPorts } from '../../core/session/ports';
-import type { RunSession, Selection, SessionResult } from '../../core/session/session';
+import type { RunSession, SessionResult } from '../../core/session/session';
 import type { NodeItem, StepItem } from '../../core/tree/model';
 import type { ClusterEntry } from '../clusterWorkspace';
 import { core, runCore } from '../core';
@@ -49,6 +49,7 @@ async function editorSession(
     secrets: {
       get: (name) => ctx.secrets.get(cluster.key, config.name, name),
       forget: (name) => ctx.secrets.forget(cluster.key, [name]),
+      replace: (to, from) => ctx.secrets.replace(cluster.key, to, from),
     },
     output: {
       begin: async (plan) => {
@@ -104,6 +105,15 @@ async function confirm(clusterName: string, q: Question): Promise<boolean> {
     );
     return answer === again;
   }
+  if (q.kind === 'operation') {
+    const change = vscode.l10n.t('Change Password');
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} of "{1}"?', q.plan.step.title, clusterName),
+      { modal: true, detail: [q.plan.step.summary, '', ...q.plan.notes.map((n) => `• ${n}`)].join('\n') },
+      change,
+    );
+    return answer === change;
+  }
   const run = q.plans.length === 1 ? vscode.l10n.t('Run 1 Step') : vscode.l10n.t('Run {0} Steps', String(q.plans.length));
   const answer = await vscode.window.showWarningMessage(
     vscode.l10n.t('Run the remaining steps of "{0}"?', clusterName),
@@ -119,15 +129,19 @@ async function confirm(clusterName: string, q: Question): Promise<boolean> {
   return answer === run;
 }
 
-/** Runs a selection with a cancellable progress notification; says why when nothing (more) ran. */
-async function runSelection(ctx: CommandContext, cluster: ClusterEntry, selection: Selection, title: string): Promise<SessionResult> {
+/** Something the session does, under a cancellable progress notification; says why when nothing (more) ran. */
+async function withSession(
+  ctx: CommandContext,
+  cluster: ClusterEntry,
+  title: string,
+  what: (session: RunSession) => Promise<SessionResult>,
+): Promise<SessionResult> {
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Gluu Cluster: {0}', title), cancellable: true },
     async (progress, token) => {
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort());
-      const session = await editorSession(ctx, cluster, progress, ac.signal);
-      return session.run(selection);
+      return what(await editorSession(ctx, cluster, progress, ac.signal));
     },
   );
   const stopped = result.stopped;
@@ -176,24 +190,37 @@ export async function runStepCommand(ctx: CommandContext, item?: NodeItem | Step
   );
   if (!stepId) return undefined;
   const title = core().findStep(stepId)?.title ?? stepId;
-  const r = await runSelection(ctx, cluster, { kind: 'step', stepId, ...(host ? { host } : {}) }, title);
+  const r = await withSession(ctx, cluster, title, (s) => s.run({ kind: 'step', stepId, ...(host ? { host } : {}) }));
   return r.outcomes[0];
 }
 
 export async function runNextStep(ctx: CommandContext, item?: NodeItem | StepItem): Promise<StepOutcome | undefined> {
   const cluster = await validCluster(ctx, item?.clusterKey);
   if (!cluster) return undefined;
-  const r = await runSelection(ctx, cluster, { kind: 'next' }, vscode.l10n.t('next step'));
+  const r = await withSession(ctx, cluster, vscode.l10n.t('next step'), (s) => s.run({ kind: 'next' }));
   return r.outcomes[0];
 }
 
 export async function runAllRemaining(ctx: CommandContext, item?: NodeItem | StepItem): Promise<StepOutcome[] | undefined> {
   const cluster = await validCluster(ctx, item?.clusterKey);
   if (!cluster) return undefined;
-  const r = await runSelection(ctx, cluster, { kind: 'remaining' }, vscode.l10n.t('remaining steps'));
+  const r = await withSession(ctx, cluster, vscode.l10n.t('remaining steps'), (s) => s.run({ kind: 'remaining' }));
   if (r.stopped?.reason === 'nothing-to-do') return [];
   if (r.stopped?.reason === 'declined') return undefined;
   return r.outcomes;
+}
+
+/**
+ * Change Redis Password…: the new password is asked, the change confirmed, and Redis and Gluu's
+ * cache configuration get it in one run; then it is the password the editor keeps.
+ */
+export async function changeRedisPassword(ctx: CommandContext, item?: NodeItem): Promise<StepOutcome | undefined> {
+  const cluster = await validCluster(ctx, item?.clusterKey);
+  if (!cluster) return undefined;
+  const r = await withSession(ctx, cluster, vscode.l10n.t('Change the Redis password'), (session) => session.changeRedisPassword());
+  if (r.outcomes[0]?.status === 'done')
+    void vscode.window.showInformationMessage(vscode.l10n.t("Redis password changed, in Redis and in Gluu's cache configuration."));
+  return r.outcomes[0];
 }
 
 /** Mark as Done / Mark as Skipped (with the reason asked), or Reset: for what an operator did by hand. */
@@ -274,6 +301,6 @@ export async function forgetHostKey(ctx: CommandContext): Promise<boolean> {
 export async function forgetPasswords(ctx: CommandContext, item?: NodeItem): Promise<void> {
   const cluster = await pickCluster(ctx.workspace, item?.clusterKey);
   if (!cluster) return;
-  await ctx.secrets.forget(cluster.key, ['ldapAdmin', 'redis']);
+  await ctx.secrets.forget(cluster.key, ['ldapAdmin', 'redis', 'redisNew']);
   void vscode.window.showInformationMessage(vscode.l10n.t('Stored passwords of this cluster forgotten; they are asked again when needed.'));
 }

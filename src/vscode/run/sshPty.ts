@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { SshPool } from '../../core/ssh/pool';
-import { sh, type Shell } from '../../core/ssh/shell';
+import type { Shell } from '../../core/ssh/shell';
+import { runCore } from '../core';
 import type { SshTarget } from '../../core/ssh/types';
 
 interface Channel {
@@ -50,7 +51,8 @@ export class SshPty implements vscode.Pseudoterminal {
         this.closer.fire(this.exitCode ?? undefined);
       });
       // Replace the login shell with the command: the terminal ends with it, with its exit code.
-      if (this.command) ch.write(`${sh`exec /bin/sh -c ${this.command.text}`.text}\n`);
+      // The quoting helper from the run bundle (loaded by now: this pty runs over its SSH pool).
+      if (this.command) ch.write(`${runCore().sh`exec /bin/sh -c ${this.command.text}`.text}\n`);
     } catch (e) {
       this.writer.fire(`\x1b[31m${e instanceof Error ? e.message : String(e)}\x1b[0m\r\n`);
       this.resolveDone({ code: null });

@@ -9,6 +9,7 @@ import { renderLdapListen } from './ldapListen';
 import { renderNginx } from './nginx';
 import { renderOpendjKeystore } from './opendjKeystore';
 import { renderRedis } from './redis';
+import { renderRedisPasswordChange } from './redisPassword';
 import { renderReplicationEnable, renderReplicationInit, renderReplicationSecure } from './replication';
 import { renderRestart } from './restart';
 import { renderRunSetup } from './runSetup';
@@ -31,4 +32,9 @@ export const RENDERERS: Record<string, StepRenderer> = {
   certs: renderCerts,
   keystores: renderKeystores,
   restart: renderRestart,
+};
+
+/** Operation id → renderer (see OPERATIONS in the catalogue). */
+export const OPERATION_RENDERERS: Record<string, StepRenderer> = {
+  'redis-password': renderRedisPasswordChange,
 };

@@ -22,12 +22,15 @@ export const renderLdapCache: StepRenderer = ({ config }) => {
           {
             kind: 'ldap',
             host: primary.host,
-            title: `cache provider REDIS on ${cache.host}:${cache.port}`,
+            title: `cache provider REDIS on ${cache.host}:${cache.port}, with the Redis password encoded for Gluu`,
             attribute: 'cache',
             change: {
               cacheProviderType: 'REDIS',
               redisConfiguration: { redisProviderType: 'STANDALONE', servers: `${cache.host}:${cache.port}` },
             },
+            // The redis step makes Redis require this password: without it in the cache
+            // configuration, oxAuth and oxTrust on every node lose their cache.
+            encoded: { secret: 'redis', path: ['redisConfiguration', 'password'], host: primary.host, container: true },
           },
         ],
       },
@@ -35,7 +38,8 @@ export const renderLdapCache: StepRenderer = ({ config }) => {
     after: [],
     notes: [
       'The attribute is oxCacheConfiguration in Gluu 3.1.x (the manual calls it oxCacheConfig); the editor finds which one the entry has.',
-      'Only the changed fields are written; everything else in the JSON is kept. Idempotent.',
+      "redisConfiguration.password is the Redis password encoded with the primary's Gluu salt (every node has the same salt: the secondaries were installed from its setup.properties), as oxAuth decodes it. The plain password reaches the node only on the encoder's stdin.",
+      'Only the changed fields are written; everything else in the JSON is kept. Idempotent (the encoding of one password with one salt is always the same).',
     ],
   };
 };
