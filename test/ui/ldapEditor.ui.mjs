@@ -111,6 +111,12 @@ export default [
         .waitFor();
       await frame.locator('#redis-provider-type').click();
       await frame.locator('#redis-provider-type').getByRole('option', { name: 'CLUSTER', exact: true }).click();
+      // The sandbox's directory has no Redis password yet: the form says so (never a value) and offers the action.
+      await frame
+        .locator('#redis-password-state')
+        .filter({ hasText: /^Not set: Gluu cannot use a Redis that requires a password/ })
+        .waitFor();
+      await frame.locator('#redis-set-password').waitFor();
       await screenshot(page, 'sandbox--ldap-editor-cache-tab');
 
       await frame.locator('#tab-auth').click();

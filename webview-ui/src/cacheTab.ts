@@ -112,6 +112,7 @@ export class CacheTab {
       numberInput(b, ['redisConfiguration', 'defaultPutExpiration'], 'Default put expiration (seconds)', 'redis-expiration'),
       flagInput(b, ['redisConfiguration', 'useSSL'], 'Use SSL', 'redis-ssl').wrap,
       textInput(b, ['redisConfiguration', 'sslTrustStoreFilePath'], 'SSL trust store file path', 'redis-truststore'),
+      this.redisPassword(original),
     ]);
     const memcachedServers = new EditableList(
       splitServers(getPath(working, ['memcachedConfiguration', 'servers'])),
@@ -180,6 +181,29 @@ export class CacheTab {
     const dropped = this.ctx.store.setForm('cache', working);
     this.refreshProblems();
     this.ctx.edited('cache', 'form', dropped);
+  }
+
+  /**
+   * Whether Gluu has a Redis password, never its value (encoded, it still decodes with the salt),
+   * and the action that changes it in Redis and here in one run (the extension asks for it).
+   */
+  private redisPassword(stored: Json | undefined): HTMLElement {
+    const set = typeof getPath(stored, ['redisConfiguration', 'password']) === 'string';
+    return el('div', { class: 'field', attrs: { id: 'redis-password' } }, [
+      el('span', { class: 'field-label', text: 'Password' }),
+      el('p', {
+        class: 'hint',
+        attrs: { id: 'redis-password-state' },
+        text: set
+          ? 'Set (stored encoded with the Gluu salt; not shown).'
+          : 'Not set: Gluu cannot use a Redis that requires a password (the cluster plan sets it).',
+      }),
+      button('Set Redis Password…', {
+        id: 'redis-set-password',
+        secondary: true,
+        onClick: () => this.ctx.post({ type: 'changeRedisPassword' }),
+      }),
+    ]);
   }
 
   private section(title: string, children: HTMLElement[]): HTMLElement {

@@ -1,4 +1,5 @@
 /** What the tabs need from main.ts, kept to an interface so each tab is built and tested alone. */
+import type { WebviewToHost } from '../../src/core/ldap/protocol';
 import type { ValueKey, Store } from './state';
 
 export interface EditorContext {
@@ -10,4 +11,6 @@ export interface EditorContext {
   edited(key: ValueKey, from: 'form' | 'raw', dropped: string | undefined): void;
   /** Selects a tab by its id ("tab-raw"). */
   showTab(tabId: string): void;
+  /** Sends a message to the extension. */
+  post(m: WebviewToHost): void;
 }

@@ -92,6 +92,7 @@ const ctx: EditorContext = {
   showTab(tabId) {
     (panels as HTMLElement & { activeid: string }).activeid = tabId;
   },
+  post,
 };
 
 const cacheTab = new CacheTab(ctx);

@@ -83,7 +83,9 @@ export type WebviewToHost =
   | { type: 'reload' }
   | { type: 'switchNode'; node: string }
   | { type: 'save'; edits: ValueEdit[] }
-  | { type: 'restorePrevious' };
+  | { type: 'restorePrevious' }
+  /** Change Redis Password… for this cluster (Redis and the cache configuration, in one run). */
+  | { type: 'changeRedisPassword' };
 
 /** What the webview keeps across hide/show and window reloads (vscode.setState). */
 export interface WebviewState {

@@ -100,7 +100,9 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       try {
         if (NEEDS_TRUST.has(id) && !(await trustedOrExplain())) return undefined;
         // Tree invocations pass the item; keybindings/palette may pass a Uri or nothing.
-        const node = item && typeof item === 'object' && ('kind' in item || 'stepId' in item) ? (item as never) : undefined;
+        // The LDAP editor passes only the cluster ({ clusterKey }).
+        const node =
+          item && typeof item === 'object' && ('kind' in item || 'stepId' in item || 'clusterKey' in item) ? (item as never) : undefined;
         return await handler(ctx, node);
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);

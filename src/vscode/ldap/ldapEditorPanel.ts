@@ -84,6 +84,10 @@ export class LdapEditorPanel implements vscode.Disposable {
         return this.save(m.edits);
       case 'restorePrevious':
         return this.restore();
+      case 'changeRedisPassword':
+        // The command asks, confirms and runs; the form then shows what LDAP holds.
+        await vscode.commands.executeCommand('gluuCluster.changeRedisPassword', { clusterKey: this.cluster.key });
+        return this.load();
     }
   }
 

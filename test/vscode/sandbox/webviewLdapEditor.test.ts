@@ -26,7 +26,7 @@ const NODE = 'idp1.gluu.test';
 /** Answers like an operator: trusts what matches the sandbox's fingerprints, types the password, confirms writes. */
 async function asOperator<T>(
   fn: () => Thenable<T> | Promise<T>,
-  o: { confirm?: (message: string) => boolean } = {},
+  o: { confirm?: (message: string) => boolean; inputs?: string[] } = {},
 ): Promise<{ result: T; prompts: string[] }> {
   const w = vscode.window as unknown as Record<string, unknown>;
   const saved = { showWarningMessage: w.showWarningMessage, showInputBox: w.showInputBox };
@@ -41,7 +41,7 @@ async function asOperator<T>(
   };
   w.showInputBox = async (opts: vscode.InputBoxOptions) => {
     prompts.push(`input: ${opts.prompt ?? opts.title}${opts.password ? ' (password)' : ''}`);
-    return readFileSync(ldap.passwordFile, 'utf8');
+    return o.inputs ? o.inputs.shift() : readFileSync(ldap.passwordFile, 'utf8');
   };
   try {
     return { result: await fn(), prompts };
@@ -278,5 +278,52 @@ describe('the LDAP editor on the sandbox cluster', function () {
     });
     assert.match(restored.result, /Restored on idp1\.gluu\.test: oxIDPAuthentication value 1/);
     assert.deepEqual(servers(), ['localhost:1636']);
+  });
+
+  it('Set Redis Password… changes it in Redis and in the cache configuration in one run; the editor keeps the new one', async () => {
+    const steps = (await (await api()).steps.getChildren()) as StepItem[];
+    const step = (id: string) => steps.find((s) => s.stepId === id)!;
+    // The cache configuration first gets the password the redis step set (in the run tests).
+    const cache = await asOperator(() => vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', step('ldap-cache')));
+    assert.equal(cache.result.status, 'done', JSON.stringify(cache.result.sequences));
+    assert.deepEqual(cache.prompts, [], 'both passwords are in SecretStorage already');
+    const before = storedCache().redisConfiguration.password;
+    assert.match(before, /^[A-Za-z0-9+/]+=*$/);
+
+    const next = `n3w "pw" ' ; $(x) \\ ß`;
+    const from = posted.length;
+    const { prompts } = await asOperator(() => panel.receive({ type: 'changeRedisPassword' }), {
+      confirm: (m) => /^Change the Redis password of "sandbox"\?/.test(m),
+      inputs: [next],
+    });
+    assert.deepEqual(
+      prompts.map((p) => p.split('\n')[0]),
+      [
+        'Change the Redis password of "sandbox"?',
+        "input: New Redis password (replaces the current one in Redis and in Gluu's cache configuration) (password)",
+      ],
+      'confirmed first, then the new password asked',
+    );
+    assert.match(prompts[0], /Redis accepts both passwords while the cache configuration in LDAP changes/);
+    // The form reloads: a password is set, not shown.
+    const reloaded = await message('snapshot', from);
+    const password = (reloaded.snapshot.cache!.decoded!.redisConfiguration as Record<string, unknown>).password;
+    assert.equal(typeof password, 'string');
+    assert.notEqual(password, before);
+    assert.equal(storedCache().redisConfiguration.password, password);
+    const ping = (pw: string) =>
+      execFileSync('redis-cli', ['-h', hosts[NODE].address, '-p', '6379', 'ping'], {
+        encoding: 'utf8',
+        env: { ...process.env, REDISCLI_AUTH: pw },
+      }).trim();
+    assert.equal(ping(next), 'PONG');
+    // SecretStorage keeps the new one: the redis step runs again without asking, and verifies.
+    const again = await asOperator(() => vscode.commands.executeCommand<StepOutcome>('gluuCluster.runStep', step('redis')), {
+      confirm: (m) => /already ran successfully/.test(m),
+      inputs: [],
+    });
+    assert.equal(again.result.status, 'done', JSON.stringify(again.result.sequences));
+    assert.equal(again.result.sequences[0].verified, true);
+    assert.equal(again.prompts.filter((p) => p.startsWith('input:')).length, 0);
   });
 });
