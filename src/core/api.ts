@@ -11,6 +11,7 @@ export { STEPS, findStep } from './plan/catalogue';
 export { forHost, generateFiles, planInput, renderPlan, renderStep } from './plan/plan';
 export { formatPlan, formatStep } from './plan/preview';
 export { checkCsync2Cfg } from './render/csync2Check';
+export { checkOpenldapReplication } from './render/openldapReplication';
 export { checkNginxConf } from './render/nginxCheck';
 export { nodeTree, stepTree } from './tree/model';
 export { markStep, stepState } from './session/state';

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { EXAMPLE_CLUSTER_FILE } from '../../src/core/config/example';
 import { parseClusterFile } from '../../src/core/config/parse';
 import type { Action, UploadAction } from '../../src/core/plan/actions';
+import { findStep } from '../../src/core/plan/catalogue';
 import { DEFAULT_GENERATED_FOLDER, GENERATED_FILES, generatedFile } from '../../src/core/plan/generated';
 import { generateFiles, planInput, renderPlan, renderStep } from '../../src/core/plan/plan';
 import { formatPlan } from '../../src/core/plan/preview';
@@ -16,26 +17,35 @@ import { cli } from './cliRun';
 import { ROOT } from './paths';
 
 const config = () => parseClusterFile(EXAMPLE_CLUSTER_FILE).config!;
+/** The example cluster with OpenLDAP: where the OpenLDAP replication file is pushed. */
+const openldap = () => parseClusterFile(EXAMPLE_CLUSTER_FILE.replace('ldap: opendj', 'ldap: openldap')).config!;
+/** A cluster the file's step applies to (the OpenLDAP file only to OpenLDAP clusters). */
+const configFor = (step: string) => (findStep(step)!.ldap === 'openldap' ? openldap() : config());
 const uploads = (actions: Action[]) => actions.filter((a): a is UploadAction => a.kind === 'upload' && a.generated !== undefined);
 
 describe('the generated files', () => {
   it('are each pushed by the step the list names, from the user copy when there is one', () => {
     for (const f of GENERATED_FILES) {
       const edited = '# edited\n';
-      const p = renderStep(f.step, planInput(config(), { [f.fileName]: edited }));
+      const p = renderStep(f.step, planInput(configFor(f.step), { [f.fileName]: edited }));
+      assert.equal(p.resolved.skipReason, undefined, f.step);
       const pushed = uploads([...p.before, ...p.targets.flatMap((t) => t.actions), ...p.after]);
+      // Once, or once per node (the OpenLDAP file goes to every node): always the user's copy.
+      assert.ok(pushed.length >= 1, f.step);
       assert.deepEqual(
-        pushed.map((a) => [a.generated!.fileName, a.content.join('')]),
-        [[f.fileName, edited]],
+        [...new Set(pushed.map((a) => JSON.stringify([a.generated!.fileName, a.content.join('')])))],
+        [JSON.stringify([f.fileName, edited])],
         f.step,
       );
     }
-    // And no other step pushes one.
-    const others = renderPlan(planInput(config())).filter((p) => !GENERATED_FILES.some((f) => f.step === p.step.id));
-    assert.deepEqual(
-      others.flatMap((p) => uploads([...p.before, ...p.targets.flatMap((t) => t.actions), ...p.after])),
-      [],
-    );
+    // And no other step pushes one, with either LDAP.
+    for (const cfg of [config(), openldap()]) {
+      const others = renderPlan(planInput(cfg)).filter((p) => !GENERATED_FILES.some((f) => f.step === p.step.id));
+      assert.deepEqual(
+        others.flatMap((p) => uploads([...p.before, ...p.targets.flatMap((t) => t.actions), ...p.after])),
+        [],
+      );
+    }
   });
 
   it('are the languages the manifest contributes for those file names', () => {
@@ -67,13 +77,15 @@ describe('the generated files', () => {
   });
 
   it("the plan and its preview name the folder of the user's copies, the default one or another", () => {
-    const fresh = formatPlan(config(), renderPlan(planInput(config())));
-    for (const f of GENERATED_FILES) assert.ok(fresh.includes(`${DEFAULT_GENERATED_FOLDER}/${f.fileName} `), f.fileName);
-    const other = formatPlan(config(), renderPlan(planInput(config(), {}, 'ops/gluu/')));
     for (const f of GENERATED_FILES) {
+      const cfg = configFor(f.step);
+      const fresh = formatPlan(cfg, renderPlan(planInput(cfg)));
+      assert.ok(fresh.includes(`${DEFAULT_GENERATED_FOLDER}/${f.fileName} `), f.fileName);
+      const other = formatPlan(cfg, renderPlan(planInput(cfg, {}, 'ops/gluu/')));
       assert.ok(other.includes(`(the workspace file ops/gluu/${f.fileName} when present)`), f.fileName);
       assert.ok(other.includes(`(ops/gluu/${f.fileName} in the workspace when present)`), f.fileName);
     }
+    const other = formatPlan(config(), renderPlan(planInput(config(), {}, 'ops/gluu/')));
     assert.doesNotMatch(other, /\bcluster\/(nginx\.conf|csync2\.cfg)/);
   });
 

@@ -11,12 +11,15 @@ import { formatPlan, formatStep } from '../../src/core/plan/preview';
 import { RENDERERS } from '../../src/core/plan/steps';
 import { csync2CronSchedules, renderCsync2Cfg } from '../../src/core/render/csync2';
 import { renderNginxConf } from '../../src/core/render/nginx';
+import { renderOpenldapReplication } from '../../src/core/render/openldapReplication';
 import { FIXTURES } from './paths';
 
 const load = (f: string): ClusterConfig => parseClusterFile(readFileSync(path.join(FIXTURES, 'cluster-files', 'good', f), 'utf8')).config!;
 // The example "Create Cluster File" writes: the manual's three servers, Redis on idp1.
 const manual = (): ClusterConfig => parseClusterFile(EXAMPLE_CLUSTER_FILE).config!;
 const four = () => load('four-nodes-opendj.yaml');
+// The same three servers with Gluu's OpenLDAP: the OpenLDAP replication steps instead of OpenDJ's.
+const manualOpenldap = (): ClusterConfig => parseClusterFile(EXAMPLE_CLUSTER_FILE.replace('ldap: opendj', 'ldap: openldap')).config!;
 
 /** Compares with a golden file; UPDATE_GOLDEN=1 rewrites it (review the diff before committing). */
 function golden(name: string, actual: string): void {
@@ -39,6 +42,7 @@ describe('the plan', () => {
   for (const [name, cfg] of [
     ['manual-example', manual],
     ['four-nodes', four],
+    ['manual-openldap', manualOpenldap],
   ] as const) {
     it(`matches the golden preview for the ${name} cluster`, () => {
       golden(`plan-${name}.txt`, formatPlan(cfg(), renderPlan(planInput(cfg()))));
@@ -46,6 +50,7 @@ describe('the plan', () => {
     it(`matches the golden nginx.conf and csync2.cfg for the ${name} cluster`, () => {
       golden(`nginx-${name}.conf`, renderNginxConf(cfg()));
       golden(`csync2-${name}.cfg`, renderCsync2Cfg(cfg()));
+      if (cfg().gluu.ldap === 'openldap') golden(`openldap-replication-${name}.conf`, renderOpenldapReplication(cfg()));
     });
   }
 
@@ -55,7 +60,11 @@ describe('the plan', () => {
       assert.ok(s.section.match(/^\d\. /), s.id);
       for (const r of s.requires) assert.ok(seen.has(r), `${s.id} requires ${r}, which comes earlier`);
       seen.add(s.id);
-      const p = renderStep(s.id, planInput(manual()));
+      // On a cluster the step applies to (the OpenLDAP steps on the example with OpenLDAP).
+      const cfg =
+        s.ldap === 'openldap' ? parseClusterFile(EXAMPLE_CLUSTER_FILE.replace('ldap: opendj', 'ldap: openldap')).config! : manual();
+      const p = renderStep(s.id, planInput(cfg));
+      assert.equal(p.resolved.skipReason, undefined, s.id);
       assert.ok(
         p.notes.some((n) => /idempotent/i.test(n)),
         `${s.id} says whether it is idempotent`,

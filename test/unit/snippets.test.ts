@@ -509,7 +509,7 @@ describe('editing support for nginx.conf and csync2.cfg', () => {
       assert.deepEqual(Object.keys(fragment).sort(), ['grammars', 'languages', 'snippets']);
       assert.deepEqual(
         fragment.languages.map((l) => l.id),
-        ['nginx', 'csync2'],
+        ['nginx', 'csync2', 'slapd'],
       );
       for (const l of fragment.languages) assert.ok(existsSync(path.join(ROOT, l.configuration)), l.configuration);
       for (const g of fragment.grammars) {
@@ -517,13 +517,15 @@ describe('editing support for nginx.conf and csync2.cfg', () => {
         assert.equal(g.scopeName, `source.${g.language}`);
       }
       for (const s of fragment.snippets) assert.ok(existsSync(path.join(ROOT, s.path)), s.path);
-      for (const id of ['nginx', 'csync2']) {
+      for (const id of ['nginx', 'csync2', 'slapd']) {
         assert.ok(fragment.grammars.some((g) => g.language === id));
         assert.ok(fragment.snippets.some((g) => g.language === id));
       }
     });
 
     it('gives the generated files their languages', () => {
+      assert.equal(languageOf('cluster/openldap-replication.conf'), 'slapd');
+      assert.equal(languageOf('/opt/symas/etc/openldap/slapd.conf'), 'slapd');
       assert.equal(languageOf('cluster/nginx.conf'), 'nginx');
       assert.equal(languageOf('/etc/nginx/nginx.conf'), 'nginx');
       assert.equal(languageOf('lb.nginx'), 'nginx');
@@ -546,6 +548,15 @@ describe('editing support for nginx.conf and csync2.cfg', () => {
           wordPattern: string;
         }>(l.configuration);
         assert.equal(c.comments.lineComment, '#');
+        assert.ok(c.autoClosingPairs.some((p) => p.open === '"'));
+        assert.ok(c.surroundingPairs.some(([o]) => o === '"'));
+        assert.doesNotThrow(() => new RegExp(c.wordPattern), c.wordPattern);
+        // slapd.conf has no blocks: a directive per line, databases one after another.
+        if (l.id === 'slapd') {
+          assert.equal(c.brackets, undefined);
+          assert.ok(new RegExp(c.wordPattern).test('ldaps://idp1.example.org:1636/'));
+          continue;
+        }
         assert.ok(c.brackets.some(([o, e]) => o === '{' && e === '}'));
         if (l.id === 'nginx')
           for (const b of ['(', '['])

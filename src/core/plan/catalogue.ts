@@ -130,6 +130,37 @@ export const STEPS: readonly StepDefinition[] = [
     ldap: 'opendj',
   },
   {
+    id: 'openldap-listen',
+    requires: ['run-setup'],
+    title: 'Open OpenLDAP to the cluster',
+    section: '2. Replication (OpenLDAP)',
+    summary: "Each node's ldaps URL added to HOST_LIST in symas-openldap.conf; solserver restarted and listening on the node's address.",
+    scope: 'all-nodes',
+    ldap: 'openldap',
+  },
+  {
+    id: 'openldap-init',
+    requires: ['openldap-listen'],
+    title: 'Initialize OpenLDAP replication',
+    section: '2. Replication (OpenLDAP)',
+    summary:
+      "Each other node's o=gluu (and o=site) replaced by the primary's: slapcat, relayed with a checksum, slapadd with the node's server id; the old database kept aside.",
+    scope: 'primary-to-secondaries',
+    ldap: 'openldap',
+    rerunLoses: "every secondary's directory is replaced by the primary's again: changes made only on a secondary since are lost",
+  },
+  {
+    id: 'openldap-replication',
+    requires: ['openldap-init'],
+    title: 'Enable OpenLDAP replication',
+    section: '2. Replication (OpenLDAP)',
+    summary:
+      'Delta-syncrepl multi-provider on every node from the generated openldap-replication.conf, checked with slaptest; proven by an entry written on each node appearing on every other.',
+    scope: 'all-nodes',
+    ldap: 'openldap',
+    sequential: true,
+  },
+  {
     id: 'csync2',
     requires: ['hosts', 'run-setup'],
     title: 'File replication (csync2)',

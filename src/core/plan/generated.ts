@@ -12,6 +12,7 @@ export const GENERATED_FILES = [
   // name: the CLI's `render nginx`; language: the manifest's language id; step: the step that pushes it.
   { name: 'nginx', fileName: 'nginx.conf', language: 'nginx', step: 'nginx' },
   { name: 'csync2', fileName: 'csync2.cfg', language: 'csync2', step: 'csync2' },
+  { name: 'openldap', fileName: 'openldap-replication.conf', language: 'slapd', step: 'openldap-replication' },
 ] as const;
 
 export type GeneratedFile = (typeof GENERATED_FILES)[number];

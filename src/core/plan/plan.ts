@@ -2,6 +2,7 @@
 import type { ClusterConfig } from '../config/types';
 import { renderCsync2Cfg } from '../render/csync2';
 import { renderNginxConf } from '../render/nginx';
+import { renderOpenldapReplication } from '../render/openldapReplication';
 import { OPERATIONS, STEPS, findStep } from './catalogue';
 import { DEFAULT_GENERATED_FOLDER, GENERATED_FILES, type GeneratedFileName } from './generated';
 import { OPERATION_RENDERERS, RENDERERS } from './steps';
@@ -11,6 +12,7 @@ import { resolveStep } from './targets';
 const RENDER: Record<GeneratedFileName, (config: ClusterConfig) => string> = {
   'nginx.conf': renderNginxConf,
   'csync2.cfg': renderCsync2Cfg,
+  'openldap-replication.conf': renderOpenldapReplication,
 };
 
 /** Freshly generated files, for when the user has no edited copy. */

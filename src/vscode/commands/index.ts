@@ -9,7 +9,7 @@ import type { CommandContext, Handler } from './context';
 import { editLdap, forgetLdapCertificate, restorePreviousLdapValue } from './ldap';
 import { addNode, removeNode, setPrimary } from './nodeEdit';
 import { copyAddress, copyHost, revealInClusterFile } from './nodeInfo';
-import { generateCsync2Cfg, generateNginxConf, previewPlan, previewStep } from './plan';
+import { generateCsync2Cfg, generateNginxConf, generateOpenldapReplication, previewPlan, previewStep } from './plan';
 import { commandTitles } from './titles';
 import {
   changeRedisPassword,
@@ -40,6 +40,7 @@ export const COMMANDS: Record<string, Handler> = {
   'gluuCluster.previewPlan': previewPlan,
   'gluuCluster.generateNginxConf': generateNginxConf,
   'gluuCluster.generateCsync2Cfg': generateCsync2Cfg,
+  'gluuCluster.generateOpenldapReplication': generateOpenldapReplication,
   'gluuCluster.runStep': runStepCommand,
   'gluuCluster.runNextStep': runNextStep,
   'gluuCluster.runAllRemaining': runAllRemaining,

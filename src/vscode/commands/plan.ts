@@ -49,3 +49,5 @@ async function generate(ctx: CommandContext, item: NodeItem | StepItem | undefin
 
 export const generateNginxConf = (ctx: CommandContext, item?: NodeItem | StepItem) => generate(ctx, item, 'nginx.conf');
 export const generateCsync2Cfg = (ctx: CommandContext, item?: NodeItem | StepItem) => generate(ctx, item, 'csync2.cfg');
+export const generateOpenldapReplication = (ctx: CommandContext, item?: NodeItem | StepItem) =>
+  generate(ctx, item, 'openldap-replication.conf');

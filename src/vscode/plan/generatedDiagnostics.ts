@@ -3,7 +3,8 @@
  * in the Problems panel: nginx.conf through a real `nginx -t` where nginx is installed (upstream
  * names mapped to the cluster file's addresses), on open and save, in a trusted workspace only
  * (core/render/nginxCheck.ts says what nginx is kept from reading); csync2.cfg through the
- * structure check and against the cluster's nodes, as you type.
+ * structure check and against the cluster's nodes, as you type; openldap-replication.conf against
+ * the cluster's nodes (a serverID and a syncrepl for each, no password written in), as you type.
  */
 import * as vscode from 'vscode';
 import { GENERATED_FILES, generatedFile, type GeneratedFileName } from '../../core/plan/generated';
@@ -31,6 +32,18 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
     if (!o) return;
     const text = doc.getText();
     const config = o.cluster.parsed.config;
+    if (o.kind === 'openldap-replication.conf') {
+      // Against the cluster's nodes: a serverID and a syncrepl per node, no password written in.
+      collection.set(
+        doc.uri,
+        config
+          ? core()
+              .checkOpenldapReplication(text, config)
+              .map((p) => diag(new vscode.Range(p.line, 0, p.line, 1), p.message, vscode.DiagnosticSeverity.Error, 'openldap'))
+          : [],
+      );
+      return;
+    }
     if (o.kind === 'csync2.cfg') {
       // Against the cluster's nodes when the cluster file is valid: a foreign host or a second group is flagged.
       const cluster = config ? { nodes: config.nodes.map((n) => n.host) } : undefined;

@@ -8,6 +8,7 @@ import { renderLdapCache, renderLdapIdpAuth } from './ldapAttributes';
 import { renderLdapListen } from './ldapListen';
 import { renderNginx } from './nginx';
 import { renderOpendjKeystore } from './opendjKeystore';
+import { renderOpenldapInit, renderOpenldapListen, renderOpenldapReplication } from './openldap';
 import { renderRedis } from './redis';
 import { renderRedisPasswordChange } from './redisPassword';
 import { renderReplicationEnable, renderReplicationInit, renderReplicationSecure } from './replication';
@@ -24,6 +25,9 @@ export const RENDERERS: Record<string, StepRenderer> = {
   'replication-init': renderReplicationInit,
   'replication-secure': renderReplicationSecure,
   'opendj-keystore': renderOpendjKeystore,
+  'openldap-listen': renderOpenldapListen,
+  'openldap-init': renderOpenldapInit,
+  'openldap-replication': renderOpenldapReplication,
   csync2: renderCsync2,
   nginx: renderNginx,
   redis: renderRedis,
