@@ -13,6 +13,7 @@ import type { SecretName } from '../../src/core/plan/actions';
 import { planInput } from '../../src/core/plan/plan';
 import type { Connector, ExecResult, RemoteHost } from '../../src/core/run/remote';
 import type { Question, SessionPorts } from '../../src/core/session/ports';
+import { runStep } from '../../src/core/run/runner';
 import { RunSession, neededSecrets } from '../../src/core/session/session';
 import { dependentsOf, stepState, type ClusterRunState } from '../../src/core/session/state';
 
@@ -109,6 +110,7 @@ function harness(
 }
 
 const statusOf = async (h: Harness, id: string) => (await h.session.states()).get(id);
+const h0 = () => harness();
 
 describe('run session', () => {
   it('knows what depends on a step, transitively', () => {
@@ -265,14 +267,42 @@ describe('run session', () => {
     assert.equal(named.outcomes[0]?.status, 'done');
   });
 
-  it('stops at an interactive step when there is no terminal, and says how to get past it', async () => {
+  it('runs setup.py unattended (-n) where there is no terminal to answer it, as the CLI does', async () => {
     const h = harness();
     await h.session.mark('hosts', 'done', 'x');
     await h.session.mark('setup-properties', 'done', 'x');
-    const r = await h.session.run({ kind: 'remaining' });
-    assert.equal(r.stopped?.reason, 'interactive');
-    assert.match(r.stopped!.message, /"Run setup\.py" \(run-setup\) asks questions in a terminal: run it from the editor, or mark it done/);
-    assert.deepEqual(h.hosts.calls, []);
+    const r = await h.session.run({ kind: 'step', stepId: 'run-setup' }, { force: true });
+    assert.equal(r.stopped, undefined, JSON.stringify(r.stopped));
+    assert.equal(r.outcomes[0].status, 'done');
+    assert.ok(
+      h.hosts.calls.some((c) => c.startsWith('idp2.example.org: ') && c.includes('./setup.py -n')),
+      h.hosts.calls.join('\n'),
+    );
+    assert.ok(!h.hosts.calls.some((c) => /setup\.py'?$/.test(c)), 'never the interactive form');
+  });
+
+  it('an interactive command without an unattended form fails where there is no terminal, saying where to run it', async () => {
+    const config = parseClusterFile(EXAMPLE_CLUSTER_FILE).config!;
+    const plan = h0().session.plan('run-setup');
+    const asked = {
+      ...plan,
+      targets: plan.targets.map((t) => ({
+        ...t,
+        check: undefined,
+        actions: t.actions.map((a) => (a.kind === 'interactive' ? { ...a, batch: undefined } : a)),
+      })),
+    };
+    const hosts = new MemoryHosts();
+    const outcome = await runStep(asked, {
+      config,
+      connector: hosts,
+      secrets: { get: async () => '' },
+      mask: (t) => t,
+      listener: { output: () => undefined },
+    });
+    assert.equal(outcome.status, 'failed');
+    assert.match(outcome.sequences[0].failure!.message, /this step needs a terminal to answer its prompts; run it from the editor/);
+    assert.ok(!hosts.calls.some((c) => c.includes('setup.py')));
   });
 
   it('asks for every secret a step needs before anything connects', async () => {

@@ -104,6 +104,8 @@ export interface InteractiveAction extends Base {
   host: string;
   script: Shell;
   container: boolean;
+  /** The same command without questions, for a run nobody answers (the CLI): `setup.py -n`. */
+  batch?: Shell;
 }
 
 export type Action = ExecAction | UploadAction | RelayAction | LdapAction | InteractiveAction;

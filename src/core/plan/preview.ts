@@ -57,7 +57,12 @@ function actionLines(config: ClusterConfig, a: Action, n: number): string[] {
     case 'exec':
       return [head, ...secretLines(config, a.secretFiles, a.container, a.host), command(config, a.script, a.container)];
     case 'interactive':
-      return [head, '# interactive: runs in a terminal with a pty; answer its prompts there', command(config, a.script, a.container)];
+      return [
+        head,
+        '# interactive: runs in a terminal with a pty; answer its prompts there',
+        command(config, a.script, a.container),
+        ...(a.batch ? ['# without a terminal to answer it (gluu-cluster run), instead:', command(config, a.batch, a.container)] : []),
+      ];
     case 'upload': {
       const lines = [head, `# upload over SFTP → ${where(config, a.to)} (mode ${octal(a.mode)}; temporary file, then renamed)`];
       const text = maskContent(a.content);

@@ -294,20 +294,13 @@ async function runAction(ctx: RunContext, a: Action): Promise<void> {
   const host = actionHost(a);
   ctx.listener.output(host, 'info', `▶ ${a.title}`);
   switch (a.kind) {
-    case 'exec': {
-      const remote = await ctx.connector.host(a.host);
-      const out = new LineMasker(ctx.mask, (t) => ctx.listener.output(a.host, 'out', t));
-      const err = new LineMasker(ctx.mask, (t) => ctx.listener.output(a.host, 'err', t));
-      const r = await withSecretFiles(ctx, remote, a.secretFiles, a.container, () =>
-        remote.exec(wrapIf(ctx.config, a.script, a.container), {
-          signal: ctx.signal,
-          onStdout: (t) => out.write(t),
-          onStderr: (t) => err.write(t),
-        }),
-      ).finally(() => {
-        out.end();
-        err.end();
-      });
+    case 'exec':
+      return runExec(ctx, a.host, a.script, a.container, a.secretFiles);
+    case 'interactive': {
+      // Nobody at a terminal (the CLI): the command's unattended form, streamed like any other.
+      if (!ctx.interactive && a.batch) return runExec(ctx, a.host, a.batch, a.container, undefined);
+      if (!ctx.interactive) throw new ActionFailed('this step needs a terminal to answer its prompts; run it from the editor', a.host);
+      const r = await ctx.interactive(a.host, wrapIf(ctx.config, a.script, a.container));
       if (r.cancelled) throw new ActionFailed('cancelled', a.host, r.code, true);
       if (r.code !== 0) throw new ActionFailed(`exited with ${r.code ?? r.signal}`, a.host, r.code);
       return;
@@ -340,13 +333,6 @@ async function runAction(ctx: RunContext, a: Action): Promise<void> {
       ctx.listener.output(a.to.host, 'info', `✓ ${dest} (${data.length} bytes, sha256 ${remoteSum.slice(0, 12)}…)`);
       return;
     }
-    case 'interactive': {
-      if (!ctx.interactive) throw new ActionFailed('this step needs a terminal to answer its prompts; run it from the editor', a.host);
-      const r = await ctx.interactive(a.host, wrapIf(ctx.config, a.script, a.container));
-      if (r.cancelled) throw new ActionFailed('cancelled', a.host, r.code, true);
-      if (r.code !== 0) throw new ActionFailed(`exited with ${r.code ?? r.signal}`, a.host, r.code);
-      return;
-    }
     case 'ldap': {
       if (!ctx.ldap) throw new ActionFailed('this runner has no LDAP access', a.host);
       let lines: string[];
@@ -360,6 +346,31 @@ async function runAction(ctx: RunContext, a: Action): Promise<void> {
       return;
     }
   }
+}
+
+/** A script on a host, its output streamed (masked) to the listener; fails on a non-zero exit. */
+async function runExec(
+  ctx: RunContext,
+  host: string,
+  script: Shell,
+  container: boolean,
+  secretFiles: SecretFile[] | undefined,
+): Promise<void> {
+  const remote = await ctx.connector.host(host);
+  const out = new LineMasker(ctx.mask, (t) => ctx.listener.output(host, 'out', t));
+  const err = new LineMasker(ctx.mask, (t) => ctx.listener.output(host, 'err', t));
+  const r = await withSecretFiles(ctx, remote, secretFiles, container, () =>
+    remote.exec(wrapIf(ctx.config, script, container), {
+      signal: ctx.signal,
+      onStdout: (t) => out.write(t),
+      onStderr: (t) => err.write(t),
+    }),
+  ).finally(() => {
+    out.end();
+    err.end();
+  });
+  if (r.cancelled) throw new ActionFailed('cancelled', host, r.code, true);
+  if (r.code !== 0) throw new ActionFailed(`exited with ${r.code ?? r.signal}`, host, r.code);
 }
 
 /** The secret encoded on its node with Gluu's salt; the plain value goes only to the encoder's stdin. */

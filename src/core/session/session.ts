@@ -139,7 +139,7 @@ export class RunSession {
       if (this.ports.signal?.aborted) break;
       const blocked = this.blockers(await this.state(), plan, selection.kind === 'step' ? selection.host : undefined);
       if (blocked.length) return { outcomes, stopped: this.stop('blocked', blockedMessage(plan, blocked), plan) };
-      if (plan.step.interactive && !this.ports.interactive) {
+      if (plan.step.interactive && !this.ports.interactive && !runsUnattended(plan)) {
         const message = `"${plan.step.title}" (${plan.step.id}) asks questions in a terminal: run it from the editor, or mark it done if you did it by hand.`;
         return { outcomes, stopped: this.stop('interactive', message, plan) };
       }
@@ -311,6 +311,11 @@ export class RunSession {
       throw e;
     }
   }
+}
+
+/** Every command of the plan that asks questions has a form that does not (setup.py -n). */
+function runsUnattended(plan: StepPlan): boolean {
+  return plan.targets.flatMap((t) => t.actions).every((a) => a.kind !== 'interactive' || a.batch !== undefined);
 }
 
 /** The hosts a plan's state is about: its targets (what the runner records outcomes by). */

@@ -15,6 +15,9 @@ export const renderRunSetup: StepRenderer = (_input, resolved) => ({
         title: 'run setup.py (answer its prompts; Enter accepts the loaded values)',
         script: sh`cd ${SETUP_DIR} && ./setup.py`,
         container: true,
+        // -n: no prompt before the install starts, as Gluu's Cluster Manager runs it; the values
+        // come from setup.properties (the primary's, copied with this node's ip).
+        batch: sh`cd ${SETUP_DIR} && ./setup.py -n`,
       },
     ],
     // setup.py writes setup.properties.last when it has finished.
@@ -22,5 +25,8 @@ export const renderRunSetup: StepRenderer = (_input, resolved) => ({
     verify: { script: sh`test -f ${`${SETUP_DIR}/setup.properties.last`}`, container: true },
   })),
   after: [],
-  notes: ['Not idempotent: setup.py installs Gluu; the check skips nodes where setup.properties.last already exists.'],
+  notes: [
+    'Not idempotent: setup.py installs Gluu; the check skips nodes where setup.properties.last already exists.',
+    'From the editor it runs in a terminal per node, to answer its prompts; from the CLI (nobody to answer) as setup.py -n, which takes every value from setup.properties.',
+  ],
 });
