@@ -225,6 +225,9 @@ export const renderReplicationSecure: StepRenderer = ({ config }) => {
       script: dsconfig(config, n.host, pw, sh`set-crypto-manager-prop --set ssl-encryption:true`),
     }),
     (pw) => ({ check: allOn(pw), verify: allOn(pw) }),
-    ["-X (--trustAll) as in the manual: the nodes' admin certificates are self-signed. Idempotent: sets the same value again."],
+    [
+      "-X (--trustAll) as in the manual: the nodes' admin certificates are self-signed. Idempotent: sets the same value again.",
+      "Runs again after any enable: an enable that creates a replication server on a node sets its ssl-encryption to the enable's --secureReplication value, resetting what was set before, so this step requires replication-enable (through replication-init) and goes stale whenever replication-enable changes anything.",
+    ],
   );
 };
