@@ -88,7 +88,7 @@ export const STEPS: readonly StepDefinition[] = [
     requires: ['run-setup'],
     title: 'Open LDAP to the cluster',
     section: '2. Replication',
-    summary: 'disableEndpointIdentification in java.properties, dsjavaproperties, admin connector and LDAPS handler on 0.0.0.0.',
+    summary: 'disableEndpointIdentification, dsjavaproperties; admin connector and LDAPS handler on 0.0.0.0, applied (restart, toggle).',
     scope: 'all-nodes',
     ldap: 'opendj',
   },
