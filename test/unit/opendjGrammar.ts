@@ -1,12 +1,14 @@
 /**
  * OpenDJ 3.0's command-line grammar for the tools the plan runs, as a table: every option a test
  * accepts, whether it takes a value, which options exclude each other and which are required,
- * each row naming the source file it was read from. The facts come from
+ * each row naming the source file it was read from. Every option the plan uses is in
  * /work/shared/reference/opendj-3.0/CLI-FACTS.md (read from OpenIdentityPlatform/OpenDJ tag 3.0.0
- * and GluuFederation/OpenDJ-SDK tag 3.0.0); rows marked "(3.0.0 source)" were read from the same
- * tag's file where CLI-FACTS.md does not list them (ldapsearch, the enable options the plan does
- * not use). An option missing here is reported as unknown: add its row, with its source, only
- * after reading it there.
+ * and GluuFederation/OpenDJ-SDK tag 3.0.0). Rows marked "(3.0.0 source)" were read from that tag's
+ * file where CLI-FACTS.md does not list them (ldapsearch, enable options the plan does not use).
+ * The SDK's shared options the plan does not use (trust and key stores, SASL, timeouts) were read
+ * from opendj-cli's CommonArguments, ArgumentConstants and ConnectionFactoryProvider as merged into
+ * OpenIdentityPlatform/OpenDJ in April 2016, just after 3.0.0. An option missing here is reported
+ * as unknown: add its row, with its source, only after reading it there.
  */
 
 const RCAP = 'opendj-server-legacy/…/tools/dsreplication/ReplicationCliArgumentParser.java';
