@@ -174,6 +174,28 @@ describe('run session', () => {
     assert.match(blocked.stopped!.message, /"Run setup\.py" \(run-setup\) is stale \(setup-properties ran again since\)/);
   });
 
+  it('makes the encryption step stale when replication-enable runs again (a new enable resets ssl-encryption), and the plan says so', async () => {
+    assert.ok(dependentsOf('replication-enable').includes('replication-secure'), 'replication-secure depends on replication-enable');
+    const h = harness();
+    await h.session.mark('ldap-listen', 'done', 'opened by hand');
+    for (const id of ['replication-enable', 'replication-init', 'replication-secure']) {
+      assert.equal((await h.session.run({ kind: 'step', stepId: id })).outcomes[0].status, 'done', id);
+    }
+    assert.equal(await statusOf(h, 'replication-secure'), 'done');
+    // Enable again (a node added, a partial failure to finish): a done step runs past its check once confirmed.
+    const r = await h.session.run({ kind: 'step', stepId: 'replication-enable' });
+    assert.equal(h.questions.at(-1)?.kind, 'rerun');
+    assert.equal(r.outcomes[0].status, 'done');
+    assert.equal(await statusOf(h, 'replication-secure'), 'stale');
+    assert.equal(h.state()['replication-secure'].stale?.because, 'replication-enable');
+    const notes = h.session.plan('replication-secure').notes.join('\n');
+    assert.match(notes, /Runs again after any enable: .*ssl-encryption.*goes stale whenever replication-enable changes anything/);
+    // Running it clears the staleness.
+    await h.session.run({ kind: 'step', stepId: 'replication-init' }, { force: true });
+    await h.session.run({ kind: 'step', stepId: 'replication-secure' });
+    assert.equal(await statusOf(h, 'replication-secure'), 'done');
+  });
+
   it('runs a stale step again without asking, which clears it', async () => {
     const h = harness();
     await h.session.run({ kind: 'step', stepId: 'hosts' });

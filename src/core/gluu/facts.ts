@@ -17,6 +17,8 @@ export function defaultBindDN(flavour: LdapFlavour): string {
 }
 
 export const LDAPS_PORT = 1636;
+/** OpenDJ's service inside the container (init script or systemd unit). */
+export const OPENDJ_SERVICE = 'opendj';
 export const REDIS_DEFAULT_PORT = 6379;
 export const SSH_DEFAULT_PORT = 22;
 export const SSH_DEFAULT_USER = 'root';

@@ -39,7 +39,8 @@ describe('plan preview and generated files', () => {
     assert.match(text, /# Step 5\/16 · Enable replication \(replication-enable\)\n# Manual: 2\. Replication/);
     assert.match(
       text,
-      /chroot \/opt\/gluu-server-3\.1\.5 \/bin\/bash -c '\/opt\/opendj\/bin\/dsreplication enable --host1 idp1\.example\.org .*--bindPasswordFile1 \/root\/\.gluu-cluster-replication-enable\.pw/,
+      // The status is read first; then the enable for what is not replicated yet (one case arm per choice).
+      /chroot \/opt\/gluu-server-3\.1\.5 \/bin\/bash -c 'st=\$\(\/opt\/opendj\/bin\/dsreplication status -n -X -s .* \d+\) \/opt\/opendj\/bin\/dsreplication enable --host1 idp1\.example\.org .*--bindPasswordFile1 \/root\/\.gluu-cluster-replication-enable\.pw/,
     );
     assert.match(text, /secret: Directory Manager .*\(••••\)/);
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), doc.uri.toString());
