@@ -91,6 +91,8 @@ export const STEPS: readonly StepDefinition[] = [
     summary: 'disableEndpointIdentification, dsjavaproperties; admin connector and LDAPS handler on 0.0.0.0, applied (restart, toggle).',
     scope: 'all-nodes',
     ldap: 'opendj',
+    // It restarts OpenDJ: one node at a time, so LDAP keeps answering somewhere.
+    sequential: true,
   },
   {
     id: 'replication-enable',
