@@ -105,7 +105,8 @@ export async function runScenario({
   let sandbox;
   if (fs.existsSync(path.join(workspacesDir, scenario, '.sandbox'))) {
     try {
-      sandbox = await sandboxUp({ name: scenario });
+      // ldapOpen: the LDAP editor's tests run ldapsearch from this machine on the nodes' addresses.
+      sandbox = await sandboxUp({ name: scenario, ldapOpen: true });
       fs.copyFileSync(sandbox.clusterFile, path.join(workspace, 'gluu-cluster.yaml'));
       extEnv.GLUU_SANDBOX_HOSTS = JSON.stringify(sandbox.hosts);
       // The LDAP editor's tests compare certificate fingerprints and read the password from its

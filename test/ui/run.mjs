@@ -126,7 +126,8 @@ export async function runUiTests({ scenarios, grep, vsix = DEFAULT_VSIX, keep = 
         if (!known.includes(scenario)) throw new Error(`unknown scenario "${scenario}" (have ${known.join(', ')})`);
         workspace = copyWorkspace(scenario, undefined, { keep });
         if (fs.existsSync(path.join(lib.PROJECT_ROOT, 'test', 'fixtures', 'workspaces', scenario, '.sandbox'))) {
-          sandbox = await sandboxUp({ name: 'ui' });
+          // ldapOpen: the LDAP editor's tests run ldapsearch from this machine on the nodes' addresses.
+          sandbox = await sandboxUp({ name: 'ui', ldapOpen: true });
           placeClusterFile();
         }
         server = await startCodeServer({ workspace, installVsix: vsix, keepDirs: keep });
