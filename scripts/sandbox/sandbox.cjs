@@ -1,13 +1,13 @@
 // The built-in sandbox cluster: a load balancer `lb` and Gluu nodes idp1..idpN (2 to 4; idp1 the
 // primary) on this machine, each a lab host (own network namespace, hostname and copy-on-write
-// file system; see scripts/lab/netns.cjs) with a real OpenSSH sshd. The Gluu nodes are shaped
-// like Gluu Server 3.1.x with Symas OpenLDAP:
+// file system; see scripts/lab/netns.cjs) with a real OpenSSH sshd and a cron daemon. The Gluu
+// nodes are shaped like Gluu Server 3.1.x with Symas OpenLDAP:
 //   - what the manual's steps touch (gluuNode.cjs): setup.properties.last and the certificates
 //     on the primary, a setup.py stand-in on the others, /etc/certs, keytool, Gluu's salt;
 //   - OpenLDAP as solserver (solserver.cjs): Debian's slapd behind the Symas paths, o=gluu and
 //     o=site loaded, ldaps on 127.0.0.1:1636 (and the node's address with ldapOpen).
-// nginx, redis, csync2, cron and inetd come from this machine's packages. It writes a cluster
-// file for itself (container none, OpenLDAP). Root only.
+// nginx, redis, csync2 and inetd come from this machine's packages when the steps install them.
+// It writes a cluster file for itself (container none, OpenLDAP). Root only.
 //
 //   node scripts/sandbox/sandbox.cjs up [DIR]    starts it, prints the cluster file path, runs until Ctrl+C
 'use strict';
@@ -19,6 +19,7 @@ const path = require('node:path');
 const lab = require('../lab/netns.cjs');
 const { startSshd } = require('../lab/sshd.cjs');
 const { sandboxHosts, clusterFileText } = require('./clusterFile.cjs');
+const { startCron } = require('./cron.cjs');
 const { gluuShape } = require('./gluuNode.cjs');
 const { setUpSolserver, renewCertificate } = require('./solserver.cjs');
 
@@ -118,6 +119,7 @@ async function sandboxUp(opts = {}) {
           const s = await startSshd(l, h.name, { clientPublicKey: pub });
           sshd[h.hostname] = s;
           hosts[h.hostname] = { address: l.hosts[h.name].address, fingerprint: s.fingerprint };
+          await startCron(l, h.name);
         })(),
         ...(h.name === 'lb'
           ? []
