@@ -5,7 +5,8 @@
 //   - what the manual's steps touch (gluuNode.cjs): setup.properties.last and the certificates
 //     on the primary, a setup.py stand-in on the others, /etc/certs, keytool, Gluu's salt;
 //   - OpenLDAP as solserver (solserver.cjs): Debian's slapd behind the Symas paths, o=gluu and
-//     o=site loaded, ldaps on 127.0.0.1:1636 (and the node's address with ldapOpen).
+//     o=site loaded, ldaps on 127.0.0.1:1636 (and the node's address with ldapOpen);
+//   - web stand-ins (web.cjs): apache2 on 443 in front of oxauth and identity.
 // nginx, redis, csync2 and inetd come from this machine's packages when the steps install them.
 // It writes a cluster file for itself (container none, OpenLDAP). Root only.
 //
@@ -22,6 +23,7 @@ const { sandboxHosts, clusterFileText } = require('./clusterFile.cjs');
 const { startCron } = require('./cron.cjs');
 const { gluuShape } = require('./gluuNode.cjs');
 const { setUpSolserver, renewCertificate } = require('./solserver.cjs');
+const { startWebStandIns } = require('./web.cjs');
 
 /** The secrets' file for people: what each password is, in one 0600 file. */
 function passwordsText(ldapPassword, ldapPasswordFile, clientKey) {
@@ -106,13 +108,14 @@ async function sandboxUp(opts = {}) {
   };
   try {
     const pub = fs.readFileSync(`${clientKey}.pub`, 'utf8');
+    const loadBalancer = l.hosts.lb.hostname;
     // Gluu's salt: 24 characters, made at the first install and copied to the others with setup.properties.
     const salt = nodeCrypto.randomBytes(18).toString('base64url');
     const hosts = {};
     const sshd = {};
     const ldap = {};
     const slapd = {};
-    // Each host set up on its own, all at once; on a node its sshd, its files, and its OpenLDAP.
+    // Each host set up on its own, all at once; on a node its sshd, its files and web front, and its OpenLDAP.
     await Promise.all(
       HOSTS.flatMap((h, i) => [
         (async () => {
@@ -124,7 +127,11 @@ async function sandboxUp(opts = {}) {
         ...(h.name === 'lb'
           ? []
           : [
-              gluuShape(l, h.name, i === 1, l.hosts[h.name].address, salt),
+              (async () => {
+                // The web front needs the node's httpd certificate from gluuShape.
+                await gluuShape(l, h.name, i === 1, l.hosts[h.name].address, salt);
+                await startWebStandIns(l, h.name, { loadBalancer });
+              })(),
               (async () => {
                 // Every node has the directory loaded (each holds the appliance entry, as after replication).
                 const o = await setUpSolserver(l, h.name, { password: ldapPassword, open: ldapOpen });
