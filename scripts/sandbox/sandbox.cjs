@@ -10,7 +10,7 @@
 // nginx, redis, csync2 and inetd come from this machine's packages when the steps install them.
 // It writes a cluster file for itself (container none, OpenLDAP). Root only.
 //
-//   node scripts/sandbox/sandbox.cjs up [DIR]    starts it, prints the cluster file path, runs until Ctrl+C
+//   npm run sandbox -- up|status|down …   the headless CLI (cli.cjs)
 'use strict';
 const { execFileSync } = require('node:child_process');
 const nodeCrypto = require('node:crypto');
@@ -57,12 +57,13 @@ process.on('exit', () => {
  *
  * @param {{ dir?: string, name?: string, subnet?: string, id?: string, nodes?: number, ldapOpen?: boolean }} opts
  *   nodes: Gluu nodes, 2 (default) to 4. ldapOpen: slapd also listens on each node's address
- *   (default false: on 127.0.0.1 only, Gluu's default). The sandbox goes when this process exits.
+ *   (default false: on 127.0.0.1 only, Gluu's default). The sandbox goes when this process
+ *   exits, unless keep() was called (the CLI's background mode).
  * @returns {Promise<{ lab, dir, clusterFile, clientKey, hosts: Record<string, {address, fingerprint}>,
  *   sshd: Record<string, { pid, stop() }>, ldapPasswordFile: string, passwordsFile: string,
  *   ldap: Record<string, { ldapUrl, ldapsUrl, localLdapUrl, localLdapsUrl, open, certFile, fingerprint }>,
  *   slapd: Record<string, { pid?, log?, stop(), start() }>,
- *   renewLdapCertificate(hostname): Promise<{ certFile, fingerprint }>, down(): Promise<void> }>}
+ *   renewLdapCertificate(hostname): Promise<{ certFile, fingerprint }>, keep(): void, down(): Promise<void> }>}
  *   hosts and sshd are keyed by every host's hostname, ldap and slapd by the Gluu nodes'.
  *   fingerprint is the SHA-256 of the certificate slapd serves ("AA:BB:..."); certFile is the
  *   node's /etc/certs/openldap.crt as this machine reads it. ldapsUrl is the node's address
@@ -165,6 +166,11 @@ async function sandboxUp(opts = {}) {
         ldap[hostname] = await renewCertificate(l, byHostname(hostname), ldapOpen);
         return ldap[hostname];
       },
+      /** Lets the sandbox outlive this process (the CLI's background mode): down() from the state is then the only way. */
+      keep() {
+        l.keepOnExit = true;
+        live.delete(removeFiles);
+      },
       down,
     };
   } catch (e) {
@@ -175,28 +181,4 @@ async function sandboxUp(opts = {}) {
 
 module.exports = { sandboxUp, sandboxHosts, SANDBOX_HOSTS: sandboxHosts() };
 
-if (require.main === module) {
-  const [cmd, dir] = process.argv.slice(2);
-  if (cmd !== 'up') {
-    console.error('usage: node scripts/sandbox/sandbox.cjs up [DIR]');
-    process.exit(2);
-  }
-  sandboxUp({ dir }).then(
-    (sb) => {
-      console.log(
-        `sandbox up: ${Object.entries(sb.hosts)
-          .map(([h, v]) => `${h} ${v.address}`)
-          .join(', ')}`,
-      );
-      console.log(`cluster file: ${sb.clusterFile}`);
-      const stop = () => sb.down().then(() => process.exit(0));
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-      setInterval(() => {}, 1 << 30);
-    },
-    (e) => {
-      console.error(e.message);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) require('./cli.cjs').main(process.argv.slice(2));
