@@ -54,6 +54,7 @@ async function startSandboxCluster() {
   );
   console.log('[start] host key fingerprints (the editor asks you to trust them on first connect):');
   for (const [h, v] of Object.entries(sb.hosts)) console.log(`          ${h.padEnd(16)} ${v.fingerprint}`);
+  console.log(`[start] the directory manager's password (the LDAP editor asks for it): ${sb.passwordsFile}`);
   return { workspace: SANDBOX_WORKSPACE, stop: () => sb.down() };
 }
 

@@ -88,8 +88,16 @@ function sh(cmd, args, { env = {}, timeoutMs = 10 * 60 * 1000, capture } = {}) {
         process.kill(-child.pid, sig);
       } catch {}
     };
+    const closed = new Promise((r) => child.once('close', r));
+    // Interrupted, a stage gets SIGTERM first: the integration tests then take their lab hosts
+    // and sandboxes down as they exit (SIGKILL would leave them, keys and passwords included).
     const unregister = onShutdown(
-      async () => kill('SIGKILL'),
+      async () => {
+        kill('SIGTERM');
+        const t = setTimeout(() => kill('SIGKILL'), 10000);
+        await closed;
+        clearTimeout(t);
+      },
       () => kill('SIGKILL'),
     );
     const timer = setTimeout(() => {

@@ -103,9 +103,13 @@ export async function runScenario({
   // A scenario folder with a `.sandbox` marker runs against the built-in sandbox cluster
   // (real sshd hosts in network namespaces): its cluster file goes into the workspace.
   let sandbox;
+  let unregisterSandbox = () => {};
   if (fs.existsSync(path.join(workspacesDir, scenario, '.sandbox'))) {
     try {
-      sandbox = await sandboxUp({ name: scenario });
+      // ldapOpen: the LDAP editor's tests run ldapsearch from this machine on the nodes' addresses.
+      sandbox = await sandboxUp({ name: scenario, ldapOpen: true });
+      // Interrupted (Ctrl+C, SIGTERM), the harness takes the sandbox down with the editor.
+      unregisterSandbox = onShutdown(() => sandbox.down());
       fs.copyFileSync(sandbox.clusterFile, path.join(workspace, 'gluu-cluster.yaml'));
       extEnv.GLUU_SANDBOX_HOSTS = JSON.stringify(sandbox.hosts);
       // The LDAP editor's tests compare certificate fingerprints and read the password from its
@@ -122,6 +126,9 @@ export async function runScenario({
           .join(', ')}`,
       );
     } catch (e) {
+      unregisterSandbox();
+      await sandbox?.down();
+      if (!keep) fs.rmSync(workspace, { recursive: true, force: true });
       result.failed = 1;
       result.error = `sandbox cluster did not start: ${e.message}`;
       return result;
@@ -192,6 +199,7 @@ export async function runScenario({
       out(`[vscode:${scenario}] code-server log (last lines):\n${server.logTail(25)}`);
     }
     await server?.stop();
+    unregisterSandbox();
     await sandbox?.down();
     if (!keep) fs.rmSync(workspace, { recursive: true, force: true });
   }

@@ -65,7 +65,13 @@ function labUp(spec) {
   });
   const hostsText = ['127.0.0.1 localhost', ...Object.values(lab.hosts).map((h) => `${h.address} ${h.hostname} ${h.name}`), ''].join('\n');
   fs.writeFileSync(lab.hostsFile, hostsText);
-  for (const h of Object.values(lab.hosts)) startHolder(lab, h, hostsText);
+  live.add(lab);
+  try {
+    for (const h of Object.values(lab.hosts)) startHolder(lab, h, hostsText);
+  } catch (e) {
+    labDownSync(lab);
+    throw e;
+  }
   return lab;
 }
 
@@ -182,6 +188,15 @@ async function waitPort(lab, name, port, ms = 10000) {
 
 async function labDown(lab) {
   await Promise.all([...lab.children].map((c) => c.stop()));
+  labDownSync(lab);
+}
+
+/**
+ * Ends everything of the lab without waiting on its daemons (SIGKILL): what labDown() does after
+ * stopping them, and all that can run while this process exits.
+ */
+function labDownSync(lab) {
+  live.delete(lab);
   for (const h of Object.values(lab.hosts)) {
     try {
       process.kill(-h.pid, 'SIGKILL');
@@ -205,4 +220,22 @@ async function labDown(lab) {
   fs.rmSync(lab.dir, { recursive: true, force: true });
 }
 
-module.exports = { canUseNetns, labUp, asHost, runAs, daemonAs, waitPort, labDown };
+// Labs of this process that are still up. A process that ends without labDown() (a test runner
+// interrupted, an uncaught error, process.exit() in a signal handler) would leave their
+// namespaces, bridge and directory behind: they go when it exits, unless the lab was made to
+// outlive it (keepOnExit: the sandbox CLI's background mode).
+const live = new Set();
+process.on('exit', () => {
+  for (const l of [...live]) if (!l.keepOnExit) labDownSync(l);
+});
+
+/**
+ * Where this machine sees a file that host `name` wrote (its overlay's upper directory): the
+ * host's own copy, read without entering it. A file the host never wrote is not there (the
+ * host sees the machine's own).
+ */
+function upperPath(lab, name, file) {
+  return path.join(lab.hosts[name].root, 'upper', file);
+}
+
+module.exports = { canUseNetns, labUp, asHost, runAs, daemonAs, waitPort, labDown, labDownSync, upperPath };

@@ -35,6 +35,30 @@ function sshaHash(password) {
 const q = (s) => `"${String(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /**
+ * One mdb database of slapd.conf as in Gluu's templates/slapd.conf, without the replication
+ * overlays: its indexes, ACLs and limits. Shared with the sandbox's solserver, whose two
+ * databases (o=gluu and o=site) are the same apart from these four values.
+ * @param {{ suffix: string, rootDn: string, rootPwHash: string, directory: string }} o
+ */
+function mdbDatabase({ suffix, rootDn, rootPwHash, directory }) {
+  return [
+    'database mdb',
+    `suffix ${q(suffix)}`,
+    `rootdn ${q(rootDn)}`,
+    `rootpw ${rootPwHash}`,
+    `directory ${directory}`,
+    'maxsize 67108864',
+    'dbnosync',
+    'index default eq',
+    'index objectClass,inum eq',
+    'access to dn="" by * read',
+    'access to * by self write by users read by anonymous auth',
+    `limits dn.exact=${q(rootDn)} size=unlimited time=unlimited`,
+    '',
+  ];
+}
+
+/**
  * Starts slapd on `hostName`.
  * @param {object} lab from labUp()
  * @param {string} hostName lab host name
@@ -104,20 +128,7 @@ async function startSlapd(lab, hostName, opts) {
     `TLSCertificateKeyFile ${key}`,
     'password-hash {SSHA}',
     '',
-    // As in Gluu's templates/slapd.conf, without the replication overlays.
-    'database mdb',
-    'suffix "o=gluu"',
-    `rootdn ${q(ROOTDN)}`,
-    `rootpw ${sshaHash(password)}`,
-    `directory ${db}`,
-    'maxsize 67108864',
-    'dbnosync',
-    'index default eq',
-    'index objectClass,inum eq',
-    'access to dn="" by * read',
-    'access to * by self write by users read by anonymous auth',
-    `limits dn.exact=${q(ROOTDN)} size=unlimited time=unlimited`,
-    '',
+    ...mdbDatabase({ suffix: 'o=gluu', rootDn: ROOTDN, rootPwHash: sshaHash(password), directory: db }),
   ];
   fs.writeFileSync(config, lines.join('\n'), { mode: 0o600 });
   fs.chmodSync(config, 0o600);
@@ -171,4 +182,4 @@ async function startSlapd(lab, hostName, opts) {
   };
 }
 
-module.exports = { startSlapd, sshaHash, GLUU_ROOT_DN: ROOTDN, GLUU_APPLIANCE_LDIF: DEFAULT_LDIF };
+module.exports = { startSlapd, sshaHash, mdbDatabase, GLUU_ROOT_DN: ROOTDN, GLUU_SCHEMA: SCHEMA, GLUU_APPLIANCE_LDIF: DEFAULT_LDIF };

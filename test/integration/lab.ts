@@ -33,6 +33,8 @@ interface LabModule {
   daemonAs(lab: Lab, host: string, label: string, cmd: string, args?: string[]): Daemon;
   waitPort(lab: Lab, host: string, port: number, ms?: number): Promise<void>;
   labDown(lab: Lab): Promise<void>;
+  /** Where this machine reads a file the host wrote (its overlay's upper directory). */
+  upperPath(lab: Lab, host: string, file: string): string;
 }
 
 export const lab: LabModule = require(path.join(ROOT, 'scripts', 'lab', 'netns.cjs'));

@@ -97,7 +97,8 @@ describe('the LDAP editor core on the sandbox slapd', function () {
   };
 
   before(async () => {
-    sb = await sandboxUp();
+    // Open: "via: direct" connects to the node's address.
+    sb = await sandboxUp({ ldapOpen: true });
     config = parseClusterFile(fs.readFileSync(sb.clusterFile, 'utf8')).config!;
     password = fs.readFileSync(sb.ldapPasswordFile, 'utf8');
     await writeOn(sb.lab, 'idp1', PW_ON_HOST, password, '600');
@@ -534,13 +535,9 @@ describe('the LDAP editor core on the sandbox slapd', function () {
     it('refuses a changed certificate with both fingerprints and how to check and forget the old one', async () => {
       await snapshot();
       const pinned = pins.get(`ldaps:${NODE}:1636`)!.fingerprint;
-      // The node's slapd gets a new self-signed certificate (as after a re-install).
-      await sb.slapd[NODE].stop();
-      const dir = path.dirname(sb.ldap[NODE].certFile);
-      fs.rmSync(path.join(dir, 'server.crt'));
-      fs.rmSync(path.join(dir, 'server.key'));
-      const restarted = await startSlapd(sb.lab, 'idp1', { password });
-      sb.slapd[NODE] = restarted;
+      // The node's slapd gets a new self-signed certificate (as after a re-install): new
+      // /etc/certs/openldap.* and `service solserver restart`.
+      const restarted = await sb.renewLdapCertificate(NODE);
       assert.notEqual(restarted.fingerprint, pinned);
       const e = await rejects(snapshot(), 'CERT_CHANGED');
       assert.ok(e.message.includes(restarted.fingerprint) && e.message.includes(pinned), e.message);

@@ -57,7 +57,8 @@ describe('slapd on the sandbox cluster', function () {
   before(async () => {
     const can = lab.canUseNetns();
     if (can !== true) throw new Error(`these tests need network namespaces (run as root): ${can}`);
-    sb = await sandboxUp();
+    // Open: these tests reach each node's slapd on its address from the other node.
+    sb = await sandboxUp({ ldapOpen: true });
     password = fs.readFileSync(sb.ldapPasswordFile, 'utf8');
     // The lab hosts have their own /tmp: give them the password in their own private files.
     for (const host of ['idp1', 'idp2']) {
@@ -146,12 +147,12 @@ describe('slapd on the sandbox cluster', function () {
 
   it('keeps the password out of every process argv and out of slapd.conf', async () => {
     const args = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
-    assert.match(args, /slapd -d/, 'slapd is running');
+    assert.match(args, /slapd -f \/opt\/symas\/etc\/openldap\/slapd\.conf/, 'slapd is running');
     assert.ok(!args.includes(password), 'password in ps output');
     const onHost = await lab.runAs(sb.lab, 'idp2', 'ps', ['-eo', 'args']);
     assert.ok(!onHost.stdout.includes(password));
-    for (const l of Object.values(sb.ldap)) {
-      const conf = fs.readFileSync(path.join(path.dirname(l.certFile), 'slapd.conf'), 'utf8');
+    for (const host of ['idp1', 'idp2']) {
+      const conf = fs.readFileSync(lab.upperPath(sb.lab, host, '/opt/symas/etc/openldap/slapd.conf'), 'utf8');
       assert.ok(!conf.includes(password));
       assert.match(conf, /^rootpw \{SSHA\}/m);
     }

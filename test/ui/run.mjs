@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureEditor, launchBrowser, startCodeServer } from '../../scripts/harness/editor.mjs';
+import { ensureEditor, launchBrowser, onShutdown, startCodeServer } from '../../scripts/harness/editor.mjs';
 import { WORKSPACES_DIR, copyWorkspace, listScenarios } from '../../scripts/harness/run-extension-tests.mjs';
 import * as lib from './lib.mjs';
 
@@ -121,16 +121,21 @@ export async function runUiTests({ scenarios, grep, vsix = DEFAULT_VSIX, keep = 
       let server;
       // A `.sandbox` marker: the scenario runs against the built-in sandbox cluster.
       let sandbox;
+      let unregisterSandbox = () => {};
       const placeClusterFile = () => sandbox && fs.copyFileSync(sandbox.clusterFile, path.join(workspace, 'gluu-cluster.yaml'));
       try {
         if (!known.includes(scenario)) throw new Error(`unknown scenario "${scenario}" (have ${known.join(', ')})`);
         workspace = copyWorkspace(scenario, undefined, { keep });
         if (fs.existsSync(path.join(lib.PROJECT_ROOT, 'test', 'fixtures', 'workspaces', scenario, '.sandbox'))) {
-          sandbox = await sandboxUp({ name: 'ui' });
+          // ldapOpen: the LDAP editor's tests run ldapsearch from this machine on the nodes' addresses.
+          sandbox = await sandboxUp({ name: 'ui', ldapOpen: true });
+          // Interrupted (Ctrl+C, SIGTERM), the runner takes the sandbox down with the editor.
+          unregisterSandbox = onShutdown(() => sandbox.down());
           placeClusterFile();
         }
         server = await startCodeServer({ workspace, installVsix: vsix, keepDirs: keep });
       } catch (e) {
+        unregisterSandbox();
         await sandbox?.down();
         for (const t of group) fail(t, `scenario set-up failed: ${e.message}`);
         if (workspace && !keep) fs.rmSync(workspace, { recursive: true, force: true });
@@ -184,6 +189,7 @@ export async function runUiTests({ scenarios, grep, vsix = DEFAULT_VSIX, keep = 
         const failedHere = results.some((r) => r.scenario === scenario && !r.ok);
         if (failedHere) out(`[ui:${scenario}] code-server log (last lines):\n${server.logTail(15)}`);
         await server.stop();
+        unregisterSandbox();
         await sandbox?.down();
         if (!keep) fs.rmSync(workspace, { recursive: true, force: true });
         out(`[ui:${scenario}] ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -1,0 +1,141 @@
+// A sandbox Gluu node's files: what the manual's steps read and change (setup.properties.last
+// and the certificates on the primary, a setup.py stand-in on the others, /etc/certs, the JRE
+// cacerts with keytool, the gluu and jetty groups, Gluu's salt with encode.py and a pyDes
+// stand-in). OpenLDAP is solserver.cjs's, the web applications web.cjs's.
+'use strict';
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const lab = require('../lab/netns.cjs');
+const { writeOn } = require('../lab/sshd.cjs');
+
+// The primary's certificates (openldap.* is solserver.cjs's). Every node has its own httpd.*
+// for its web front; the certs step replaces the others' with the primary's.
+const CERTS = ['httpd', 'shibIDP', 'idp-signing', 'idp-encryption'];
+const JAVA_CACERTS = '/etc/ssl/certs/java/cacerts';
+// Directories a Gluu install has and csync2 keeps in sync (the manual's include list).
+const GLUU_DIRS = [
+  '/opt/gluu/jetty/identity/conf/shibboleth3/idp',
+  '/opt/gluu/jetty/identity/conf/shibboleth3/sp',
+  '/opt/shibboleth-idp/conf',
+  '/opt/shibboleth-idp/metadata',
+  '/opt/shibboleth-idp/sp',
+  '/opt/shibboleth-idp/temp_metadata',
+  '/etc/gluu/conf',
+];
+
+async function must(l, host, cmd, args, input) {
+  const r = await lab.runAs(l, host, cmd, args, input === undefined ? {} : { input });
+  if (r.code !== 0) throw new Error(`sandbox ${host}: ${cmd} ${args.join(' ')} exited ${r.code}: ${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+// Stand-ins for Gluu's encode.py and the pyDes it imports (see scripts/sandbox/gluu/).
+const GLUU_BIN = ['encode.py', 'pyDes.py'].map((f) => ({
+  path: `/opt/gluu/bin/${f}`,
+  content: fs.readFileSync(path.join(__dirname, 'gluu', f), 'utf8'),
+}));
+
+/** /etc/certs/NAME.{crt,key}: a self-signed RSA pair as setup.py makes them. */
+async function selfSigned(l, host, c) {
+  await must(l, host, 'openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '30',
+    '-subj',
+    `/CN=${c}.gluu.test`,
+    '-keyout',
+    `/etc/certs/${c}.key`,
+    '-out',
+    `/etc/certs/${c}.crt`,
+  ]);
+}
+
+/** A Gluu node's files: what the manual's steps read and change. */
+async function gluuShape(l, host, primary, address, salt) {
+  await must(l, host, 'mkdir', [
+    '-p',
+    '/opt/gluu/bin',
+    '/install/community-edition-setup',
+    '/etc/certs',
+    '/opt/jre/bin',
+    '/opt/jre/jre/lib/security',
+    ...GLUU_DIRS,
+  ]);
+  for (const g of ['gluu', 'jetty']) await lab.runAs(l, host, 'groupadd', ['-f', g]);
+  await lab.runAs(l, host, 'useradd', ['-r', '-g', 'jetty', '-M', 'jetty']);
+  await must(l, host, 'ln', [
+    '-sf',
+    execFileSync('readlink', ['-f', '/usr/bin/keytool'], { encoding: 'utf8' }).trim(),
+    '/opt/jre/bin/keytool',
+  ]);
+  for (const f of GLUU_BIN) await writeOn(l, host, f.path, f.content, '755');
+  if (fs.existsSync(JAVA_CACERTS)) await must(l, host, 'cp', [JAVA_CACERTS, '/opt/jre/jre/lib/security/cacerts']);
+  else
+    await must(l, host, 'keytool', [
+      '-genkeypair',
+      '-alias',
+      'x',
+      '-dname',
+      'CN=x',
+      '-keystore',
+      '/opt/jre/jre/lib/security/cacerts',
+      '-storepass',
+      'changeit',
+      '-keyalg',
+      'RSA',
+    ]);
+  if (!primary) {
+    await selfSigned(l, host, 'httpd');
+    // A stand-in for Gluu's setup.py on the nodes still to be installed: it shows the loaded
+    // values and asks to proceed, like the real one, then leaves setup.properties.last behind.
+    await writeOn(
+      l,
+      host,
+      '/install/community-edition-setup/setup.py',
+      [
+        '#!/bin/sh',
+        '# Sandbox stand-in for Gluu setup.py (interactive, like the real one).',
+        'echo "Installing Gluu Server..."',
+        "grep -E '^(hostname|ip|orgName)=' setup.properties 2>/dev/null",
+        "printf 'Proceed with these values [Y|n] '",
+        'read answer',
+        'case "$answer" in n|N) echo "Aborted."; exit 1;; esac',
+        'cp setup.properties setup.properties.last 2>/dev/null || : > setup.properties.last',
+        "# Like setup.py, the node's salt comes from setup.properties (the primary's, copied here).",
+        "salt=$(sed -n 's/^encode_salt=//p' setup.properties 2>/dev/null)",
+        '[ -n "$salt" ] && { umask 077; printf \'encodeSalt = %s\\n\' "$salt" > /etc/gluu/conf/salt; }',
+        'echo "Gluu Server installed."',
+        '',
+      ].join('\n'),
+      '755',
+    );
+    return;
+  }
+  // The first install's result: setup.properties.last and the certificates.
+  await writeOn(
+    l,
+    host,
+    '/install/community-edition-setup/setup.properties.last',
+    [
+      `hostname=${l.hosts[host].hostname}`,
+      `ip=${address}`,
+      'orgName=Gluu Sandbox',
+      'countryCode=US',
+      'ldap_type=openldap',
+      'installSaml=False',
+      `encode_salt=${salt}`,
+      '',
+    ].join('\n'),
+    '600',
+  );
+  await writeOn(l, host, '/etc/gluu/conf/salt', `encodeSalt = ${salt}\n`, '600');
+  for (const c of CERTS) await selfSigned(l, host, c);
+  await must(l, host, 'cp', ['/etc/certs/httpd.key', '/etc/certs/oxauth-keys.jks']);
+}
+
+module.exports = { gluuShape };
