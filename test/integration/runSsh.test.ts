@@ -230,7 +230,10 @@ describe('the runner over SSH on the sandbox cluster', function () {
       /^gluu \/etc\/certs\/httpd\.crt\njetty:jetty\n$/,
     );
     assert.match(await shOn(sb.lab, 'lb', 'nginx -t 2>&1; stat -c %a /etc/nginx/ssl/httpd.key'), /test is successful[\s\S]*\n600\n$/);
-    assert.match(await shOn(sb.lab, 'idp2', 'crontab -l'), /^5-59\/10 \* \* \* \* csync2 -x # gluu-cluster csync2$/m);
+    assert.match(
+      await shOn(sb.lab, 'idp2', 'crontab -l'),
+      /^5-59\/10 \* \* \* \* PATH=\/usr\/local\/sbin:\/usr\/local\/bin:\/usr\/sbin:\/usr\/bin:\/sbin:\/bin csync2 -x # gluu-cluster csync2$/m,
+    );
     assert.match(
       await shOn(
         sb.lab,

@@ -8,8 +8,21 @@ const ARCHIVE = '/root/gluu-cluster-certs.tar';
 
 export const renderCerts: StepRenderer = ({ config }, resolved) => {
   const primary = primaryNode(config);
+  // OpenLDAP's syncrepl checks each peer's certificate against the peer's name: the primary's
+  // openldap.crt on every node would make each node present the primary's name.
+  const openldap = config.gluu.ldap === 'openldap';
   return {
-    before: [exec(primary.host, `archive ${CERTS_DIR}`, and(sh`umask 077`, sh`tar -C ${CERTS_DIR} -cf ${ARCHIVE} .`), true)],
+    before: [
+      exec(
+        primary.host,
+        `archive ${CERTS_DIR}${openldap ? ' (without openldap.*: each node keeps the LDAP certificate that names it)' : ''}`,
+        and(
+          sh`umask 077`,
+          openldap ? sh`tar -C ${CERTS_DIR} --exclude='./openldap.*' -cf ${ARCHIVE} .` : sh`tar -C ${CERTS_DIR} -cf ${ARCHIVE} .`,
+        ),
+        true,
+      ),
+    ],
     targets: resolved.targets.map((t) => ({
       host: t.host,
       label: `${t.host} (from ${primary.host})`,

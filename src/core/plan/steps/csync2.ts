@@ -22,6 +22,7 @@ import type { StepRenderer } from '../stepPlan';
 import { ensurePackage, exec } from './common';
 
 export const CSYNC2_CRON_MARK = '# gluu-cluster csync2';
+const CRON_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export const renderCsync2: StepRenderer = (input, resolved) => {
   const { config } = input;
@@ -64,7 +65,9 @@ export const renderCsync2: StepRenderer = (input, resolved) => {
             to: { host: t.host, path: f.path, container: false },
             mode: f.mode,
           }));
-    const cronLine = `${schedules.get(t.host)} csync2 -x ${CSYNC2_CRON_MARK}`;
+    // cron runs commands with PATH=/usr/bin:/bin, and csync2 lives in /usr/sbin: without the PATH
+    // the line fires every interval and fails with "csync2: not found".
+    const cronLine = `${schedules.get(t.host)} ${CRON_PATH} csync2 -x ${CSYNC2_CRON_MARK}`;
     return {
       host: t.host,
       label: t.host,

@@ -54,7 +54,7 @@ export const renderOpenldapListen: StepRenderer = ({ config }, resolved) => ({
           t.host,
           `add ${url} to HOST_LIST in ${SYMAS_CONF} (it keeps listening on 127.0.0.1)`,
           sh`[ -f ${SYMAS_CONF} ] || { echo ${`${SYMAS_CONF} is missing: is this Gluu with OpenLDAP?`} >&2; exit 1; }
-${hasUrl} || { cp -p ${SYMAS_CONF} ${`${SYMAS_CONF}.gluu-cluster.prev`} && cur=$(sed -n 's/^HOST_LIST="\\(.*\\)"[[:space:]]*$/\\1/p' ${SYMAS_CONF} | tail -n 1) && if grep -q '^HOST_LIST=' ${SYMAS_CONF}; then awk -v new="\${cur:+$cur }"${url} '/^HOST_LIST=/ { print "HOST_LIST=\\"" new "\\""; next } { print }' ${SYMAS_CONF} > ${`${SYMAS_CONF}.new`} && cat ${`${SYMAS_CONF}.new`} > ${SYMAS_CONF} && rm -f ${`${SYMAS_CONF}.new`}; else printf 'HOST_LIST="%s"\\n' ${url} >> ${SYMAS_CONF}; fi; }`,
+${hasUrl} || { cp -p ${SYMAS_CONF} ${`${SYMAS_CONF}.gluu-cluster.prev`} && cur=$(sed -n 's/^HOST_LIST="\(.*\)"[[:space:]]*$/\1/p' ${SYMAS_CONF} | tail -n 1) && if grep -q '^HOST_LIST=' ${SYMAS_CONF}; then new=$cur && { [ -z "$new" ] || new="$new "; } && awk -v new="$new"${url} '/^HOST_LIST=/ { print "HOST_LIST=\"" new "\""; next } { print }' ${SYMAS_CONF} > ${`${SYMAS_CONF}.new`} && cat ${`${SYMAS_CONF}.new`} > ${SYMAS_CONF} && rm -f ${`${SYMAS_CONF}.new`}; else printf 'HOST_LIST="%s"\n' ${url} >> ${SYMAS_CONF}; fi; }`,
           true,
         ),
         exec(
@@ -163,6 +163,17 @@ export const renderOpenldapReplication: StepRenderer = (input, resolved) => {
       host: t.host,
       label: t.host,
       actions: [
+        exec(
+          t.host,
+          `make sure ${OPENLDAP_CERT} names ${t.host} (the peers' syncrepl check it)`,
+          sh`out=$(openssl x509 -noout -checkhost ${t.host} -in ${OPENLDAP_CERT} 2>&1)
+case "$out" in
+  *"does match"*) echo ${`${OPENLDAP_CERT} names ${t.host}`} ;;
+  *"does NOT match"*) echo ${`${OPENLDAP_CERT} on ${t.host} does not name ${t.host} (its subject: `}"$(openssl x509 -noout -subject -in ${OPENLDAP_CERT})"${`): the other nodes' syncrepl would refuse it. Make a certificate for ${t.host} (CN or subjectAltName), restart solserver, and run this step again. Nothing was changed.`} >&2; exit 1 ;;
+  *) echo ${`cannot check the name in ${OPENLDAP_CERT} with this openssl; the peers' syncrepl will:`} "$out" >&2 ;;
+esac`,
+          true,
+        ),
         exec(t.host, `make ${PEERS_DIR}`, sh`mkdir -p ${PEERS_DIR} && cp ${OPENLDAP_CERT} ${certOf(self)}`, true),
         ...peers.map((p): Action => ({
           kind: 'relay',

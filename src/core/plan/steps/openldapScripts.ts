@@ -25,7 +25,7 @@ export function restartSolserver(address = '127.0.0.1'): Shell {
 
 /** Whether slapd.conf has a database with this suffix (Gluu writes `suffix "o=site"`). */
 export function hasDatabase(suffix: string): Shell {
-  return sh`grep -Eiq ${`^suffix[[:space:]]+"?${suffix.replace(/[.=]/g, (c) => `\\${c}`)}"?[[:space:]]*$`} ${SLAPD_CONF}`;
+  return sh`grep -Eiq ${`^suffix[[:space:]]+"?${suffix.replace(/[.]/g, (c) => `\\${c}`)}"?[[:space:]]*$`} ${SLAPD_CONF}`;
 }
 
 // Removes earlier BEGIN/END blocks of ours, then writes each section of the fragment: "global"
@@ -93,8 +93,8 @@ export function applyReplicationConfig(
   return sh`umask 077
 ${spliceReplication(conf, fragment, pwFile)} > ${next} || { rm -f ${next}; echo ${`${conf} has no database section to add the replication to, or the fragment could not be read; nothing was changed`} >&2; exit 1; }
 chown --reference=${conf} ${next} && chmod 600 ${next}
-${SYMAS_SBIN}/slaptest -u -f ${next} || { rm -f ${next}; echo ${'slaptest refused the new slapd.conf (above); nothing was changed'} >&2; exit 1; }
 ${joined(dirs)} || exit 1
+${SYMAS_SBIN}/slaptest -u -f ${next} || { rm -f ${next}; echo ${'slaptest refused the new slapd.conf (above); nothing was changed'} >&2; exit 1; }
 [ -e ${`${conf}.gluu-cluster.bak`} ] || cp -p ${conf} ${`${conf}.gluu-cluster.bak`}
 cp -p ${conf} ${prev}
 service ${SOLSERVER} stop
@@ -117,7 +117,7 @@ export function replicationProbe(config: ClusterConfig, nodes: readonly GluuNode
   const search = sh`LDAPTLS_CACERT=${PEERS_BUNDLE} ${SYMAS_BIN}/ldapsearch -LLL -o ldif-wrap=no -x -D ${dn} -y ${pwFile}`;
   return sh`now() { date +%s%N; }
 seen() { ${search} -H "$1" -b "$2" -s base 1.1 2>/dev/null | grep -q '^dn:'; }
-csns() { ${search} -H "$1" -b ${base} -s base contextCSN 2>/dev/null | sed -n 's/^contextCSN: //p' | sort | tr '\\n' ' '; }
+csns() { ${search} -H "$1" -b ${base} -s base contextCSN 2>/dev/null | sed -n 's/^contextCSN: //p' | sort | tr '\n' ' '; }
 waitfor() { # url dn want(present|absent)
   end=$(( $(now) + ${WAIT_SECONDS}000000000 ))
   while :; do
@@ -128,8 +128,9 @@ waitfor() { # url dn want(present|absent)
 }
 run=$$-$(date +%s)
 for from in ${urls}; do
-  probe="cn=gluu-cluster-probe-$run-$(printf '%s' "$from" | tr -cd 'a-z0-9'),${base}"
-  printf 'dn: %s\\nobjectClass: organizationalRole\\ncn: %s\\ndescription: written by Gluu Cluster to prove replication; removed again\\n' "$probe" "\${probe%%,*}" | sed 's/^cn: cn=/cn: /' | LDAPTLS_CACERT=${PEERS_BUNDLE} ${SYMAS_BIN}/ldapadd -x -H "$from" -D ${dn} -y ${pwFile} >/dev/null || { echo "could not write the probe entry on $from" >&2; exit 1; }
+  cn="gluu-cluster-probe-$run-$(printf '%s' "$from" | tr -cd 'a-z0-9')"
+  probe="cn=$cn,${base}"
+  printf 'dn: %s\nobjectClass: organizationalRole\ncn: %s\ndescription: written by Gluu Cluster to prove replication; removed again\n' "$probe" "$cn" | LDAPTLS_CACERT=${PEERS_BUNDLE} ${SYMAS_BIN}/ldapadd -x -H "$from" -D ${dn} -y ${pwFile} >/dev/null || { echo "could not write the probe entry on $from" >&2; exit 1; }
   t0=$(now)
   for to in ${urls}; do
     [ "$to" = "$from" ] && continue
