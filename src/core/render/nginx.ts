@@ -22,10 +22,15 @@ export const NGINX_ROUTES: readonly { location: string; path: string; sticky: bo
   { location: '/passport', path: '/passport', sticky: false },
 ];
 
-/** The manual's proxy settings, repeated in every location. */
+/**
+ * The manual's proxy settings, repeated in every location, with one correction: a node whose
+ * oxAuth or oxTrust is down still has Apache answering, with 502/503/504, which the manual's
+ * list (http_500 only) hands to the user instead of trying the next node. nginx never retries a
+ * POST that reached a node (non_idempotent is not set), so nothing is submitted twice.
+ */
 export const PROXY_SETTINGS: readonly string[] = [
   'proxy_redirect          off;',
-  'proxy_next_upstream     error timeout invalid_header http_500;',
+  'proxy_next_upstream     error timeout invalid_header http_500 http_502 http_503 http_504;',
   'proxy_connect_timeout   2;',
   'proxy_set_header        Host            $host;',
   'proxy_set_header        X-Real-IP       $remote_addr;',
