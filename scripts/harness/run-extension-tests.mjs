@@ -59,7 +59,7 @@ export function copyWorkspace(scenario, dir = WORKSPACES_DIR, { keep = false } =
   const src = path.join(dir, scenario);
   if (!fs.existsSync(src)) throw new Error(`no fixture workspace ${src}`);
   const dst = fs.mkdtempSync(path.join(os.tmpdir(), `gluu-ws-${scenario}-`));
-  fs.cpSync(src, dst, { recursive: true, filter: (s) => !['.gitkeep', '.sandbox'].includes(path.basename(s)) });
+  fs.cpSync(src, dst, { recursive: true, filter: (s) => !['.gitkeep', '.sandbox', '.sandbox-options.json'].includes(path.basename(s)) });
   if (!keep) {
     const rm = () => fs.rmSync(dst, { recursive: true, force: true });
     onShutdown(async () => rm(), rm);
@@ -107,7 +107,10 @@ export async function runScenario({
   if (fs.existsSync(path.join(workspacesDir, scenario, '.sandbox'))) {
     try {
       // ldapOpen: the LDAP editor's tests run ldapsearch from this machine on the nodes' addresses.
-      sandbox = await sandboxUp({ name: scenario, ldapOpen: true });
+      // A scenario may say otherwise in .sandbox-options.json (sandbox-fresh: as Gluu installs it).
+      const optionsFile = path.join(workspacesDir, scenario, '.sandbox-options.json');
+      const options = fs.existsSync(optionsFile) ? JSON.parse(fs.readFileSync(optionsFile, 'utf8')) : {};
+      sandbox = await sandboxUp({ name: scenario, ldapOpen: true, ...options });
       // Interrupted (Ctrl+C, SIGTERM), the harness takes the sandbox down with the editor.
       unregisterSandbox = onShutdown(() => sandbox.down());
       fs.copyFileSync(sandbox.clusterFile, path.join(workspace, 'gluu-cluster.yaml'));

@@ -111,29 +111,34 @@ async function up(o, out, err) {
       .join(''),
   );
   writeState(state);
-  describe(state, out);
-  for (const [s, f] of early) process.off(s, f);
   if (!o.foreground) {
+    describe(state, out);
+    for (const [s, f] of early) process.off(s, f);
     sb.keep();
     out('The sandbox runs in the background: npm run sandbox -- down takes it down and removes its files.');
     return 0;
   }
+  // The handlers that take it down are in place before the early ones go and before anything is
+  // printed: a Ctrl+C sent as soon as the output says so must never meet Node's default (exit).
+  let resolveDown;
+  const downed = new Promise((resolve) => (resolveDown = resolve));
+  let stopping = false;
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    out(`\n${signal}: taking the sandbox down…`);
+    sb.down()
+      .catch((e) => err(`down: ${e.message}`))
+      .finally(() => {
+        teardown(state);
+        resolveDown();
+      });
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => stop(s));
+  for (const [s, f] of early) process.off(s, f);
+  describe(state, out);
   out('Ctrl+C takes the sandbox down and removes its files.');
-  await new Promise((resolve) => {
-    let stopping = false;
-    const stop = (signal) => {
-      if (stopping) return;
-      stopping = true;
-      out(`\n${signal}: taking the sandbox down…`);
-      sb.down()
-        .catch((e) => err(`down: ${e.message}`))
-        .finally(() => {
-          teardown(state);
-          resolve();
-        });
-    };
-    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => stop(s));
-  });
+  await downed;
   out('sandbox down: hosts stopped, files removed.');
   return 0;
 }

@@ -42,6 +42,8 @@ describe('the CLI: SSH host key pins and a recorded known_hosts file, on the san
 
   before(async () => {
     sb = await sandboxUp();
+    // A node whose /etc/hosts does not know the cluster yet: the hosts step has to write its block.
+    await shOn(sb.lab, 'idp1', "printf '127.0.0.1 localhost\\n' > /etc/hosts");
     // ~/.ssh/known_hosts of an empty home: only what a test writes there is on record.
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'gluu-cli-hostkeys-'));
     fs.mkdirSync(path.join(home, '.ssh'));

@@ -25,6 +25,8 @@ export class SshPty implements vscode.Pseudoterminal {
   readonly onDidWrite = this.writer.event;
   readonly onDidClose = this.closer.event;
   private channel: Channel | undefined;
+  /** What was typed while the connection was being made (type-ahead): sent once it is up. */
+  private typedAhead = '';
   private exitCode: number | null = null;
   private resolveDone!: (r: { code: number | null }) => void;
   /** Resolves when the remote side ends. */
@@ -53,6 +55,8 @@ export class SshPty implements vscode.Pseudoterminal {
       // Replace the login shell with the command: the terminal ends with it, with its exit code.
       // The quoting helper from the run bundle (loaded by now: this pty runs over its SSH pool).
       if (this.command) ch.write(`${runCore().sh`exec /bin/sh -c ${this.command.text}`.text}\n`);
+      if (this.typedAhead) ch.write(this.typedAhead);
+      this.typedAhead = '';
     } catch (e) {
       this.writer.fire(`\x1b[31m${e instanceof Error ? e.message : String(e)}\x1b[0m\r\n`);
       this.resolveDone({ code: null });
@@ -60,7 +64,8 @@ export class SshPty implements vscode.Pseudoterminal {
   }
 
   handleInput(data: string): void {
-    this.channel?.write(data);
+    if (this.channel) this.channel.write(data);
+    else this.typedAhead += data;
   }
 
   setDimensions(d: vscode.TerminalDimensions): void {

@@ -45,6 +45,16 @@ export const renderOpenldapListen: StepRenderer = ({ config }, resolved) => ({
   targets: resolved.targets.map((t) => {
     const node = nodeOf(config.nodes, t.host);
     const url = peerUrl(node);
+    // URLs slapd would also bind on this address and port: kept, slapd fails with "Address already in use".
+    const [first, ...rest] = [
+      `ldaps://${node.address}:${LDAPS_PORT}/`,
+      `ldaps://${node.address}:${LDAPS_PORT}`,
+      `ldaps://0.0.0.0:${LDAPS_PORT}/`,
+      'ldaps:///',
+      `ldaps://:${LDAPS_PORT}/`,
+      url,
+    ];
+    const same = rest.reduce((pattern, u) => sh`${pattern}|${u}`, sh`${first}`);
     const hasUrl = sh`grep -E '^HOST_LIST=' ${SYMAS_CONF} | tail -n 1 | tr -d '"' | tr ' =' '\n\n' | grep -qxF ${url}`;
     return {
       host: t.host,
@@ -54,7 +64,15 @@ export const renderOpenldapListen: StepRenderer = ({ config }, resolved) => ({
           t.host,
           `add ${url} to HOST_LIST in ${SYMAS_CONF} (it keeps listening on 127.0.0.1)`,
           sh`[ -f ${SYMAS_CONF} ] || { echo ${`${SYMAS_CONF} is missing: is this Gluu with OpenLDAP?`} >&2; exit 1; }
-${hasUrl} || { cp -p ${SYMAS_CONF} ${`${SYMAS_CONF}.gluu-cluster.prev`} && cur=$(sed -n 's/^HOST_LIST="\(.*\)"[[:space:]]*$/\1/p' ${SYMAS_CONF} | tail -n 1) && if grep -q '^HOST_LIST=' ${SYMAS_CONF}; then new=$cur && { [ -z "$new" ] || new="$new "; } && awk -v new="$new"${url} '/^HOST_LIST=/ { print "HOST_LIST=\"" new "\""; next } { print }' ${SYMAS_CONF} > ${`${SYMAS_CONF}.new`} && cat ${`${SYMAS_CONF}.new`} > ${SYMAS_CONF} && rm -f ${`${SYMAS_CONF}.new`}; else printf 'HOST_LIST="%s"\n' ${url} >> ${SYMAS_CONF}; fi; }`,
+${hasUrl} || {
+  cp -p ${SYMAS_CONF} ${`${SYMAS_CONF}.gluu-cluster.prev`} || exit 1
+  keep=; for u in $(sed -n 's/^HOST_LIST="\(.*\)"[[:space:]]*$/\1/p' ${SYMAS_CONF} | tail -n 1); do
+    case "$u" in ${same}) echo "dropping $u from HOST_LIST: it binds the same address and port as" ${url} ;; *) keep="$keep$u " ;; esac
+  done
+  if grep -q '^HOST_LIST=' ${SYMAS_CONF}; then
+    awk -v new="$keep"${url} '/^HOST_LIST=/ { print "HOST_LIST=\"" new "\""; next } { print }' ${SYMAS_CONF} > ${`${SYMAS_CONF}.new`} && cat ${`${SYMAS_CONF}.new`} > ${SYMAS_CONF} && rm -f ${`${SYMAS_CONF}.new`} || exit 1
+  else printf 'HOST_LIST="%s"\n' ${url} >> ${SYMAS_CONF} || exit 1; fi
+}`,
           true,
         ),
         exec(

@@ -1,0 +1,94 @@
+// Part of `npm run bench`: the cluster the product builds, timed on the sandbox (root only).
+//
+//   whole plan   `gluu-cluster run --yes` on a fresh 2-node sandbox, from nothing to done   goal < 60 s
+//   replication  a write on idp1 readable on another node: median and p95 of 40 writes,
+//                with 2 and 4 nodes                                                       goal p95 < 100 ms
+//
+// The write and the reads happen on the reading node (over LDAPS to the writer), so one clock
+// measures both ends: the figure includes the write itself.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const { sandboxUp } = require('./sandbox/sandbox.cjs');
+const lab = require('./lab/netns.cjs');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const WRITES = Number(process.env.BENCH_WRITES ?? 40);
+
+const cli = (sb, password, ...args) => {
+  const r = spawnSync(process.execPath, [CLI, ...args, '--config', sb.clusterFile, '--trust-new-host-keys'], {
+    encoding: 'utf8',
+    env: { ...process.env, GLUU_CLUSTER_LDAP_ADMIN_PASSWORD: password, GLUU_CLUSTER_REDIS_PASSWORD: 'bench-redis-pw' },
+  });
+  if (r.status !== 0) throw new Error(`gluu-cluster ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+};
+
+/** On `reader`: write a new description on idp1 over LDAPS, then poll the local slapd until it shows; prints ms per write. */
+function latencyScript(writes) {
+  const tool = (t, url) =>
+    `LDAPTLS_CACERT=/opt/symas/etc/openldap/gluu-cluster-peers.pem /opt/symas/bin/${t} -x -H ${url} -D 'cn=directory manager,o=gluu' -y /root/.bench.pw`;
+  return [
+    `printf 'dn: cn=bench,o=gluu\\nobjectClass: organizationalRole\\ncn: bench\\ndescription: v0\\n' | ${tool('ldapadd', 'ldaps://idp1.gluu.test:1636/')} >/dev/null 2>&1 || true`,
+    `i=1; while [ $i -le ${writes} ]; do`,
+    `  t0=$(date +%s%N)`,
+    `  printf 'dn: cn=bench,o=gluu\\nchangetype: modify\\nreplace: description\\ndescription: v%s\\n' $i | ${tool('ldapmodify', 'ldaps://idp1.gluu.test:1636/')} >/dev/null || exit 1`,
+    `  until ${tool('ldapsearch', 'ldaps://127.0.0.1:1636/')} -LLL -b cn=bench,o=gluu -s base description | grep -qx "description: v$i"; do :; done`,
+    `  echo $(( ($(date +%s%N) - t0) / 1000 ))`,
+    '  i=$((i+1))',
+    'done',
+  ].join('\n');
+}
+
+const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor((a.length * p) / 100))];
+
+async function replicated(nodes) {
+  const sb = await sandboxUp({ name: `bench${nodes}`, nodes });
+  try {
+    const password = fs.readFileSync(sb.ldapPasswordFile, 'utf8');
+    for (const s of ['hosts', 'setup-properties', 'run-setup']) cli(sb, password, 'mark', s, 'done', '--reason', 'bench');
+    for (const s of ['openldap-listen', 'openldap-init', 'openldap-replication']) cli(sb, password, 'run', '--yes', '--step', s);
+    const rows = [];
+    for (const reader of [...new Set(['idp2', `idp${nodes}`])]) {
+      const r = await lab.runAs(sb.lab, reader, 'sh', ['-c', `umask 077; cat > /root/.bench.pw; ${latencyScript(WRITES)}`], {
+        input: password,
+      });
+      if (r.code !== 0) throw new Error(`latency on ${reader} failed: ${r.stderr}`);
+      const us = r.stdout.trim().split('\n').map(Number);
+      rows.push({ reader, median: pct(us, 50) / 1000, p95: pct(us, 95) / 1000 });
+    }
+    return rows;
+  } finally {
+    await sb.down();
+  }
+}
+
+async function wholePlan() {
+  const sb = await sandboxUp({ name: 'benchplan' });
+  try {
+    const password = fs.readFileSync(sb.ldapPasswordFile, 'utf8');
+    const t0 = performance.now();
+    cli(sb, password, 'run', '--yes', '--ldap-cert-fingerprint', sb.ldap['idp1.gluu.test'].fingerprint);
+    return (performance.now() - t0) / 1000;
+  } finally {
+    await sb.down();
+  }
+}
+
+export async function benchCluster() {
+  const plan = await wholePlan();
+  console.log(`\nthe cluster on the sandbox`);
+  console.log(
+    `whole plan (gluu-cluster run, 2 nodes, nothing to done)   ${plan.toFixed(1).padStart(7)} s   goal < 60 s ${plan < 60 ? 'met' : 'MISSED'}`,
+  );
+  for (const nodes of [2, 4]) {
+    for (const r of await replicated(nodes)) {
+      console.log(
+        `replication, ${nodes} nodes: write on idp1, read on ${r.reader}   median ${r.median.toFixed(1).padStart(6)} ms   p95 ${r.p95.toFixed(1).padStart(6)} ms   goal p95 < 100 ms ${r.p95 < 100 ? 'met' : 'MISSED'}`,
+      );
+    }
+  }
+}

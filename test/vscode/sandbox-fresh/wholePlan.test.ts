@@ -1,0 +1,92 @@
+/**
+ * The whole plan from the editor, as a new user runs it on a fresh sandbox (LDAP on 127.0.0.1
+ * only, nothing marked by hand): Run All Remaining Steps, then every question answered the way
+ * an operator would — each host key and the LDAP certificate trusted after comparing the
+ * fingerprint shown, the passwords typed, setup.py answered in its own terminal. It must end with
+ * every step done and a cluster that answers through the load balancer from both nodes.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { StepOutcome } from '../../../src/core/run/runner';
+import type { StepItem } from '../../../src/core/tree/model';
+import { api } from '../support/helpers';
+
+const hosts: Record<string, { address: string; fingerprint: string }> = JSON.parse(process.env.GLUU_SANDBOX_HOSTS ?? '{}');
+const ldap: { passwordFile: string; nodes: Record<string, { fingerprint: string }> } = JSON.parse(process.env.GLUU_SANDBOX_LDAP ?? '{}');
+const REDIS_PASSWORD = `r3d!s "fresh" ' $x`;
+
+describe('the whole plan from the editor on a fresh sandbox', function () {
+  this.timeout(300000);
+
+  it('Run All Remaining Steps takes the cluster from nothing to done, asking only what an operator answers', async () => {
+    const w = vscode.window as unknown as Record<string, unknown>;
+    const saved = { showWarningMessage: w.showWarningMessage, showInputBox: w.showInputBox };
+    const questions: string[] = [];
+    const fingerprints = [...Object.values(hosts).map((h) => h.fingerprint), ...Object.values(ldap.nodes).map((n) => n.fingerprint)];
+    w.showWarningMessage = async (message: string, options: vscode.MessageOptions, ...items: string[]) => {
+      questions.push(message.split('\n')[0]);
+      if (/^Run the remaining steps of "sandbox"\?/.test(message)) return items[0];
+      if (/^Unknown (SSH host key|LDAP certificate)/.test(message))
+        return fingerprints.some((f) => options?.detail?.includes(f)) ? items.find((i) => /Trust/.test(i)) : undefined;
+      return undefined;
+    };
+    w.showInputBox = async (o: vscode.InputBoxOptions) => {
+      questions.push(`input: ${o.prompt}`);
+      if (/^Directory Manager password/.test(o.prompt ?? '')) return readFileSync(ldap.passwordFile, 'utf8');
+      if (/^Redis password/.test(o.prompt ?? '')) return REDIS_PASSWORD;
+      return undefined;
+    };
+    // setup.py asks to proceed in its own terminal on idp2: answer as a person would (typed ahead
+    // of the prompt, as people do; the terminal keeps it until the connection is up).
+    const answered: string[] = [];
+    const sub = vscode.window.onDidOpenTerminal((t) => {
+      // The node's own terminal ("… — idp2…"), not the step's output terminal.
+      if (/^Gluu: Run setup\.py — /.test(t.name)) {
+        answered.push(t.name);
+        t.sendText('Y');
+      }
+    });
+    let outcomes: StepOutcome[] | undefined;
+    try {
+      outcomes = await vscode.commands.executeCommand<StepOutcome[]>('gluuCluster.runAllRemaining');
+    } finally {
+      sub.dispose();
+      Object.assign(w, saved);
+    }
+    assert.ok(outcomes, questions.join('\n'));
+    assert.deepEqual(
+      outcomes.filter((o) => o.status !== 'done').map((o) => `${o.stepId}: ${JSON.stringify(o.sequences)}`),
+      [],
+      questions.join('\n'),
+    );
+    assert.equal(outcomes.length, 14, outcomes.map((o) => o.stepId).join(', '));
+    assert.deepEqual(answered, ['Gluu: Run setup.py — idp2.gluu.test']);
+    // Asked once each: the run, each password, each host key, the LDAP certificate.
+    assert.equal(questions.filter((q) => /^Run the remaining steps/.test(q)).length, 1);
+    assert.equal(questions.filter((q) => /^input: Directory Manager password/.test(q)).length, 1);
+    assert.equal(questions.filter((q) => /^input: Redis password/.test(q)).length, 1);
+    assert.equal(questions.filter((q) => /^Unknown SSH host key/.test(q)).length, 3, questions.join('\n'));
+    assert.equal(questions.filter((q) => /^Unknown LDAP certificate/.test(q)).length, 1, questions.join('\n'));
+
+    // The Steps view: every step done, the OpenDJ ones "does not apply".
+    const a = await api();
+    const items = (await a.steps.getChildren()) as StepItem[];
+    for (const i of items) {
+      const shown = String(a.steps.getTreeItem(i).description);
+      assert.ok(i.skipped ? /^does not apply/.test(shown) : /^done · /.test(shown), `${i.stepId}: ${shown}`);
+    }
+
+    // And the cluster works: the load balancer answers from both nodes.
+    const seen = new Set<string>();
+    for (let i = 0; i < 6; i++) {
+      const body = execFileSync('curl', ['-sfk', `https://${hosts['lb.gluu.test'].address}/.well-known/openid-configuration`], {
+        encoding: 'utf8',
+        timeout: 20000,
+      });
+      seen.add((JSON.parse(body) as Record<string, string>)['x-gluu-sandbox-node']);
+    }
+    assert.deepEqual([...seen].sort(), ['idp1.gluu.test', 'idp2.gluu.test']);
+  });
+});
