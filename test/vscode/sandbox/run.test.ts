@@ -67,7 +67,10 @@ describe('running steps on the sandbox cluster', function () {
       ['already-done', 'already-done', 'already-done'],
     );
     const lb = (await a.nodes.hosts()).find((h) => h.role === 'loadBalancer')!;
-    assert.match((a.nodes.getTreeItem(lb).tooltip as vscode.MarkdownString).value, /\*\*Last runs on this host\*\*\n\n- `hosts`: already done, /);
+    assert.match(
+      (a.nodes.getTreeItem(lb).tooltip as vscode.MarkdownString).value,
+      /\*\*Last runs on this host\*\*\n\n- `hosts`: already done, /,
+    );
   });
 
   it('asks before running a done step again, and trusted keys are not asked again', async () => {
