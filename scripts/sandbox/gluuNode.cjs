@@ -4,6 +4,7 @@
 // stand-in). OpenLDAP is solserver.cjs's, the web applications web.cjs's.
 'use strict';
 const { execFileSync } = require('node:child_process');
+const nodeCrypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const lab = require('../lab/netns.cjs');
@@ -56,7 +57,27 @@ async function selfSigned(l, host, c) {
 }
 
 /** A Gluu node's files: what the manual's steps read and change. */
-async function gluuShape(l, host, primary, address, salt) {
+/**
+ * /etc/gluu/conf/ox-ldap.properties as setup.py leaves it on every node: oxAuth and oxTrust talk
+ * to their own node's LDAP only (servers: localhost:1636), the password encoded with the salt
+ * (triple DES, ECB, PKCS#5, base64: what encode.py prints).
+ */
+function oxLdapProperties(salt, ldapPassword) {
+  const c = nodeCrypto.createCipheriv('des-ede3', Buffer.from(salt, 'utf8'), null);
+  const encoded = Buffer.concat([c.update(ldapPassword, 'utf8'), c.final()]).toString('base64');
+  return [
+    'bindDN: cn=directory manager,o=gluu',
+    `bindPassword: ${encoded}`,
+    'servers: localhost:1636',
+    'useSSL: true',
+    'maxconnections: 10',
+    'certsDir: /etc/certs',
+    'binaryAttributes=objectGUID',
+    '',
+  ].join('\n');
+}
+
+async function gluuShape(l, host, primary, address, salt, ldapPassword) {
   await must(l, host, 'mkdir', [
     '-p',
     '/opt/gluu/bin',
@@ -67,6 +88,7 @@ async function gluuShape(l, host, primary, address, salt) {
     ...GLUU_DIRS,
   ]);
   for (const g of ['gluu', 'jetty']) await lab.runAs(l, host, 'groupadd', ['-f', g]);
+  await writeOn(l, host, '/etc/gluu/conf/ox-ldap.properties', oxLdapProperties(salt, ldapPassword), '640');
   await lab.runAs(l, host, 'useradd', ['-r', '-g', 'jetty', '-M', 'jetty']);
   await must(l, host, 'ln', [
     '-sf',

@@ -130,7 +130,7 @@ async function sandboxUp(opts = {}) {
           : [
               (async () => {
                 // The web front needs the node's httpd certificate from gluuShape.
-                await gluuShape(l, h.name, i === 1, l.hosts[h.name].address, salt);
+                await gluuShape(l, h.name, i === 1, l.hosts[h.name].address, salt, ldapPassword);
                 await startWebStandIns(l, h.name, { loadBalancer });
               })(),
               (async () => {

@@ -5,7 +5,9 @@
  * changed on both nodes at once converges to one value; every contextCSN agrees.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { main } from '../../src/cli';
 import { shOn } from './lab';
 import { sandboxUp, writeOn, type Sandbox } from './sandbox';
@@ -129,6 +131,23 @@ describe('OpenLDAP replication on the sandbox', function () {
       }
       if (Date.now() > end) assert.fail(`contextCSN differs after 30 s:\nidp1 ${a.join(' ')}\nidp2 ${b.join(' ')}`);
       await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+
+  it('an edited openldap-replication.conf that slaptest refuses changes nothing, and says so', async () => {
+    const copy = path.join(path.dirname(sb.clusterFile), 'cluster', 'openldap-replication.conf');
+    const fresh = (await cli('render', 'openldap')).out;
+    fs.mkdirSync(path.dirname(copy), { recursive: true });
+    fs.writeFileSync(copy, fresh.replace('#== global ==\n', '#== global ==\nno-such-directive on\n'));
+    const before = await shOn(sb.lab, 'idp1', 'sha256sum /opt/symas/etc/openldap/slapd.conf');
+    try {
+      const r = await cli('run', '--yes', '--force', '--step', 'openldap-replication', '--node', 'idp1.gluu.test');
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(r.out + r.err, /slaptest refused the new slapd\.conf \(above\); nothing was changed/);
+      assert.equal(await shOn(sb.lab, 'idp1', 'sha256sum /opt/symas/etc/openldap/slapd.conf'), before);
+      await shOn(sb.lab, 'idp1', 'service solserver status');
+    } finally {
+      fs.rmSync(copy);
     }
   });
 });

@@ -2,6 +2,7 @@
 // from a node's menu and from the palette, the host key dialog with its fingerprint, the
 // step's terminal and summary, the Steps view turning done, Ctrl+C cancelling a long step.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import {
   contextMenu,
   dismissAll,
@@ -15,6 +16,9 @@ import {
   waitForNotification,
   waitForTerminalText,
 } from './lib.mjs';
+
+// Commands run as a lab host (its namespaces and files): the sandbox's own tooling.
+const lab = createRequire(import.meta.url)('../../scripts/lab/netns.cjs');
 
 /** Waits for a row of `view` that matches `re`; returns it (or undefined when none came). */
 async function waitForRow(page, view, re, timeout = 15000) {
@@ -79,6 +83,9 @@ export default [
     scenario: 'sandbox',
     timeout: 120000,
     fn: async ({ page, sandbox }) => {
+      // A node whose /etc/hosts knows only itself (the lab's names the others): the step has work there.
+      const fresh = await lab.runAs(sandbox.lab, 'idp2', 'sh', ['-c', "printf '127.0.0.1 localhost\\n' > /etc/hosts"]);
+      assert.equal(fresh.code, 0, fresh.stderr);
       await openView(page, 'Gluu Cluster');
       await contextMenu(page, 'idp2.gluu.test', { view: 'Nodes', click: 'Run Step…' });
       await quickPick(page, '1. Host names');
@@ -116,22 +123,22 @@ export default [
       // Update keystores needs Copy certificates, which has not run: refused, with the reason.
       await palette(page, 'Gluu Cluster: Run Step…');
       await page.locator('.quick-input-widget input').fill('keystores');
-      await quickPick(page, '15. Update keystores');
+      await quickPick(page, '18. Update keystores');
       await waitForNotification(page, /"Update keystores" \(keystores\) cannot run yet: "Copy certificates" \(certs\) has not run/);
       await screenshot(page, 'sandbox--prerequisite-refused');
       await dismissAll(page);
       // The operator copied the certificates by hand: Mark Step as Done, with the reason.
       await palette(page, 'Gluu Cluster: Mark Step as Done…');
       await page.locator('.quick-input-widget input').fill('certs');
-      await quickPick(page, '14. Copy certificates');
+      await quickPick(page, '17. Copy certificates');
       await inputBox(page, 'copied /etc/certs by hand');
       await openView(page, 'Gluu Cluster');
       await pane(page, 'Clustering Steps');
-      const marked = await waitForRow(page, 'Clustering Steps', /^14\. Copy certificates \| done by hand · /);
+      const marked = await waitForRow(page, 'Clustering Steps', /^17\. Copy certificates \| done by hand · /);
       assert.ok(marked, 'the step shows done by hand');
       await palette(page, 'Gluu Cluster: Run Step…');
       await page.locator('.quick-input-widget input').fill('keystores');
-      await quickPick(page, '15. Update keystores');
+      await quickPick(page, '18. Update keystores');
       // As soon as the step's terminal shows its heading (keytool then needs several seconds).
       await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /Update keystores \(keystores\)/), poll: 50 });
       await page.locator('.terminal-wrapper.active .xterm').first().click();
