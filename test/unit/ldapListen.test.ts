@@ -8,10 +8,9 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { EXAMPLE_CLUSTER_FILE } from '../../src/core/config/example';
 import { parseClusterFile } from '../../src/core/config/parse';
-import { listensReachably } from '../../src/core/opendj/listening';
+import { listeningFunction, listensReachably } from '../../src/core/gluu/listening';
 import type { ExecAction } from '../../src/core/plan/actions';
 import { planInput, renderStep } from '../../src/core/plan/plan';
-import { listeningFunction } from '../../src/core/plan/steps/ldapListen';
 import { FakeTools, SHELLS } from './fakeTools';
 
 const manual = () => parseClusterFile(EXAMPLE_CLUSTER_FILE).config!;

@@ -10,7 +10,7 @@
  */
 import { hostPath } from '../../gluu/container';
 import { LDAPS_PORT, OPENDJ_SERVICE } from '../../gluu/facts';
-import { LISTENS_AWK } from '../../opendj/listening';
+import { listeningFunction } from '../../gluu/listening';
 import { and, sh, type Shell } from '../../ssh/shell';
 import type { StepRenderer } from '../stepPlan';
 import { ADMIN_PORT, OPENDJ, OPENDJ_CONFIG, dsconfig, exec, ldapPasswordFile, restartService } from './common';
@@ -31,9 +31,6 @@ function addFlag(file: string): Shell {
   return sh`${has} || { if grep -q ${'^dsreplication\\.java-args='} ${file}; then sed -i ${`s/^\\(dsreplication\\.java-args=.*\\)$/\\1 ${FLAG}/`} ${file}; else printf '%s\n' ${`dsreplication.java-args=${FLAG}`} >> ${file}; fi; }; ${has} || { echo ${`${FLAG} is not in ${file}`} >&2; exit 1; }`;
 }
 
-/** `listening PORT`: the port listens on every address or on `address` (ss, else netstat; the rule of listening.ts). */
-export const listeningFunction = (address: string) =>
-  sh`listening() { { ss -ltn 2>/dev/null || netstat -ltn 2>/dev/null; } | GC_PORT="$1" GC_ADDRESS=${address} awk ${LISTENS_AWK}; }`;
 const allListening = and(...PORTS.map((p) => sh`listening ${p}`));
 
 export const renderLdapListen: StepRenderer = ({ config }, resolved) => {

@@ -12,6 +12,7 @@
 import { nodesPrimaryFirst, primaryNode } from '../../config/resolve';
 import type { GluuNode } from '../../config/types';
 import { LDAPS_PORT } from '../../gluu/facts';
+import { listensOn } from '../../gluu/listening';
 import {
   OPENLDAP_CERT,
   PEERS_BUNDLE,
@@ -30,12 +31,15 @@ import type { Action } from '../actions';
 import { generatedUpload } from '../generated';
 import type { StepRenderer } from '../stepPlan';
 import { exec, ldapPasswordFile } from './common';
-import { applyReplicationConfig, hasDatabase, listensOn, replicationProbe, restartSolserver } from './openldapScripts';
+import { applyReplicationConfig, hasDatabase, replicationProbe, restartSolserver } from './openldapScripts';
 
 /** Where the primary's export waits for the relay (0700, removed afterwards): it holds password hashes. */
 export const EXPORT_DIR = '/root/.gluu-cluster-ldap-export';
 /** The generated file on each node, before it is spliced into slapd.conf. */
 export const REPLICATION_FRAGMENT = `${SYMAS_ETC}/gluu-cluster-replication.conf`;
+
+/** The URLs in HOST_LIST (its last line wins, as when the init script sources the file; quotes optional). */
+const HOST_LIST = sh`sed -n 's/^HOST_LIST="\{0,1\}\([^"]*\)"\{0,1\}[[:space:]]*$/\1/p' ${SYMAS_CONF} | tail -n 1`;
 
 const exportFile = (suffix: string) => `${EXPORT_DIR}/${suffix}.ldif`;
 const nodeOf = (hosts: readonly GluuNode[], host: string) => hosts.find((n) => n.host === host)!;
@@ -55,7 +59,7 @@ export const renderOpenldapListen: StepRenderer = ({ config }, resolved) => ({
       url,
     ];
     const same = rest.reduce((pattern, u) => sh`${pattern}|${u}`, sh`${first}`);
-    const hasUrl = sh`grep -E '^HOST_LIST=' ${SYMAS_CONF} | tail -n 1 | tr -d '"' | tr ' =' '\n\n' | grep -qxF ${url}`;
+    const hasUrl = sh`${HOST_LIST} | tr ' ' '\n' | grep -qxF ${url}`;
     return {
       host: t.host,
       label: t.host,
@@ -66,7 +70,7 @@ export const renderOpenldapListen: StepRenderer = ({ config }, resolved) => ({
           sh`[ -f ${SYMAS_CONF} ] || { echo ${`${SYMAS_CONF} is missing: is this Gluu with OpenLDAP?`} >&2; exit 1; }
 ${hasUrl} || {
   cp -p ${SYMAS_CONF} ${`${SYMAS_CONF}.gluu-cluster.prev`} || exit 1
-  keep=; for u in $(sed -n 's/^HOST_LIST="\(.*\)"[[:space:]]*$/\1/p' ${SYMAS_CONF} | tail -n 1); do
+  keep=; for u in $(${HOST_LIST}); do
     case "$u" in ${same}) echo "dropping $u from HOST_LIST: it binds the same address and port as" ${url} ;; *) keep="$keep$u " ;; esac
   done
   if grep -q '^HOST_LIST=' ${SYMAS_CONF}; then
@@ -82,8 +86,8 @@ ${hasUrl} || {
           true,
         ),
       ],
-      check: { script: and(hasUrl, listensOn(node.address)), container: true },
-      verify: { script: and(hasUrl, listensOn(node.address)), container: true },
+      check: { script: and(hasUrl, listensOn(node.address, LDAPS_PORT)), container: true },
+      verify: { script: and(hasUrl, listensOn(node.address, LDAPS_PORT)), container: true },
     };
   }),
   after: [],

@@ -6,6 +6,7 @@
  */
 import type { ClusterConfig, GluuNode } from '../../config/types';
 import { LDAPS_PORT } from '../../gluu/facts';
+import { listensOn } from '../../gluu/listening';
 import { PEERS_BUNDLE, SLAPD_CONF, SOLSERVER, SYMAS_BIN, SYMAS_SBIN, peerUrl } from '../../gluu/openldap';
 import { PASSWORD_PLACEHOLDER } from '../../render/openldapReplication';
 import { sh, type Shell } from '../../ssh/shell';
@@ -13,14 +14,9 @@ import { sh, type Shell } from '../../ssh/shell';
 /** Seconds a node has to come back (solserver) or a change to reach every node (the probe). */
 export const WAIT_SECONDS = 30;
 
-/** Exits 0 when something listens on `address`:1636 (or on every address). */
-export function listensOn(address: string): Shell {
-  return sh`ss -Hltn ${`sport = :${LDAPS_PORT}`} | awk '{print $4}' | grep -qxF -e ${`${address}:${LDAPS_PORT}`} -e ${`0.0.0.0:${LDAPS_PORT}`} -e ${`*:${LDAPS_PORT}`}`;
-}
-
 /** solserver restarted, then up to WAIT_SECONDS for its LDAPS socket (on `address`, or loopback). */
 export function restartSolserver(address = '127.0.0.1'): Shell {
-  return sh`service ${SOLSERVER} restart && { i=0; until ${listensOn(address)}; do i=$((i+1)); [ $i -le ${WAIT_SECONDS * 10} ] || { echo ${`${SOLSERVER} did not listen on ${address}:${LDAPS_PORT} within ${WAIT_SECONDS} s`} >&2; exit 1; }; sleep 0.1; done; }`;
+  return sh`service ${SOLSERVER} restart && { i=0; until ${listensOn(address, LDAPS_PORT)}; do i=$((i+1)); [ $i -le ${WAIT_SECONDS * 10} ] || { echo ${`${SOLSERVER} did not listen on ${address}:${LDAPS_PORT} within ${WAIT_SECONDS} s`} >&2; exit 1; }; sleep 0.1; done; }`;
 }
 
 /** Whether slapd.conf has a database with this suffix (Gluu writes `suffix "o=site"`). */
