@@ -156,42 +156,47 @@ export function cliSession(config: ClusterConfig, input: PlanInput, o: CliRunOpt
   return new RunSession(config, input, ports);
 }
 
-/** `gluu-cluster run`: one step (on every host or one), or every remaining step in order. */
-export async function runFromCli(config: ClusterConfig, input: PlanInput, o: CliRunOptions): Promise<number> {
+/**
+ * A session for one CLI command: its own SSH pool, closed at the end, and Ctrl+C, SIGTERM or
+ * SIGHUP cancelling what runs (the runner then removes its secret files on the hosts).
+ */
+async function withCliSession<T>(
+  config: ClusterConfig,
+  input: PlanInput,
+  o: CliRunOptions,
+  use: (s: RunSession) => Promise<T>,
+): Promise<T> {
   const pool = cliSshPool(o.hostKeys, o.err);
   const ac = new AbortController();
   const onSignal = () => ac.abort();
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, onSignal);
   try {
-    const session = cliSession(config, input, o, pool, ac.signal);
-    const r = await session.run(
-      o.stepId ? { kind: 'step', stepId: o.stepId, ...(o.node ? { host: o.node } : {}) } : { kind: 'remaining' },
-      { force: o.force, forceSteps: o.forceSteps ?? [] },
-    );
-    if (r.stopped?.reason === 'nothing-to-do' || r.stopped?.reason === 'not-applicable') return 0;
-    if (r.stopped?.reason === 'interactive' && r.stopped.stepId) {
-      o.err(`gluu-cluster: when it is done: gluu-cluster mark ${r.stopped.stepId} done --reason "…", then run again\n`);
-    }
-    return r.stopped || r.outcomes.some((x) => x.status !== 'done') ? 1 : 0;
+    return await use(cliSession(config, input, o, pool, ac.signal));
   } finally {
     for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
     await pool.closeAll();
   }
 }
 
+/** `gluu-cluster run`: one step (on every host or one), or every remaining step in order. */
+export async function runFromCli(config: ClusterConfig, input: PlanInput, o: CliRunOptions): Promise<number> {
+  const r = await withCliSession(config, input, o, (session) =>
+    session.run(o.stepId ? { kind: 'step', stepId: o.stepId, ...(o.node ? { host: o.node } : {}) } : { kind: 'remaining' }, {
+      force: o.force,
+      forceSteps: o.forceSteps ?? [],
+    }),
+  );
+  if (r.stopped?.reason === 'nothing-to-do' || r.stopped?.reason === 'not-applicable') return 0;
+  if (r.stopped?.reason === 'interactive' && r.stopped.stepId) {
+    o.err(`gluu-cluster: when it is done: gluu-cluster mark ${r.stopped.stepId} done --reason "…", then run again\n`);
+  }
+  return r.stopped || r.outcomes.some((x) => x.status !== 'done') ? 1 : 0;
+}
+
 /** `gluu-cluster redis-password`: the Redis password changed in Redis and in Gluu's cache configuration. */
 export async function changeRedisPasswordFromCli(config: ClusterConfig, input: PlanInput, o: CliRunOptions): Promise<number> {
-  const pool = cliSshPool(o.hostKeys, o.err);
-  const ac = new AbortController();
-  const onSignal = () => ac.abort();
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, onSignal);
-  try {
-    const r = await cliSession(config, input, o, pool, ac.signal).changeRedisPassword();
-    return r.stopped ? 1 : 0;
-  } finally {
-    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
-    await pool.closeAll();
-  }
+  const r = await withCliSession(config, input, o, (session) => session.changeRedisPassword());
+  return r.stopped ? 1 : 0;
 }
 
 /** `gluu-cluster status` and `gluu-cluster mark`: the run state only; nothing connects anywhere. */
