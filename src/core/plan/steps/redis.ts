@@ -4,11 +4,19 @@
  * written into its own 0640 config file, never into a command line.
  */
 import { REDIS_CONF, REDIS_GLUU_CONF, renderRedisSettings } from '../../render/redis';
-import { and, sh } from '../../ssh/shell';
+import type { CacheHost } from '../../config/types';
+import { and, sh, type Shell } from '../../ssh/shell';
+import type { SecretFile } from '../actions';
 import type { StepRenderer } from '../stepPlan';
 import { ensurePackage, exec, restartService } from './common';
 
 export const REDIS_PASSWORD_FILE = '/root/.gluu-cluster-redis.pw';
+
+/** redis-cli against the cache host, authenticated with the password in `auth` (never on its command line). */
+export function redisCli(cache: CacheHost, auth: SecretFile | undefined, args: Shell): Shell {
+  const cli = sh`redis-cli -h ${cache.address} -p ${cache.port} ${args}`;
+  return auth ? sh`REDISCLI_AUTH="$(cat ${auth.path})" ${cli}` : cli;
+}
 
 const REFUSED = (host: string) =>
   `Redis on ${host} already requires a password and refuses the one given: nothing was changed (writing it would lock every Gluu node out of the cache). Check the Redis password (in the editor: Forget Stored Passwords, then run the step again; from the CLI: GLUU_CLUSTER_REDIS_PASSWORD).`;
@@ -18,11 +26,8 @@ export const renderRedis: StepRenderer = ({ config }, resolved) => {
   if (!cache) return { before: [], targets: [], after: [], notes: ['No cache host in the cluster file: nothing to do.'] };
   const host = resolved.targets[0].host;
   const include = `include ${REDIS_GLUU_CONF}`;
-  const pw = { path: REDIS_PASSWORD_FILE, secret: 'redis' as const };
-  const ping = (auth: boolean) =>
-    auth
-      ? sh`REDISCLI_AUTH="$(cat ${pw.path})" redis-cli -h ${cache.address} -p ${cache.port} ping`
-      : sh`redis-cli -h ${cache.address} -p ${cache.port} ping`;
+  const pw: SecretFile = { path: REDIS_PASSWORD_FILE, secret: 'redis' };
+  const ping = (auth: boolean) => redisCli(cache, auth ? pw : undefined, sh`ping`);
   return {
     before: [],
     targets: [

@@ -12,7 +12,7 @@ import { sh, type Shell } from '../../ssh/shell';
 import type { SecretFile } from '../actions';
 import type { StepRenderer } from '../stepPlan';
 import { exec } from './common';
-import { REDIS_PASSWORD_FILE } from './redis';
+import { REDIS_PASSWORD_FILE, redisCli } from './redis';
 
 export const NEW_REDIS_PASSWORD_FILE = '/root/.gluu-cluster-redis-new.pw';
 
@@ -22,8 +22,7 @@ export const renderRedisPasswordChange: StepRenderer = ({ config }, resolved) =>
   const primary = primaryNode(config).host;
   const current: SecretFile = { path: REDIS_PASSWORD_FILE, secret: 'redis' };
   const next: SecretFile = { path: NEW_REDIS_PASSWORD_FILE, secret: 'redisNew' };
-  const cli = (auth: SecretFile, args: Shell) =>
-    sh`REDISCLI_AUTH="$(cat ${auth.path})" redis-cli -h ${cache.address} -p ${cache.port} ${args}`;
+  const cli = (auth: SecretFile, args: Shell) => redisCli(cache, auth, args);
   const refusesCurrent = `Redis on ${host} refuses the current password: nothing was changed. Check it (in the editor: Forget Stored Passwords, then try again; from the CLI: GLUU_CLUSTER_REDIS_PASSWORD).`;
   const oneOnly = `This Redis (before 6.0) holds one password: it requires the new one from now on, and Gluu's nodes are refused until the cache configuration in LDAP has it (the next action, seconds from now).`;
   return {
