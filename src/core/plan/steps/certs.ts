@@ -16,10 +16,7 @@ export const renderCerts: StepRenderer = ({ config }, resolved) => {
       exec(
         primary.host,
         `archive ${CERTS_DIR}${openldap ? ' (without openldap.*: each node keeps the LDAP certificate that names it)' : ''}`,
-        and(
-          sh`umask 077`,
-          openldap ? sh`tar -C ${CERTS_DIR} --exclude='./openldap.*' -cf ${ARCHIVE} .` : sh`tar -C ${CERTS_DIR} -cf ${ARCHIVE} .`,
-        ),
+        and(sh`umask 077`, sh`tar -C ${CERTS_DIR}${openldap ? sh` --exclude='./openldap.*'` : sh``} -cf ${ARCHIVE} .`),
         true,
       ),
     ],

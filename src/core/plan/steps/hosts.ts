@@ -34,7 +34,7 @@ function markersPaired(file: string): Shell {
  */
 const HOSTS_AWK = `
 BEGIN { n = split(want, w, "\\n"); for (i = 1; i <= n; i++) { split(w[i], f, " "); addr[tolower(f[2])] = f[1]; line[i] = w[i]; nm[i] = tolower(f[2]) } }
-$0 == b { skip = 1; block = 1; next }
+$0 == b { skip = 1; next }
 $0 == e { skip = 0; next }
 { if (mode == "write" && !skip) print }
 /^[ \\t]*#/ || NF < 2 { next }
