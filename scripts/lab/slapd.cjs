@@ -31,6 +31,34 @@ function sshaHash(password) {
   return `{SSHA}${Buffer.concat([digest, salt]).toString('base64')}`;
 }
 
+/**
+ * A self-signed certificate for a lab host's LDAP server, naming it as its peers and clients
+ * check it: its host name, localhost, its address and 127.0.0.1. An EC key: generated in
+ * milliseconds, where RSA 2048 takes up to a second (a sandbox starts for every test scenario).
+ */
+async function selfSignedCertificate(lab, hostName, keyFile, certFile) {
+  const h = lab.hosts[hostName];
+  await must(lab, hostName, 'openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '30',
+    '-subj',
+    `/CN=${h.hostname}`,
+    '-addext',
+    `subjectAltName=DNS:${h.hostname},DNS:localhost,IP:${h.address},IP:127.0.0.1`,
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+  ]);
+}
+
 /** A double-quoted slapd.conf value (backslash and quote escaped). */
 const q = (s) => `"${String(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
@@ -89,27 +117,7 @@ async function startSlapd(lab, hostName, opts) {
   const cert = path.join(dir, 'server.crt');
   const key = path.join(dir, 'server.key');
   if (!fs.existsSync(cert)) {
-    await must(lab, hostName, 'openssl', [
-      // An EC key: generated in milliseconds, where RSA 2048 takes up to a second (sandboxUp is
-      // started for every test scenario).
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '30',
-      '-subj',
-      `/CN=${h.hostname}`,
-      '-addext',
-      `subjectAltName=DNS:${h.hostname},DNS:localhost,IP:${h.address},IP:127.0.0.1`,
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ]);
+    await selfSignedCertificate(lab, hostName, key, cert);
     fs.chmodSync(key, 0o600);
   }
   const config = path.join(dir, 'slapd.conf');
@@ -182,4 +190,12 @@ async function startSlapd(lab, hostName, opts) {
   };
 }
 
-module.exports = { startSlapd, sshaHash, mdbDatabase, GLUU_ROOT_DN: ROOTDN, GLUU_SCHEMA: SCHEMA, GLUU_APPLIANCE_LDIF: DEFAULT_LDIF };
+module.exports = {
+  startSlapd,
+  sshaHash,
+  mdbDatabase,
+  selfSignedCertificate,
+  GLUU_ROOT_DN: ROOTDN,
+  GLUU_SCHEMA: SCHEMA,
+  GLUU_APPLIANCE_LDIF: DEFAULT_LDIF,
+};

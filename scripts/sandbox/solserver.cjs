@@ -14,7 +14,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const lab = require('../lab/netns.cjs');
 const { writeOn } = require('../lab/sshd.cjs');
-const { sshaHash, mdbDatabase, GLUU_SCHEMA, GLUU_APPLIANCE_LDIF } = require('../lab/slapd.cjs');
+const { sshaHash, mdbDatabase, selfSignedCertificate, GLUU_SCHEMA, GLUU_APPLIANCE_LDIF } = require('../lab/slapd.cjs');
 
 const SYMAS = '/opt/symas';
 const CONF_DIR = `${SYMAS}/etc/openldap`;
@@ -88,26 +88,7 @@ function slapdConf(rootPwHash) {
 
 /** A new self-signed certificate for slapd in /etc/certs (EC: made in milliseconds), and the key+cert .pem. */
 async function makeCertificate(l, name) {
-  const h = l.hosts[name];
-  await must(l, name, 'openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-days',
-    '30',
-    '-subj',
-    `/CN=${h.hostname}`,
-    '-addext',
-    `subjectAltName=DNS:${h.hostname},DNS:localhost,IP:${h.address},IP:127.0.0.1`,
-    '-keyout',
-    KEY,
-    '-out',
-    CERT,
-  ]);
+  await selfSignedCertificate(l, name, KEY, CERT);
   await must(l, name, 'sh', ['-c', `umask 077 && cat ${KEY} ${CERT} > ${PEM} && chmod 600 ${KEY} && chmod 644 ${CERT}`]);
 }
 

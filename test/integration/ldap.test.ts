@@ -17,10 +17,9 @@ import { isLdapError, type LdapError } from '../../src/core/ldap/errors';
 import type { EditorSnapshot } from '../../src/core/ldap/protocol';
 import { SshPool } from '../../src/core/ssh/pool';
 import type { TrustedHostKey } from '../../src/core/ssh/types';
-import { main } from '../../src/cli';
 import { ROOT } from '../unit/paths';
 import { lab, shOn, type Lab } from './lab';
-import { sandboxUp, writeOn, type Sandbox } from './sandbox';
+import { sandboxCli, sandboxUp, writeOn, type Sandbox } from './sandbox';
 
 const { startSlapd } = require(path.join(ROOT, 'scripts', 'lab', 'slapd.cjs')) as {
   startSlapd(
@@ -321,21 +320,7 @@ describe('the LDAP editor core on the sandbox slapd', function () {
   });
 
   describe('the CLI (gluu-cluster ldap, and run for the LDAP steps)', () => {
-    const cli = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
-      let out = '';
-      let err = '';
-      process.env.GLUU_CLUSTER_LDAP_ADMIN_PASSWORD = password;
-      try {
-        const code = await main(
-          [...args, '--config', sb.clusterFile, '--trust-new-host-keys'],
-          (t) => (out += t),
-          (t) => (err += t),
-        );
-        return { code, out, err };
-      } finally {
-        delete process.env.GLUU_CLUSTER_LDAP_ADMIN_PASSWORD;
-      }
-    };
+    const cli = (...args: string[]) => sandboxCli(sb.clusterFile, { GLUU_CLUSTER_LDAP_ADMIN_PASSWORD: password }, args);
 
     it('refuses a certificate whose fingerprint it was not given, printing it and how to check it', async () => {
       const r = await cli('ldap', 'get');

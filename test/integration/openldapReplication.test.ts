@@ -8,9 +8,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../src/cli';
 import { shOn } from './lab';
-import { sandboxUp, writeOn, type Sandbox } from './sandbox';
+import { sandboxCli, sandboxUp, writeOn, type Sandbox } from './sandbox';
 
 const PW_ON_NODE = '/root/.test-directory-manager.pw';
 const BUNDLE = '/opt/symas/etc/openldap/gluu-cluster-peers.pem';
@@ -20,21 +19,7 @@ describe('OpenLDAP replication on the sandbox', function () {
   let sb: Sandbox;
   let password: string;
 
-  const cli = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
-    let out = '';
-    let err = '';
-    process.env.GLUU_CLUSTER_LDAP_ADMIN_PASSWORD = password;
-    try {
-      const code = await main(
-        [...args, '--config', sb.clusterFile, '--trust-new-host-keys'],
-        (t) => (out += t),
-        (t) => (err += t),
-      );
-      return { code, out, err };
-    } finally {
-      delete process.env.GLUU_CLUSTER_LDAP_ADMIN_PASSWORD;
-    }
-  };
+  const cli = (...args: string[]) => sandboxCli(sb.clusterFile, { GLUU_CLUSTER_LDAP_ADMIN_PASSWORD: password }, args);
   /** An OpenLDAP client tool on a node, against its own slapd, as the directory manager. */
   const ldap = (node: string, tool: 'ldapsearch' | 'ldapadd' | 'ldapmodify' | 'ldapdelete', args: string, input?: string) =>
     shOn(

@@ -3,6 +3,7 @@
  * real sshd, slapd, nginx, redis and csync2 on lab hosts in network namespaces.
  */
 import * as path from 'node:path';
+import { main } from '../../src/cli';
 import { ROOT } from '../unit/paths';
 import type { Lab } from './lab';
 
@@ -58,3 +59,33 @@ export const { sandboxUp } = require(path.join(ROOT, 'scripts', 'sandbox', 'sand
 export const { writeOn } = require(path.join(ROOT, 'scripts', 'lab', 'sshd.cjs')) as {
   writeOn(l: Lab, host: string, file: string, text: string, mode?: string): Promise<void>;
 };
+
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/**
+ * `gluu-cluster ARGS --config <the sandbox's> --trust-new-host-keys`, run in this process with
+ * `env` (the passwords) set for the call only: what was there before is put back.
+ */
+export async function sandboxCli(clusterFile: string, env: Record<string, string>, args: string[]): Promise<CliResult> {
+  const saved = Object.keys(env).map((k) => [k, process.env[k]] as const);
+  Object.assign(process.env, env);
+  let out = '';
+  let err = '';
+  try {
+    const code = await main(
+      [...args, '--config', clusterFile, '--trust-new-host-keys'],
+      (t) => (out += t),
+      (t) => (err += t),
+    );
+    return { code, out, err };
+  } finally {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}

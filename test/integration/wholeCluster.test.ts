@@ -8,9 +8,8 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { main } from '../../src/cli';
 import { lab, shOn } from './lab';
-import { sandboxUp, type Sandbox } from './sandbox';
+import { sandboxCli, sandboxUp, type Sandbox } from './sandbox';
 
 const REDIS_PASSWORD = `r3d!s "wh0le" ' $(cluster)`;
 
@@ -20,23 +19,8 @@ describe('the whole plan on a fresh sandbox', function () {
   let password: string;
   let lbAddress: string;
 
-  const cli = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
-    let out = '';
-    let err = '';
-    process.env.GLUU_CLUSTER_LDAP_ADMIN_PASSWORD = password;
-    process.env.GLUU_CLUSTER_REDIS_PASSWORD = REDIS_PASSWORD;
-    try {
-      const code = await main(
-        [...args, '--config', sb.clusterFile, '--trust-new-host-keys'],
-        (t) => (out += t),
-        (t) => (err += t),
-      );
-      return { code, out, err };
-    } finally {
-      delete process.env.GLUU_CLUSTER_LDAP_ADMIN_PASSWORD;
-      delete process.env.GLUU_CLUSTER_REDIS_PASSWORD;
-    }
-  };
+  const cli = (...args: string[]) =>
+    sandboxCli(sb.clusterFile, { GLUU_CLUSTER_LDAP_ADMIN_PASSWORD: password, GLUU_CLUSTER_REDIS_PASSWORD: REDIS_PASSWORD }, args);
   /** One request through the load balancer, from this machine: status and body. */
   const throughLb = (pathname: string) => {
     const out = execFileSync('curl', ['-sk', '-w', '\\n%{http_code}', `https://${lbAddress}${pathname}`], {
