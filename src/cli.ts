@@ -11,7 +11,8 @@ import { forHost, generateFiles, planInput, renderPlan, renderStep } from './cor
 import { formatPlan, formatStep } from './core/plan/preview';
 import type { PlanInput } from './core/plan/stepPlan';
 import { LDAP_HELP, LDAP_SUBCOMMANDS, ldapFromCli, type LdapSubcommand } from './core/ldap/cli';
-import { changeRedisPasswordFromCli, cliSshPool, runFromCli, stepStateFromCli } from './core/run/cli';
+import { changeRedisPasswordFromCli, cliSshPool, healthFromCli, runFromCli, stepStateFromCli } from './core/run/cli';
+import { EXIT_CODES, HEALTH_GROUPS, type HealthGroup } from './core/health/model';
 import { HOST_KEY_ADVICE, HOST_KEY_HELP, parseHostKeyPin, type CliHostKeys, type HostKeyPin } from './core/run/cliHostKeys';
 import { EXAMPLE_CLUSTER_FILE } from './core/config/example';
 import { clusterFileSchema } from './core/config/jsonSchema';
@@ -54,6 +55,10 @@ Commands:
                            in one run (Redis accepts both until LDAP has the new one); the current
                            and the new one come from GLUU_CLUSTER_REDIS_PASSWORD and
                            GLUU_CLUSTER_NEW_REDIS_PASSWORD
+  health --config FILE [--json] [--only GROUP,…] [--host-key …]
+                           check that the cluster works: hosts, LDAP replication, csync2, the
+                           load balancer, web applications, cache, drift, certificates; exits
+                           0 ok, 1 warning, 2 critical, 3 unknown (for cron, Nagios, Icinga, CI)
   status --config FILE [--state FILE]
                            each step's state from the run state: done, failed, stale, …
   mark STEP done|skipped|reset --reason TEXT --config FILE [--state FILE]
@@ -144,6 +149,28 @@ GLUU_CLUSTER_REDIS_PASSWORD.
 
 ${HOST_KEY_ADVICE}
 `,
+  health: `Usage: gluu-cluster health --config FILE [--json] [--only GROUP,…] [--host-key …] [--known-hosts FILE] [--trust-new-host-keys]
+
+Checks, read-only and at once on every host, that the cluster works: hosts (SSH, clock, disk),
+LDAP replication, files (csync2), the load balancer, the web applications on each node, the
+cache, drift from the cluster file and certificates. Nothing changes on the hosts except probe
+entries and files that are removed again. A check that cannot run is "unknown" with the reason.
+
+Options:
+  --config FILE            the cluster file (default: ./gluu-cluster.yaml)
+  --json                   the report as JSON (version 1: { version, cluster, startedAt, ms,
+                           state, counts, rows: [{ group, check, title, host, state, reason,
+                           checkedAt, details?, fixStep?, value? }] })
+  --only GROUP,…           only these groups: ${HEALTH_GROUPS.join(', ')}
+${HOST_KEY_HELP}
+
+Passwords (LDAP, Redis) come from GLUU_CLUSTER_LDAP_ADMIN_PASSWORD and GLUU_CLUSTER_REDIS_PASSWORD;
+a check that needs one that is not set is "unknown".
+
+Exit codes: 0 every check ok, 1 a warning, 2 a critical check, 3 a check that could not tell
+(the worst decides: critical, then unknown, then warning). Bad usage or a cluster file that
+cannot be read also exits 3, as monitoring plugins do.
+`,
   status: `Usage: gluu-cluster status --config FILE [--state FILE]
 
 Prints each step's state as the run state records it: done, failed, cancelled, partly run,
@@ -192,7 +219,7 @@ export function main(
   const positional: string[] = [];
   let help = false;
   for (let i = 0; i < rest.length; i++) {
-    const flag = /^--(config|step|node|generated-folder|servers|provider-type|ldap-cert-fingerprint|state|reason|known-hosts)$/.exec(
+    const flag = /^--(config|step|node|generated-folder|servers|provider-type|ldap-cert-fingerprint|state|reason|known-hosts|only)$/.exec(
       rest[i],
     );
     if (flag && rest[i + 1] !== undefined) opts.set(flag[1], rest[++i]);
@@ -202,7 +229,7 @@ export function main(
       const named = rest[i].startsWith('--force=') ? rest[i].slice(8) : findStep(rest[i + 1] ?? '') ? rest[++i] : undefined;
       opts.set('force', 'yes');
       if (named) forced.push(...named.split(',').filter(Boolean));
-    } else if (['--trust-new-host-keys', '--record-host-keys', '--yes'].includes(rest[i])) opts.set(rest[i].slice(2), 'yes');
+    } else if (['--trust-new-host-keys', '--record-host-keys', '--yes', '--json'].includes(rest[i])) opts.set(rest[i].slice(2), 'yes');
     else if (rest[i] === '-h' || rest[i] === '--help') help = true;
     else if (!rest[i].startsWith('-')) positional.push(rest[i]);
     else {
@@ -314,6 +341,31 @@ export function main(
               err,
             }),
       );
+    }
+    case 'health': {
+      // A monitoring system reads 1 and 2 as warning and critical: anything that stops the
+      // check from running is 3 (unknown), as Nagios plugins report bad usage.
+      const UNKNOWN = EXIT_CODES.unknown;
+      const loaded = loadConfig(opts.get('config'), err);
+      if (typeof loaded === 'number') return UNKNOWN;
+      const only = opts.get('only')?.split(',').filter(Boolean);
+      const bad = only?.find((g) => !(HEALTH_GROUPS as readonly string[]).includes(g));
+      if (bad) {
+        err(`gluu-cluster: --only: unknown group "${bad}"; groups: ${HEALTH_GROUPS.join(', ')}\n`);
+        return UNKNOWN;
+      }
+      const hostKeys = hostKeyOptions(opts, pins, err);
+      if (typeof hostKeys === 'number') return UNKNOWN;
+      return healthFromCli(loaded.config, cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')), {
+        hostKeys,
+        force: false,
+        json: opts.has('json'),
+        ...(only ? { groups: only as HealthGroup[] } : {}),
+        ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
+        clusterFileDir: dirname(loaded.file),
+        out,
+        err,
+      });
     }
     case 'status':
     case 'mark': {

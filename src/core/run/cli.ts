@@ -5,6 +5,8 @@
  * JSON file beside the cluster file.
  */
 import type { ClusterConfig } from '../config/types';
+import { EXIT_CODES, type HealthGroup } from '../health/model';
+import { healthTable } from '../health/table';
 import { applianceAccess } from '../ldap/access';
 import { cliCertificateTrust } from '../ldap/cli';
 import { SECRET_LABELS, type SecretName } from '../plan/actions';
@@ -115,6 +117,8 @@ export function cliSession(config: ClusterConfig, input: PlanInput, o: CliRunOpt
         return v;
       },
       missing: (names) => missingSecretVariables(names),
+      stored: async (name) => process.env[SECRET_ENV[name]] || undefined,
+      howToStore: (name) => `set ${SECRET_ENV[name]} in the environment`,
       replace: async (to, from) =>
         o.out(`The password in ${SECRET_ENV[from]} is now the one in use: set ${SECRET_ENV[to]} to it from now on.\n`),
     },
@@ -191,6 +195,20 @@ export async function runFromCli(config: ClusterConfig, input: PlanInput, o: Cli
     o.err(`gluu-cluster: when it is done: gluu-cluster mark ${r.stopped.stepId} done --reason "…", then run again\n`);
   }
   return r.stopped || r.outcomes.some((x) => x.status !== 'done') ? 1 : 0;
+}
+
+/**
+ * `gluu-cluster health`: the checks of core/health, a table (or the --json report) on stdout and
+ * the plugin exit code monitoring systems read: 0 ok, 1 warning, 2 critical, 3 unknown.
+ */
+export async function healthFromCli(
+  config: ClusterConfig,
+  input: PlanInput,
+  o: CliRunOptions & { json: boolean; groups?: readonly HealthGroup[] },
+): Promise<number> {
+  const report = await withCliSession(config, input, o, (session) => session.health(o.groups ? { groups: o.groups } : {}));
+  o.out(o.json ? `${JSON.stringify(report, null, 2)}\n` : healthTable(report));
+  return EXIT_CODES[report.state];
 }
 
 /** `gluu-cluster redis-password`: the Redis password changed in Redis and in Gluu's cache configuration. */

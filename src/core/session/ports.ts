@@ -21,6 +21,10 @@ export interface SecretsPort {
   missing?(names: readonly SecretName[]): string | undefined;
   /** A password was changed on the servers: `to` now holds what `from` held (the editor moves the stored value). */
   replace?(to: SecretName, from: SecretName): Promise<void>;
+  /** The value only if it is already stored, never asking (health checks run unattended). */
+  stored?(name: SecretName): Promise<string | undefined>;
+  /** How the operator makes a secret available when it is not (e.g. "set GLUU_CLUSTER_…"). */
+  howToStore?(name: SecretName): string;
 }
 
 /** Where one step's output goes while it runs (a terminal, stdout). */

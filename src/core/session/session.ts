@@ -7,9 +7,14 @@
  * the ports; neither has a run loop of its own.
  */
 import type { ClusterConfig } from '../config/types';
+import type { HealthCheck } from '../health/check';
+import { HEALTH_CHECKS } from '../health/checks';
+import { healthContext } from '../health/context';
+import type { HealthReport } from '../health/model';
+import { runHealth, type HealthRunOptions } from '../health/run';
 import { applyLdapAction } from '../ldap/apply';
 import { isLdapError } from '../ldap/errors';
-import type { LdapAction, SecretName } from '../plan/actions';
+import { SECRET_LABELS, type LdapAction, type SecretName } from '../plan/actions';
 import { STEPS } from '../plan/catalogue';
 import { forHost, renderOperation, renderStep } from '../plan/plan';
 import type { PlanInput, StepPlan } from '../plan/stepPlan';
@@ -178,6 +183,22 @@ export class RunSession {
     } finally {
       await this.ports.secrets.forget?.('redisNew');
     }
+  }
+
+  /**
+   * The cluster's health (core/health): read-only checks, at once, over the session's
+   * connections. A password is used only when it is already stored: nobody is asked.
+   */
+  health(o: HealthRunOptions & { checks?: readonly HealthCheck[] } = {}): Promise<HealthReport> {
+    const secrets = this.ports.secrets;
+    const ctx = healthContext(this.config, this.input, {
+      connector: this.ports.connector,
+      storedSecret: async (name) => (secrets.stored ? secrets.stored(name) : undefined),
+      secretHint: (name) => secrets.howToStore?.(name) ?? `the ${SECRET_LABELS[name].split(' (')[0]} is not stored`,
+      ...(this.ports.signal ? { signal: this.ports.signal } : {}),
+      now: this.now,
+    });
+    return runHealth(o.checks ?? HEALTH_CHECKS, ctx, o);
   }
 
   /** Why nothing (more) runs: told to the operator, and returned. */
