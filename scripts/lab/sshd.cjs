@@ -27,13 +27,14 @@ async function writeOn(lab, host, file, text, mode = '644') {
  * @param {string} hostName lab host name
  * @param {{ clientPublicKey: string, passwordAuth?: boolean, kbdInteractive?: boolean, port?: number,
  *           listenAddress?: string, newHostKey?: boolean }} opts
- *   listenAddress: default all addresses of the host; newHostKey: replace an existing host key.
+ *   listenAddress: default all addresses of the host; newHostKey: replace an existing host key;
+ *   sessionEnv: variables every SSH session gets (sshd's SetEnv; values without spaces).
  * @returns {Promise<{ host: string, address: string, port: number, hostPublicKey: string,
  *   fingerprint: string, log: string, pid: number, stop(): Promise<void> }>}
  *   fingerprint is `ssh-keygen -lf` of the host key ("SHA256:...").
  */
 async function startSshd(lab, hostName, opts) {
-  const { clientPublicKey, passwordAuth = false, kbdInteractive = false, port = 22, listenAddress, newHostKey = false } = opts;
+  const { clientPublicKey, passwordAuth = false, kbdInteractive = false, port = 22, listenAddress, newHostKey = false, sessionEnv } = opts;
   if (!clientPublicKey) throw new Error('startSshd needs clientPublicKey');
   const h = lab.hosts[hostName];
   const key = `${DIR}/ssh_host_ed25519_key_${port}`;
@@ -76,6 +77,13 @@ async function startSshd(lab, hostName, opts) {
     'Subsystem sftp internal-sftp',
     'PrintMotd no',
     'LogLevel VERBOSE',
+    ...(sessionEnv && Object.keys(sessionEnv).length
+      ? [
+          `SetEnv ${Object.entries(sessionEnv)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`,
+        ]
+      : []),
     '',
   ];
   await writeOn(lab, hostName, config, lines.join('\n'), '600');
@@ -153,4 +161,22 @@ function killSshdSessions(lab, hostName, listenerPid) {
   return killed;
 }
 
-module.exports = { startSshd, setRootPassword, sshdSessionPids, killSshdSessions, writeOn, nsProcesses };
+/** libfaketime's preload library on this machine (Debian package libfaketime). */
+function faketimeLibrary() {
+  for (const d of fs.readdirSync('/usr/lib')) {
+    const f = `/usr/lib/${d}/faketime/libfaketime.so.1`;
+    if (fs.existsSync(f)) return f;
+  }
+  throw new Error('libfaketime is not installed (scripts/install-system-deps.sh installs it)');
+}
+
+/**
+ * sshd's session variables that make every command of an SSH session see the host's clock
+ * `seconds` ahead (negative: behind), while the machine's clock stays as it is: libfaketime,
+ * preloaded. Monotonic clocks are left alone (timeouts and sleeps keep working).
+ */
+function shiftedClockEnv(seconds) {
+  return { LD_PRELOAD: faketimeLibrary(), FAKETIME: `${seconds > 0 ? '+' : ''}${seconds}s`, FAKETIME_DONT_FAKE_MONOTONIC: '1' };
+}
+
+module.exports = { shiftedClockEnv, startSshd, setRootPassword, sshdSessionPids, killSshdSessions, writeOn, nsProcesses };

@@ -18,7 +18,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const lab = require('../lab/netns.cjs');
-const { startSshd } = require('../lab/sshd.cjs');
+const { shiftedClockEnv, startSshd } = require('../lab/sshd.cjs');
 const { sandboxHosts, clusterFileText } = require('./clusterFile.cjs');
 const { startCron } = require('./cron.cjs');
 const { gluuShape } = require('./gluuNode.cjs');
@@ -165,6 +165,17 @@ async function sandboxUp(opts = {}) {
       async renewLdapCertificate(hostname) {
         ldap[hostname] = await renewCertificate(l, byHostname(hostname), ldapOpen);
         return ldap[hostname];
+      },
+      /**
+       * From now on, every SSH session on the host sees its clock `seconds` off (0: back to the
+       * machine's clock): its sshd starts again with libfaketime in the sessions' environment.
+       * The hosts share the machine's kernel clock, so this is how a host's clock can drift here.
+       */
+      async shiftClock(hostname, seconds) {
+        const h = Object.values(l.hosts).find((x) => x.hostname === hostname);
+        if (!h) throw new Error(`${hostname} is no host of the sandbox`);
+        await sshd[hostname].stop();
+        sshd[hostname] = await startSshd(l, h.name, { clientPublicKey: pub, ...(seconds ? { sessionEnv: shiftedClockEnv(seconds) } : {}) });
       },
       /** Lets the sandbox outlive this process (the CLI's background mode): down() from the state is then the only way. */
       keep() {

@@ -37,6 +37,8 @@ export interface Sandbox {
   ldap: Record<string, SandboxLdap>;
   /** `service solserver stop|start` on the node. */
   slapd: Record<string, { pid?: number; stop(): Promise<void>; start(): Promise<void> }>;
+  /** SSH sessions on the host see its clock `seconds` off from now on (0: back); see sandbox.cjs. */
+  shiftClock(hostname: string, seconds: number): Promise<void>;
   /** New /etc/certs/openldap.* on the node and solserver restarted with them; ldap[hostname] follows. */
   renewLdapCertificate(hostname: string): Promise<SandboxLdap>;
   down(): Promise<void>;

@@ -1,0 +1,216 @@
+/**
+ * The health framework's rules without servers: the worst state and the exit codes monitoring
+ * systems read, the words of the status bar, how a failure of a host becomes its rows (an
+ * unreachable host critical, a timeout or a missing password unknown, never ok), a check that
+ * hangs, and the hosts check's clock and disk verdicts.
+ */
+import * as assert from 'node:assert/strict';
+import { EXAMPLE_CLUSTER_FILE } from '../../src/core/config/example';
+import { parseClusterFile } from '../../src/core/config/parse';
+import type { ClusterConfig } from '../../src/core/config/types';
+import { perHost, type HealthCheck } from '../../src/core/health/check';
+import { clockVerdict, diskVerdict, hostsCheck, parseFacts } from '../../src/core/health/checks/hosts';
+import { healthContext, type HealthPorts } from '../../src/core/health/context';
+import { EXIT_CODES, summaryWords, worst, type HealthState } from '../../src/core/health/model';
+import { runHealth } from '../../src/core/health/run';
+import { healthTable } from '../../src/core/health/table';
+import { planInput } from '../../src/core/plan/plan';
+import type { Connector, ExecOptions, RemoteHost } from '../../src/core/run/remote';
+import type { Shell } from '../../src/core/ssh/shell';
+
+function config(): ClusterConfig {
+  const r = parseClusterFile(EXAMPLE_CLUSTER_FILE);
+  assert.ok(r.config, JSON.stringify(r.problems));
+  return r.config;
+}
+
+type Answer = (script: string, o: ExecOptions) => Promise<{ code: number; out?: string }> | { code: number; out?: string };
+
+/** Hosts in memory: `answers[host]` decides each command; a host without one cannot be reached. */
+function connector(answers: Record<string, Answer>): Connector {
+  return {
+    async host(name) {
+      const answer = answers[name];
+      if (!answer) throw new Error(`connect ECONNREFUSED ${name}:22`);
+      const remote: Partial<RemoteHost> = {
+        async exec(command: Shell, o: ExecOptions) {
+          const r = await answer(command.text, o);
+          if (r.out) o.onStdout?.(r.out);
+          return { code: r.code };
+        },
+      };
+      return remote as RemoteHost;
+    },
+  };
+}
+
+function ports(c: Connector, secrets: Record<string, string> = {}): HealthPorts {
+  return {
+    connector: c,
+    storedSecret: async (n) => secrets[n],
+    secretHint: (n) => `set the ${n} variable`,
+  };
+}
+
+describe('health: states, exit codes and words', () => {
+  it('the worst state is critical, then unknown, then warning, then ok', () => {
+    const cases: [HealthState[], HealthState][] = [
+      [[], 'ok'],
+      [['ok', 'warning'], 'warning'],
+      [['warning', 'unknown'], 'unknown'],
+      [['unknown', 'critical', 'warning'], 'critical'],
+    ];
+    for (const [states, want] of cases) assert.equal(worst(states), want, states.join());
+  });
+
+  it('exits as a Nagios plugin does: 0 ok, 1 warning, 2 critical, 3 unknown', () => {
+    assert.deepEqual(EXIT_CODES, { ok: 0, warning: 1, critical: 2, unknown: 3 });
+  });
+
+  it('says "healthy" only with no row that is not ok', () => {
+    assert.equal(summaryWords({ ok: 5, warning: 0, critical: 0, unknown: 0 }), 'healthy');
+    assert.equal(summaryWords({ ok: 5, warning: 2, critical: 1, unknown: 1 }), '1 critical, 2 warnings, 1 unknown');
+    assert.equal(summaryWords({ ok: 0, warning: 1, critical: 0, unknown: 0 }), '1 warning');
+  });
+});
+
+describe('health: failures become rows', () => {
+  const check = { group: 'hosts', id: 'x', title: 'X' } as const;
+
+  it('an unreachable host is critical with the SSH error; the others still report', async () => {
+    const c = config();
+    const ctx = healthContext(c, planInput(c), ports(connector({ 'idp1.example.org': () => ({ code: 0, out: 'fine\n' }) })));
+    const rows = await perHost(check, ctx, ['idp1.example.org', 'idp2.example.org'], async (h) => {
+      const r = await ctx.exec(h, { text: 'true' } as Shell);
+      return { state: 'ok', reason: `${h} said ${r.stdout.trim()}` };
+    });
+    assert.deepEqual(
+      rows.map((r) => [r.host, r.state]),
+      [
+        ['idp1.example.org', 'ok'],
+        ['idp2.example.org', 'critical'],
+      ],
+    );
+    assert.match(rows[1].reason, /idp2\.example\.org cannot be reached over SSH: connect ECONNREFUSED/);
+  });
+
+  it('a command past its limit is stopped and unknown, not ok and not hanging', async () => {
+    const c = config();
+    let aborted = false;
+    const slow: Connector = {
+      async host() {
+        return {
+          exec: async (_c: Shell, o: ExecOptions) =>
+            new Promise((resolve) =>
+              o.signal?.addEventListener('abort', () => ((aborted = true), resolve({ code: null, cancelled: true }))),
+            ),
+        } as unknown as RemoteHost;
+      },
+    };
+    const ctx = healthContext(c, planInput(c), ports(slow), 50);
+    const rows = await perHost(check, ctx, ['idp1.example.org'], async (h) => {
+      await ctx.exec(h, { text: 'sleep 100' } as Shell);
+      return { state: 'ok', reason: 'never' };
+    });
+    assert.equal(rows[0].state, 'unknown');
+    assert.match(rows[0].reason, /no answer from idp1\.example\.org within 0 s/);
+    assert.ok(aborted, 'the command was stopped');
+  });
+
+  it('a password that is not stored makes the row unknown and says how to store it', async () => {
+    const c = config();
+    const ctx = healthContext(c, planInput(c), ports(connector({})));
+    const rows = await perHost(check, ctx, ['idp1.example.org'], async () => {
+      await ctx.secret('redis');
+      return { state: 'ok', reason: 'never' };
+    });
+    assert.equal(rows[0].state, 'unknown');
+    assert.match(rows[0].reason, /needs a password that is not stored: set the redis variable/);
+  });
+
+  it('a whole check that overruns its limit is one unknown row; the report is not held up', async () => {
+    const c = config();
+    const stuck: HealthCheck = { group: 'cache', id: 'stuck', title: 'Stuck', run: () => new Promise(() => undefined) };
+    const fine: HealthCheck = { group: 'hosts', id: 'fine', title: 'Fine', run: async (ctx) => [{ ...base(ctx), state: 'ok' }] };
+    const base = (ctx: { stamp(): string }) => ({
+      group: 'hosts' as const,
+      check: 'fine',
+      title: 'Fine',
+      host: 'lb.example.org',
+      reason: 'fine',
+      checkedAt: ctx.stamp(),
+    });
+    const report = await runHealth([stuck, fine], healthContext(c, planInput(c), ports(connector({}))), { checkTimeoutMs: 30 });
+    assert.equal(report.state, 'unknown');
+    assert.deepEqual(report.counts, { ok: 1, warning: 0, critical: 0, unknown: 1 });
+    assert.match(report.rows.find((r) => r.check === 'stuck')!.reason, /Stuck did not finish within 0 s/);
+    assert.match(healthTable(report), /1 unknown/);
+  });
+});
+
+describe('health: the hosts check', () => {
+  it('reads the clock in ns and the df lines', () => {
+    const f = parseFacts(
+      '1700000000123456789\ndisk / / 1000000 400000\ndisk /opt/gluu-server-3.1.6 / 1000000 400000\n',
+      1700000000000,
+      1700000000100,
+    );
+    assert.equal(Math.round(f.offsetMs), 73);
+    assert.equal(f.uncertaintyMs, 50);
+    assert.deepEqual(
+      f.disks.map((d) => [d.path, d.freeBytes]),
+      [
+        ['/', 409600000],
+        ['/opt/gluu-server-3.1.6', 409600000],
+      ],
+    );
+    assert.throws(() => parseFacts('1700000000%N\n', 0, 1), /did not print its clock/);
+  });
+
+  it('a clock off by more than the round trip explains: over 1 s a warning, over 60 s critical', () => {
+    const at = (offsetMs: number, rtt = 20) => ({ offsetMs, uncertaintyMs: rtt / 2, roundTripMs: rtt, disks: [] });
+    assert.equal(clockVerdict('idp2', at(300), 300, 'idp1').state, 'ok');
+    assert.equal(clockVerdict('idp2', at(1500, 20), undefined, undefined).state, 'warning');
+    // A slow link explains 1.5 s with a 4 s round trip: not the clock's fault.
+    assert.equal(clockVerdict('idp2', at(1500, 4000), undefined, undefined).state, 'ok');
+    const far = clockVerdict('idp2', at(-90000), 90000, 'idp1');
+    assert.equal(far.state, 'critical');
+    assert.match(far.reason, /idp2's clock is 90 s behind this machine's clock, 90 s from idp1's/);
+    // Agreeing with this machine but not with the other node still counts.
+    assert.equal(clockVerdict('idp2', at(10), 5000, 'idp1').state, 'warning');
+  });
+
+  it('disk space: under 10 % or 2 GiB free a warning, under 5 % or 512 MiB critical, the worst mount decides', () => {
+    const GiB = 2 ** 30;
+    const d = (mount: string, free: number, size = 100 * GiB) => ({ path: mount, mount, freeBytes: free, sizeBytes: size });
+    assert.equal(diskVerdict('h', [d('/', 50 * GiB)]).state, 'ok');
+    assert.equal(diskVerdict('h', [d('/', 50 * GiB), d('/opt', 8 * GiB)]).state, 'warning');
+    const v = diskVerdict('h', [d('/', 50 * GiB), d('/opt', 0.3 * GiB)]);
+    assert.equal(v.state, 'critical');
+    assert.match(v.reason, /h is almost out of disk space: 307 MiB free of 100\.0 GiB on \/opt/);
+    assert.equal(diskVerdict('h', []).state, 'unknown');
+  });
+
+  it('one unreachable node: its SSH, clock and disk rows are critical; the other hosts are judged', async () => {
+    const c = config();
+    const now = () => Date.now();
+    const fine: Answer = () => ({ code: 0, out: `${BigInt(now()) * 1000000n}\ndisk / / 100000000 90000000\n` });
+    const answers: Record<string, Answer> = {};
+    for (const h of [c.loadBalancer.host, ...c.nodes.map((n) => n.host)]) answers[h] = fine;
+    delete answers[c.nodes[1].host];
+    const rows = await hostsCheck.run(healthContext(c, planInput(c), ports(connector(answers))));
+    const down = rows.filter((r) => r.host === c.nodes[1].host);
+    assert.deepEqual(
+      down.map((r) => [r.check, r.state]),
+      [
+        ['ssh', 'critical'],
+        ['clock', 'critical'],
+        ['disk', 'critical'],
+      ],
+    );
+    assert.ok(
+      rows.filter((r) => r.host !== c.nodes[1].host).every((r) => r.state === 'ok'),
+      JSON.stringify(rows, null, 1),
+    );
+  });
+});
