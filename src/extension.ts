@@ -16,6 +16,8 @@ import { RunStateStore } from './vscode/run/runState';
 import { ClusterSecrets } from './vscode/secretSource';
 import { SshSession } from './vscode/ssh/sshSession';
 import { LdapHost } from './vscode/ldap/ldapHost';
+import { HealthViewProvider } from './vscode/health/healthView';
+import { HEALTH_VIEW, periodicHealth } from './vscode/commands/health';
 
 /** Set by the esbuild banner as the first statement of dist/extension.js. */
 declare const __gluuBundleStart: number | undefined;
@@ -31,6 +33,8 @@ export interface GluuClusterApi {
   secrets: ClusterSecrets;
   /** The LDAP editor (its parts load on first use). */
   ldap: LdapHost;
+  /** The Cluster Health view's reports. */
+  health: HealthViewProvider;
 }
 
 export function activate(context: vscode.ExtensionContext): GluuClusterApi {
@@ -44,6 +48,9 @@ export function activate(context: vscode.ExtensionContext): GluuClusterApi {
   const preview = new PlanPreviewProvider(workspace);
   const proposed = new ProposedContent();
   const ldap = new LdapHost(context, ssh, secrets, workspace);
+  const health = new HealthViewProvider();
+  const healthView = vscode.window.createTreeView(HEALTH_VIEW, { treeDataProvider: health });
+  const commandContext = { extension: context, workspace, nodes, proposed, runState, secrets, ssh, ldap, health };
   context.subscriptions.push(
     runState,
     ssh,
@@ -58,14 +65,17 @@ export function activate(context: vscode.ExtensionContext): GluuClusterApi {
     vscode.window.createTreeView('gluuCluster.steps', { treeDataProvider: steps }),
     registerDiagnostics(workspace),
     ldap,
-    ...registerCommands({ extension: context, workspace, nodes, proposed, runState, secrets, ssh, ldap }),
+    health,
+    healthView,
+    periodicHealth(commandContext, health, healthView),
+    ...registerCommands(commandContext),
     { dispose: disposeLog },
   );
   const activateMs = performance.now() - t0;
   log().info(
     `activated in ${activateMs.toFixed(1)} ms (bundle load ${bundleLoadMs === undefined ? 'n/a' : `${bundleLoadMs.toFixed(1)} ms`})`,
   );
-  return { timings: { bundleLoadMs, activateMs }, workspace, nodes, steps, runState, secrets, ldap };
+  return { timings: { bundleLoadMs, activateMs }, workspace, nodes, steps, runState, secrets, ldap, health };
 }
 
 export function deactivate(): void {

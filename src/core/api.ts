@@ -16,3 +16,5 @@ export { checkNginxConf } from './render/nginxCheck';
 export { nodeTree, stepTree } from './tree/model';
 export { markStep, stepState } from './session/state';
 export { describeHostRuns, describeRunsOnHost, statusWords } from './tree/status';
+export { healthTree, rowDetails, STATE_ICONS } from './health/tree';
+export { summaryWords } from './health/model';

@@ -26,6 +26,11 @@ export class ClusterSecrets {
     return value;
   }
 
+  /** The stored secret, or undefined: never asks (health checks run unattended). */
+  async stored(cluster: string, name: SecretName): Promise<string | undefined> {
+    return this.storage.get(key(cluster, name));
+  }
+
   /** `to` takes the value stored as `from` (a password changed on the servers), and `from` is forgotten. */
   async replace(cluster: string, to: SecretName, from: SecretName): Promise<void> {
     const value = await this.storage.get(key(cluster, from));

@@ -3,6 +3,7 @@ import type { NodeItem, StepItem } from '../../core/tree/model';
 import type { ClusterWorkspace } from '../clusterWorkspace';
 import type { LdapHost } from '../ldap/ldapHost';
 import type { ProposedContent } from '../plan/generatedFiles';
+import type { HealthViewProvider } from '../health/healthView';
 import type { RunStateStore } from '../run/runState';
 import type { ClusterSecrets } from '../secretSource';
 import type { SshSession } from '../ssh/sshSession';
@@ -19,6 +20,8 @@ export interface CommandContext {
   ssh: SshSession;
   /** The LDAP editor's parts, loaded on first use: ldap.get().service / .editors. */
   ldap: LdapHost;
+  /** The Cluster Health view and status bar item. */
+  health: HealthViewProvider;
 }
 
 /** A command handler; tree invocations pass the clicked item, palette invocations pass nothing. */

@@ -6,6 +6,7 @@ import { log } from '../log';
 import { trustedOrExplain } from '../workspaceTrust';
 import { createClusterFile, openClusterFile, openProblem, refresh } from './clusterFile';
 import type { CommandContext, Handler } from './context';
+import { checkHealth, openTerminalOnRow, runFix, showDetails } from './health';
 import { editLdap, forgetLdapCertificate, restorePreviousLdapValue } from './ldap';
 import { addNode, removeNode, setPrimary } from './nodeEdit';
 import { copyAddress, copyHost, revealInClusterFile } from './nodeInfo';
@@ -55,6 +56,10 @@ export const COMMANDS: Record<string, Handler> = {
   'gluuCluster.editLdap': editLdap,
   'gluuCluster.restorePreviousLdapValue': restorePreviousLdapValue,
   'gluuCluster.forgetLdapCertificate': forgetLdapCertificate,
+  'gluuCluster.checkHealth': (ctx, item) => checkHealth(ctx, ctx.health, item),
+  'gluuCluster.healthRunFix': runFix,
+  'gluuCluster.healthOpenTerminal': openTerminalOnRow,
+  'gluuCluster.healthShowDetails': showDetails,
   'gluuCluster.showLog': () => log().show(),
 };
 
@@ -71,6 +76,9 @@ export const NEEDS_TRUST: ReadonlySet<string> = new Set([
   'gluuCluster.openContainerShell',
   'gluuCluster.editLdap',
   'gluuCluster.restorePreviousLdapValue',
+  'gluuCluster.checkHealth',
+  'gluuCluster.healthRunFix',
+  'gluuCluster.healthOpenTerminal',
 ]);
 
 /**

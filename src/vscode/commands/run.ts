@@ -17,6 +17,7 @@ import { isNode, isStep, pickCluster, pickHost, pickValidCluster } from '../pick
 import { workspacePlanInput } from '../plan/generatedFiles';
 import { RunTerminals } from '../run/runTerminals';
 import { SshPty } from '../run/sshPty';
+import { activeRuns } from '../run/activeRuns';
 import type { CommandContext } from './context';
 
 const validCluster = (ctx: CommandContext, key?: string) => pickValidCluster(ctx.workspace, key);
@@ -35,7 +36,7 @@ function runTerminals(ctx: CommandContext): RunTerminals {
  * The editor's ports of the run session for one cluster: SecretStorage, modal questions, a
  * terminal per step, workspace state, the LDAP editor's access and its Restore Previous record.
  */
-async function editorSession(
+export async function editorSession(
   ctx: CommandContext,
   cluster: ClusterEntry,
   progress?: vscode.Progress<{ message?: string }>,
@@ -50,10 +51,16 @@ async function editorSession(
       get: (name) => ctx.secrets.get(cluster.key, config.name, name),
       forget: (name) => ctx.secrets.forget(cluster.key, [name]),
       replace: (to, from) => ctx.secrets.replace(cluster.key, to, from),
+      stored: (name) => ctx.secrets.stored(cluster.key, name),
+      howToStore: () =>
+        vscode.l10n.t(
+          'it is asked for, and kept, the first time a step needs it (Run Step), or by Change Redis Password for the Redis one',
+        ),
     },
     output: {
       begin: async (plan) => {
         const hosts = [...new Set([...plan.targets.map((t) => t.host), ...plan.before.map((a) => ('host' in a ? a.host : a.to.host))])];
+        const running = activeRuns.begin(cluster.key);
         const { pty: term, reveal } = await runTerminals(ctx).forStep(cluster.key, plan, hosts);
         term.say(`\x1b[1m${plan.step.title}\x1b[0m (${plan.step.id}) — ${plan.resolved.targetLabel}. ${vscode.l10n.t('Ctrl+C cancels.')}`);
         const logLines: string[] = [];
@@ -65,6 +72,7 @@ async function editorSession(
             if (kind === 'info' && text.startsWith('▶')) progress?.report({ message: `${plan.step.title} — ${host}: ${text.slice(2)}` });
           },
           end: (outcome, summary) => {
+            running.dispose();
             term.finish(summary, outcome.status === 'done');
             // The summary in front: another terminal may have taken it meanwhile (setup.py's own
             // terminal on the node, which has closed by now, or another step's).

@@ -11,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { StepOutcome } from '../../../src/core/run/runner';
 import type { StepItem } from '../../../src/core/tree/model';
+import { GROUP_TITLES, type HealthReport } from '../../../src/core/health/model';
+import type { HealthGroupItem } from '../../../src/core/health/tree';
 import { api } from '../support/helpers';
 
 const hosts: Record<string, { address: string; fingerprint: string }> = JSON.parse(process.env.GLUU_SANDBOX_HOSTS ?? '{}');
@@ -88,5 +90,43 @@ describe('the whole plan from the editor on a fresh sandbox', function () {
       seen.add((JSON.parse(body) as Record<string, string>)['x-gluu-sandbox-node']);
     }
     assert.deepEqual([...seen].sort(), ['idp1.gluu.test', 'idp2.gluu.test']);
+  });
+
+  it('Check Cluster Health then shows every row ok in the view and "healthy" in the status bar, asking nothing', async () => {
+    const w = vscode.window as unknown as Record<string, unknown>;
+    const saved = { showWarningMessage: w.showWarningMessage, showInputBox: w.showInputBox };
+    const asked: string[] = [];
+    w.showWarningMessage = async (message: string) => void asked.push(message);
+    w.showInputBox = async (o: vscode.InputBoxOptions) => void asked.push(`input: ${o.prompt}`);
+    let report: HealthReport | undefined;
+    try {
+      report = await vscode.commands.executeCommand<HealthReport>('gluuCluster.checkHealth');
+    } finally {
+      Object.assign(w, saved);
+    }
+    assert.deepEqual(asked, [], 'a health check asks nothing: the passwords were stored by the run');
+    assert.ok(report);
+    const notOk = report.rows.filter((r) => r.state !== 'ok').map((r) => `${r.group} ${r.host} ${r.check}: ${r.state} — ${r.reason}`);
+    assert.deepEqual(notOk, []);
+    const a = await api();
+    assert.equal(a.health.statusBar.text, '$(pass) Gluu: healthy');
+    const groups = (await a.health.getChildren()) as HealthGroupItem[];
+    assert.deepEqual(
+      groups.map((g) => [g.label, g.state]),
+      [...new Set(report.rows.map((r) => r.group))].map((g) => [GROUP_TITLES[g], 'ok']),
+    );
+    // A row: its host and check in the label, the reason and the time in the description, the details on click.
+    const row = groups[0].rows.find((r) => r.row.host === 'idp2.gluu.test' && r.row.check === 'clock');
+    assert.ok(row, JSON.stringify(groups[0].rows.map((r) => r.label)));
+    const item = a.health.getTreeItem(row);
+    assert.equal(item.label, 'idp2.gluu.test — Clock');
+    assert.match(
+      String(item.description),
+      /^idp2\.gluu\.test's clock is within \d+ ms of this machine's and the other nodes' · \d\d:\d\d:\d\d$/,
+    );
+    assert.equal(item.contextValue, 'gluu.health.row.host');
+    await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+    const shown = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(shown, /^Clock on idp2\.gluu\.test \(Hosts\), cluster "sandbox"\nState: ok\n/);
   });
 });
