@@ -11,7 +11,7 @@ import { forHost, generateFiles, planInput, renderPlan, renderStep } from './cor
 import { formatPlan, formatStep } from './core/plan/preview';
 import type { PlanInput } from './core/plan/stepPlan';
 import { LDAP_HELP, LDAP_SUBCOMMANDS, ldapFromCli, type LdapSubcommand } from './core/ldap/cli';
-import { changeRedisPasswordFromCli, cliSshPool, healthFromCli, runFromCli, stepStateFromCli } from './core/run/cli';
+import { changeRedisPasswordFromCli, cliSshPool, healthFromCli, runFromCli, stepStateFromCli, verifyFromCli } from './core/run/cli';
 import { EXIT_CODES, HEALTH_GROUPS, type HealthGroup } from './core/health/model';
 import { HOST_KEY_ADVICE, HOST_KEY_HELP, parseHostKeyPin, type CliHostKeys, type HostKeyPin } from './core/run/cliHostKeys';
 import { EXAMPLE_CLUSTER_FILE } from './core/config/example';
@@ -59,6 +59,10 @@ Commands:
                            check that the cluster works: hosts, LDAP replication, csync2, the
                            load balancer, web applications, cache, drift, certificates; exits
                            0 ok, 1 warning, 2 critical, 3 unknown (for cron, Nagios, Icinga, CI)
+  verify --config FILE [--host-key …] [--state FILE]
+                           run every step's own read-only check on every host (a dry run):
+                           the run state then says which steps hold (adopts a cluster built by
+                           hand); exits 1 when a step does not hold somewhere
   status --config FILE [--state FILE]
                            each step's state from the run state: done, failed, stale, …
   mark STEP done|skipped|reset --reason TEXT --config FILE [--state FILE]
@@ -170,6 +174,22 @@ a check that needs one that is not set is "unknown".
 Exit codes: 0 every check ok, 1 a warning, 2 a critical check, 3 a check that could not tell
 (the worst decides: critical, then unknown, then warning). Bad usage or a cluster file that
 cannot be read also exits 3, as monitoring plugins do.
+`,
+  verify: `Usage: gluu-cluster verify --config FILE [--host-key …] [--known-hosts FILE] [--trust-new-host-keys] [--state FILE]
+
+Runs every step's own read-only check (where a step has none, its verification) on each host it
+applies to, changing nothing, and records the answer in the run state: a step that holds is
+"already done" there, one that does not is "not run" there. So a cluster built by hand, or by
+another tool, can be adopted, and a step that no longer holds shows. Steps without a check say so.
+
+Options:
+  --config FILE            the cluster file (default: ./gluu-cluster.yaml)
+${HOST_KEY_HELP}
+  --state FILE             the run state (default: .gluu-cluster-state.json beside the cluster file)
+
+Passwords the checks need come from GLUU_CLUSTER_LDAP_ADMIN_PASSWORD and GLUU_CLUSTER_REDIS_PASSWORD.
+Exit codes: 0 no step was found not to hold (steps without a check are listed with "?"), 1 a
+step does not hold on some host.
 `,
   status: `Usage: gluu-cluster status --config FILE [--state FILE]
 
@@ -367,6 +387,20 @@ export function main(
         err,
       });
     }
+    case 'verify': {
+      const loaded = loadConfig(opts.get('config'), err);
+      if (typeof loaded === 'number') return loaded;
+      const hostKeys = hostKeyOptions(opts, pins, err);
+      if (typeof hostKeys === 'number') return hostKeys;
+      return verifyFromCli(loaded.config, cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')), {
+        hostKeys,
+        force: false,
+        clusterFileDir: dirname(loaded.file),
+        ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),
+        out,
+        err,
+      });
+    }
     case 'status':
     case 'mark': {
       const loaded = loadConfig(opts.get('config'), err);
@@ -502,6 +536,11 @@ function cliPlanInput(clusterFile: string, config: ClusterConfig, folder = DEFAU
 }
 
 if (require.main === module) {
+  // `gluu-cluster status | head`: a reader that stops early is not an error of ours.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   void Promise.resolve(main(process.argv.slice(2))).then((code) => {
     process.exitCode = code;
   });

@@ -13,3 +13,4 @@ export { withAppliance } from './ldap/appliance';
 export { diffTexts, resolveEdits, reverseChanges } from './ldap/edits';
 export { isLdapError } from './ldap/errors';
 export { RunSession } from './session/session';
+export { verifyTable } from './session/verify';

@@ -55,6 +55,23 @@ describe('the whole plan on a fresh sandbox', function () {
     assert.equal(lines.filter((l) => / done$/.test(l)).length, 14, status.out);
   });
 
+  it('gluu-cluster verify adopts the cluster into an empty run state: every step with a check holds, nothing changes', async () => {
+    const state = `${sb.dir}/adopted-state.json`;
+    const r = await cli('verify', '--state', state);
+    assert.equal(r.code, 0, r.out + r.err);
+    const lines = r.out.trim().split('\n');
+    const verdicts = lines.slice(0, -1).map((l) => l.split(/\s+/).slice(0, 2).join(' '));
+    assert.ok(
+      verdicts.every((v) => /^HOLDS /.test(v) || /^\? (ldap-cache|ldap-idp-auth|certs)$/.test(v)),
+      r.out,
+    );
+    assert.match(lines.at(-1)!, /^\d+ of \d+ step targets hold; the run state now says so\.$/);
+    const status = await cli('status', '--state', state);
+    for (const id of ['hosts', 'openldap-replication', 'csync2', 'nginx', 'redis', 'keystores'])
+      assert.match(status.out, new RegExp(`\\b${id} +done\\n`), status.out);
+    for (const secret of [password, REDIS_PASSWORD]) assert.ok(!(r.out + r.err).includes(secret));
+  });
+
   it('HTTPS through the load balancer answers 200 from each node, with the load balancer as issuer', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 8; i++) {

@@ -89,8 +89,9 @@ describe('the extension bundle', function () {
     const size = statSync(path.join(ROOT, 'dist', 'extension.js')).size;
     // 40,000 until Restricted Mode (the workspace-trust gate on every command that connects) added
     // 1.5 KB; 41,000 until Cluster Health (its view, status bar item, periodic check and four
-    // commands, registered at activation; the checks themselves are in dist/run.js) added 5.2 KB.
-    assert.ok(size < 46_500, `dist/extension.js is ${size} bytes`);
+    // commands, registered at activation; the checks themselves are in dist/run.js) and Verify
+    // Cluster added 6.3 KB.
+    assert.ok(size < 47_500, `dist/extension.js is ${size} bytes`);
   });
 });
 

@@ -15,6 +15,7 @@ import { defaultStateFile, fileRunState } from '../session/fileState';
 import type { SessionPorts } from '../session/ports';
 import { RunSession } from '../session/session';
 import { markStep, stepState } from '../session/state';
+import { verifyTable } from '../session/verify';
 import { statusWords } from '../tree/status';
 import { stepTree } from '../tree/model';
 import type { SshConnection } from '../ssh/connection';
@@ -209,6 +210,16 @@ export async function healthFromCli(
   const report = await withCliSession(config, input, o, (session) => session.health(o.groups ? { groups: o.groups } : {}));
   o.out(o.json ? `${JSON.stringify(report, null, 2)}\n` : healthTable(report));
   return EXIT_CODES[report.state];
+}
+
+/** `gluu-cluster verify`: where each step holds now (the run state records it); 0 when no step is found not to hold. */
+export async function verifyFromCli(config: ClusterConfig, input: PlanInput, o: CliRunOptions): Promise<number> {
+  const r = await withCliSession(config, input, o, (session) => session.verify());
+  if (r.stopped) return 1;
+  o.out(verifyTable(r.rows));
+  const holds = r.rows.filter((x) => x.verdict === 'holds').length;
+  o.out(`${holds} of ${r.rows.length} step targets hold; the run state now says so.\n`);
+  return r.rows.some((x) => x.verdict === 'does-not-hold') ? 1 : 0;
 }
 
 /** `gluu-cluster redis-password`: the Redis password changed in Redis and in Gluu's cache configuration. */

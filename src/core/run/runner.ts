@@ -260,7 +260,7 @@ function actionHost(a: Action): string {
 }
 
 /** Runs a probe (check/verify); its output is not shown unless it fails to run at all. */
-async function probe(ctx: RunContext, host: string, p: Probe): Promise<number | null> {
+export async function probe(ctx: RunContext, host: string, p: Probe): Promise<number | null> {
   const on = p.host ?? host;
   const remote = await ctx.connector.host(on);
   return withSecretFiles(ctx, remote, p.secretFiles, p.container, async () => {

@@ -18,10 +18,11 @@ import { SECRET_LABELS, type LdapAction, type SecretName } from '../plan/actions
 import { STEPS } from '../plan/catalogue';
 import { forHost, renderOperation, renderStep } from '../plan/plan';
 import type { PlanInput, StepPlan } from '../plan/stepPlan';
-import { runStep, type StepOutcome } from '../run/runner';
+import { probe, runStep, type StepOutcome } from '../run/runner';
 import { Masker, onceForRun } from '../run/secrets';
 import { summarize } from '../run/summary';
 import type { SessionPorts } from './ports';
+import { verifyProbe, withVerified, type VerifyRow } from './verify';
 import { SATISFIED, markStep, stepState, withOutcome, withRunning, type ClusterRunState, type StepRecord, type StepState } from './state';
 
 export type Selection =
@@ -199,6 +200,58 @@ export class RunSession {
       now: this.now,
     });
     return runHealth(o.checks ?? HEALTH_CHECKS, ctx, o);
+  }
+
+  /**
+   * Verify Cluster (verify.ts): every applicable step's read-only check on each of its hosts,
+   * steps one after another, hosts at once; the run state then says where each step holds.
+   * Nothing changes on the hosts (a check at most writes a probe it removes again).
+   */
+  async verify(): Promise<{ rows: VerifyRow[]; stopped?: Stop }> {
+    const plans = STEPS.map((s) => this.plan(s.id)).filter((p) => !p.resolved.skipReason);
+    const needed = [
+      ...new Set(plans.flatMap((p) => p.targets.flatMap((t) => (verifyProbe(p, t.host)?.secretFiles ?? []).map((f) => f.secret)))),
+    ].sort();
+    const missing = needed.length ? this.ports.secrets.missing?.(needed) : undefined;
+    if (missing) return { rows: [], stopped: this.stop('secrets', missing) };
+    const masker = new Masker();
+    const secrets = onceForRun(this.ports.secrets, masker);
+    try {
+      for (const name of needed) await secrets.get(name);
+    } catch {
+      return { rows: [], stopped: this.stop('secrets', 'a password was not given; nothing was checked.') };
+    }
+    const ctx = {
+      config: this.config,
+      connector: this.ports.connector,
+      secrets,
+      mask: (t: string) => masker.mask(t),
+      listener: { output: () => undefined },
+      ...(this.ports.signal ? { signal: this.ports.signal } : {}),
+    };
+    const rows: VerifyRow[] = [];
+    for (const plan of plans) {
+      if (this.ports.signal?.aborted) break;
+      rows.push(
+        ...(await Promise.all(
+          plan.targets.map(async (t): Promise<VerifyRow> => {
+            const base = { stepId: plan.step.id, title: plan.step.title, host: t.host };
+            const p = verifyProbe(plan, t.host);
+            if (!p) return { ...base, verdict: 'cannot-tell', reason: 'this step has no read-only check; run it, or mark it done' };
+            try {
+              const code = await probe(ctx, t.host, p);
+              return code === 0
+                ? { ...base, verdict: 'holds', reason: 'its check passes' }
+                : { ...base, verdict: 'does-not-hold', reason: `its check does not pass here (exit ${code})` };
+            } catch (e) {
+              return { ...base, verdict: 'cannot-tell', reason: masker.mask(e instanceof Error ? e.message : String(e)) };
+            }
+          }),
+        )),
+      );
+    }
+    await this.ports.state.save(withVerified(await this.state(), rows, this.now()));
+    return { rows };
   }
 
   /** Why nothing (more) runs: told to the operator, and returned. */

@@ -24,6 +24,7 @@ import {
   runAllRemaining,
   runNextStep,
   runStepCommand,
+  verifyCluster,
 } from './run';
 
 export const COMMANDS: Record<string, Handler> = {
@@ -56,6 +57,7 @@ export const COMMANDS: Record<string, Handler> = {
   'gluuCluster.editLdap': editLdap,
   'gluuCluster.restorePreviousLdapValue': restorePreviousLdapValue,
   'gluuCluster.forgetLdapCertificate': forgetLdapCertificate,
+  'gluuCluster.verifyCluster': verifyCluster,
   'gluuCluster.checkHealth': (ctx, item) => checkHealth(ctx, ctx.health, item),
   'gluuCluster.healthRunFix': runFix,
   'gluuCluster.healthOpenTerminal': openTerminalOnRow,
@@ -77,6 +79,7 @@ export const NEEDS_TRUST: ReadonlySet<string> = new Set([
   'gluuCluster.editLdap',
   'gluuCluster.restorePreviousLdapValue',
   'gluuCluster.checkHealth',
+  'gluuCluster.verifyCluster',
   'gluuCluster.healthRunFix',
   'gluuCluster.healthOpenTerminal',
 ]);

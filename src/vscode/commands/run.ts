@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { StepOutcome } from '../../core/run/runner';
 import type { Question, SessionPorts } from '../../core/session/ports';
 import type { RunSession, SessionResult } from '../../core/session/session';
+import type { VerifyRow } from '../../core/session/verify';
 import type { NodeItem, StepItem } from '../../core/tree/model';
 import type { ClusterEntry } from '../clusterWorkspace';
 import { core, runCore } from '../core';
@@ -200,6 +201,43 @@ export async function runStepCommand(ctx: CommandContext, item?: NodeItem | Step
   const title = core().findStep(stepId)?.title ?? stepId;
   const r = await withSession(ctx, cluster, title, (s) => s.run({ kind: 'step', stepId, ...(host ? { host } : {}) }));
   return r.outcomes[0];
+}
+
+/**
+ * Verify Cluster: every step's own read-only check on every host (the session's verify); the
+ * Steps view then shows which steps hold. Says how many hold, with the whole table on request.
+ */
+export async function verifyCluster(ctx: CommandContext, item?: { clusterKey?: string }): Promise<VerifyRow[] | undefined> {
+  const cluster = await validCluster(ctx, item?.clusterKey);
+  if (!cluster) return undefined;
+  const r = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Gluu Cluster: verifying every step'), cancellable: true },
+    async (_progress, token) => {
+      const ac = new AbortController();
+      token.onCancellationRequested(() => ac.abort());
+      return (await editorSession(ctx, cluster, undefined, ac.signal)).verify();
+    },
+  );
+  if (r.stopped) {
+    void vscode.window.showWarningMessage(r.stopped.message);
+    return undefined;
+  }
+  const count = (v: VerifyRow['verdict']) => String(r.rows.filter((x) => x.verdict === v).length);
+  const show = vscode.l10n.t('Show Details');
+  const message = vscode.l10n.t(
+    'Verify Cluster: {0} of {1} step targets hold, {2} do not, {3} cannot be checked. The Clustering Steps view shows which.',
+    count('holds'),
+    String(r.rows.length),
+    count('does-not-hold'),
+    count('cannot-tell'),
+  );
+  void vscode.window.showInformationMessage(message, show).then(async (a) => {
+    if (a !== show) return;
+    const doc = await vscode.workspace.openTextDocument({ content: runCore().verifyTable(r.rows), language: 'plaintext' });
+    await vscode.window.showTextDocument(doc, { preview: true });
+  });
+  log().info(`${cluster.parsed.config!.name}: ${message}\n${runCore().verifyTable(r.rows)}`);
+  return r.rows;
 }
 
 export async function runNextStep(ctx: CommandContext, item?: NodeItem | StepItem): Promise<StepOutcome | undefined> {
