@@ -11,7 +11,16 @@ import type { ClusterConfig } from '../../src/core/config/types';
 import { perHost, type HealthCheck } from '../../src/core/health/check';
 import { clockVerdict, diskVerdict, hostsCheck, parseFacts } from '../../src/core/health/checks/hosts';
 import { healthContext, type HealthPorts } from '../../src/core/health/context';
-import { EXIT_CODES, summaryWords, worst, type HealthState } from '../../src/core/health/model';
+import {
+  countStates,
+  EXIT_CODES,
+  summaryWords,
+  worst,
+  type HealthReport,
+  type HealthRow,
+  type HealthState,
+} from '../../src/core/health/model';
+import { healthTree } from '../../src/core/health/tree';
 import { runHealth } from '../../src/core/health/run';
 import { healthTable } from '../../src/core/health/table';
 import { planInput } from '../../src/core/plan/plan';
@@ -212,5 +221,53 @@ describe('health: the hosts check', () => {
       rows.filter((r) => r.host !== c.nodes[1].host).every((r) => r.state === 'ok'),
       JSON.stringify(rows, null, 1),
     );
+  });
+});
+
+describe('health: the view items', () => {
+  const row = (over: Partial<HealthRow>): HealthRow => ({
+    group: 'hosts',
+    check: 'clock',
+    title: 'Clock',
+    host: 'idp1',
+    state: 'ok',
+    reason: 'fine',
+    checkedAt: '2026-11-30T06:00:05.000Z',
+    ...over,
+  });
+  const report = (rows: HealthRow[]): HealthReport => ({
+    version: 1,
+    cluster: 'c',
+    startedAt: rows[0].checkedAt,
+    ms: 1,
+    state: worst(rows.map((r) => r.state)),
+    counts: countStates(rows),
+    rows,
+  });
+
+  it('groups in a fixed order with their worst state; rows carry what their menus need', () => {
+    const items = healthTree(
+      'k',
+      report([
+        row({ group: 'cache', check: 'ping', title: 'Redis', host: 'idp1', state: 'unknown', reason: 'x', needsSecret: 'redis' }),
+        row({}),
+        row({ host: 'idp2', state: 'critical', reason: 'off by *90 s*', fixStep: 'hosts' }),
+      ]),
+      (id) => (id === 'hosts' ? 'Update /etc/hosts' : undefined),
+    );
+    assert.deepEqual(
+      items.map((g) => [g.label, g.state, g.description]),
+      [
+        ['Hosts', 'critical', '1 of 2 not ok'],
+        ['Cache', 'unknown', '1 of 1 not ok'],
+      ],
+    );
+    const bad = items[0].rows[1];
+    assert.equal(bad.label, 'idp2 — Clock');
+    assert.equal(bad.description, 'off by *90 s* · 06:00:05');
+    assert.equal(bad.contextValue, 'gluu.health.row.fix.host');
+    assert.match(bad.tooltip, /off by \\\*90 s\\\*/, 'reasons are escaped in the Markdown tooltip');
+    assert.match(bad.tooltip, /fixed by the step "Update \/etc\/hosts"/);
+    assert.equal(items[1].rows[0].contextValue, 'gluu.health.row.secret.host');
   });
 });

@@ -27,6 +27,7 @@ export interface Verdict {
   /** A sub-check's id and title, when one check gives several rows per host. */
   check?: string;
   title?: string;
+  needsSecret?: HealthRow['needsSecret'];
 }
 
 export function rowOf(check: Pick<HealthCheck, 'group' | 'id' | 'title'>, ctx: HealthContext, host: string, v: Verdict): HealthRow {
@@ -41,6 +42,7 @@ export function rowOf(check: Pick<HealthCheck, 'group' | 'id' | 'title'>, ctx: H
     ...(v.details?.length ? { details: v.details } : {}),
     ...(v.fixStep ? { fixStep: v.fixStep } : {}),
     ...(v.value !== undefined ? { value: v.value } : {}),
+    ...(v.needsSecret ? { needsSecret: v.needsSecret } : {}),
   };
 }
 
@@ -48,7 +50,12 @@ export function rowOf(check: Pick<HealthCheck, 'group' | 'id' | 'title'>, ctx: H
 export function failureVerdict(e: unknown, what: string): Verdict {
   if (e instanceof HostUnreachable) return { state: 'critical', reason: e.message };
   if (e instanceof CheckTimeout) return { state: 'unknown', reason: `${what}: ${e.message}` };
-  if (e instanceof SecretNotStored) return { state: 'unknown', reason: `${what} needs a password that is not stored: ${e.message}` };
+  if (e instanceof SecretNotStored)
+    return {
+      state: 'unknown',
+      reason: `${what} needs a password that is not stored: ${e.message}`,
+      ...(e.secret === 'ldapAdmin' || e.secret === 'redis' ? { needsSecret: e.secret } : {}),
+    };
   return { state: 'unknown', reason: `${what} could not run: ${(e as Error)?.message ?? String(e)}` };
 }
 

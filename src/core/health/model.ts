@@ -40,6 +40,8 @@ export interface HealthRow {
   fixStep?: string;
   /** A measured number behind the state (ms of offset or delay, days left, bytes free...). */
   value?: number;
+  /** Unknown because this password is not stored: storing it lets the check run. */
+  needsSecret?: 'ldapAdmin' | 'redis';
 }
 
 export interface HealthReport {

@@ -37,7 +37,7 @@ export interface HealthRowItem {
   /** Markdown. */
   tooltip: string;
   state: HealthState;
-  /** "gluu.health.row" plus ".fix" (a step fixes it) and ".host" (it is about one host): the menus' when clauses. */
+  /** "gluu.health.row" plus ".secret" (a password would let it run), ".fix" (a step fixes it) and ".host" (about one host): the menus' when clauses. */
   contextValue: string;
 }
 
@@ -83,7 +83,7 @@ function rowItem(clusterKey: string, row: HealthRow, i: number, stepTitle: (id: 
     description: `${row.reason} · ${time(row.checkedAt)}`,
     tooltip,
     state: row.state,
-    contextValue: `gluu.health.row${row.fixStep ? '.fix' : ''}${row.host ? '.host' : ''}`,
+    contextValue: `gluu.health.row${row.needsSecret ? '.secret' : ''}${row.fixStep ? '.fix' : ''}${row.host ? '.host' : ''}`,
   };
 }
 

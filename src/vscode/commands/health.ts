@@ -50,6 +50,15 @@ export async function checkHealth(
   return checkCluster(ctx, health, cluster);
 }
 
+/** A row that could not run for want of a password: ask for it (it is kept), then check again. */
+export async function enterPassword(ctx: CommandContext, health: HealthViewProvider, item?: unknown): Promise<unknown> {
+  if (!isRow(item) || !item.row.needsSecret) return undefined;
+  const cluster = await pickValidCluster(ctx.workspace, item.clusterKey);
+  if (!cluster) return undefined;
+  await ctx.secrets.get(cluster.key, cluster.parsed.config!.name, item.row.needsSecret);
+  return checkCluster(ctx, health, cluster);
+}
+
 export async function runFix(ctx: CommandContext, item?: unknown): Promise<unknown> {
   if (!isRow(item) || !item.row.fixStep) return undefined;
   return runStepCommand(ctx, { stepId: item.row.fixStep, clusterKey: item.clusterKey } as StepItem);

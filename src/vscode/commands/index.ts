@@ -6,7 +6,7 @@ import { log } from '../log';
 import { trustedOrExplain } from '../workspaceTrust';
 import { createClusterFile, openClusterFile, openProblem, refresh } from './clusterFile';
 import type { CommandContext, Handler } from './context';
-import { checkHealth, openTerminalOnRow, runFix, showDetails } from './health';
+import { checkHealth, enterPassword, openTerminalOnRow, runFix, showDetails } from './health';
 import { editLdap, forgetLdapCertificate, restorePreviousLdapValue } from './ldap';
 import { addNode, removeNode, setPrimary } from './nodeEdit';
 import { copyAddress, copyHost, revealInClusterFile } from './nodeInfo';
@@ -60,6 +60,7 @@ export const COMMANDS: Record<string, Handler> = {
   'gluuCluster.verifyCluster': verifyCluster,
   'gluuCluster.checkHealth': (ctx, item) => checkHealth(ctx, ctx.health, item),
   'gluuCluster.healthRunFix': runFix,
+  'gluuCluster.healthEnterPassword': (ctx, item) => enterPassword(ctx, ctx.health, item),
   'gluuCluster.healthOpenTerminal': openTerminalOnRow,
   'gluuCluster.healthShowDetails': showDetails,
   'gluuCluster.showLog': () => log().show(),
@@ -81,6 +82,7 @@ export const NEEDS_TRUST: ReadonlySet<string> = new Set([
   'gluuCluster.checkHealth',
   'gluuCluster.verifyCluster',
   'gluuCluster.healthRunFix',
+  'gluuCluster.healthEnterPassword',
   'gluuCluster.healthOpenTerminal',
 ]);
 
