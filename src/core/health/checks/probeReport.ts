@@ -38,6 +38,7 @@ export function probeVerdict(
   fixStep?: string,
 ): Verdict {
   const problems: string[] = [];
+  const notArrived = e.missing.filter((x) => x.to === word).length > 0;
   for (const u of e.unwritten.filter((x) => x.on === word))
     problems.push(`the probe entry could not be written on ${host} under ${u.suffix}${u.why ? `: ${u.why}` : ''}`);
   for (const m of e.missing.filter((x) => x.to === word))
@@ -55,7 +56,8 @@ export function probeVerdict(
       state: 'critical',
       reason: `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
       details,
-      ...(fixStep ? { fixStep } : {}),
+      // The step sets up replication; it cannot start a server that is down.
+      ...(fixStep && notArrived ? { fixStep } : {}),
     };
   if (left.length) return { state: 'warning', reason: left[0], details };
   if (!slowest) {
