@@ -239,8 +239,8 @@ describe('the OpenDJ grammar table', () => {
     assert.deepEqual(problems('dsreplication', [...enable().slice(0, -2), '-Xn']), []);
     assert.deepEqual(problems('dsreplication', enable(['--replicationPort1=8989'])), []);
     assert.match(problems('dsconfig', dsconfig('get-crypto-manager-prop', '-S')).join(), /unknown option -S/);
-    // The table's three tools.
-    assert.deepEqual(Object.keys(GRAMMARS), ['dsreplication', 'dsconfig', 'ldapsearch']);
+    // The table's tools: ldapmodify for the health check's replication probe.
+    assert.deepEqual(Object.keys(GRAMMARS), ['dsreplication', 'dsconfig', 'ldapsearch', 'ldapmodify']);
     assert.ok(DSREPLICATION.subcommands!.status && DSCONFIG_GRAMMAR.subcommands!['set-crypto-manager-prop'] && LDAPSEARCH_GRAMMAR.trailing);
   });
 });

@@ -297,10 +297,37 @@ export const LDAPSEARCH_GRAMMAR: ToolGrammar = {
   trailing: { min: 1, source: `${LDAPSEARCH}: the filter, then attributes` },
 };
 
+const LDAPMODIFY = 'opendj-server-legacy/…/tools/LDAPModify.java (OpenIdentityPlatform/OpenDJ after 3.0.0: the same options as 3.0)';
+
+/** The options the health check's probe uses, and those next to them in the tool's parser. */
+export const LDAPMODIFY_GRAMMAR: ToolGrammar = {
+  globals: [
+    o('hostname', 'h', true, LDAPMODIFY),
+    o('port', 'p', true, LDAPMODIFY, { values: PORT }),
+    o('useSSL', 'Z', false, LDAPMODIFY),
+    o('useStartTLS', 'q', false, LDAPMODIFY),
+    o('bindDN', 'D', true, LDAPMODIFY, { values: DN }),
+    o('bindPassword', 'w', true, LDAPMODIFY),
+    o('bindPasswordFile', 'j', true, LDAPMODIFY),
+    o('defaultAdd', 'a', false, LDAPMODIFY),
+    o('filename', 'f', true, LDAPMODIFY),
+    o('trustAll', 'X', false, LDAPMODIFY),
+    o('continueOnError', 'c', false, LDAPMODIFY),
+    o('dry-run', 'n', false, LDAPMODIFY),
+    o('verbose', 'v', false, LDAPMODIFY),
+    o('help', 'H', false, LDAPMODIFY),
+  ],
+  excludes: [
+    ['bindPassword', 'bindPasswordFile'],
+    ['useSSL', 'useStartTLS'],
+  ],
+};
+
 export const GRAMMARS: Record<string, ToolGrammar> = {
   dsreplication: DSREPLICATION,
   dsconfig: DSCONFIG_GRAMMAR,
   ldapsearch: LDAPSEARCH_GRAMMAR,
+  ldapmodify: LDAPMODIFY_GRAMMAR,
 };
 
 /**

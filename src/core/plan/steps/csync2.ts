@@ -6,6 +6,7 @@
  * first, forcing its files to win) and each gets a cron line, staggered over the interval.
  */
 import { nodesPrimaryFirst, primaryNode } from '../../config/resolve';
+import type { ClusterConfig } from '../../config/types';
 import { and, sh } from '../../ssh/shell';
 import {
   CSYNC2_CERT_SUBJECT,
@@ -23,6 +24,11 @@ import { ensurePackage, exec } from './common';
 
 export const CSYNC2_CRON_MARK = '# gluu-cluster csync2';
 const CRON_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The crontab line the step writes on `host` (the health check looks for the same line). */
+export function csync2CronLine(config: ClusterConfig, host: string): string {
+  return `${csync2CronSchedules(config).get(host)} ${CRON_PATH} csync2 -x ${CSYNC2_CRON_MARK}`;
+}
 
 export const renderCsync2: StepRenderer = (input, resolved) => {
   const { config } = input;
@@ -67,7 +73,7 @@ export const renderCsync2: StepRenderer = (input, resolved) => {
           }));
     // cron runs commands with PATH=/usr/bin:/bin, and csync2 lives in /usr/sbin: without the PATH
     // the line fires every interval and fails with "csync2: not found".
-    const cronLine = `${schedules.get(t.host)} ${CRON_PATH} csync2 -x ${CSYNC2_CRON_MARK}`;
+    const cronLine = csync2CronLine(config, t.host);
     return {
       host: t.host,
       label: t.host,

@@ -4,8 +4,21 @@
  * on LDAPS 1636). The LDAP layer writes them with compare-and-swap; the preview shows the change.
  */
 import { nodesPrimaryFirst, primaryNode } from '../../config/resolve';
+import type { ClusterConfig } from '../../config/types';
 import { LDAPS_PORT } from '../../gluu/facts';
 import type { StepRenderer } from '../stepPlan';
+
+/** What the ldap-cache step merges into the cache configuration (the Redis password aside), or none without a cache host. */
+export function ldapCacheChange(config: ClusterConfig): Record<string, unknown> | undefined {
+  const cache = config.cache;
+  if (!cache) return undefined;
+  return { cacheProviderType: 'REDIS', redisConfiguration: { redisProviderType: 'STANDALONE', servers: `${cache.host}:${cache.port}` } };
+}
+
+/** What the ldap-idp-auth step merges into oxIDPAuthentication's config: every node on LDAPS, the primary first. */
+export function ldapIdpChange(config: ClusterConfig): { servers: string[] } {
+  return { servers: nodesPrimaryFirst(config).map((n) => `${n.host}:${LDAPS_PORT}`) };
+}
 
 export const renderLdapCache: StepRenderer = ({ config }) => {
   const primary = primaryNode(config);
@@ -24,10 +37,7 @@ export const renderLdapCache: StepRenderer = ({ config }) => {
             host: primary.host,
             title: `cache provider REDIS on ${cache.host}:${cache.port}, with the Redis password encoded for Gluu`,
             attribute: 'cache',
-            change: {
-              cacheProviderType: 'REDIS',
-              redisConfiguration: { redisProviderType: 'STANDALONE', servers: `${cache.host}:${cache.port}` },
-            },
+            change: ldapCacheChange(config)!,
             // The redis step makes Redis require this password: without it in the cache
             // configuration, oxAuth and oxTrust on every node lose their cache.
             encoded: { secret: 'redis', path: ['redisConfiguration', 'password'], host: primary.host, container: true },
@@ -46,7 +56,8 @@ export const renderLdapCache: StepRenderer = ({ config }) => {
 
 export const renderLdapIdpAuth: StepRenderer = ({ config }) => {
   const primary = primaryNode(config);
-  const servers = nodesPrimaryFirst(config).map((n) => `${n.host}:${LDAPS_PORT}`);
+  const change = ldapIdpChange(config);
+  const servers = change.servers;
   return {
     before: [],
     targets: [
@@ -59,7 +70,7 @@ export const renderLdapIdpAuth: StepRenderer = ({ config }) => {
             host: primary.host,
             title: `oxIDPAuthentication servers: ${servers.join(', ')}`,
             attribute: 'idpAuthentication',
-            change: { servers },
+            change,
           },
         ],
       },

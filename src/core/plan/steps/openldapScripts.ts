@@ -10,6 +10,7 @@ import { listensOn } from '../../gluu/listening';
 import { PEERS_BUNDLE, SLAPD_CONF, SOLSERVER, SYMAS_BIN, SYMAS_SBIN, peerUrl } from '../../gluu/openldap';
 import { PASSWORD_PLACEHOLDER } from '../../render/openldapReplication';
 import { sh, type Shell } from '../../ssh/shell';
+import { probeLoop } from './replicationProbe';
 
 /** Seconds a node has to come back (solserver) or a change to reach every node (the probe). */
 export const WAIT_SECONDS = 30;
@@ -101,6 +102,14 @@ if ! { ${joined(reindex)} && ${restartSolserver()}; }; then
 fi`;
 }
 
+/** The probe loop's tools for OpenLDAP: each node at its ldaps URL, trusting every node's certificate. */
+export function openldapProbeTools(pwFile: string | Shell, caFile: string = PEERS_BUNDLE): Shell {
+  const tool = (name: string) => sh`LDAPTLS_CACERT=${caFile} ${SYMAS_BIN}/${name} -x -H "$1" -y ${pwFile}`;
+  return sh`seen() { ${tool('ldapsearch')} -D "$3" -LLL -o ldif-wrap=no -b "$2" -s base 1.1 2>/dev/null | grep -q '^dn:'; }
+add() { ${tool('ldapadd')} -D "$2"; }
+del() { ${tool('ldapdelete')} -D "$3" "$2"; }`;
+}
+
 /**
  * The proof that the cluster replicates, run on the primary against every node over LDAPS: an
  * entry written on each node must appear on every other (the delay is printed), then be deleted
@@ -111,33 +120,8 @@ export function replicationProbe(config: ClusterConfig, nodes: readonly GluuNode
   const base = config.gluu.baseDN;
   const urls = nodes.map((n) => peerUrl(n));
   const search = sh`LDAPTLS_CACERT=${PEERS_BUNDLE} ${SYMAS_BIN}/ldapsearch -LLL -o ldif-wrap=no -x -D ${dn} -y ${pwFile}`;
-  return sh`now() { date +%s%N; }
-seen() { ${search} -H "$1" -b "$2" -s base 1.1 2>/dev/null | grep -q '^dn:'; }
+  return sh`${probeLoop(openldapProbeTools(pwFile), urls, [{ suffix: base, manager: dn }], WAIT_SECONDS, 'prove')}
 csns() { ${search} -H "$1" -b ${base} -s base contextCSN 2>/dev/null | sed -n 's/^contextCSN: //p' | sort | tr '\n' ' '; }
-waitfor() { # url dn want(present|absent)
-  end=$(( $(now) + ${WAIT_SECONDS}000000000 ))
-  while :; do
-    if seen "$1" "$2"; then [ "$3" = present ] && return 0; else [ "$3" = absent ] && return 0; fi
-    [ "$(now)" -lt "$end" ] || return 1
-    sleep 0.05
-  done
-}
-run=$$-$(date +%s)
-for from in ${urls}; do
-  cn="gluu-cluster-probe-$run-$(printf '%s' "$from" | tr -cd 'a-z0-9')"
-  probe="cn=$cn,${base}"
-  printf 'dn: %s\nobjectClass: organizationalRole\ncn: %s\ndescription: written by Gluu Cluster to prove replication; removed again\n' "$probe" "$cn" | LDAPTLS_CACERT=${PEERS_BUNDLE} ${SYMAS_BIN}/ldapadd -x -H "$from" -D ${dn} -y ${pwFile} >/dev/null || { echo "could not write the probe entry on $from" >&2; exit 1; }
-  t0=$(now)
-  for to in ${urls}; do
-    [ "$to" = "$from" ] && continue
-    waitfor "$to" "$probe" present || { echo "an entry written on $from did not reach $to within ${WAIT_SECONDS} s" >&2; LDAPTLS_CACERT=${PEERS_BUNDLE} ${SYMAS_BIN}/ldapdelete -x -H "$from" -D ${dn} -y ${pwFile} "$probe"; exit 1; }
-    echo "written on $from, read on $to after $(( ($(now) - t0) / 1000000 )) ms"
-  done
-  LDAPTLS_CACERT=${PEERS_BUNDLE} ${SYMAS_BIN}/ldapdelete -x -H "$from" -D ${dn} -y ${pwFile} "$probe" || { echo "could not remove the probe entry $probe from $from" >&2; exit 1; }
-  for to in ${urls}; do
-    waitfor "$to" "$probe" absent || { echo "the probe entry removed on $from is still on $to after ${WAIT_SECONDS} s" >&2; exit 1; }
-  done
-done
 end=$(( $(now) + ${WAIT_SECONDS}000000000 ))
 while :; do
   first=""; same=1

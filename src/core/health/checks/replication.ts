@@ -1,0 +1,200 @@
+/**
+ * LDAP replication, in the order that keeps its readings honest: first what only reads (each
+ * node's syncrepl peers, or OpenDJ's replication status), then the probe (an entry written on
+ * each node must reach every other, and is removed again), and only after it the contextCSNs and
+ * entry counts, so the probe's own writes have settled and every node has a change from every
+ * writer. A node behind in contextCSN is read again a second later before it is reported: a
+ * change that was just made is not yet a lag.
+ */
+import { nodesPrimaryFirst, primaryNode } from '../../config/resolve';
+import type { ClusterConfig } from '../../config/types';
+import { REPLICATED_DATABASES, managerDN, peerUrl, serverIds } from '../../gluu/openldap';
+import { openldapProbeTools } from '../../plan/steps/openldapScripts';
+import { probeLoop, type ProbeBase } from '../../plan/steps/replicationProbe';
+import { sh } from '../../ssh/shell';
+import { failureVerdict, perHost, rowOf, type HealthCheck, type Verdict } from '../check';
+import { withPasswordFile, type HealthContext } from '../context';
+import { attributeValues, LdapSearchFailed, ldapSearchOn } from '../ldapSearch';
+import type { HealthRow } from '../model';
+import { csnLags, csnVerdict } from './contextCsn';
+import { opendjProbeTools, statusCommand, statusVerdict } from './opendjReplication';
+import { parseProbe, probeVerdict } from './probeReport';
+import { parseProviders, providersScript, syncreplVerdict } from './syncreplPeers';
+
+/** How long a probe entry has to reach the other nodes: well within the check's 30 s. */
+export const PROBE_WAIT_SECONDS = 5;
+const PROBE_TIMEOUT_MS = 25000;
+/** ldapsearch's exit when it cannot reach the server. */
+const CANNOT_CONTACT = 255;
+
+const SYNCREPL = { group: 'replication', id: 'syncrepl', title: 'Syncrepl peers' } as const;
+const STATUS = { group: 'replication', id: 'status', title: 'Replication status' } as const;
+const PROBE = { group: 'replication', id: 'probe', title: 'Replication probe' } as const;
+const CSN = { group: 'replication', id: 'contextcsn', title: 'contextCSN' } as const;
+const ENTRIES = { group: 'replication', id: 'entries', title: 'Entry count' } as const;
+
+/** An LDAP read that failed: a server that does not answer is critical, anything else unknown. */
+function ldapFailure(e: unknown, what: string, host: string): Verdict {
+  if (e instanceof LdapSearchFailed && e.code === CANNOT_CONTACT)
+    return { state: 'critical', reason: `LDAP on ${host} does not answer (${what}): ${e.message}` };
+  return failureVerdict(e, `${what} on ${host}`);
+}
+
+async function runProbe(ctx: HealthContext, bases: ProbeBase[]): Promise<HealthRow[]> {
+  const { config } = ctx;
+  const nodes = nodesPrimaryFirst(config);
+  const primary = primaryNode(config).host;
+  const openldap = config.gluu.ldap === 'openldap';
+  const words = nodes.map((n) => (openldap ? peerUrl(n) : n.host));
+  const hostOf = (w: string) => nodes[words.indexOf(w)]?.host ?? w;
+  const tools = openldap ? openldapProbeTools(sh`"$pw"`) : opendjProbeTools(config);
+  try {
+    const password = await ctx.secret('ldapAdmin');
+    const r = await ctx.exec(primary, withPasswordFile(probeLoop(tools, words, bases, PROBE_WAIT_SECONDS, 'report')), {
+      container: true,
+      stdin: password,
+      timeoutMs: PROBE_TIMEOUT_MS,
+    });
+    const events = parseProbe(r.stdout);
+    const fix = openldap ? 'openldap-replication' : 'replication-enable';
+    return nodes.map((n, i) => rowOf(PROBE, ctx, n.host, probeVerdict(n.host, words[i], events, hostOf, PROBE_WAIT_SECONDS, fix)));
+  } catch (e) {
+    // The probe runs on the primary: if it cannot, no node's row can say anything else.
+    const v = failureVerdict(e, `the replication probe on ${primary}`);
+    return nodes.map((n) => rowOf(PROBE, ctx, n.host, v));
+  }
+}
+
+/** contextCSN of each replicated database on each node (absent: the node has no such database). */
+async function readCsns(ctx: HealthContext, failed: Map<string, Verdict>): Promise<Map<string, Map<string, string[]>>> {
+  const csns = new Map<string, Map<string, string[]>>(REPLICATED_DATABASES.map((d) => [d.suffix, new Map()]));
+  await Promise.all(
+    ctx.config.nodes.map(async (n) => {
+      try {
+        for (const db of REPLICATED_DATABASES) {
+          const [entry] = await ldapSearchOn(ctx, n.host, {
+            base: db.suffix,
+            scope: 'base',
+            filter: '(objectClass=*)',
+            attributes: ['contextCSN'],
+          });
+          if (entry) csns.get(db.suffix)!.set(n.host, attributeValues(entry, 'contextCSN'));
+        }
+      } catch (e) {
+        failed.set(n.host, ldapFailure(e, 'reading contextCSN', n.host));
+        for (const m of csns.values()) m.delete(n.host);
+      }
+    }),
+  );
+  return csns;
+}
+
+async function csnRows(ctx: HealthContext): Promise<HealthRow[]> {
+  const ids = serverIds(ctx.config.nodes);
+  const sidNames = new Map([...ids].map(([host, id]) => [id.toString(16).padStart(3, '0'), host]));
+  let failed = new Map<string, Verdict>();
+  let lags = csnLags(await readCsns(ctx, failed));
+  if ([...lags.values()].some((l) => l.length)) {
+    await new Promise((r) => setTimeout(r, 1000));
+    failed = new Map();
+    lags = csnLags(await readCsns(ctx, failed));
+  }
+  return ctx.config.nodes.map((n) => rowOf(CSN, ctx, n.host, failed.get(n.host) ?? csnVerdict(n.host, lags.get(n.host) ?? [], sidNames)));
+}
+
+/** Entries per replicated database on each node; a difference is a warning with the numbers. */
+async function entryRows(ctx: HealthContext): Promise<HealthRow[]> {
+  const counts = new Map<string, Map<string, number>>();
+  const failed = new Map<string, Verdict>();
+  await Promise.all(
+    ctx.config.nodes.map(async (n) => {
+      try {
+        const mine = new Map<string, number>();
+        for (const db of REPLICATED_DATABASES) {
+          const entries = await ldapSearchOn(ctx, n.host, {
+            base: db.suffix,
+            scope: 'sub',
+            filter: '(objectClass=*)',
+            attributes: ['1.1'],
+          });
+          if (entries.length) mine.set(db.suffix, entries.length);
+        }
+        counts.set(n.host, mine);
+      } catch (e) {
+        failed.set(n.host, ldapFailure(e, 'counting entries', n.host));
+      }
+    }),
+  );
+  return ctx.config.nodes.map((n) => rowOf(ENTRIES, ctx, n.host, failed.get(n.host) ?? entryVerdict(n.host, counts)));
+}
+
+/** One node's counts against the others' (nodes that could not be read are left out). */
+export function entryVerdict(host: string, counts: ReadonlyMap<string, ReadonlyMap<string, number>>): Verdict {
+  const mine = counts.get(host) ?? new Map<string, number>();
+  const diffs: string[] = [];
+  const words = [...mine].map(([db, c]) => `${c} under ${db}`);
+  for (const [db, c] of mine) {
+    const others = [...counts].filter(([h]) => h !== host).map(([h, m]) => [h, m.get(db)] as const);
+    const differ = others.filter(([, o]) => o !== undefined && o !== c);
+    if (differ.length) diffs.push(`${host} has ${c} entries under ${db}, ${differ.map(([h, o]) => `${h} ${o}`).join(', ')}`);
+  }
+  const total = [...mine.values()].reduce((a, b) => a + b, 0);
+  if (diffs.length) return { state: 'warning', reason: diffs[0], details: diffs, value: total };
+  return { state: 'ok', reason: `${host} has ${words.join(' and ') || 'no entries'}, as every other node`, value: total };
+}
+
+async function openldapRows(ctx: HealthContext): Promise<HealthRow[]> {
+  const { config } = ctx;
+  const hosts = config.nodes.map((n) => n.host);
+  const suffixesOn = new Map<string, Set<string>>();
+  const syncrepl = await perHost(SYNCREPL, ctx, hosts, async (host) => {
+    const r = await ctx.exec(host, providersScript(), { container: true });
+    if (r.code !== 0)
+      return { state: 'unknown', reason: `cannot read slapd.conf on ${host}: ${r.stderr.trim() || `awk exited ${r.code}`}` };
+    const providers = parseProviders(r.stdout);
+    suffixesOn.set(host, new Set(providers.keys()));
+    return syncreplVerdict(config, host, providers);
+  });
+  // Probe every replicated database every node has (each is its own syncrepl); the base DN at least.
+  const bases = REPLICATED_DATABASES.filter(
+    (d) => d.suffix === config.gluu.baseDN || hosts.every((h) => suffixesOn.get(h)?.has(d.suffix.toLowerCase())),
+  ).map((d) => ({ suffix: d.suffix, manager: managerDN(config, d.suffix) }));
+  const probe = await runProbe(ctx, bases);
+  const [csn, entries] = await Promise.all([csnRows(ctx), entryRows(ctx)]);
+  return [...syncrepl, ...probe, ...csn, ...entries];
+}
+
+async function opendjRows(ctx: HealthContext): Promise<HealthRow[]> {
+  const { config } = ctx;
+  const primary = primaryNode(config).host;
+  let status: HealthRow[];
+  try {
+    const password = await ctx.secret('ldapAdmin');
+    const r = await ctx.exec(primary, withPasswordFile(statusCommand(config, primary)), {
+      container: true,
+      stdin: password,
+      timeoutMs: 25000,
+    });
+    const v = (host: string): Verdict =>
+      r.code === 0
+        ? statusVerdict(config, host, r.stdout, ctx.now())
+        : {
+            state: r.code === 8 ? 'critical' : 'unknown',
+            reason: `dsreplication status on ${primary} exited ${r.code}${r.code === 8 ? ': it could not connect to or bind at the primary as the replication administrator' : ''}: ${r.stderr.trim().split('\n').pop() ?? ''}`,
+          };
+    status = config.nodes.map((n) => rowOf(STATUS, ctx, n.host, v(n.host)));
+  } catch (e) {
+    const v = failureVerdict(e, `dsreplication status on ${primary}`);
+    status = config.nodes.map((n) => rowOf(STATUS, ctx, n.host, v));
+  }
+  const probe = await runProbe(ctx, [{ suffix: config.gluu.baseDN, manager: config.gluu.bindDN }]);
+  return [...status, ...probe];
+}
+
+export const replicationCheck: HealthCheck = {
+  group: 'replication',
+  id: 'replication',
+  title: 'LDAP replication',
+  applies: (config: ClusterConfig) => config.nodes.length > 1,
+  run: (ctx) => (ctx.config.gluu.ldap === 'openldap' ? openldapRows(ctx) : opendjRows(ctx)),
+};

@@ -1,0 +1,105 @@
+/**
+ * Reads LDAP entries on a node, with the node's own ldapsearch run over SSH inside the Gluu
+ * container, bound as the directory manager: the password reaches the tool in a 0600 file filled
+ * from stdin (withPasswordFile), never in argv. OpenLDAP is asked at the node's own LDAPS URL (the
+ * one its peers use, so its certificate names it) trusting the node's own certificate; OpenDJ as
+ * the replication steps ask it (-Z -X: its certificate is self-signed and not kept anywhere else).
+ */
+import type { ClusterConfig } from '../config/types';
+import { LDAPS_PORT } from '../gluu/facts';
+import { OPENLDAP_CERT, SYMAS_BIN, peerUrl } from '../gluu/openldap';
+import { OPENDJ } from '../plan/steps/common';
+import { sh, type Shell } from '../ssh/shell';
+import { withPasswordFile, type HealthContext } from './context';
+
+export interface LdapSearchRequest {
+  base: string;
+  scope: 'base' | 'one' | 'sub';
+  filter: string;
+  /** ["1.1"] for DNs only. */
+  attributes: readonly string[];
+}
+
+export interface LdapEntry {
+  dn: string;
+  /** Values by attribute name as the server printed it; look names up with `attributeValues`. */
+  attributes: Record<string, string[]>;
+}
+
+/** ldapsearch's exit code for a base that does not exist (the LDAP result code). */
+export const NO_SUCH_OBJECT = 32;
+
+export class LdapSearchFailed extends Error {
+  constructor(
+    readonly host: string,
+    readonly code: number | null,
+    stderr: string,
+  ) {
+    const why = stderr.trim().split('\n').filter(Boolean).slice(-2).join(' ');
+    super(`ldapsearch on ${host} exited ${code ?? 'without a code'}${why ? `: ${why}` : ''}`);
+  }
+}
+
+/** The ldapsearch command of the cluster's LDAP flavour; "$pw" names the password file. */
+export function ldapSearchCommand(config: ClusterConfig, host: string, r: LdapSearchRequest): Shell {
+  const node = config.nodes.find((n) => n.host === host);
+  if (!node) throw new Error(`${host} is not a Gluu node of the cluster`);
+  if (config.gluu.ldap === 'openldap')
+    return sh`LDAPTLS_CACERT=${OPENLDAP_CERT} ${SYMAS_BIN}/ldapsearch -LLL -o ldif-wrap=no -x -H ${peerUrl(node)} -D ${config.gluu.bindDN} -y "$pw" -b ${r.base} -s ${r.scope} ${r.filter} ${[...r.attributes]}`;
+  return sh`${OPENDJ}/bin/ldapsearch -h ${host} -p ${LDAPS_PORT} -Z -X -T -D ${config.gluu.bindDN} -j "$pw" -b ${r.base} -s ${r.scope} ${r.filter} ${[...r.attributes]}`;
+}
+
+/**
+ * The entries `r` finds on `host`; none when the base does not exist. Throws LdapSearchFailed
+ * for any other failure (slapd down, a refused bind), HostUnreachable, CheckTimeout, SecretNotStored.
+ */
+export async function ldapSearchOn(ctx: HealthContext, host: string, r: LdapSearchRequest, timeoutMs?: number): Promise<LdapEntry[]> {
+  const password = await ctx.secret('ldapAdmin');
+  const res = await ctx.exec(host, withPasswordFile(ldapSearchCommand(ctx.config, host, r)), {
+    container: true,
+    stdin: password,
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
+  if (res.code === NO_SUCH_OBJECT) return [];
+  if (res.code !== 0) throw new LdapSearchFailed(host, res.code, res.stderr);
+  return parseLdif(res.stdout);
+}
+
+/**
+ * LDIF as ldapsearch prints it: entries apart by blank lines, "name: value", "name:: base64",
+ * continuation lines starting with one space (OpenDJ wraps unless -T), "#" comments.
+ */
+export function parseLdif(text: string): LdapEntry[] {
+  const entries: LdapEntry[] = [];
+  const unfolded: string[] = [];
+  for (const raw of text.split('\n')) {
+    const l = raw.replace(/\r$/, '');
+    if (l.startsWith(' ') && unfolded.length && unfolded[unfolded.length - 1] !== '') unfolded[unfolded.length - 1] += l.slice(1);
+    else unfolded.push(l);
+  }
+  let current: LdapEntry | undefined;
+  for (const l of unfolded) {
+    if (l === '') {
+      current = undefined;
+      continue;
+    }
+    if (l.startsWith('#')) continue;
+    const m = /^([^:]+)(::?)\s?(.*)$/.exec(l);
+    if (!m) continue;
+    const [, name, sep, rest] = m;
+    const value = sep === '::' ? Buffer.from(rest, 'base64').toString('utf8') : rest;
+    if (name.toLowerCase() === 'dn') {
+      current = { dn: value, attributes: {} };
+      entries.push(current);
+    } else if (current) {
+      (current.attributes[name] ??= []).push(value);
+    }
+  }
+  return entries;
+}
+
+/** An attribute's values, its name matched without regard to case. */
+export function attributeValues(e: LdapEntry, name: string): string[] {
+  const k = Object.keys(e.attributes).find((a) => a.toLowerCase() === name.toLowerCase());
+  return k ? e.attributes[k] : [];
+}

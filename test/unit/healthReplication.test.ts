@@ -1,0 +1,323 @@
+/**
+ * The replication checks' pure parts: contextCSN comparison, slapd.conf's syncrepl peers, the
+ * probe's report, OpenDJ's dsreplication status (outputs built from CLI-FACTS.md's grammar: TAB
+ * cells, trailing empty cells dropped) and the OpenDJ commands against OpenDJ 3.0's grammar.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { EXAMPLE_CLUSTER_FILE } from '../../src/core/config/example';
+import { parseClusterFile } from '../../src/core/config/parse';
+import type { ClusterConfig } from '../../src/core/config/types';
+import { entryVerdict } from '../../src/core/health/checks/replication';
+import { csnLags, csnVerdict, parseCsn } from '../../src/core/health/checks/contextCsn';
+import { aomcAgeMs, opendjProbeTools, statusCommand, statusVerdict } from '../../src/core/health/checks/opendjReplication';
+import { parseProbe, probeVerdict } from '../../src/core/health/checks/probeReport';
+import { parseProviders, providersScript, syncreplVerdict } from '../../src/core/health/checks/syncreplPeers';
+import { ldapSearchCommand, parseLdif } from '../../src/core/health/ldapSearch';
+import { withPasswordFile } from '../../src/core/health/context';
+import { probeLoop } from '../../src/core/plan/steps/replicationProbe';
+import { sh } from '../../src/core/ssh/shell';
+import { renderOpenldapReplication } from '../../src/core/render/openldapReplication';
+import { problems } from './opendjGrammar';
+import { commands } from './shellWords';
+
+const opendj = (): ClusterConfig => parseClusterFile(EXAMPLE_CLUSTER_FILE).config!;
+const openldap = (): ClusterConfig => parseClusterFile(EXAMPLE_CLUSTER_FILE.replace('ldap: opendj', 'ldap: openldap')).config!;
+const PW = 's3cret "pw" $(x)';
+
+describe('health: contextCSN', () => {
+  const at = (t: string, sid: string) => `${t}Z#000000#${sid}#000000`;
+  it('reads the time and server id of a CSN', () => {
+    const c = parseCsn(at('20261130060011.298089', '01d'))!;
+    assert.equal(c.sid, '01d');
+    assert.equal(c.ms, Date.UTC(2026, 10, 30, 6, 0, 11) + 298);
+    assert.equal(parseCsn('garbage'), undefined);
+  });
+
+  it('agrees when every node has the same value per server id', () => {
+    const v = [at('20261130060011.298089', '01d'), at('20261130060017.739606', '118')];
+    const lags = csnLags(
+      new Map([
+        [
+          'o=gluu',
+          new Map([
+            ['a', v],
+            ['b', [...v].reverse()],
+          ]),
+        ],
+      ]),
+    );
+    assert.deepEqual(lags.get('a'), []);
+    assert.equal(csnVerdict('a', lags.get('a')!).state, 'ok');
+  });
+
+  it('a node behind by a few seconds is a warning, over 60 s or a missing server id critical, naming the host', () => {
+    const a = [at('20261130060011.000000', '01d'), at('20261130060100.000000', '118')];
+    const b = [at('20261130060011.000000', '01d'), at('20261130060095.000000'.replace('95', '55'), '118')];
+    const lags = csnLags(
+      new Map([
+        [
+          'o=gluu',
+          new Map([
+            ['a', a],
+            ['b', b],
+          ]),
+        ],
+      ]),
+    );
+    const v = csnVerdict('b', lags.get('b')!, new Map([['118', 'a']]));
+    assert.equal(v.state, 'warning');
+    assert.equal(v.value, 5000);
+    assert.match(v.reason, /^b is behind: o=gluu: 5\.0 s behind a in the changes of a \(server id 280\)/);
+    const far = csnLags(
+      new Map([
+        [
+          'o=gluu',
+          new Map([
+            ['a', [at('20261130070000.000000', '118')]],
+            ['b', [at('20261130060000.000000', '118')]],
+          ]),
+        ],
+      ]),
+    );
+    assert.equal(csnVerdict('b', far.get('b')!).state, 'critical');
+    const missing = csnLags(
+      new Map([
+        [
+          'o=site',
+          new Map([
+            ['a', [at('20261130060000.000000', '118')]],
+            ['b', []],
+          ]),
+        ],
+      ]),
+    );
+    const m = csnVerdict('b', missing.get('b')!);
+    assert.equal(m.state, 'critical');
+    assert.match(m.reason, /o=site: no change from server id 280, which a has/);
+  });
+});
+
+describe('health: syncrepl peers in slapd.conf', () => {
+  const conf = (config: ClusterConfig, drop?: RegExp) => {
+    // The generated block as the step splices it into each database of Gluu's slapd.conf.
+    const fragment = renderOpenldapReplication(config).split('\n');
+    const dbPart = (suffix: string) => {
+      const start = fragment.indexOf(`#== database ${suffix} ==`);
+      const end = fragment.findIndex((l, i) => i > start && l.startsWith('#=='));
+      return fragment.slice(start + 1, end < 0 ? undefined : end).filter((l) => !drop?.test(l) || !l.includes(`"${suffix}"`));
+    };
+    return [
+      'include x',
+      'database mdb',
+      'suffix "o=gluu"',
+      'rootpw {SSHA}x',
+      ...dbPart('o=gluu'),
+      'database mdb',
+      'suffix "o=site"',
+      ...dbPart('o=site'),
+    ].join('\n');
+  };
+  const run = (text: string) =>
+    execFileSync('sh', ['-c', providersScript().text.replace('/opt/symas/etc/openldap/slapd.conf', '/dev/stdin')], {
+      input: text,
+      encoding: 'utf8',
+    });
+
+  it('reads each database and its providers with the real awk, never a credential', () => {
+    const out = run(conf(openldap()));
+    assert.ok(!out.includes('credentials'), out);
+    const p = parseProviders(out);
+    assert.deepEqual([...p.keys()], ['o=gluu', 'o=site']);
+    assert.deepEqual(p.get('o=gluu'), ['ldaps://idp1.example.org:1636/', 'ldaps://idp2.example.org:1636/']);
+    const v = syncreplVerdict(openldap(), 'idp1.example.org', p);
+    assert.equal(v.state, 'ok', v.reason);
+  });
+
+  it('a missing syncrepl is critical, naming the peer, with the openldap-replication step', () => {
+    const p = parseProviders(run(conf(openldap(), /provider=ldaps:\/\/idp2/)));
+    const v = syncreplVerdict(openldap(), 'idp1.example.org', p);
+    assert.equal(v.state, 'critical');
+    assert.equal(v.fixStep, 'openldap-replication');
+    assert.match(v.reason, /^idp1\.example\.org's .*slapd\.conf has no syncrepl for o=gluu from idp2\.example\.org/);
+  });
+
+  it('joins continuation lines', () => {
+    const p = parseProviders(run('database mdb\nsuffix "o=gluu"\nsyncrepl rid=1\n  provider=ldaps://idp2.example.org:1636/\n  binddn=x\n'));
+    assert.deepEqual(p.get('o=gluu'), ['ldaps://idp2.example.org:1636/']);
+  });
+});
+
+describe('health: the replication probe', () => {
+  const words = ['ldaps://a:1636/', 'ldaps://b:1636/'];
+  const hostOf = (w: string) => w.replace(/^ldaps:\/\/|:1636\/$/g, '');
+
+  it('ok with the slowest delay; a probe that did not arrive is critical on the receiving node', () => {
+    const e = parseProbe(
+      ['probe-arrived ldaps://a:1636/ ldaps://b:1636/ o=gluu 40', 'probe-arrived ldaps://b:1636/ ldaps://a:1636/ o=gluu 12', 'noise'].join(
+        '\n',
+      ),
+    );
+    assert.equal(probeVerdict('b', words[1], e, hostOf, 5).state, 'ok');
+    assert.equal(probeVerdict('b', words[1], e, hostOf, 5).value, 40);
+    const broken = parseProbe(
+      'probe-missing ldaps://a:1636/ ldaps://b:1636/ o=gluu\nprobe-arrived ldaps://b:1636/ ldaps://a:1636/ o=gluu 12\n',
+    );
+    const v = probeVerdict('b', words[1], broken, hostOf, 5, 'openldap-replication');
+    assert.equal(v.state, 'critical');
+    assert.equal(v.reason, 'an entry written on a under o=gluu did not reach b within 5 s');
+    assert.equal(v.fixStep, 'openldap-replication');
+    assert.equal(probeVerdict('a', words[0], broken, hostOf, 5).state, 'ok');
+  });
+
+  it('a write refused on a node is critical there (no step fixes a stopped server); the others cannot tell', () => {
+    const e = parseProbe(
+      "probe-unwritten ldaps://b:1636/ o=gluu ldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1)\nprobe-missing ldaps://a:1636/ ldaps://b:1636/ o=gluu\n",
+    );
+    const b = probeVerdict('b', words[1], e, hostOf, 5, 'openldap-replication');
+    assert.equal(b.state, 'critical');
+    assert.match(b.reason, /^the probe entry could not be written on b under o=gluu: .*Can't contact LDAP server/);
+    assert.equal(b.fixStep, 'openldap-replication', 'it also did not receive a');
+    assert.equal(probeVerdict('a', words[0], e, hostOf, 5).state, 'unknown');
+    const onlyDown = parseProbe('probe-unwritten ldaps://b:1636/ o=gluu x\n');
+    assert.equal(probeVerdict('b', words[1], onlyDown, hostOf, 5, 'openldap-replication').fixStep, undefined);
+  });
+
+  it('the report loop runs in sh: every pair reported, every probe removed (fake LDAP tools on files)', () => {
+    const dir = execFileSync('mktemp', ['-d'], { encoding: 'utf8' }).trim();
+    // A node is a folder; "replication" copies a's entries to b only (b does not pull from a... reversed: b's reach a).
+    const tools = sh`seen() { [ -e ${dir}/"$1/$2" ]; }
+add() { dn=$(sed -n 's/^dn: //p'); : > ${dir}/"$1/$dn"; [ "$1" = b ] && : > ${dir}/a/"$dn"; true; }
+del() { rm -f ${dir}/"$1/$2" ${dir}/a/"$2"; }`;
+    execFileSync('mkdir', ['-p', `${dir}/a`, `${dir}/b`]);
+    const script = probeLoop(tools, ['a', 'b'], [{ suffix: 'o=gluu', manager: 'cn=dm' }], 1, 'report');
+    const out = execFileSync('bash', ['-c', script.text], { encoding: 'utf8' });
+    const e = parseProbe(out);
+    assert.deepEqual(e.missing, [{ from: 'a', to: 'b', suffix: 'o=gluu' }]);
+    assert.equal(e.arrived.length, 1);
+    assert.equal(e.arrived[0].from, 'b');
+    assert.equal(execFileSync('sh', ['-c', `ls ${dir}/a ${dir}/b | grep -c probe || true`], { encoding: 'utf8' }).trim(), '0');
+    execFileSync('rm', ['-rf', dir]);
+  });
+});
+
+describe('health: entry counts', () => {
+  it('differing counts are a warning with the numbers', () => {
+    const counts = new Map([
+      ['a', new Map([['o=gluu', 10]])],
+      ['b', new Map([['o=gluu', 9]])],
+    ]);
+    const v = entryVerdict('b', counts);
+    assert.equal(v.state, 'warning');
+    assert.equal(v.reason, 'b has 9 entries under o=gluu, a 10');
+    assert.equal(entryVerdict('a', new Map([['a', new Map([['o=gluu', 3]])]])).state, 'ok');
+  });
+});
+
+describe('health: the LDAP reader', () => {
+  it('parses LDIF: base64 values decoded, wrapped lines joined, names kept', () => {
+    const text = [
+      'dn: inum=@!1,ou=appliances,o=gluu',
+      `oxIDPAuthentication:: ${Buffer.from('{"a":"é"}').toString('base64')}`,
+      'description: one',
+      ' two',
+      '',
+      '# comment',
+      'dn:: ' + Buffer.from('cn=é,o=gluu').toString('base64'),
+      '',
+    ].join('\n');
+    const e = parseLdif(text);
+    assert.equal(e.length, 2);
+    assert.deepEqual(e[0].attributes.oxIDPAuthentication, ['{"a":"é"}']);
+    assert.deepEqual(e[0].attributes.description, ['onetwo']);
+    assert.equal(e[1].dn, 'cn=é,o=gluu');
+  });
+
+  it('puts the password in a file only, never in argv (both flavours)', () => {
+    for (const config of [openldap(), opendj()]) {
+      const script = withPasswordFile(
+        ldapSearchCommand(config, 'idp2.example.org', {
+          base: 'o=gluu',
+          scope: 'base',
+          filter: '(objectClass=*)',
+          attributes: ['contextCSN'],
+        }),
+      ).text;
+      assert.ok(!script.includes(PW));
+      assert.match(script, config.gluu.ldap === 'openldap' ? / -y "\$pw" / : / -j "\$pw" /);
+    }
+  });
+});
+
+describe('health: OpenDJ replication status', () => {
+  const row = (...cells: string[]) => cells.join('\t');
+  const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
+  const healthy = [
+    row('o=gluu', 'idp1.example.org:4444', '120', 'true', '12345', '3214', '8989', '0', '', 'true'),
+    row('o=gluu', 'idp2.example.org:4444', '120', 'true', '23456', '4321', '8989', '0', '', 'true'),
+    row('o=site', 'idp1.example.org:4444', '2', 'true', '1111', '3214', '8989', '0', '', 'true'),
+    row('o=site', 'idp2.example.org:4444', '2', 'true', '2222', '4321', '8989', '0', '', 'true'),
+    // A replication server with no replica of the suffix: empty first cell (replicationStatus.ts).
+    row('', 'idp1.example.org:4444', '', 'true', '', '3214', '8989'),
+  ].join('\n');
+
+  it('every node listed and enabled for each base DN, no missing change: ok', () => {
+    const v = statusVerdict(opendj(), 'idp2.example.org', healthy, NOW);
+    assert.equal(v.state, 'ok', v.reason);
+    assert.match(v.reason, /o=gluu and o=site/);
+  });
+
+  it('missing changes are a warning; an oldest missing change over 60 s critical', () => {
+    const some = healthy.replace(
+      row('o=gluu', 'idp2.example.org:4444', '120', 'true', '23456', '4321', '8989', '0', ''),
+      row('o=gluu', 'idp2.example.org:4444', '118', 'true', '23456', '4321', '8989', '2', String(NOW - 5000)),
+    );
+    const w = statusVerdict(opendj(), 'idp2.example.org', some, NOW);
+    assert.equal(w.state, 'warning');
+    assert.equal(w.reason, 'idp2.example.org misses 2 change(s) of o=gluu, the oldest 5 s old');
+    const old = some.replace(String(NOW - 5000), new Date(NOW - 120000).toString());
+    const c = statusVerdict(opendj(), 'idp2.example.org', old, NOW);
+    assert.equal(c.state, 'critical', c.reason);
+    assert.match(c.reason, /the oldest 120 s old/);
+  });
+
+  it('a node not listed, or listed without replication (only three cells), is critical with replication-enable', () => {
+    const gone = healthy
+      .split('\n')
+      .filter((l) => !l.startsWith('o=gluu\tidp2'))
+      .join('\n');
+    const v = statusVerdict(opendj(), 'idp2.example.org', gone, NOW);
+    assert.equal(v.state, 'critical');
+    assert.equal(v.reason, 'idp2.example.org is not listed for o=gluu in dsreplication status');
+    assert.equal(v.fixStep, 'replication-enable');
+    const off = healthy.replace(/^o=gluu\tidp2\.example\.org:4444\t120\t.*$/m, row('o=gluu', 'idp2.example.org:4444', '120'));
+    assert.match(statusVerdict(opendj(), 'idp2.example.org', off, NOW).reason, /replication of o=gluu is not enabled on idp2/);
+  });
+
+  it('reads the age of the oldest missing change as OpenDJ may print it', () => {
+    assert.equal(aomcAgeMs('', NOW), undefined);
+    assert.equal(aomcAgeMs(String(NOW - 7000), NOW), 7000);
+    assert.equal(aomcAgeMs('7000', NOW), 7000);
+    assert.equal(aomcAgeMs(new Date(NOW - 90000).toString(), NOW), 90000);
+  });
+
+  it('its commands parse by OpenDJ 3.0 grammar, the password only in a file', () => {
+    const config = opendj();
+    // The probe loop calls the tools only through these functions (its arithmetic is beyond the test's shell reader).
+    // The functions' arguments as a call would give them: a host and an entry's DN.
+    const script = withPasswordFile(opendjProbeTools(config))
+      .text.replaceAll('"$1"', 'idp2.example.org')
+      .replaceAll('"$2"', "'cn=probe,o=gluu'");
+    const status = withPasswordFile(statusCommand(config, 'idp1.example.org')).text;
+    const seen: string[] = [];
+    for (const c of [...commands(script), ...commands(status)]) {
+      const tool = ['dsreplication', 'ldapsearch', 'ldapmodify'].find((t) => c[0] === `/opt/opendj/bin/${t}`);
+      if (!tool) continue;
+      seen.push(tool);
+      assert.deepEqual(problems(tool, c.slice(1)), [], c.join(' '));
+      assert.ok(c.includes('-j') && !c.includes('-w'), `password by file only: ${c.join(' ')}`);
+    }
+    assert.deepEqual([...new Set(seen)].sort(), ['dsreplication', 'ldapmodify', 'ldapsearch']);
+    assert.ok(!script.includes(PW) && !status.includes(PW));
+  });
+});
