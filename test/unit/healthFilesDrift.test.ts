@@ -126,15 +126,12 @@ describe('health: drift', () => {
     assert.match(hostsDrift(c, H, '127.0.0.1 localhost').reason, /is missing/);
   });
 
-  it('ox-ldap.properties: the node first, then the others; a difference has no step to fix it', () => {
+  it('ox-ldap.properties: the node first, then the others; the LDAP failover step fixes a difference', () => {
     const c = config();
     assert.equal(oxLdapDrift(c, H, 'servers: idp2.example.org:1636,idp1.example.org:1636\n').state, 'ok');
     const v = oxLdapDrift(c, H, 'bindPassword: x\nservers: localhost:1636\n');
     assert.equal(v.state, 'warning');
-    assert.equal(v.fixStep, undefined);
-    assert.match(
-      v.reason,
-      /has servers: localhost:1636; a cluster wants idp2\.example\.org:1636,idp1\.example\.org:1636 \(no step writes it yet/,
-    );
+    assert.equal(v.fixStep, 'ox-ldap-servers');
+    assert.match(v.reason, /has servers: localhost:1636; the cluster file says idp2\.example\.org:1636,idp1\.example\.org:1636$/);
   });
 });

@@ -268,12 +268,20 @@ describe('the opendj-keystore step', () => {
 });
 
 describe('csync2.cfg rendering', () => {
-  it('writes no exclude line when nothing is excluded (csync2 rejects an empty "exclude ;")', async () => {
+  it("always excludes each node's own files (ox-ldap.properties, the salt), as csync2 sees them; never an empty exclude", async () => {
     const { checkCsync2Cfg } = await import('../../src/core/render/csync2Check');
     const c = parseClusterFile(EXAMPLE_CLUSTER_FILE.replace('csync2:\n', 'csync2:\n  exclude: []\n')).config!;
     const text = renderCsync2Cfg(c);
-    assert.doesNotMatch(text, /exclude/);
+    const own =
+      '/opt/gluu-server-3.1.5/etc/gluu/conf/ox-ldap.properties /opt/gluu-server-3.1.5/etc/gluu/conf/oxTrustLogRotationConfiguration.xml /opt/gluu-server-3.1.5/etc/gluu/conf/salt';
+    assert.equal(text.match(/^ {4}exclude .*$/gm)?.join('\n'), `    exclude ${own};`);
     assert.deepEqual(checkCsync2Cfg(text), []);
-    assert.match(renderCsync2Cfg(manual()), /^ {4}exclude \*~ \.\*;$/m, 'the default list is still written');
+    assert.match(
+      renderCsync2Cfg(manual()),
+      new RegExp(`^ {4}exclude \\*~ \\.\\* ${own.replace(/\./g, '\\.')};$`, 'm'),
+      'the default list first',
+    );
+    const bare = parseClusterFile(EXAMPLE_CLUSTER_FILE.replace('container: chroot', 'container: none')).config!;
+    assert.match(renderCsync2Cfg(bare), / \/etc\/gluu\/conf\/ox-ldap\.properties /, 'without a container, the path itself');
   });
 });

@@ -156,6 +156,7 @@ describe('tree model', () => {
         'ldap-idp-auth',
         'certs',
         'keystores',
+        'ox-ldap-servers',
         'restart',
       ],
     );

@@ -219,8 +219,17 @@ export const STEPS: readonly StepDefinition[] = [
     scope: 'all-nodes',
   },
   {
+    id: 'ox-ldap-servers',
+    requires: ['csync2'],
+    title: 'LDAP failover for Gluu',
+    section: '2. Replication',
+    summary:
+      "Each node's ox-ldap.properties lists the node first, then every other node, so oxAuth keeps working when its own LDAP server stops.",
+    scope: 'all-nodes',
+  },
+  {
     id: 'restart',
-    requires: ['keystores', 'ldap-cache', 'ldap-idp-auth'],
+    requires: ['keystores', 'ldap-cache', 'ldap-idp-auth', 'ox-ldap-servers'],
     title: 'Restart Gluu',
     section: '6. Transfer Certificates',
     summary: 'identity and oxauth restarted, then the Gluu Server on every node.',

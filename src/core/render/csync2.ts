@@ -5,6 +5,7 @@
 import { nodesPrimaryFirst } from '../config/resolve';
 import type { ClusterConfig } from '../config/types';
 import { containerRoot } from '../gluu/facts';
+import { PER_NODE_FILES } from '../gluu/oxLdap';
 
 export const CSYNC2_GROUP = 'gluucluster';
 export const CSYNC2_CFG_PATH = '/etc/csync2.cfg';
@@ -14,9 +15,20 @@ export const CSYNC2_SSL_CERT = '/etc/csync2_ssl_cert.pem';
 /** GnuTLS 3.7 needs every node's certificate to carry the same subject (LINBIT/csync2#38). */
 export const CSYNC2_CERT_SUBJECT = '/CN=csync2';
 
-export function csync2IncludePaths(config: ClusterConfig): string[] {
+/** A path inside the Gluu container as csync2 on the host sees it. */
+function onHost(config: ClusterConfig, p: string): string {
   const root = config.gluu.container === 'none' ? '' : containerRoot(config.gluu.version);
-  return config.csync2.include.map((p) => `${root}${p.startsWith('/') ? '' : '/'}${p}`);
+  return `${root}${p.startsWith('/') ? '' : '/'}${p}`;
+}
+
+export function csync2IncludePaths(config: ClusterConfig): string[] {
+  return config.csync2.include.map((p) => onHost(config, p));
+}
+
+/** The cluster file's exclude patterns, then each node's own files (gluu/oxLdap.ts) as csync2 sees them. */
+export function csync2Excludes(config: ClusterConfig): string[] {
+  const own = PER_NODE_FILES.map((f) => onHost(config, f));
+  return [...config.csync2.exclude, ...own.filter((f) => !config.csync2.exclude.includes(f))];
 }
 
 export function renderCsync2Cfg(config: ClusterConfig): string {
@@ -31,8 +43,9 @@ export function renderCsync2Cfg(config: ClusterConfig): string {
     `    key ${CSYNC2_KEY_PATH};`,
     '',
     ...csync2IncludePaths(config).map((p) => `    include ${p};`),
-    // An empty `exclude ;` is a syntax error to csync2: no line when nothing is excluded.
-    ...(config.csync2.exclude.length ? ['', `    exclude ${config.csync2.exclude.join(' ')};`] : []),
+    // Each node's own files are never synced, whatever the cluster file excludes.
+    '',
+    `    exclude ${csync2Excludes(config).join(' ')};`,
     '}',
     '',
   ].join('\n');

@@ -4,9 +4,8 @@
  * the step that writes the value, or saying that none does.
  */
 import { createHash } from 'node:crypto';
-import { nodesPrimaryFirst } from '../../config/resolve';
 import type { ClusterConfig } from '../../config/types';
-import { LDAPS_PORT } from '../../gluu/facts';
+import { wantedOxLdapServers } from '../../gluu/oxLdap';
 import { splitServers } from '../../ldap/cacheConfig';
 import { decodeStored, planEdits } from '../../ldap/edits';
 import { hostsLines } from '../../plan/steps/hosts';
@@ -173,12 +172,6 @@ export function hostsDrift(config: ClusterConfig, host: string, text: string, wh
   return { state: 'ok', reason: `${where} on ${host} maps every cluster host to its address` };
 }
 
-/** The `servers:` of ox-ldap.properties the cluster would want on a node: itself first, then the others. */
-export function wantedOxLdapServers(config: ClusterConfig, host: string): string[] {
-  const nodes = nodesPrimaryFirst(config);
-  return [...nodes.filter((n) => n.host === host), ...nodes.filter((n) => n.host !== host)].map((n) => `${n.host}:${LDAPS_PORT}`);
-}
-
 export function oxLdapDrift(config: ClusterConfig, host: string, text: string): Verdict {
   const line = /^\s*servers\s*[:=]\s*(.*)$/m.exec(text);
   const has = line ? splitServers(line[1]) : [];
@@ -186,7 +179,8 @@ export function oxLdapDrift(config: ClusterConfig, host: string, text: string): 
   if (has.join(',') === want.join(',')) return { state: 'ok', reason: `ox-ldap.properties on ${host} has servers: ${want.join(',')}` };
   return {
     state: 'warning',
-    reason: `ox-ldap.properties on ${host} has servers: ${line ? has.join(',') || '(empty)' : '(no servers line)'}; a cluster wants ${want.join(',')} (no step writes it yet: edit it by hand)`,
+    reason: `ox-ldap.properties on ${host} has servers: ${line ? has.join(',') || '(empty)' : '(no servers line)'}; the cluster file says ${want.join(',')}`,
+    fixStep: 'ox-ldap-servers',
     details: [`has:  ${has.join(',')}`, `want: ${want.join(',')}`],
   };
 }

@@ -8,6 +8,7 @@ import { renderLdapCache, renderLdapIdpAuth } from './ldapAttributes';
 import { renderLdapListen } from './ldapListen';
 import { renderNginx } from './nginx';
 import { renderOpendjKeystore } from './opendjKeystore';
+import { renderOxLdapServers } from './oxLdap';
 import { renderOpenldapInit, renderOpenldapListen, renderOpenldapReplication } from './openldap';
 import { renderRedis } from './redis';
 import { renderRedisPasswordChange } from './redisPassword';
@@ -35,6 +36,7 @@ export const RENDERERS: Record<string, StepRenderer> = {
   'ldap-idp-auth': renderLdapIdpAuth,
   certs: renderCerts,
   keystores: renderKeystores,
+  'ox-ldap-servers': renderOxLdapServers,
   restart: renderRestart,
 };
 
