@@ -116,11 +116,14 @@ describe('health: load balancer', () => {
     assert.equal(f.running, false);
     assert.equal(f.testExit, 1);
     assert.deepEqual(f.logLines, ['1.2 /a?gluu-cluster-health=n-0 10.0.0.2:443 200']);
-    assert.match(nginxVerdict('lb', f).reason, /nginx is not running on lb and nginx -t fails: nginx: \[emerg\] unknown directive "x"/);
+    assert.match(
+      nginxVerdict('lb', f).reason,
+      /^nginx is not running on lb .* and nginx -t fails: nginx: \[emerg\] unknown directive "x"$/,
+    );
   });
   it('nginx: not installed, not running, a failing nginx -t are critical', () => {
     assert.equal(nginxVerdict('lb', facts({ installed: false })).state, 'critical');
-    assert.equal(nginxVerdict('lb', facts({ running: false })).reason, 'nginx is not running on lb');
+    assert.match(nginxVerdict('lb', facts({ running: false })).reason, /^nginx is not running on lb \(/);
     const t = nginxVerdict(
       'lb',
       facts({ testExit: 1, testOutput: ['nginx: [emerg] x', 'nginx: configuration file /etc/nginx/nginx.conf test failed'] }),
@@ -312,7 +315,10 @@ describe('health: certificates', () => {
     assert.equal(keystoreVerdict('idp1', cert({ aliases: [{ name: 'httpd', file: 'A', alias: 'A' }] })).state, 'ok');
     const stale = keystoreVerdict('idp1', cert({ aliases: [{ name: 'httpd', file: 'A', alias: 'B' }] }));
     assert.equal(stale.state, 'critical');
-    assert.match(stale.reason, /^idp1's cacerts .* an older certificate than \/etc\/certs has for httpd/);
+    assert.match(
+      stale.reason,
+      /^idp1's cacerts .* another certificate than \/etc\/certs\/httpd\.crt: its calls to the load balancer fail TLS$/,
+    );
     assert.equal(
       keystoreVerdict(
         'idp1',

@@ -134,7 +134,7 @@ export function keystoreVerdict(host: string, f: CertFacts): Verdict {
   const stale = f.aliases.filter((a) => a.alias && a.alias !== a.file).map((a) => a.name);
   const problems = [
     ...(missing.length ? [`no alias for ${missing.join(', ')}`] : []),
-    ...(stale.length ? [`an older certificate than ${CERTS_DIR} has for ${stale.join(', ')}`] : []),
+    ...(stale.length ? [`another certificate than ${stale.map((n) => `${CERTS_DIR}/${n}.crt`).join(', ')}`] : []),
   ];
   if (problems.length === 0)
     return { state: 'ok', reason: `${host}'s cacerts holds the current ${f.aliases.map((a) => a.name).join(', ')}` };

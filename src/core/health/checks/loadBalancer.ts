@@ -53,7 +53,9 @@ export function lbScript(config: ClusterConfig, nonce: string): Shell {
     })),
   ];
   return sh`if command -v nginx >/dev/null 2>&1; then echo '@@installed'; fi
-if command -v pgrep >/dev/null 2>&1; then pgrep -x nginx >/dev/null && echo '@@running'; else p=$(cat /run/nginx.pid 2>/dev/null) && kill -0 "$p" 2>/dev/null && echo '@@running'; fi
+pidfile=$(nginx -V 2>&1 | sed -n 's/.*--pid-path=\([^ ]*\).*/\1/p'); [ -n "$pidfile" ] || pidfile=/run/nginx.pid
+p=$(cat "$pidfile" 2>/dev/null)
+if { [ -n "$p" ] && grep -qx nginx "/proc/$p/comm" 2>/dev/null; } || ss -ltnp 2>/dev/null | grep -q ':443 .*"nginx"'; then echo '@@running'; fi
 if command -v nginx >/dev/null 2>&1; then t=$(nginx -t 2>&1); echo "@@nginx-t $?"; printf '%s\n' "$t" | sed 's/^/@@t /'; fi
 ${probesScript(probes)}
 if [ -f ${NGINX_UPSTREAM_LOG} ]; then echo '@@log'; tail -n ${LOG_TAIL_LINES} ${NGINX_UPSTREAM_LOG} | grep -F ${`${MARKER}=${nonce}-`} | sed 's/^/@@l /'; fi
@@ -84,7 +86,7 @@ export function nginxVerdict(lb: string, f: NginxFacts): Verdict {
   if (!f.running)
     return {
       state: 'critical',
-      reason: `nginx is not running on ${lb}${failed ? ` and nginx -t fails: ${why}` : ''}`,
+      reason: `nginx is not running on ${lb} (no live process in its pid file, none listening on 443)${failed ? ` and nginx -t fails: ${why}` : ''}`,
       fixStep,
       details: f.testOutput,
     };
