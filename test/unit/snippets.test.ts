@@ -62,6 +62,7 @@ const NGINX_PLACES: Record<string, (conf: string, snippet: string) => string> = 
   'gluu-upstream-server': (c, s) => insertAfter(c, /^\s*upstream backend \{$/, s, '        '),
   // inside the TLS server { }, after the certificate lines
   'gluu-location': (c, s) => insertAfter(c, /^\s*ssl_certificate_key\s/, `\n${s}`, '        '),
+  'gluu-upstream-log': (c, s) => insertAfter(c, /^\s*ssl_certificate_key\s/, `\n${s}`, '        '),
 };
 
 /** Where each csync2 snippet goes. */

@@ -68,6 +68,10 @@ class AppHandler(Handler):
             }
             doc.update(who)
             self.reply(200, json.dumps(doc, indent=2) + '\n')
+        elif o.service == 'identity' and path in ('/identity', '/identity/'):
+            # oxTrust's start page sends a visitor without a session on to its home page (and from
+            # there to oxAuth's login), as Gluu 3.1's does.
+            self.reply(302, json.dumps(who) + '\n', headers=[('Location', '/identity/home.htm')])
         else:
             self.reply(200, json.dumps(who) + '\n')
 

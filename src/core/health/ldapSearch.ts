@@ -29,14 +29,24 @@ export interface LdapEntry {
 /** ldapsearch's exit code for a base that does not exist (the LDAP result code). */
 export const NO_SUCH_OBJECT = 32;
 
+/** ldapsearch's exit code for a refused bind (the LDAP result code). */
+export const INVALID_CREDENTIALS = 49;
+
 export class LdapSearchFailed extends Error {
   constructor(
     readonly host: string,
     readonly code: number | null,
     stderr: string,
+    bindDN = 'the directory manager',
   ) {
     const why = stderr.trim().split('\n').filter(Boolean).slice(-2).join(' ');
-    super(`ldapsearch on ${host} exited ${code ?? 'without a code'}${why ? `: ${why}` : ''}`);
+    super(
+      code === INVALID_CREDENTIALS
+        ? `LDAP on ${host} refuses the stored password for "${bindDN}"`
+        : code === 127
+          ? `ldapsearch is not installed on ${host}${why ? ` (${why})` : ''}`
+          : `ldapsearch on ${host} exited ${code ?? 'without a code'}${why ? `: ${why}` : ''}`,
+    );
   }
 }
 
@@ -61,7 +71,7 @@ export async function ldapSearchOn(ctx: HealthContext, host: string, r: LdapSear
     ...(timeoutMs ? { timeoutMs } : {}),
   });
   if (res.code === NO_SUCH_OBJECT) return [];
-  if (res.code !== 0) throw new LdapSearchFailed(host, res.code, res.stderr);
+  if (res.code !== 0) throw new LdapSearchFailed(host, res.code, res.stderr, ctx.config.gluu.bindDN);
   return parseLdif(res.stdout);
 }
 
@@ -102,4 +112,9 @@ export function parseLdif(text: string): LdapEntry[] {
 export function attributeValues(e: LdapEntry, name: string): string[] {
   const k = Object.keys(e.attributes).find((a) => a.toLowerCase() === name.toLowerCase());
   return k ? e.attributes[k] : [];
+}
+
+/** An attribute's first value (names without regard to case). */
+export function firstValue(e: LdapEntry, name: string): string | undefined {
+  return attributeValues(e, name)[0];
 }

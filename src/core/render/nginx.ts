@@ -9,6 +9,12 @@ import type { ClusterConfig } from '../config/types';
 
 export const NGINX_SSL_DIR = '/etc/nginx/ssl';
 export const NGINX_CONF_PATH = '/etc/nginx/nginx.conf';
+/**
+ * Which node answered each request: the health check sends marked requests through the load
+ * balancer and reads their upstream back from this log (no header of the nodes' is needed).
+ */
+export const NGINX_UPSTREAM_LOG = '/var/log/nginx/gluu-cluster-upstream.log';
+export const NGINX_UPSTREAM_LOG_FORMAT = 'gluu_cluster_upstream';
 
 /** Routes in the manual's order; sticky ones go to the ip_hash upstream. */
 export const NGINX_ROUTES: readonly { location: string; path: string; sticky: boolean }[] = [
@@ -59,6 +65,10 @@ export function renderNginxConf(config: ClusterConfig): string {
     ...servers,
     '    }',
     '',
+    '    # Which node answered each request (read by "gluu-cluster health"); $upstream_addr lists',
+    '    # every node tried, the last one answered.',
+    `    log_format ${NGINX_UPSTREAM_LOG_FORMAT} '$msec $request_uri $upstream_addr $status';`,
+    '',
     '    server {',
     '        listen 80;',
     `        server_name ${lb};`,
@@ -71,6 +81,10 @@ export function renderNginxConf(config: ClusterConfig): string {
     '',
     `        ssl_certificate         ${NGINX_SSL_DIR}/httpd.crt;`,
     `        ssl_certificate_key     ${NGINX_SSL_DIR}/httpd.key;`,
+    '',
+    '        # An access_log here replaces the inherited one: keep the usual log as well.',
+    '        access_log              /var/log/nginx/access.log;',
+    `        access_log              ${NGINX_UPSTREAM_LOG} ${NGINX_UPSTREAM_LOG_FORMAT};`,
   ];
   for (const r of NGINX_ROUTES) {
     out.push('', `        location ${r.location} {`, `            proxy_pass https://${r.sticky ? 'backend_id' : 'backend'}${r.path};`);
