@@ -40,10 +40,14 @@ function freeSubnet() {
  * @param {{ id?: string, subnet?: string, hosts: { name: string, hostname: string }[] }} spec
  *   subnet like "10.77.3" (a /24); host i gets .(10+i); the bridge gets .1
  */
+let labsMade = 0;
+
 function labUp(spec) {
   const ok = canUseNetns();
   if (ok !== true) throw new Error(`network namespaces unavailable: ${ok}`);
-  const id = spec.id ?? `gc${process.pid % 100000}`;
+  // Unique per lab, not only per process: a test process may hold two labs at once, and names
+  // shared between them would let one lab's teardown delete the other's namespaces and links.
+  const id = spec.id ?? `gc${process.pid % 100000}${String.fromCharCode(97 + (labsMade++ % 26))}`;
   const subnet = spec.subnet ?? freeSubnet();
   const bridge = `${id}br`.slice(0, 15);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gluu-lab-${id}-`));

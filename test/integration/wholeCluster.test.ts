@@ -52,7 +52,7 @@ describe('the whole plan on a fresh sandbox', function () {
     const status = await cli('status');
     const lines = status.out.trim().split('\n');
     for (const l of lines) assert.match(l, / done$| does not apply: only for OpenDJ/, l);
-    assert.equal(lines.filter((l) => / done$/.test(l)).length, 14, status.out);
+    assert.equal(lines.filter((l) => / done$/.test(l)).length, 15, status.out);
   });
 
   it('gluu-cluster verify adopts the cluster into an empty run state: every step with a check holds, nothing changes', async () => {
@@ -67,7 +67,7 @@ describe('the whole plan on a fresh sandbox', function () {
     );
     assert.match(lines.at(-1)!, /^\d+ of \d+ step targets hold; the run state now says so\.$/);
     const status = await cli('status', '--state', state);
-    for (const id of ['hosts', 'openldap-replication', 'csync2', 'nginx', 'redis', 'keystores'])
+    for (const id of ['hosts', 'openldap-replication', 'csync2', 'nginx', 'redis', 'keystores', 'ox-ldap-servers'])
       assert.match(status.out, new RegExp(`\\b${id} +done\\n`), status.out);
     for (const secret of [password, REDIS_PASSWORD]) assert.ok(!(r.out + r.err).includes(secret));
   });
