@@ -117,8 +117,8 @@ export function healthContext(
         const limit = o.timeoutMs ?? timeoutMs;
         const ac = new AbortController();
         const timer = setTimeout(() => ac.abort(), limit);
-        const onOuter = () => ac.abort();
-        ports.signal?.addEventListener('abort', onOuter, { once: true });
+        // One signal for both (AbortSignal.any adds no listener per command to the session's).
+        const signal = ports.signal ? AbortSignal.any([ac.signal, ports.signal]) : ac.signal;
         const out: string[] = [];
         const err: string[] = [];
         const t0 = now();
@@ -126,7 +126,7 @@ export function healthContext(
           const res = await r.exec(wrapIf(config, script, o.container ?? false), {
             onStdout: (t) => out.push(t),
             onStderr: (t) => err.push(t),
-            signal: ac.signal,
+            signal,
             ...(o.stdin !== undefined ? { stdin: o.stdin } : {}),
           });
           if (res.cancelled) {
@@ -141,7 +141,6 @@ export function healthContext(
           throw new HostUnreachable(host, e);
         } finally {
           clearTimeout(timer);
-          ports.signal?.removeEventListener('abort', onOuter);
         }
       });
     },

@@ -38,17 +38,29 @@ export interface CertFacts {
 
 const fp = (file: Shell) => sh`openssl x509 -in ${file} -noout -fingerprint -sha256 2>/dev/null | sed 's/.*=//'`;
 
+/**
+ * `keytool -list -v` once (one JVM start, not one per alias: a JVM takes a second or more; the
+ * client compiler and the serial collector start it a third faster; -v for SHA-256 on Java 8) as
+ * "alias SHA256" lines, aliases in lower case as JKS keeps them.
+ */
+const KEYSTORE_FINGERPRINTS = `/^Alias name: / { a = tolower(substr($0, 13)) } /^[ \t]*SHA256: / { sub(/^[ \t]*SHA256: /, ""); print a, $0 }`;
+
 export function certScript(config: ClusterConfig, file: string, withKeystore: boolean): Shell {
   const aliases = withKeystore
     ? keystoreCerts(config).map((n) => {
         const crt = `${CERTS_DIR}/${n}.crt`;
-        const alias = keystoreAlias(config, n);
-        return sh`if [ -f ${crt} ]; then f=$(${fp(sh`${crt}`)}); a=$(${KEYTOOL} -exportcert -rfc -alias ${alias} -keystore ${JRE_CACERTS} -storepass ${STOREPASS} 2>/dev/null | openssl x509 -noout -fingerprint -sha256 2>/dev/null | sed 's/.*=//'); [ -n "$a" ] || a=-; printf '@@alias %s %s %s\n' ${n} "$f" "$a"; fi`;
+        const alias = keystoreAlias(config, n).toLowerCase();
+        return sh`if [ -f ${crt} ]; then f=$(${fp(sh`${crt}`)}); a=$(printf '%s\n' "$ks" | awk -v al=${alias} '$1 == al { print $2; exit }'); [ -n "$a" ] || a=-; printf '@@alias %s %s %s\n' ${n} "$f" "$a"; fi`;
       })
     : [];
   return sh`command -v openssl >/dev/null 2>&1 || { echo '@@noopenssl'; exit 0; }
 if [ -f ${file} ]; then printf '@@fingerprint %s\n' "$(${fp(sh`${file}`)})"; printf '@@notafter %s\n' "$(openssl x509 -in ${file} -noout -enddate | sed 's/.*=//')"; fi
-${withKeystore ? sh`[ -x ${KEYTOOL} ] || { echo '@@nokeytool'; exit 0; }` : sh``}
+${
+  withKeystore
+    ? sh`[ -x ${KEYTOOL} ] || { echo '@@nokeytool'; exit 0; }
+ks=$(${KEYTOOL} -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -list -v -keystore ${JRE_CACERTS} -storepass ${STOREPASS} 2>/dev/null | awk ${KEYSTORE_FINGERPRINTS})`
+    : sh``
+}
 ${lines(...aliases)}
 exit 0`;
 }
