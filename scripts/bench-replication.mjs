@@ -3,6 +3,8 @@
 //   whole plan   `gluu-cluster run --yes` on a fresh 2-node sandbox, from nothing to done   goal < 60 s
 //   replication  a write on idp1 readable on another node: median and p95 of 40 writes,
 //                with 2 and 4 nodes                                                       goal p95 < 100 ms
+//   health       `gluu-cluster health` on the built cluster, 2 and 4 nodes: the report's own
+//                time (checks only, not Node's start), median of 5     goals < 2 s; 4 nodes ≤ 1.3× 2 nodes
 //
 // The write and the reads happen on the reading node (over LDAPS to the writer), so one clock
 // measures both ends: the figure includes the write itself.
@@ -26,6 +28,32 @@ const cli = (sb, password, ...args) => {
   if (r.status !== 0) throw new Error(`gluu-cluster ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
   return r.stdout;
 };
+
+/** The whole plan on a fresh sandbox of `nodes` nodes (seconds), then `use(sb, password)` on the built cluster. */
+async function built(nodes, use) {
+  const sb = await sandboxUp({ name: `benchplan${nodes}`, nodes });
+  try {
+    const password = fs.readFileSync(sb.ldapPasswordFile, 'utf8');
+    const t0 = performance.now();
+    cli(sb, password, 'run', '--yes', '--ldap-cert-fingerprint', sb.ldap['idp1.gluu.test'].fingerprint);
+    const seconds = (performance.now() - t0) / 1000;
+    return { seconds, ...(await use(sb, password)) };
+  } finally {
+    await sb.down();
+  }
+}
+
+/** Five health checks of the built cluster: the median of the reports' own times, and whether every row was ok. */
+function healthTimes(sb, password) {
+  const ms = [];
+  let healthy = true;
+  for (let i = 0; i < 5; i++) {
+    const report = JSON.parse(cli(sb, password, 'health', '--json'));
+    ms.push(report.ms);
+    healthy &&= report.state === 'ok';
+  }
+  return { healthMs: pct(ms, 50), healthy };
+}
 
 /** On `reader`: write a new description on idp1 over LDAPS, then poll the local slapd until it shows; prints ms per write. */
 function latencyScript(writes) {
@@ -66,24 +94,24 @@ async function replicated(nodes) {
   }
 }
 
-async function wholePlan() {
-  const sb = await sandboxUp({ name: 'benchplan' });
-  try {
-    const password = fs.readFileSync(sb.ldapPasswordFile, 'utf8');
-    const t0 = performance.now();
-    cli(sb, password, 'run', '--yes', '--ldap-cert-fingerprint', sb.ldap['idp1.gluu.test'].fingerprint);
-    return (performance.now() - t0) / 1000;
-  } finally {
-    await sb.down();
-  }
-}
-
 export async function benchCluster() {
-  const plan = await wholePlan();
+  const two = await built(2, healthTimes);
+  const four = await built(4, healthTimes);
+  const plan = two.seconds;
   console.log(`\nthe cluster on the sandbox`);
   console.log(
     `whole plan (gluu-cluster run, 2 nodes, nothing to done)   ${plan.toFixed(1).padStart(7)} s   goal < 60 s ${plan < 60 ? 'met' : 'MISSED'}`,
   );
+  for (const [nodes, r] of [
+    [2, two],
+    [4, four],
+  ]) {
+    console.log(
+      `health, ${nodes} nodes (${r.healthy ? 'every row ok' : 'NOT every row ok'})   median ${(r.healthMs / 1000).toFixed(2).padStart(6)} s   goal < 2 s ${r.healthMs < 2000 ? 'met' : 'MISSED'}`,
+    );
+  }
+  const ratio = four.healthMs / two.healthMs;
+  console.log(`health, 4 nodes vs 2 nodes   ${ratio.toFixed(2)}×   goal ≤ 1.3× ${ratio <= 1.3 ? 'met' : 'MISSED'}`);
   for (const nodes of [2, 4]) {
     for (const r of await replicated(nodes)) {
       console.log(
