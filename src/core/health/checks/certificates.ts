@@ -13,6 +13,8 @@
  */
 import { primaryNode } from '../../config/resolve';
 import type { ClusterConfig } from '../../config/types';
+import { hostPath } from '../../gluu/container';
+import { jksFingerprints } from '../../gluu/jks';
 import { NGINX_SSL_DIR } from '../../render/nginx';
 import { CERTS_DIR, JRE_CACERTS, KEYTOOL } from '../../plan/steps/common';
 import { keystoreAlias, keystoreCerts } from '../../plan/steps/keystores';
@@ -45,12 +47,18 @@ const fp = (file: Shell) => sh`openssl x509 -in ${file} -noout -fingerprint -sha
  */
 const KEYSTORE_FINGERPRINTS = `/^Alias name: / { a = tolower(substr($0, 13)) } /^[ \t]*SHA256: / { sub(/^[ \t]*SHA256: /, ""); print a, $0 }`;
 
-export function certScript(config: ClusterConfig, file: string, withKeystore: boolean): Shell {
-  const aliases = withKeystore
+/**
+ * The host's certificate facts. `keystore`: 'keytool' reads each alias's fingerprint with keytool;
+ * 'files' prints only the files' (the keystore is then read here, see jks.ts); false neither.
+ */
+export function certScript(config: ClusterConfig, file: string, keystore: 'keytool' | 'files' | false): Shell {
+  const withKeystore = keystore === 'keytool';
+  const aliases = keystore
     ? keystoreCerts(config).map((n) => {
         const crt = `${CERTS_DIR}/${n}.crt`;
         const alias = keystoreAlias(config, n).toLowerCase();
-        return sh`if [ -f ${crt} ]; then f=$(${fp(sh`${crt}`)}); a=$(printf '%s\n' "$ks" | awk -v al=${alias} '$1 == al { print $2; exit }'); [ -n "$a" ] || a=-; printf '@@alias %s %s %s\n' ${n} "$f" "$a"; fi`;
+        const fromKeystore = withKeystore ? sh`$(printf '%s\n' "$ks" | awk -v al=${alias} '$1 == al { print $2; exit }')` : sh``;
+        return sh`if [ -f ${crt} ]; then f=$(${fp(sh`${crt}`)}); a=${fromKeystore}; [ -n "$a" ] || a=-; printf '@@alias %s %s %s\n' ${n} "$f" "$a"; fi`;
       })
     : [];
   return sh`command -v openssl >/dev/null 2>&1 || { echo '@@noopenssl'; exit 0; }
@@ -84,6 +92,27 @@ export function parseCertFacts(stdout: string): CertFacts {
       .map((l) => l.slice(8).split(' '))
       .filter((w) => w.length === 3)
       .map(([name, file, alias]) => ({ name, file, ...(alias !== '-' ? { alias } : {}) })),
+  };
+}
+
+/** The node's cacerts as JKS fingerprints; undefined when it cannot be downloaded or is not JKS (keytool reads it then). */
+async function readKeystore(ctx: HealthContext, host: string): Promise<Map<string, string> | undefined> {
+  try {
+    const remote = await ctx.remote(host);
+    return jksFingerprints(await remote.download(hostPath(ctx.config, JRE_CACERTS, true)));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The files' facts with each alias's fingerprint taken from the keystore read here. */
+export function withKeystore(f: CertFacts, keystore: Map<string, string>, config: ClusterConfig): CertFacts {
+  return {
+    ...f,
+    aliases: f.aliases.map((a) => {
+      const fingerprint = keystore.get(keystoreAlias(config, a.name).toLowerCase());
+      return { name: a.name, file: a.file, ...(fingerprint ? { alias: fingerprint } : {}) };
+    }),
   };
 }
 
@@ -175,7 +204,14 @@ export const certificatesCheck: HealthCheck = {
     const facts = await Promise.all(
       hosts.map(async (h) => {
         try {
-          const r = await ctx.exec(h.host, certScript(config, h.file, h.node), { container: h.node, timeoutMs: 20000 });
+          if (!h.node) return parseCertFacts((await ctx.exec(h.host, certScript(config, h.file, false), { timeoutMs: 20000 })).stdout);
+          // The keystore read here when it is JKS (Java 8's cacerts): no JVM start on the node.
+          const [files, keystore] = await Promise.all([
+            ctx.exec(h.host, certScript(config, h.file, 'files'), { container: true, timeoutMs: 20000 }),
+            readKeystore(ctx, h.host),
+          ]);
+          if (keystore) return withKeystore(parseCertFacts(files.stdout), keystore, config);
+          const r = await ctx.exec(h.host, certScript(config, h.file, 'keytool'), { container: true, timeoutMs: 20000 });
           return parseCertFacts(r.stdout);
         } catch (e) {
           return failureVerdict(e, `Reading the certificates on ${h.host}`);
