@@ -34,7 +34,7 @@ describe('Nodes and Clustering Steps views', () => {
     const a = await api();
     const steps = await a.steps.getChildren();
     // The manual's 16, and the three OpenLDAP replication steps (which say they do not apply here).
-    assert.equal(steps.length, 19);
+    assert.equal(steps.length, 20);
     const rows = steps.map((s) => {
       const t = a.steps.getTreeItem(s);
       return `${t.label} | ${t.description}`;
@@ -42,7 +42,8 @@ describe('Nodes and Clustering Steps views', () => {
     assert.equal(rows[0], '1. Host names | hosts — idp1.example.org, idp2.example.org, loadbalancer.example.org');
     assert.equal(rows[4], '5. Enable replication | replication-enable — idp1.example.org ↔ idp2.example.org');
     assert.equal(rows[8], '9. Open OpenLDAP to the cluster | does not apply: only for OpenLDAP; this cluster uses OpenDJ');
-    assert.equal(rows[18], '19. Restart Gluu | restart — idp1.example.org, idp2.example.org');
+    assert.equal(rows[18], '19. LDAP failover for Gluu | ox-ldap-servers — idp1.example.org, idp2.example.org');
+    assert.equal(rows[19], '20. Restart Gluu | restart — idp1.example.org, idp2.example.org');
   });
 
   it('refreshes when the file changes in an unsaved editor', async () => {

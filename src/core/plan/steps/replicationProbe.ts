@@ -69,6 +69,19 @@ export function probeLoop(
       (a, p) => sh`${a}
   ${p}`,
     );
+  // One writer after another when proving (the first failure stops the step); all writers at
+  // once when reporting (each in its own subshell, its lines whole), so the time does not grow
+  // with the square of the nodes.
+  const body = sh`  cn="gluu-cluster-probe-$run-$(printf '%s' "$from" | tr -cd 'a-z0-9')"
+  ${join(perBase.map((p) => p.name))}
+  ${join(perBase.map((p) => p.write))}
+  t0=$(now); end=$(( t0 + ${waitSeconds}000000000 ))
+  for to in ${targets}; do
+    [ "$to" = "$from" ] && continue
+    ${join(perBase.map((p) => p.wait))}
+  done
+  end=$(( $(now) + ${waitSeconds}000000000 ))
+  ${join(perBase.map((p) => p.remove))}`;
   return sh`${tools}
 now() { date +%s%N; }
 waitfor() { # target dn present|absent manager
@@ -79,16 +92,14 @@ waitfor() { # target dn present|absent manager
   done
 }
 run=$$-$(date +%s)
-for from in ${targets}; do
-  cn="gluu-cluster-probe-$run-$(printf '%s' "$from" | tr -cd 'a-z0-9')"
-  ${join(perBase.map((p) => p.name))}
-  ${join(perBase.map((p) => p.write))}
-  t0=$(now); end=$(( t0 + ${waitSeconds}000000000 ))
-  for to in ${targets}; do
-    [ "$to" = "$from" ] && continue
-    ${join(perBase.map((p) => p.wait))}
-  done
-  end=$(( $(now) + ${waitSeconds}000000000 ))
-  ${join(perBase.map((p) => p.remove))}
-done`;
+${
+  prove
+    ? sh`for from in ${targets}; do
+${body}
+done`
+    : sh`for from in ${targets}; do (
+${body}
+) & done
+wait`
+}`;
 }
