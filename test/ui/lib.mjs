@@ -160,6 +160,26 @@ export async function pane(page, name, { timeout = T } = {}) {
 }
 
 /**
+ * The pane `name` expanded and every other pane of the side bar collapsed: a tree shows only the
+ * rows that fit (the list is virtual), so a test that reads rows far down gives its view the room.
+ */
+export async function onlyPane(page, name, { timeout = T } = {}) {
+  const target = await pane(page, name, { timeout });
+  const headers = page.locator('.part.sidebar .pane-header');
+  for (let i = 0; i < (await headers.count()); i++) {
+    const h = headers.nth(i);
+    const title = (
+      (await h
+        .locator('.title')
+        .innerText()
+        .catch(() => '')) || ''
+    ).trim();
+    if (title !== name && (await h.getAttribute('aria-expanded')) === 'true') await h.click();
+  }
+  return target;
+}
+
+/**
  * A tree row by its label (exact label text, or a RegExp), optionally inside the view `view`.
  * Returns the Playwright locator once the row is visible.
  */

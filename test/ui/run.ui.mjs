@@ -7,6 +7,7 @@ import {
   contextMenu,
   dismissAll,
   inputBox,
+  onlyPane,
   openView,
   palette,
   pane,
@@ -133,7 +134,7 @@ export default [
       await quickPick(page, '17. Copy certificates');
       await inputBox(page, 'copied /etc/certs by hand');
       await openView(page, 'Gluu Cluster');
-      await pane(page, 'Clustering Steps');
+      await onlyPane(page, 'Clustering Steps');
       const marked = await waitForRow(page, 'Clustering Steps', /^17\. Copy certificates \| done by hand · /);
       assert.ok(marked, 'the step shows done by hand');
       await palette(page, 'Gluu Cluster: Run Step…');

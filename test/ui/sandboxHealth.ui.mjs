@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { contextMenu, inputBox, openView, palette, pane, PROJECT_ROOT, screenshot, treeRows } from './lib.mjs';
+import { contextMenu, inputBox, onlyPane, openView, palette, PROJECT_ROOT, screenshot, treeRows } from './lib.mjs';
 
 const lab = createRequire(import.meta.url)('../../scripts/lab/netns.cjs');
 const REDIS_PASSWORD = 'r3d!s "ui" $x';
@@ -94,7 +94,7 @@ export default [
       assert.equal(built.status, 0, `${built.stdout}${built.stderr}`);
 
       await openView(page, 'Gluu Cluster');
-      await pane(page, 'Cluster Health');
+      await onlyPane(page, 'Cluster Health');
       await palette(page, 'Gluu Cluster: Check Cluster Health');
       await statusBar(page, /Gluu: .*unknown/, sandbox);
       // The LDAP rows and the Redis row each need their password: asked from whichever row says so.
