@@ -13,6 +13,7 @@ import type { StepOutcome } from '../../../src/core/run/runner';
 import type { StepItem } from '../../../src/core/tree/model';
 import { GROUP_TITLES, type HealthReport } from '../../../src/core/health/model';
 import type { HealthGroupItem } from '../../../src/core/health/tree';
+import type { VerifyRow } from '../../../src/core/session/verify';
 import { api } from '../support/helpers';
 
 const hosts: Record<string, { address: string; fingerprint: string }> = JSON.parse(process.env.GLUU_SANDBOX_HOSTS ?? '{}');
@@ -90,6 +91,34 @@ describe('the whole plan from the editor on a fresh sandbox', function () {
       seen.add((JSON.parse(body) as Record<string, string>)['x-gluu-sandbox-node']);
     }
     assert.deepEqual([...seen].sort(), ['idp1.gluu.test', 'idp2.gluu.test']);
+  });
+
+  it('Verify Cluster then finds every step with a check holding, changing nothing, and says so', async () => {
+    const w = vscode.window as unknown as Record<string, unknown>;
+    const saved = { showInformationMessage: w.showInformationMessage, showWarningMessage: w.showWarningMessage };
+    const said: string[] = [];
+    w.showInformationMessage = async (message: string) => void said.push(message);
+    w.showWarningMessage = async (message: string) => void said.push(`warning: ${message}`);
+    let rows: VerifyRow[] | undefined;
+    try {
+      rows = await vscode.commands.executeCommand<VerifyRow[]>('gluuCluster.verifyCluster');
+    } finally {
+      Object.assign(w, saved);
+    }
+    assert.ok(rows, said.join('\n'));
+    assert.deepEqual(
+      rows.filter((r) => r.verdict === 'does-not-hold').map((r) => `${r.stepId} ${r.host}: ${r.reason}`),
+      [],
+    );
+    const unchecked = [...new Set(rows.filter((r) => r.verdict === 'cannot-tell').map((r) => r.stepId))].sort();
+    assert.deepEqual(unchecked, ['ldap-cache', 'ldap-idp-auth']);
+    assert.match(said[0], /^Verify Cluster: \d+ of \d+ step targets hold, 0 do not, \d+ cannot be checked\./);
+    // The Steps view still shows every step done.
+    const a = await api();
+    for (const i of (await a.steps.getChildren()) as StepItem[]) {
+      const shown = String(a.steps.getTreeItem(i).description);
+      assert.ok(i.skipped ? /^does not apply/.test(shown) : /^done · /.test(shown), `${i.stepId}: ${shown}`);
+    }
   });
 
   it('Check Cluster Health then shows every row ok in the view and "healthy" in the status bar, asking nothing', async () => {
