@@ -126,6 +126,16 @@ describe('health: failures become rows', () => {
     assert.ok(aborted, 'the command was stopped');
   });
 
+  it('something two checks read (the appliance entry) is read once per run', async () => {
+    const c = config();
+    const ctx = healthContext(c, planInput(c), ports(connector({})));
+    let reads = 0;
+    const read = async () => ++reads;
+    assert.deepEqual(await Promise.all([ctx.once('appliance', read), ctx.once('appliance', read)]), [1, 1]);
+    assert.equal(reads, 1);
+    assert.equal(await healthContext(c, planInput(c), ports(connector({}))).once('appliance', read), 2, 'a new run reads again');
+  });
+
   it('a password that is not stored makes the row unknown and says how to store it', async () => {
     const c = config();
     const ctx = healthContext(c, planInput(c), ports(connector({})));

@@ -78,6 +78,8 @@ export interface HealthContext {
   exec(host: string, script: Shell, o?: ExecHealthOptions): Promise<CommandResult>;
   /** A stored secret; throws SecretNotStored. */
   secret(name: SecretName): Promise<string>;
+  /** `read()` once per health run, whichever check asks first (the same entry or file read by two checks). */
+  once<T>(key: string, read: () => Promise<T>): Promise<T>;
 }
 
 /** Channels at once on one host: sshd allows 10 sessions per connection (MaxSessions). */
@@ -93,6 +95,7 @@ export function healthContext(
   const now = ports.now ?? Date.now;
   const slots = new Map<string, Semaphore>();
   const connections = new Map<string, Promise<RemoteHost>>();
+  const reads = new Map<string, Promise<unknown>>();
   const remote = (host: string): Promise<RemoteHost> => {
     let p = connections.get(host);
     if (!p) {
@@ -143,6 +146,11 @@ export function healthContext(
           clearTimeout(timer);
         }
       });
+    },
+    once<T>(key: string, read: () => Promise<T>): Promise<T> {
+      let p = reads.get(key) as Promise<T> | undefined;
+      if (!p) reads.set(key, (p = read()));
+      return p;
     },
     async secret(name) {
       const v = await ports.storedSecret(name);

@@ -5,9 +5,11 @@
  * one its peers use, so its certificate names it) trusting the node's own certificate; OpenDJ as
  * the replication steps ask it (-Z -X: its certificate is self-signed and not kept anywhere else).
  */
+import { primaryNode } from '../config/resolve';
 import type { ClusterConfig } from '../config/types';
 import { LDAPS_PORT } from '../gluu/facts';
 import { OPENLDAP_CERT, SYMAS_BIN, peerUrl } from '../gluu/openldap';
+import { APPLIANCE_FILTER } from '../ldap/appliance';
 import { OPENDJ } from '../plan/steps/common';
 import { sh, type Shell } from '../ssh/shell';
 import { withPasswordFile, type HealthContext } from './context';
@@ -106,6 +108,23 @@ export function parseLdif(text: string): LdapEntry[] {
     }
   }
   return entries;
+}
+
+/**
+ * The Gluu appliance entry on the primary with its cache configuration and oxIDPAuthentication
+ * (undefined when there is none), read once per health run: the cache and drift checks both judge it.
+ */
+export function readAppliance(ctx: HealthContext): Promise<LdapEntry | undefined> {
+  const primary = primaryNode(ctx.config).host;
+  return ctx.once('appliance', async () => {
+    const [entry] = await ldapSearchOn(ctx, primary, {
+      base: `ou=appliances,${ctx.config.gluu.baseDN}`,
+      scope: 'one',
+      filter: APPLIANCE_FILTER,
+      attributes: ['oxCacheConfiguration', 'oxCacheConfig', 'oxIDPAuthentication'],
+    });
+    return entry;
+  });
 }
 
 /** An attribute's values, its name matched without regard to case. */

@@ -11,7 +11,7 @@ import { splitServers } from '../../ldap/cacheConfig';
 import { sh, type Shell } from '../../ssh/shell';
 import { failureVerdict, rowOf, type HealthCheck, type Verdict } from '../check';
 import { SecretNotStored, withPasswordFile, type HealthContext } from '../context';
-import { firstValue, ldapSearchOn, type LdapEntry } from '../ldapSearch';
+import { firstValue, readAppliance, type LdapEntry } from '../ldapSearch';
 import type { HealthRow } from '../model';
 
 /** What the cache host says: PING with the password and without, and where Redis listens. */
@@ -114,7 +114,10 @@ export function cacheConfigVerdict(config: ClusterConfig, reader: string, entrie
   const cache = config.cache!;
   const fixStep = 'ldap-cache';
   if (entries.length === 0)
-    return { state: 'critical', reason: `${reader}'s LDAP has no appliance entry ${APPLIANCE_FILTER} under ${config.gluu.baseDN}` };
+    return {
+      state: 'critical',
+      reason: `${reader}'s LDAP has no appliance entry ${APPLIANCE_FILTER} under ou=appliances,${config.gluu.baseDN}`,
+    };
   const text = firstValue(entries[0], 'oxCacheConfiguration') ?? firstValue(entries[0], 'oxCacheConfig');
   if (text === undefined) return { state: 'critical', reason: `the appliance entry on ${reader} has no oxCacheConfiguration`, fixStep };
   let c: { cacheProviderType?: unknown; redisConfiguration?: { servers?: unknown; password?: unknown } };
@@ -177,13 +180,8 @@ export const cacheCheck: HealthCheck = {
     };
     const ldapRow = async (): Promise<HealthRow> => {
       try {
-        const entries = await ldapSearchOn(ctx, primary, {
-          base: config.gluu.baseDN,
-          scope: 'sub',
-          filter: APPLIANCE_FILTER,
-          attributes: ['oxCacheConfiguration', 'oxCacheConfig'],
-        });
-        return rowOf(LDAP, ctx, primary, cacheConfigVerdict(config, primary, entries));
+        const entry = await readAppliance(ctx);
+        return rowOf(LDAP, ctx, primary, cacheConfigVerdict(config, primary, entry ? [entry] : []));
       } catch (e) {
         return rowOf(LDAP, ctx, primary, failureVerdict(e, `Reading the cache configuration on ${primary}`));
       }

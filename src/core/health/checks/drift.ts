@@ -6,13 +6,12 @@
  */
 import { nodesPrimaryFirst, primaryNode } from '../../config/resolve';
 import { hostPath } from '../../gluu/container';
-import { APPLIANCE_FILTER } from '../../ldap/appliance';
 import { NGINX_CONF_PATH } from '../../render/nginx';
 import { CSYNC2_CFG_PATH } from '../../render/csync2';
 import { sh } from '../../ssh/shell';
 import { failureVerdict, perHost, rowOf, type HealthCheck, type Verdict } from '../check';
 import type { HealthContext } from '../context';
-import { attributeValues, ldapSearchOn } from '../ldapSearch';
+import { attributeValues, readAppliance } from '../ldapSearch';
 import type { HealthRow } from '../model';
 import { cacheDrift, csync2Drift, hostsDrift, idpDrift, nginxDrift, oxLdapDrift } from './driftCompare';
 
@@ -36,12 +35,7 @@ async function ldapRows(ctx: HealthContext): Promise<HealthRow[]> {
   const { config } = ctx;
   const primary = primaryNode(config).host;
   try {
-    const [entry] = await ldapSearchOn(ctx, primary, {
-      base: `ou=appliances,${config.gluu.baseDN}`,
-      scope: 'one',
-      filter: APPLIANCE_FILTER,
-      attributes: ['oxCacheConfiguration', 'oxCacheConfig', 'oxIDPAuthentication'],
-    });
+    const entry = await readAppliance(ctx);
     if (!entry) {
       const v: Verdict = { state: 'unknown', reason: `no Gluu appliance entry under ou=appliances,${config.gluu.baseDN} on ${primary}` };
       return [rowOf(LDAP_CACHE, ctx, primary, v), rowOf(LDAP_IDP, ctx, primary, v)];
