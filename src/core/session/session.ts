@@ -212,15 +212,9 @@ export class RunSession {
     const needed = [
       ...new Set(plans.flatMap((p) => p.targets.flatMap((t) => (verifyProbe(p, t.host)?.secretFiles ?? []).map((f) => f.secret)))),
     ].sort();
-    const missing = needed.length ? this.ports.secrets.missing?.(needed) : undefined;
-    if (missing) return { rows: [], stopped: this.stop('secrets', missing) };
-    const masker = new Masker();
-    const secrets = onceForRun(this.ports.secrets, masker);
-    try {
-      for (const name of needed) await secrets.get(name);
-    } catch {
-      return { rows: [], stopped: this.stop('secrets', 'a password was not given; nothing was checked.') };
-    }
+    const asked = await this.askSecrets(needed, 'nothing was checked');
+    if ('reason' in asked) return { rows: [], stopped: asked };
+    const { masker, secrets } = asked;
     const ctx = {
       config: this.config,
       connector: this.ports.connector,
@@ -311,19 +305,32 @@ export class RunSession {
     return open.map((plan) => ({ plan, force: forceOf(plan) }));
   }
 
-  /** Runs one step through the runner, or says why it could not start (a password not given). */
-  private async runOne(plan: StepPlan, force: boolean): Promise<StepOutcome | Stop> {
-    const needed = neededSecrets(plan);
+  /**
+   * Every password in `needed`, asked now, before anything connects (a cancelled prompt changes
+   * nothing anywhere), each once for the run and masked in its output; or why they cannot be had.
+   */
+  private async askSecrets(
+    needed: readonly SecretName[],
+    nothing: string,
+    plan?: StepPlan,
+  ): Promise<{ masker: Masker; secrets: ReturnType<typeof onceForRun> } | Stop> {
     const missing = needed.length ? this.ports.secrets.missing?.(needed) : undefined;
     if (missing) return this.stop('secrets', missing, plan);
     const masker = new Masker();
     const secrets = onceForRun(this.ports.secrets, masker);
-    // Asked now, before anything connects: a cancelled prompt changes nothing anywhere.
     try {
       for (const name of needed) await secrets.get(name);
     } catch {
-      return this.stop('secrets', 'a password was not given; nothing ran.', plan);
+      return this.stop('secrets', `a password was not given; ${nothing}.`, plan);
     }
+    return { masker, secrets };
+  }
+
+  /** Runs one step through the runner, or says why it could not start (a password not given). */
+  private async runOne(plan: StepPlan, force: boolean): Promise<StepOutcome | Stop> {
+    const asked = await this.askSecrets(neededSecrets(plan), 'nothing ran', plan);
+    if ('reason' in asked) return asked;
+    const { masker, secrets } = asked;
     const hosts = hostsOf(plan);
     await this.ports.state.save(withRunning(await this.state(), plan.step.id, hosts, this.now()));
     const sink = await this.ports.output.begin(plan);
