@@ -9,6 +9,7 @@
  */
 import { nodesPrimaryFirst, primaryNode } from '../../config/resolve';
 import type { ClusterConfig } from '../../config/types';
+import { UNDER_SYSTEMD } from '../../plan/steps/common';
 import { CSYNC2_CRON_MARK, csync2CronLine } from '../../plan/steps/csync2';
 import { csync2IncludePaths } from '../../render/csync2';
 import { sh } from '../../ssh/shell';
@@ -26,7 +27,7 @@ const PROBE = { group: 'files', id: 'probe', title: 'File probe' } as const;
 /** Prints "cron-line LINE" (empty when none), "cron-daemon running|stopped", then "csync2 missing" or the dirty list after "dirty RC". */
 function readScript() {
   return sh`printf 'cron-line %s\n' "$(crontab -l 2>/dev/null | grep -F ${CSYNC2_CRON_MARK} | head -n 1)"
-if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+if ${UNDER_SYSTEMD}; then
   if systemctl is-active --quiet cron || systemctl is-active --quiet crond; then echo cron-daemon running; else echo cron-daemon stopped; fi
 else
   d=stopped; for f in /var/run/crond.pid /run/crond.pid /var/run/cron.pid; do [ -s "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && d=running; done; echo cron-daemon "$d"

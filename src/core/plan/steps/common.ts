@@ -32,7 +32,10 @@ export function ensurePackage(binary: string, pkg: string): Shell {
   return sh`command -v ${binary} >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkg}; }`;
 }
 
+/** True (exit 0) on a host whose init is systemd: systemctl present and running as PID 1's manager. */
+export const UNDER_SYSTEMD = sh`command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]`;
+
 /** Restarts a service with whatever init the host has. */
 export function restartService(name: string): Shell {
-  return sh`if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then systemctl restart ${name}; else service ${name} restart; fi`;
+  return sh`if ${UNDER_SYSTEMD}; then systemctl restart ${name}; else service ${name} restart; fi`;
 }

@@ -20,7 +20,7 @@ import {
 import type { Action } from '../actions';
 import { generatedUpload } from '../generated';
 import type { StepRenderer } from '../stepPlan';
-import { ensurePackage, exec } from './common';
+import { ensurePackage, exec, UNDER_SYSTEMD } from './common';
 
 export const CSYNC2_CRON_MARK = '# gluu-cluster csync2';
 const CRON_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -59,7 +59,7 @@ export const renderCsync2: StepRenderer = (input, resolved) => {
   // systemd's csync2.socket where the package has one; else inetd, with csync2's line in
   // inetd.conf (the package adds it only when inetd was there first).
   const inetdLine = 'csync2 stream tcp nowait root /usr/sbin/csync2 csync2 -i -l';
-  const listener = sh`if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ] && systemctl list-unit-files csync2.socket >/dev/null 2>&1; then systemctl enable --now csync2.socket; elif [ -x /etc/init.d/openbsd-inetd ]; then { grep -q '^csync2[[:space:]]' /etc/inetd.conf 2>/dev/null || printf '%s\n' ${inetdLine} >>/etc/inetd.conf; } && /etc/init.d/openbsd-inetd restart; elif [ -x /etc/init.d/xinetd ]; then /etc/init.d/xinetd restart; else echo 'no inetd or systemd socket for csync2: install openbsd-inetd' >&2; false; fi`;
+  const listener = sh`if ${UNDER_SYSTEMD} && systemctl list-unit-files csync2.socket >/dev/null 2>&1; then systemctl enable --now csync2.socket; elif [ -x /etc/init.d/openbsd-inetd ]; then { grep -q '^csync2[[:space:]]' /etc/inetd.conf 2>/dev/null || printf '%s\n' ${inetdLine} >>/etc/inetd.conf; } && /etc/init.d/openbsd-inetd restart; elif [ -x /etc/init.d/xinetd ]; then /etc/init.d/xinetd restart; else echo 'no inetd or systemd socket for csync2: install openbsd-inetd' >&2; false; fi`;
   const targets = resolved.targets.map((t) => {
     const copies: Action[] =
       t.host === primary.host
