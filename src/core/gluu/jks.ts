@@ -20,7 +20,11 @@ export function jksFingerprints(buf: Buffer): Map<string, string> | undefined {
   const need = (n: number) => {
     if (at + n > buf.length) throw new Error('the keystore ends in the middle of an entry');
   };
-  const u32 = () => (need(4), (at += 4), buf.readUInt32BE(at - 4));
+  const u32 = () => {
+    need(4);
+    at += 4;
+    return buf.readUInt32BE(at - 4);
+  };
   const utf = () => {
     need(2);
     const n = buf.readUInt16BE(at);

@@ -52,19 +52,19 @@ const KEYSTORE_FINGERPRINTS = `/^Alias name: / { a = tolower(substr($0, 13)) } /
  * 'files' prints only the files' (the keystore is then read here, see jks.ts); false neither.
  */
 export function certScript(config: ClusterConfig, file: string, keystore: 'keytool' | 'files' | false): Shell {
-  const withKeystore = keystore === 'keytool';
+  const viaKeytool = keystore === 'keytool';
   const aliases = keystore
     ? keystoreCerts(config).map((n) => {
         const crt = `${CERTS_DIR}/${n}.crt`;
         const alias = keystoreAlias(config, n).toLowerCase();
-        const fromKeystore = withKeystore ? sh`$(printf '%s\n' "$ks" | awk -v al=${alias} '$1 == al { print $2; exit }')` : sh``;
+        const fromKeystore = viaKeytool ? sh`$(printf '%s\n' "$ks" | awk -v al=${alias} '$1 == al { print $2; exit }')` : sh``;
         return sh`if [ -f ${crt} ]; then f=$(${fp(sh`${crt}`)}); a=${fromKeystore}; [ -n "$a" ] || a=-; printf '@@alias %s %s %s\n' ${n} "$f" "$a"; fi`;
       })
     : [];
   return sh`command -v openssl >/dev/null 2>&1 || { echo '@@noopenssl'; exit 0; }
 if [ -f ${file} ]; then printf '@@fingerprint %s\n' "$(${fp(sh`${file}`)})"; printf '@@notafter %s\n' "$(openssl x509 -in ${file} -noout -enddate | sed 's/.*=//')"; fi
 ${
-  withKeystore
+  viaKeytool
     ? sh`[ -x ${KEYTOOL} ] || { echo '@@nokeytool'; exit 0; }
 ks=$(${KEYTOOL} -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -list -v -keystore ${JRE_CACERTS} -storepass ${STOREPASS} 2>/dev/null | awk ${KEYSTORE_FINGERPRINTS})`
     : sh``
