@@ -1,5 +1,6 @@
 // Moves for UI tests against the real VS Code workbench (code-server in headless Chromium).
 // Every helper waits for what it needs (default 15 s) and throws a readable error otherwise.
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -334,4 +335,27 @@ export async function screenshot(page, name) {
 /** Close quick inputs, menus and dialogs left open (Escape a few times). */
 export async function dismissAll(page) {
   for (let i = 0; i < 3; i++) await page.keyboard.press('Escape').catch(() => {});
+}
+
+/**
+ * Waits until `until()` holds, answering SSH host key dialogs meanwhile as an operator would:
+ * a key is trusted only when the dialog shows a sandbox host's address and fingerprint.
+ */
+export async function trustSandboxKeys(page, sandbox, { until, timeout = 30000, poll = 200 }) {
+  const end = Date.now() + timeout;
+  const dialog = page.locator('.monaco-dialog-box');
+  while (Date.now() < end) {
+    if (await until()) return;
+    if (await dialog.isVisible().catch(() => false)) {
+      const text = await dialog.innerText();
+      if (/Unknown SSH host key/.test(text)) {
+        const host = Object.values(sandbox.hosts).find((h) => text.includes(h.fingerprint) && text.includes(h.address));
+        assert.ok(host, `dialog shows a sandbox host's fingerprint: ${text}`);
+        await screenshot(page, 'sandbox--host-key-dialog');
+        await dialog.locator('.monaco-button', { hasText: /Trust and Connect/ }).click();
+      }
+    }
+    await page.waitForTimeout(poll);
+  }
+  throw new Error('timed out');
 }

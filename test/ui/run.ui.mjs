@@ -14,6 +14,7 @@ import {
   quickPick,
   screenshot,
   treeRows,
+  trustSandboxKeys,
   waitForNotification,
   waitForTerminalText,
 } from './lib.mjs';
@@ -30,26 +31,6 @@ async function waitForRow(page, view, re, timeout = 15000) {
     await page.waitForTimeout(200);
   }
   return undefined;
-}
-
-/** Answers SSH host key dialogs: trusts a key only when its fingerprint is the sandbox host's. */
-async function trustSandboxKeys(page, sandbox, { until, timeout = 30000, poll = 200 }) {
-  const end = Date.now() + timeout;
-  const dialog = page.locator('.monaco-dialog-box');
-  while (Date.now() < end) {
-    if (await until()) return;
-    if (await dialog.isVisible().catch(() => false)) {
-      const text = await dialog.innerText();
-      if (/Unknown SSH host key/.test(text)) {
-        const host = Object.values(sandbox.hosts).find((h) => text.includes(h.fingerprint) && text.includes(h.address));
-        assert.ok(host, `dialog shows a sandbox host's fingerprint: ${text}`);
-        await screenshot(page, 'sandbox--host-key-dialog');
-        await dialog.locator('.monaco-button', { hasText: /Trust and Connect/ }).click();
-      }
-    }
-    await page.waitForTimeout(poll);
-  }
-  throw new Error('timed out');
 }
 
 /** The text of whichever terminal shows `re` (the step's terminal need not be the active one). */

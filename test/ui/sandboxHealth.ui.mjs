@@ -9,31 +9,22 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { contextMenu, inputBox, onlyPane, openView, palette, PROJECT_ROOT, screenshot, treeRows } from './lib.mjs';
+import { contextMenu, inputBox, onlyPane, openView, palette, PROJECT_ROOT, screenshot, treeRows, trustSandboxKeys } from './lib.mjs';
 
 const lab = createRequire(import.meta.url)('../../scripts/lab/netns.cjs');
 const REDIS_PASSWORD = 'r3d!s "ui" $x';
 
-/**
- * The status bar item's text once it matches `re`. A host key dialog meanwhile (a host this
- * editor has not met yet) is answered as an operator would: trusted when it shows the sandbox
- * host's fingerprint.
- */
+/** The status bar item's text once it matches `re` (host key dialogs meanwhile answered: trustSandboxKeys). */
 async function statusBar(page, re, sandbox, timeout = 90000) {
   const item = page.locator('.statusbar-item', { hasText: /Gluu:/ }).first();
-  const dialog = page.locator('.monaco-dialog-box');
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    const text = (await item.innerText().catch(() => '')).trim();
-    if (re.test(text)) return text;
-    if (await dialog.isVisible().catch(() => false)) {
-      const shown = await dialog.innerText();
-      assert.ok(/Unknown SSH host key/.test(shown) && Object.values(sandbox.hosts).some((h) => shown.includes(h.fingerprint)), shown);
-      await dialog.locator('.monaco-button', { hasText: /Trust and Connect/ }).click();
-    }
-    await page.waitForTimeout(200);
+  const text = async () => (await item.innerText().catch(() => '')).trim();
+  try {
+    await trustSandboxKeys(page, sandbox, { until: async () => re.test(await text()), timeout });
+  } catch (e) {
+    if (e.message !== 'timed out') throw e;
+    throw new Error(`the status bar never showed ${re} (shows ${JSON.stringify(await text())})`, { cause: e });
   }
-  throw new Error(`the status bar never showed ${re} (shows ${JSON.stringify(await item.innerText().catch(() => ''))})`);
+  return text();
 }
 
 /** A Cluster Health row whose "label | description" matches `re`, once there is one. */
