@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { PROJECT_ROOT, ensureEditor, onShutdown, shutdownAll, startCodeServer } from './harness/editor.mjs';
 
 const require = createRequire(import.meta.url);
-const { sandboxUp } = require('./sandbox/sandbox.cjs');
+const { sandboxUp, SANDBOX_STATE_FILE } = require('./sandbox/sandbox.cjs');
 const { canUseNetns } = require('./lab/netns.cjs');
 
 const args = process.argv.slice(2);
@@ -47,6 +47,8 @@ async function startSandboxCluster() {
   const sb = await sandboxUp();
   fs.mkdirSync(SANDBOX_WORKSPACE, { recursive: true });
   fs.copyFileSync(sb.clusterFile, path.join(SANDBOX_WORKSPACE, 'gluu-cluster.yaml'));
+  // The CLI's run state of the previous sandbox (if the operator ran the CLI here) is not this one's.
+  fs.rmSync(path.join(SANDBOX_WORKSPACE, SANDBOX_STATE_FILE), { force: true });
   console.log(
     `[start] sandbox cluster up: ${Object.entries(sb.hosts)
       .map(([h, v]) => `${h} ${v.address}`)

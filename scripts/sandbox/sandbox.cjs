@@ -46,6 +46,9 @@ function passwordsText(ldapPassword, ldapPasswordFile, clientKey) {
 // process.exit() in a signal handler) leaves no key or password behind. netns.cjs does the same
 // for the hosts themselves.
 const live = new Set();
+
+/** The CLI's run state beside a cluster file (STATE_FILE_NAME in src/core/session/fileState.ts). */
+const SANDBOX_STATE_FILE = '.gluu-cluster-state.json';
 process.on('exit', () => {
   for (const remove of [...live]) remove();
 });
@@ -145,6 +148,9 @@ async function sandboxUp(opts = {}) {
     const clusterFile = path.join(dir, 'workspace', 'gluu-cluster.yaml');
     fs.mkdirSync(path.dirname(clusterFile), { recursive: true });
     fs.writeFileSync(clusterFile, clusterFileText(l, clientKey));
+    // The CLI's run state of an earlier sandbox in this folder describes servers that are gone:
+    // kept, it would show every step done on fresh hosts (src/core/session/fileState.ts's name).
+    fs.rmSync(path.join(path.dirname(clusterFile), SANDBOX_STATE_FILE), { force: true });
     const byHostname = (hostname) => {
       const h = Object.values(l.hosts).find((x) => x.hostname === hostname);
       if (!h || h.name === 'lb') throw new Error(`${hostname} is no Gluu node of the sandbox`);
@@ -190,6 +196,6 @@ async function sandboxUp(opts = {}) {
   }
 }
 
-module.exports = { sandboxUp, sandboxHosts, SANDBOX_HOSTS: sandboxHosts() };
+module.exports = { sandboxUp, sandboxHosts, SANDBOX_HOSTS: sandboxHosts(), SANDBOX_STATE_FILE };
 
 if (require.main === module) require('./cli.cjs').main(process.argv.slice(2));

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lab, type RunResult } from './lab';
 import { sandboxUp, writeOn, type Sandbox } from './sandbox';
+import { STATE_FILE_NAME } from '../../src/core/session/fileState';
 
 const ROOT_DN = 'cn=directory manager,o=gluu';
 const PW_ON_HOST = '/root/.ldap-admin.pw';
@@ -172,15 +173,23 @@ describe("the sandbox's keys and passwords", function () {
     assert.equal(fs.existsSync(sb.dir), false, `${sb.dir} is gone`);
   });
 
-  it("in the operator's folder, down() removes the key and the password and leaves the rest", async () => {
+  it("in the operator's folder, up() drops an earlier sandbox's run state; down() removes the key and the password and leaves the rest", async () => {
     const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'gluu-operator-'));
     try {
+      // What `gluu-cluster run` left beside an earlier sandbox's cluster file: steps done on hosts that are gone.
+      const stale = path.join(dir, 'workspace', STATE_FILE_NAME);
+      fs.mkdirSync(path.dirname(stale));
+      fs.writeFileSync(stale, '{"version":1,"clusters":{"sandbox":{"hosts":{"state":"done"}}}}');
+      fs.writeFileSync(path.join(dir, 'workspace', 'notes.md'), 'mine');
       const sb = await up({ dir });
+      assert.equal(path.dirname(sb.clusterFile), path.dirname(stale));
+      assert.equal(fs.existsSync(stale), false, "the earlier sandbox's run state is gone");
       await sb.down();
       assert.equal(fs.existsSync(sb.clientKey), false);
       assert.equal(fs.existsSync(`${sb.clientKey}.pub`), false);
       assert.equal(fs.existsSync(sb.ldapPasswordFile), false);
       assert.ok(fs.existsSync(sb.clusterFile), 'the cluster file stays');
+      assert.equal(fs.readFileSync(path.join(dir, 'workspace', 'notes.md'), 'utf8'), 'mine', "the operator's own files stay");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
