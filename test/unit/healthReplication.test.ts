@@ -183,22 +183,43 @@ describe('health: the replication probe', () => {
     assert.equal(probeVerdict('b', words[1], onlyDown, hostOf, 5, 'openldap-replication').fixStep, undefined);
   });
 
-  it('the report loop runs in sh: every pair reported, every probe removed (fake LDAP tools on files)', () => {
-    const dir = execFileSync('mktemp', ['-d'], { encoding: 'utf8' }).trim();
-    // A node is a folder; "replication" copies a's entries to b only (b does not pull from a... reversed: b's reach a).
-    const tools = sh`seen() { [ -e ${dir}/"$1/$2" ]; }
-add() { dn=$(sed -n 's/^dn: //p'); : > ${dir}/"$1/$dn"; [ "$1" = b ] && : > ${dir}/a/"$dn"; true; }
-del() { rm -f ${dir}/"$1/$2" ${dir}/a/"$2"; }`;
-    execFileSync('mkdir', ['-p', `${dir}/a`, `${dir}/b`]);
-    const script = probeLoop(tools, ['a', 'b'], [{ suffix: 'o=gluu', manager: 'cn=dm' }], 1, 'report');
-    const out = execFileSync('bash', ['-c', script.text], { encoding: 'utf8' });
-    const e = parseProbe(out);
-    assert.deepEqual(e.missing, [{ from: 'a', to: 'b', suffix: 'o=gluu' }]);
-    assert.equal(e.arrived.length, 1);
-    assert.equal(e.arrived[0].from, 'b');
-    assert.equal(execFileSync('sh', ['-c', `ls ${dir}/a ${dir}/b | grep -c probe || true`], { encoding: 'utf8' }).trim(), '0');
-    execFileSync('rm', ['-rf', dir]);
-  });
+  for (const shell of ['dash', 'bash']) {
+    it(`the report loop runs in ${shell}: every pair of 3 nodes and 2 bases reported, every probe removed or named (fake LDAP tools on files)`, () => {
+      const dir = execFileSync('mktemp', ['-d'], { encoding: 'utf8' }).trim();
+      // A node is a folder of entries named by DN. "Replication": an entry added on a also lands on
+      // b and c, one added on b on a, one added on c nowhere else; c refuses deletes.
+      const tools = sh`peers() { case $1 in a) echo b c;; b) echo a;; esac; }
+seen() { [ -e ${dir}/"$1/$2" ]; }
+probes() { ls ${dir}/"$1" | sed -n "s/^cn=\($4[^,]*\),$2\$/\1/p"; }
+add() { dn=$(sed -n 's/^dn: //p'); for n in "$1" $(peers "$1"); do : > ${dir}/"$n/$dn"; done; }
+del() { [ "$1" != c ] || return 1; for n in "$1" $(peers "$1"); do rm -f ${dir}/"$n/$2"; done; }`;
+      execFileSync('mkdir', ['-p', `${dir}/a`, `${dir}/b`, `${dir}/c`]);
+      const bases = [
+        { suffix: 'o=gluu', manager: 'cn=dm' },
+        { suffix: 'o=site', manager: 'cn=dm,o=site' },
+      ];
+      const script = probeLoop(tools, ['a', 'b', 'c'], bases, 1, 'report');
+      const out = execFileSync(shell, ['-c', script.text], { encoding: 'utf8' });
+      const e = parseProbe(out);
+      const pairs = (l: { from: string; to: string; suffix: string }[]) => l.map((x) => `${x.from}>${x.to} ${x.suffix}`).sort();
+      const both = (...p: string[]) => p.flatMap((x) => [`${x} o=gluu`, `${x} o=site`]).sort();
+      assert.deepEqual(pairs(e.arrived), both('a>b', 'a>c', 'b>a'), out);
+      assert.deepEqual(pairs(e.missing), both('b>c', 'c>a', 'c>b'), out);
+      assert.ok(
+        e.arrived.every((a) => Number.isInteger(a.ms) && a.ms >= 0 && a.ms < 1000),
+        out,
+      );
+      assert.deepEqual(e.unwritten, []);
+      // c's own entries could not be deleted: named, and only there.
+      assert.deepEqual(e.left.map((l) => `${l.on} ${l.suffix} ${l.dn.replace(/probe-\d+-\d+-/, 'probe-')}`).sort(), [
+        'c o=gluu cn=gluu-cluster-probe-c,o=gluu',
+        'c o=site cn=gluu-cluster-probe-c,o=site',
+      ]);
+      const remaining = execFileSync('sh', ['-c', `cd ${dir} && ls a b c`], { encoding: 'utf8' });
+      assert.equal(remaining.match(/probe/g)?.length, 2, remaining);
+      execFileSync('rm', ['-rf', dir]);
+    });
+  }
 });
 
 describe('health: entry counts', () => {
@@ -307,7 +328,8 @@ describe('health: OpenDJ replication status', () => {
     // The functions' arguments as a call would give them: a host and an entry's DN.
     const script = withPasswordFile(opendjProbeTools(config))
       .text.replaceAll('"$1"', 'idp2.example.org')
-      .replaceAll('"$2"', "'cn=probe,o=gluu'");
+      .replaceAll('"$2"', "'cn=probe,o=gluu'")
+      .replaceAll('"(cn=$4*)"', "'(cn=gluu-cluster-probe-1-2-*)'");
     const status = withPasswordFile(statusCommand(config, 'idp1.example.org')).text;
     const seen: string[] = [];
     for (const c of [...commands(script), ...commands(status)]) {

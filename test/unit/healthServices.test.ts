@@ -4,6 +4,10 @@
  * The integration test (healthServices) runs them against the sandbox with real faults.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { parseClusterFile } from '../../src/core/config/parse';
 import type { ClusterConfig } from '../../src/core/config/types';
 import {
@@ -15,7 +19,17 @@ import {
   splitListen,
   type RedisFacts,
 } from '../../src/core/health/checks/cache';
-import { httpdVerdict, keystoreVerdict, parseCertFacts, type CertFacts } from '../../src/core/health/checks/certificates';
+import {
+  certFacts,
+  httpdVerdict,
+  keystoreVerdict,
+  keytoolScript,
+  parseFiles,
+  parseKeytool,
+  readCertificate,
+  readFilesScript,
+  type CertFacts,
+} from '../../src/core/health/checks/certificates';
 import {
   addressOf,
   balancingVerdict,
@@ -282,23 +296,119 @@ describe('health: cache', () => {
 describe('health: certificates', () => {
   const NOW = Date.parse('2026-11-30T00:00:00Z');
   const cert = (o: Partial<CertFacts> = {}): CertFacts => ({
-    openssl: true,
     fingerprint: 'AA:BB',
     notAfter: 'Nov 30 00:00:00 2027 GMT',
     keytool: true,
     aliases: [],
     ...o,
   });
-  it('parses fingerprints, expiry and aliases', () => {
-    const f = parseCertFacts(
-      '@@fingerprint AA:BB\n@@notafter Nov 30 00:00:00 2027 GMT\n@@alias httpd AA:BB AA:BB\n@@alias shibIDP CC:DD -\n',
-    );
-    assert.equal(f.fingerprint, 'AA:BB');
-    assert.deepEqual(f.aliases, [
-      { name: 'httpd', file: 'AA:BB', alias: 'AA:BB' },
-      { name: 'shibIDP', file: 'CC:DD' },
-    ]);
-    assert.equal(parseCertFacts('').fingerprint, undefined);
+  it('reads certificate files as openssl does (fingerprint, expiry), a missing file as absent, junk as unreadable', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gluu-certs-'));
+    try {
+      const crt = path.join(dir, 'httpd.crt');
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          path.join(dir, 'k'),
+          '-out',
+          crt,
+          '-days',
+          '40',
+          '-subj',
+          '/CN=lb.gluu.test',
+        ],
+        { stdio: 'ignore' },
+      );
+      writeFileSync(path.join(dir, 'junk.crt'), 'not a certificate');
+      const script = readFilesScript([crt, path.join(dir, 'missing.crt'), path.join(dir, 'junk.crt')]).text;
+      const files = parseFiles(execFileSync('sh', ['-c', script], { encoding: 'utf8' }));
+      assert.deepEqual([...files.keys()], [crt, path.join(dir, 'junk.crt')]);
+      const openssl = (...a: string[]) =>
+        execFileSync('openssl', ['x509', '-in', crt, '-noout', ...a], { encoding: 'utf8' })
+          .trim()
+          .replace(/^[^=]*=/, '');
+      assert.deepEqual(readCertificate(files.get(crt)), { fingerprint: openssl('-fingerprint', '-sha256'), notAfter: openssl('-enddate') });
+      assert.deepEqual(readCertificate(undefined), {});
+      assert.ok(readCertificate(files.get(path.join(dir, 'junk.crt'))).unreadable);
+      const c = cfg();
+      const facts = certFacts(
+        c,
+        new Map([
+          ['/etc/certs/httpd.crt', files.get(crt)!],
+          ['/etc/certs/openldap.crt', files.get(crt)!],
+        ]),
+        '/etc/certs/httpd.crt',
+        new Map([['lb.gluu.test_httpd', openssl('-fingerprint', '-sha256')]]),
+      );
+      assert.deepEqual(facts.aliases, [
+        { name: 'httpd', file: openssl('-fingerprint', '-sha256'), alias: openssl('-fingerprint', '-sha256') },
+        { name: 'openldap', file: openssl('-fingerprint', '-sha256') },
+      ]);
+      assert.equal(facts.keytool, true);
+      assert.equal(certFacts(c, files, crt, undefined).keytool, false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('reads a keystore that is not JKS with keytool, aliases in lower case', function () {
+    this.timeout(30000); // one JVM start
+    const dir = mkdtempSync(path.join(tmpdir(), 'gluu-keystore-'));
+    try {
+      const crt = path.join(dir, 'httpd.crt');
+      const store = path.join(dir, 'cacerts');
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          path.join(dir, 'k'),
+          '-out',
+          crt,
+          '-days',
+          '40',
+          '-subj',
+          '/CN=lb.gluu.test',
+        ],
+        { stdio: 'ignore' },
+      );
+      execFileSync(
+        'keytool',
+        [
+          '-importcert',
+          '-noprompt',
+          '-alias',
+          'LB.gluu.test_httpd',
+          '-file',
+          crt,
+          '-keystore',
+          store,
+          '-storetype',
+          'PKCS12',
+          '-storepass',
+          'changeit',
+        ],
+        { stdio: 'ignore' },
+      );
+      const script = keytoolScript()
+        .text.replaceAll('/opt/jre/bin/keytool', '/usr/bin/keytool')
+        .replaceAll('/opt/jre/jre/lib/security/cacerts', store);
+      const aliases = parseKeytool(execFileSync('sh', ['-c', script], { encoding: 'utf8' }));
+      const expected = readCertificate(readFileSync(crt)).fingerprint;
+      assert.deepEqual(aliases, new Map([['lb.gluu.test_httpd', expected]]));
+      assert.equal(parseKeytool('@@nokeytool\n'), undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it("httpd.crt: the primary's everywhere, else critical; under 30 days a warning, expired critical", () => {
     const v = (f: CertFacts, primary = false) => httpdVerdict('idp2', '/etc/certs/httpd.crt', f, 'AA:BB', primary, NOW, 'certs');
@@ -311,7 +421,9 @@ describe('health: certificates', () => {
     assert.equal(v(cert({ notAfter: 'Dec 20 00:00:00 2026 GMT' })).state, 'warning');
     assert.match(v(cert({ notAfter: 'Nov 1 00:00:00 2026 GMT' })).reason, /expired on Nov 1/);
     assert.equal(v(cert({ fingerprint: undefined })).state, 'critical');
-    assert.equal(v(cert({ openssl: false })).state, 'unknown');
+    const junk = v(cert({ fingerprint: undefined, unreadable: 'bad PEM' }));
+    assert.equal(junk.state, 'critical');
+    assert.match(junk.reason, /is not a certificate \(bad PEM\)/);
     assert.equal(httpdVerdict('idp2', 'f', cert(), undefined, false, NOW, 'certs').state, 'unknown');
   });
   it('keystore: missing or stale httpd alias critical, other aliases a warning', () => {

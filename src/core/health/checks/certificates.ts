@@ -11,6 +11,7 @@
  * warning, expired critical. A missing or stale httpd alias is critical for the same reason; the
  * other aliases (Shibboleth, Asimba, LDAP) a warning.
  */
+import { X509Certificate } from 'node:crypto';
 import { primaryNode } from '../../config/resolve';
 import type { ClusterConfig } from '../../config/types';
 import { hostPath } from '../../gluu/container';
@@ -29,70 +30,90 @@ const DAY_MS = 86400000;
 const STOREPASS = 'changeit';
 
 export interface CertFacts {
-  openssl: boolean;
-  /** SHA-256 "AB:CD:…", or undefined when the file is missing. */
+  /** SHA-256 "AB:CD:…", or undefined when the file is missing or unreadable. */
   fingerprint?: string;
   notAfter?: string;
+  /** Why the file that is there could not be read as a certificate. */
+  unreadable?: string;
   keytool: boolean;
-  /** Per certificate name present in /etc/certs: the file's fingerprint and the alias's ("-" when absent). */
+  /** Per certificate name present in /etc/certs: the file's fingerprint and the alias's (undefined when absent). */
   aliases: { name: string; file: string; alias?: string }[];
 }
 
-const fp = (file: Shell) => sh`openssl x509 -in ${file} -noout -fingerprint -sha256 2>/dev/null | sed 's/.*=//'`;
+/**
+ * The files' bytes, base64, as "@@file PATH BASE64" or "@@nofile PATH" lines: the certificates are
+ * read here (crypto's X509Certificate), not by an openssl process per file on the host.
+ */
+export function readFilesScript(files: readonly string[]): Shell {
+  return lines(
+    ...files.map((f) => sh`if [ -f ${f} ]; then printf '@@file %s %s\n' ${f} "$(base64 -w0 < ${f})"; else printf '@@nofile %s\n' ${f}; fi`),
+  );
+}
+
+/** What readFilesScript printed: path → bytes (a missing file has no entry). */
+export function parseFiles(stdout: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const l of stdout.split('\n')) {
+    const m = /^@@file (\S+) ?(\S*)$/.exec(l.trim());
+    if (m) files.set(m[1], Buffer.from(m[2], 'base64'));
+  }
+  return files;
+}
+
+/** A certificate file's fingerprint and expiry in openssl's words ("Nov 30 00:00:00 2027 GMT"). */
+export function readCertificate(bytes: Buffer | undefined): Pick<CertFacts, 'fingerprint' | 'notAfter' | 'unreadable'> {
+  if (!bytes) return {};
+  try {
+    const x = new X509Certificate(bytes);
+    return { fingerprint: x.fingerprint256, notAfter: x.validTo };
+  } catch (e) {
+    return { unreadable: (e as Error).message };
+  }
+}
 
 /**
+ * The keystore's aliases with keytool, for a cacerts that is not JKS (jks.ts reads JKS here):
  * `keytool -list -v` once (one JVM start, not one per alias: a JVM takes a second or more; the
  * client compiler and the serial collector start it a third faster; -v for SHA-256 on Java 8) as
- * "alias SHA256" lines, aliases in lower case as JKS keeps them.
+ * "@@alias ALIAS SHA256" lines, aliases in lower case as JKS keeps them.
  */
-const KEYSTORE_FINGERPRINTS = `/^Alias name: / { a = tolower(substr($0, 13)) } /^[ \t]*SHA256: / { sub(/^[ \t]*SHA256: /, ""); print a, $0 }`;
+export function keytoolScript(): Shell {
+  const program = `/^Alias name: / { a = tolower(substr($0, 13)) } /^[ \t]*SHA256: / { sub(/^[ \t]*SHA256: /, ""); print "@@alias", a, $0 }`;
+  return sh`[ -x ${KEYTOOL} ] || { echo '@@nokeytool'; exit 0; }
+${KEYTOOL} -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -list -v -keystore ${JRE_CACERTS} -storepass ${STOREPASS} 2>/dev/null | awk ${program}`;
+}
+
+/** What keytoolScript printed: alias → SHA-256, or undefined when keytool is not there. */
+export function parseKeytool(stdout: string): Map<string, string> | undefined {
+  if (stdout.split('\n').includes('@@nokeytool')) return undefined;
+  const aliases = new Map<string, string>();
+  for (const l of stdout.split('\n')) {
+    const w = l.trim().split(' ');
+    if (w[0] === '@@alias' && w.length === 3) aliases.set(w[1], w[2]);
+  }
+  return aliases;
+}
 
 /**
- * The host's certificate facts. `keystore`: 'keytool' reads each alias's fingerprint with keytool;
- * 'files' prints only the files' (the keystore is then read here, see jks.ts); false neither.
+ * A host's facts: its httpd.crt (`httpdFile`) and, on a node, each keystores-step certificate in
+ * /etc/certs against its alias in `keystore` (undefined: keytool is missing).
  */
-export function certScript(config: ClusterConfig, file: string, keystore: 'keytool' | 'files' | false): Shell {
-  const viaKeytool = keystore === 'keytool';
-  const aliases = keystore
-    ? keystoreCerts(config).map((n) => {
-        const crt = `${CERTS_DIR}/${n}.crt`;
-        const alias = keystoreAlias(config, n).toLowerCase();
-        const fromKeystore = viaKeytool ? sh`$(printf '%s\n' "$ks" | awk -v al=${alias} '$1 == al { print $2; exit }')` : sh``;
-        return sh`if [ -f ${crt} ]; then f=$(${fp(sh`${crt}`)}); a=${fromKeystore}; [ -n "$a" ] || a=-; printf '@@alias %s %s %s\n' ${n} "$f" "$a"; fi`;
-      })
-    : [];
-  return sh`command -v openssl >/dev/null 2>&1 || { echo '@@noopenssl'; exit 0; }
-if [ -f ${file} ]; then printf '@@fingerprint %s\n' "$(${fp(sh`${file}`)})"; printf '@@notafter %s\n' "$(openssl x509 -in ${file} -noout -enddate | sed 's/.*=//')"; fi
-${
-  viaKeytool
-    ? sh`[ -x ${KEYTOOL} ] || { echo '@@nokeytool'; exit 0; }
-ks=$(${KEYTOOL} -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -list -v -keystore ${JRE_CACERTS} -storepass ${STOREPASS} 2>/dev/null | awk ${KEYSTORE_FINGERPRINTS})`
-    : sh``
-}
-${lines(...aliases)}
-exit 0`;
-}
-
-export function parseCertFacts(stdout: string): CertFacts {
-  const lines = stdout.split('\n');
-  const value = (tag: string) =>
-    lines
-      .find((l) => l.startsWith(`${tag} `))
-      ?.slice(tag.length + 1)
-      .trim() || undefined;
-  const fingerprint = value('@@fingerprint');
-  const notAfter = value('@@notafter');
-  return {
-    openssl: !lines.includes('@@noopenssl'),
-    ...(fingerprint ? { fingerprint } : {}),
-    ...(notAfter ? { notAfter } : {}),
-    keytool: !lines.includes('@@nokeytool'),
-    aliases: lines
-      .filter((l) => l.startsWith('@@alias '))
-      .map((l) => l.slice(8).split(' '))
-      .filter((w) => w.length === 3)
-      .map(([name, file, alias]) => ({ name, file, ...(alias !== '-' ? { alias } : {}) })),
-  };
+export function certFacts(
+  config: ClusterConfig,
+  files: Map<string, Buffer>,
+  httpdFile: string,
+  keystore: Map<string, string> | undefined | 'none',
+): CertFacts {
+  const aliases =
+    keystore === 'none'
+      ? []
+      : keystoreCerts(config).flatMap((n) => {
+          const file = readCertificate(files.get(`${CERTS_DIR}/${n}.crt`)).fingerprint;
+          if (!file) return [];
+          const alias = keystore?.get(keystoreAlias(config, n).toLowerCase());
+          return [{ name: n, file, ...(alias ? { alias } : {}) }];
+        });
+  return { ...readCertificate(files.get(httpdFile)), keytool: keystore !== undefined, aliases };
 }
 
 /** The node's cacerts as JKS fingerprints; undefined when it cannot be downloaded or is not JKS (keytool reads it then). */
@@ -103,17 +124,6 @@ async function readKeystore(ctx: HealthContext, host: string): Promise<Map<strin
   } catch {
     return undefined;
   }
-}
-
-/** The files' facts with each alias's fingerprint taken from the keystore read here. */
-export function withKeystore(f: CertFacts, keystore: Map<string, string>, config: ClusterConfig): CertFacts {
-  return {
-    ...f,
-    aliases: f.aliases.map((a) => {
-      const fingerprint = keystore.get(keystoreAlias(config, a.name).toLowerCase());
-      return { name: a.name, file: a.file, ...(fingerprint ? { alias: fingerprint } : {}) };
-    }),
-  };
 }
 
 const short = (f: string) => `${f.slice(0, 11)}…`;
@@ -131,7 +141,7 @@ export function httpdVerdict(
   now: number,
   fixStep: string,
 ): Verdict {
-  if (!f.openssl) return { state: 'unknown', reason: `openssl is not installed on ${host}: ${path} cannot be read` };
+  if (f.unreadable) return { state: 'critical', reason: `${path} on ${host} is not a certificate (${f.unreadable})`, fixStep };
   if (!f.fingerprint) return { state: 'critical', reason: `${host} has no ${path}`, fixStep };
   const end = f.notAfter ? Date.parse(f.notAfter) : NaN;
   const days = Number.isNaN(end) ? undefined : Math.floor((end - now) / DAY_MS);
@@ -167,7 +177,6 @@ export function httpdVerdict(
 
 export function keystoreVerdict(host: string, f: CertFacts): Verdict {
   const fixStep = 'keystores';
-  if (!f.openssl) return { state: 'unknown', reason: `openssl is not installed on ${host}: the keystore cannot be compared` };
   if (!f.keytool) return { state: 'unknown', reason: `${KEYTOOL} is not on ${host}: the keystore cannot be read` };
   if (f.aliases.length === 0)
     return { state: 'unknown', reason: `none of the certificates the keystores step imports is in ${CERTS_DIR} on ${host}` };
@@ -202,17 +211,23 @@ export const certificatesCheck: HealthCheck = {
     const lbFile = `${NGINX_SSL_DIR}/httpd.crt`;
     const hosts = [{ host: lb, file: lbFile, node: false }, ...config.nodes.map((n) => ({ host: n.host, file: nodeFile, node: true }))];
     const facts = await Promise.all(
-      hosts.map(async (h) => {
+      hosts.map(async (h): Promise<CertFacts | Verdict> => {
         try {
-          if (!h.node) return parseCertFacts((await ctx.exec(h.host, certScript(config, h.file, false), { timeoutMs: 20000 })).stdout);
-          // The keystore read here when it is JKS (Java 8's cacerts): no JVM start on the node.
-          const [files, keystore] = await Promise.all([
-            ctx.exec(h.host, certScript(config, h.file, 'files'), { container: true, timeoutMs: 20000 }),
+          if (!h.node)
+            return certFacts(
+              config,
+              parseFiles((await ctx.exec(h.host, readFilesScript([h.file]), { timeoutMs: 20000 })).stdout),
+              h.file,
+              'none',
+            );
+          const wanted = [...new Set([h.file, ...keystoreCerts(config).map((n) => `${CERTS_DIR}/${n}.crt`)])];
+          // The keystore is read here when it is JKS (Java 8's cacerts): no JVM start on the node.
+          const [files, jks] = await Promise.all([
+            ctx.exec(h.host, readFilesScript(wanted), { container: true, timeoutMs: 20000 }),
             readKeystore(ctx, h.host),
           ]);
-          if (keystore) return withKeystore(parseCertFacts(files.stdout), keystore, config);
-          const r = await ctx.exec(h.host, certScript(config, h.file, 'keytool'), { container: true, timeoutMs: 20000 });
-          return parseCertFacts(r.stdout);
+          const keystore = jks ?? parseKeytool((await ctx.exec(h.host, keytoolScript(), { container: true, timeoutMs: 20000 })).stdout);
+          return certFacts(config, parseFiles(files.stdout), h.file, keystore);
         } catch (e) {
           return failureVerdict(e, `Reading the certificates on ${h.host}`);
         }

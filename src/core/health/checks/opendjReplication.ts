@@ -22,10 +22,10 @@ export function statusCommand(config: ClusterConfig, primary: string): Shell {
   return sh`${DSREPLICATION} status -n -X -s -h ${primary} -p ${ADMIN_PORT} -I admin -j "$pw"`;
 }
 
-/** ldapsearch/ldapmodify against each node's LDAPS port as the directory manager (the probe loop's seen/add/del). */
+/** ldapsearch/ldapmodify against each node's LDAPS port as the directory manager (the health probe's probes/add/del). */
 export function opendjProbeTools(config: ClusterConfig): Shell {
   const conn = sh`-h "$1" -p ${LDAPS_PORT} -Z -X -D ${config.gluu.bindDN} -j "$pw"`;
-  return sh`seen() { ${OPENDJ}/bin/ldapsearch ${conn} -b "$2" -s base ${'(objectClass=*)'} 1.1 >/dev/null 2>&1; }
+  return sh`probes() { ${OPENDJ}/bin/ldapsearch ${conn} -T -b "$2" -s one "(cn=$4*)" cn | sed -n 's/^cn: //p'; }
 add() { ${OPENDJ}/bin/ldapmodify ${conn} -a; }
 del() { printf 'dn: %s\nchangetype: delete\n' "$2" | ${OPENDJ}/bin/ldapmodify ${conn}; }`;
 }

@@ -47,7 +47,7 @@ async function runProbe(ctx: HealthContext, bases: ProbeBase[]): Promise<HealthR
   const openldap = config.gluu.ldap === 'openldap';
   const words = nodes.map((n) => (openldap ? peerUrl(n) : n.host));
   const hostOf = (w: string) => nodes[words.indexOf(w)]?.host ?? w;
-  const tools = openldap ? openldapProbeTools(sh`"$pw"`) : opendjProbeTools(config);
+  const tools = openldap ? openldapProbeTools(sh`"$pw"`, 'report') : opendjProbeTools(config);
   try {
     const password = await ctx.secret('ldapAdmin');
     const r = await ctx.exec(primary, withPasswordFile(probeLoop(tools, words, bases, PROBE_WAIT_SECONDS, 'report')), {

@@ -10,7 +10,7 @@ import { listensOn } from '../../gluu/listening';
 import { PEERS_BUNDLE, SLAPD_CONF, SOLSERVER, SYMAS_BIN, SYMAS_SBIN, peerUrl } from '../../gluu/openldap';
 import { PASSWORD_PLACEHOLDER } from '../../render/openldapReplication';
 import { sh, type Shell } from '../../ssh/shell';
-import { probeLoop } from './replicationProbe';
+import { probeLoop, type ProbeMode } from './replicationProbe';
 
 /** Seconds a node has to come back (solserver) or a change to reach every node (the probe). */
 export const WAIT_SECONDS = 30;
@@ -102,10 +102,18 @@ if ! { ${joined(reindex)} && ${restartSolserver()}; }; then
 fi`;
 }
 
-/** The probe loop's tools for OpenLDAP: each node at its ldaps URL, trusting every node's certificate. */
-export function openldapProbeTools(pwFile: string | Shell, caFile: string = PEERS_BUNDLE): Shell {
+/**
+ * The probe loop's tools for OpenLDAP: each node at its ldaps URL, trusting every node's
+ * certificate. The step's proof reads one entry at a time (seen), the health check's report lists
+ * them (probes).
+ */
+export function openldapProbeTools(pwFile: string | Shell, mode: ProbeMode, caFile: string = PEERS_BUNDLE): Shell {
   const tool = (name: string) => sh`LDAPTLS_CACERT=${caFile} ${SYMAS_BIN}/${name} -x -H "$1" -y ${pwFile}`;
-  return sh`seen() { ${tool('ldapsearch')} -D "$3" -LLL -o ldif-wrap=no -b "$2" -s base 1.1 2>/dev/null | grep -q '^dn:'; }
+  const read =
+    mode === 'prove'
+      ? sh`seen() { ${tool('ldapsearch')} -D "$3" -LLL -o ldif-wrap=no -b "$2" -s base 1.1 2>/dev/null | grep -q '^dn:'; }`
+      : sh`probes() { ${tool('ldapsearch')} -D "$3" -LLL -o ldif-wrap=no -b "$2" -s one "(cn=$4*)" cn | sed -n 's/^cn: //p'; }`;
+  return sh`${read}
 add() { ${tool('ldapadd')} -D "$2"; }
 del() { ${tool('ldapdelete')} -D "$3" "$2"; }`;
 }
@@ -120,7 +128,7 @@ export function replicationProbe(config: ClusterConfig, nodes: readonly GluuNode
   const base = config.gluu.baseDN;
   const urls = nodes.map((n) => peerUrl(n));
   const search = sh`LDAPTLS_CACERT=${PEERS_BUNDLE} ${SYMAS_BIN}/ldapsearch -LLL -o ldif-wrap=no -x -D ${dn} -y ${pwFile}`;
-  return sh`${probeLoop(openldapProbeTools(pwFile), urls, [{ suffix: base, manager: dn }], WAIT_SECONDS, 'prove')}
+  return sh`${probeLoop(openldapProbeTools(pwFile, 'prove'), urls, [{ suffix: base, manager: dn }], WAIT_SECONDS, 'prove')}
 csns() { ${search} -H "$1" -b ${base} -s base contextCSN 2>/dev/null | sed -n 's/^contextCSN: //p' | sort | tr '\n' ' '; }
 end=$(( $(now) + ${WAIT_SECONDS}000000000 ))
 while :; do
