@@ -18,3 +18,4 @@ export { markStep, stepState } from './session/state';
 export { describeHostRuns, describeRunsOnHost, statusWords } from './tree/status';
 export { healthTree, rowDetails, STATE_ICONS } from './health/tree';
 export { summaryWords } from './health/model';
+export { healthPeriodMs, skipRound } from './health/schedule';

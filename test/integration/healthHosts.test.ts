@@ -5,8 +5,15 @@
  * exit code is what a monitoring system expects, and the report is back to ok once it is undone.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { HEALTH_CHECKS } from '../../src/core/health/checks';
+import { healthContext } from '../../src/core/health/context';
 import type { HealthReport, HealthRow } from '../../src/core/health/model';
+import { runHealth } from '../../src/core/health/run';
+import { planInput } from '../../src/core/plan/plan';
+import { sshConnector } from '../../src/core/run/sshConnector';
 import { sandboxCli, sandboxUp, type Sandbox } from './sandbox';
+import { sandboxSsh } from './sandboxSsh';
 
 const IDP2 = 'idp2.gluu.test';
 
@@ -97,6 +104,40 @@ describe('cluster health: hosts, on the sandbox', function () {
     }
     assert.equal(sb.hosts[IDP2].fingerprint, fingerprint);
     allOk((await health()).report);
+  });
+
+  it('rounds of checks in one session (the periodic check) reuse its pooled connections: no new SSH connection after the first', async () => {
+    const ssh = sandboxSsh(sb);
+    const addresses = new Set(Object.values(sb.hosts).map((h) => h.address));
+    // This process's established connections to the sandbox's sshd, by local port.
+    const sshSockets = () =>
+      execFileSync('ss', ['-tnHp', 'state', 'established', '( dport = :22 )'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => l.includes(`pid=${process.pid},`))
+        .map((l) => l.trim().split(/\s+/))
+        .filter((w) => addresses.has(w[3].replace(/:22$/, '')))
+        .map((w) => w[2])
+        .sort();
+    const round = () =>
+      runHealth(
+        HEALTH_CHECKS,
+        healthContext(ssh.config, planInput(ssh.config), {
+          connector: sshConnector(ssh.pool, ssh.config),
+          storedSecret: async () => undefined,
+          secretHint: () => 'not stored',
+        }),
+        { groups: ['hosts'] },
+      );
+    try {
+      allOk(await round());
+      const first = sshSockets();
+      assert.equal(first.length, addresses.size, `one connection per host: ${first.join(' ')}`);
+      allOk(await round());
+      allOk(await round());
+      assert.deepEqual(sshSockets(), first, 'the same connections, none new');
+    } finally {
+      await ssh.close();
+    }
   });
 
   it('the table form names each host and check; exit codes are the same', async () => {

@@ -23,6 +23,7 @@ import {
 import { healthTree } from '../../src/core/health/tree';
 import { runHealth } from '../../src/core/health/run';
 import { healthTable } from '../../src/core/health/table';
+import { healthPeriodMs, skipRound } from '../../src/core/health/schedule';
 import { planInput } from '../../src/core/plan/plan';
 import type { Connector, ExecOptions, RemoteHost } from '../../src/core/run/remote';
 import type { Shell } from '../../src/core/ssh/shell';
@@ -279,5 +280,23 @@ describe('health: the view items', () => {
     assert.match(bad.tooltip, /off by \\\*90 s\\\*/, 'reasons are escaped in the Markdown tooltip');
     assert.match(bad.tooltip, /fixed by the step "Update \/etc\/hosts"/);
     assert.equal(items[1].rows[0].contextValue, 'gluu.health.row.secret.host');
+  });
+});
+
+describe('health: the periodic check (gluuCluster.health.interval)', () => {
+  it('runs only while the view is visible and the setting is a positive number, at most every 30 s', () => {
+    assert.equal(healthPeriodMs(0, true), undefined);
+    assert.equal(healthPeriodMs(120, false), undefined);
+    assert.equal(healthPeriodMs(-5, true), undefined);
+    assert.equal(healthPeriodMs('60', true), undefined, 'a setting that is not a number is off');
+    assert.equal(healthPeriodMs(Number.NaN, true), undefined);
+    assert.equal(healthPeriodMs(5, true), 30000);
+    assert.equal(healthPeriodMs(300, true), 300000);
+  });
+  it('skips a round while the previous one or a step of the cluster runs, never queues it', () => {
+    assert.equal(skipRound({ cluster: true, stepRunning: false, previousRunning: false }), undefined);
+    assert.equal(skipRound({ cluster: true, stepRunning: true, previousRunning: false }), 'a step runs');
+    assert.equal(skipRound({ cluster: true, stepRunning: false, previousRunning: true }), 'the previous round runs');
+    assert.equal(skipRound({ cluster: false, stepRunning: false, previousRunning: false }), 'no cluster');
   });
 });

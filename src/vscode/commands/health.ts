@@ -89,11 +89,18 @@ export function periodicHealth(ctx: CommandContext, health: HealthViewProvider, 
   let timer: NodeJS.Timeout | undefined;
   let inFlight = false;
   const tick = async () => {
-    if (inFlight) return;
-    const clusters = (await ctx.workspace.clusters()).filter((c) => c.parsed.config);
+    const clusters = inFlight ? [] : (await ctx.workspace.clusters()).filter((c) => c.parsed.config);
     const key = health.current()?.clusterKey;
     const cluster = clusters.find((c) => c.key === key) ?? (clusters.length === 1 ? clusters[0] : undefined);
-    if (!cluster || activeRuns.busy(cluster.key)) return;
+    const skip = core().skipRound({
+      cluster: !!cluster,
+      stepRunning: !!cluster && activeRuns.busy(cluster.key),
+      previousRunning: inFlight,
+    });
+    if (skip || !cluster) {
+      log().debug(`periodic health check skipped: ${skip ?? 'no cluster'}`);
+      return;
+    }
     inFlight = true;
     try {
       await checkCluster(ctx, health, cluster);
@@ -107,8 +114,9 @@ export function periodicHealth(ctx: CommandContext, health: HealthViewProvider, 
     if (timer) clearInterval(timer);
     timer = undefined;
     const seconds = vscode.workspace.getConfiguration('gluuCluster').get<number>('health.interval', 0);
-    if (!view.visible || !seconds || seconds <= 0) return;
-    timer = setInterval(() => void tick(), Math.max(30, seconds) * 1000);
+    // The core bundle loads only once a period is possible (not at activation, where it is off).
+    const period = view.visible && seconds ? core().healthPeriodMs(seconds, view.visible) : undefined;
+    if (period) timer = setInterval(() => void tick(), period);
   };
   const subs = [
     view.onDidChangeVisibility(reschedule),
