@@ -8,13 +8,25 @@ import type { ClusterConfig } from './core/config/types';
 import { STEPS, findStep } from './core/plan/catalogue';
 import { DEFAULT_GENERATED_FOLDER, GENERATED_FILES, type GeneratedFileName } from './core/plan/generated';
 import { forHost, generateFiles, planInput, renderPlan, renderStep } from './core/plan/plan';
-import { formatPlan, formatStep } from './core/plan/preview';
+import { formatJoin, formatPlan, formatRemove, formatStep } from './core/plan/preview';
+import { cannotRemove, removeSteps } from './core/plan/remove';
 import type { PlanInput } from './core/plan/stepPlan';
 import { LDAP_HELP, LDAP_SUBCOMMANDS, ldapFromCli, type LdapSubcommand } from './core/ldap/cli';
-import { changeRedisPasswordFromCli, cliSshPool, healthFromCli, runFromCli, stepStateFromCli, verifyFromCli } from './core/run/cli';
+import {
+  changeRedisPasswordFromCli,
+  cliSshPool,
+  healthFromCli,
+  joinFromCli,
+  removeFromCli,
+  runFromCli,
+  stepStateFromCli,
+  verifyFromCli,
+} from './core/run/cli';
+import { cannotJoin, joinSteps } from './core/plan/join';
 import { EXIT_CODES, HEALTH_GROUPS, type HealthGroup } from './core/health/model';
 import { HOST_KEY_ADVICE, HOST_KEY_HELP, parseHostKeyPin, type CliHostKeys, type HostKeyPin } from './core/run/cliHostKeys';
 import { EXAMPLE_CLUSTER_FILE } from './core/config/example';
+import { removeNode as removeNodeFromText } from './core/config/edit';
 import { clusterFileSchema } from './core/config/jsonSchema';
 import { parseClusterFile } from './core/config/parse';
 import { printable } from './core/printable';
@@ -29,8 +41,9 @@ const USAGE = `Usage: gluu-cluster <command> [options]
 Commands:
   init [--config FILE]     write a commented example cluster file (never overwrites)
   validate --config FILE   check a cluster file; problems are printed as FILE:LINE:COL
-  plan [--step ID] [--node HOST] --config FILE
-                           print the exact commands of the whole plan, or of one step / node
+  plan [--step ID] [--node HOST] [--join HOST] [--remove HOST] --config FILE
+                           print the exact commands of the whole plan, or of one step / node,
+                           or of joining a node to / removing one from the running cluster
   render ${RENDERABLE} --config FILE
                            print the freshly generated ${GENERATED_FILES.map((f) => f.fileName).join(' or ')}
   run [--step ID] [--node HOST] --config FILE [--host-key [HOST=]SHA256:…]
@@ -59,6 +72,14 @@ Commands:
                            check that the cluster works: hosts, LDAP replication, csync2, the
                            load balancer, web applications, cache, drift, certificates; exits
                            0 ok, 1 warning, 2 critical, 3 unknown (for cron, Nagios, Icinga, CI)
+  join --node HOST --config FILE [--yes] [--host-key …] [--ldap-cert-fingerprint AA:BB:…]
+                           add a node (already in the cluster file) to the running cluster:
+                           what every host needs to know about it, and its own set-up;
+                           "plan --join HOST" prints the exact commands first
+  remove --node HOST --config FILE [--yes] [--host-key …] [--ldap-cert-fingerprint AA:BB:…]
+                           take a node out of the running cluster (load balancer first, then
+                           replication, csync2, oxIDPAuthentication, ox-ldap.properties,
+                           /etc/hosts), then out of the cluster file; works when it is down
   verify --config FILE [--host-key …] [--state FILE]
                            run every step's own read-only check on every host (a dry run):
                            the run state then says which steps hold (adopts a cluster built by
@@ -90,7 +111,7 @@ Writes a commented example cluster file (default: ./gluu-cluster.yaml); never ov
 Checks a cluster file and prints every problem as FILE:LINE:COL: severity: message [code].
 Exits 0 when it is valid, 1 when it has errors.
 `,
-  plan: `Usage: gluu-cluster plan [--step ID] [--node HOST] --config FILE
+  plan: `Usage: gluu-cluster plan [--step ID] [--node HOST] [--join HOST] --config FILE
 
 Prints the exact commands of the whole plan, or of one step and/or one host, as they will be
 sent over SSH (secrets shown as ••••).
@@ -99,6 +120,8 @@ Options:
   --config FILE            the cluster file (default: ./gluu-cluster.yaml)
   --step ID                one step: ${STEPS.map((s) => s.id).join(', ')}
   --node HOST              only what runs on this host
+  --join HOST              what "gluu-cluster join --node HOST" runs, step by step and where
+  --remove HOST            what "gluu-cluster remove --node HOST" runs, step by step and where
 ${GENERATED_FOLDER_OPTION}
 `,
   render: `Usage: gluu-cluster render ${RENDERABLE} --config FILE
@@ -175,6 +198,53 @@ Exit codes: 0 every check ok, 1 a warning, 2 a critical check, 3 a check that co
 (the worst decides: critical, then unknown, then warning). Bad usage or a cluster file that
 cannot be read also exits 3, as monitoring plugins do.
 `,
+  join: `Usage: gluu-cluster join --node HOST --config FILE [--yes] [--host-key …] [--known-hosts FILE] [--trust-new-host-keys] [--ldap-cert-fingerprint AA:BB:…]
+
+Adds a Gluu node to the running cluster. Add it to the cluster file first; then join runs the
+plan's own steps, each where the new node needs it: /etc/hosts on every host, setup.properties
+and setup.py on the new node, its replication with the others (and theirs with it), csync2.cfg
+on every node and a first sync, nginx.conf with its upstream (checked, then reloaded),
+oxIDPAuthentication and ox-ldap.properties on every node, certificates and keystores on the new
+node, and its web applications started. The other nodes keep serving: only the new node
+restarts. A step's check skips a host where it already holds, so a join that stopped continues
+where it stopped. "gluu-cluster plan --join HOST" prints every command first.
+
+Options:
+  --node HOST              the node to join (not the primary)
+  --config FILE            the cluster file (default: ./gluu-cluster.yaml)
+  --yes                    join without asking; without a terminal nothing runs without it
+${HOST_KEY_HELP}
+  --ldap-cert-fingerprint AA:BB:…
+                           the LDAP certificate's SHA-256 fingerprint (for oxIDPAuthentication)
+  --state FILE             the run state (default: .gluu-cluster-state.json beside the cluster file)
+
+Passwords come from GLUU_CLUSTER_LDAP_ADMIN_PASSWORD and GLUU_CLUSTER_REDIS_PASSWORD.
+Exit codes: 0 joined, 1 a step failed or the cluster is not built yet (the message says which), 2 bad usage.
+`,
+  remove: `Usage: gluu-cluster remove --node HOST --config FILE [--yes] [--host-key …] [--known-hosts FILE] [--trust-new-host-keys] [--ldap-cert-fingerprint AA:BB:…]
+
+Takes a Gluu node out of the running cluster, in the order that keeps it serving: nginx.conf
+without it (checked, reloaded), then replication (OpenLDAP: every other node's syncrepl from it
+goes; OpenDJ: dsreplication disable --disableAll from the primary, nothing when it is no longer
+replicated), csync2 (the new csync2.cfg on the others; its cron line, listener and database on
+the node), oxIDPAuthentication, every ox-ldap.properties and /etc/hosts; then it goes from the
+cluster file. When the node cannot be reached, everything that does not need it is done and the
+rest is listed. The primary cannot be removed while other nodes exist. "gluu-cluster plan
+--remove HOST" prints every command first.
+
+Options:
+  --node HOST              the node to remove
+  --config FILE            the cluster file (default: ./gluu-cluster.yaml)
+  --yes                    remove without asking; without a terminal nothing runs without it
+${HOST_KEY_HELP}
+  --ldap-cert-fingerprint AA:BB:…
+                           the LDAP certificate's SHA-256 fingerprint (for oxIDPAuthentication)
+  --state FILE             the run state (default: .gluu-cluster-state.json beside the cluster file)
+
+Passwords come from GLUU_CLUSTER_LDAP_ADMIN_PASSWORD.
+Exit codes: 0 removed, 1 removed with steps on the node left undone (listed), or a step failed
+(the node stays in the cluster file), 2 bad usage.
+`,
   verify: `Usage: gluu-cluster verify --config FILE [--host-key …] [--known-hosts FILE] [--trust-new-host-keys] [--state FILE]
 
 Runs every step's own read-only check (where a step has none, its verification) on each host it
@@ -239,9 +309,10 @@ export function main(
   const positional: string[] = [];
   let help = false;
   for (let i = 0; i < rest.length; i++) {
-    const flag = /^--(config|step|node|generated-folder|servers|provider-type|ldap-cert-fingerprint|state|reason|known-hosts|only)$/.exec(
-      rest[i],
-    );
+    const flag =
+      /^--(config|step|node|generated-folder|servers|provider-type|ldap-cert-fingerprint|state|reason|known-hosts|only|join|remove)$/.exec(
+        rest[i],
+      );
     if (flag && rest[i + 1] !== undefined) opts.set(flag[1], rest[++i]);
     else if (rest[i] === '--host-key' && rest[i + 1] !== undefined) pins.push(rest[++i]);
     else if (rest[i] === '--force' || rest[i].startsWith('--force=')) {
@@ -302,6 +373,26 @@ export function main(
         return 2;
       }
       const input = cliPlanInput(loaded.file, config, opts.get('generated-folder'));
+      const removing = opts.get('remove');
+      if (removing) {
+        const refused = cannotRemove(config, removing);
+        if (refused) {
+          err(`gluu-cluster: ${removing} cannot be removed: ${refused}\n`);
+          return 2;
+        }
+        out(formatRemove(config, removing, removeSteps(input, removing)));
+        return 0;
+      }
+      const joining = opts.get('join');
+      if (joining) {
+        const refused = cannotJoin(config, joining);
+        if (refused) {
+          err(`gluu-cluster: ${joining} cannot join: ${refused}\n`);
+          return 2;
+        }
+        out(formatJoin(config, joining, joinSteps(input, joining)));
+        return 0;
+      }
       let plans = stepId ? [renderStep(stepId, input)] : renderPlan(input);
       if (node) plans = plans.map((p) => forHost(p, node));
       out(stepId && plans.length === 1 ? formatStep(config, plans[0]) : formatPlan(config, plans));
@@ -386,6 +477,65 @@ export function main(
         out,
         err,
       });
+    }
+    case 'join': {
+      const loaded = loadConfig(opts.get('config'), err);
+      if (typeof loaded === 'number') return loaded;
+      const node = opts.get('node');
+      const refused = node ? cannotJoin(loaded.config, node) : 'name it with --node HOST';
+      if (!node || refused) {
+        err(`gluu-cluster: ${node ?? 'which node'} cannot join: ${refused}\n`);
+        return 2;
+      }
+      const hostKeys = hostKeyOptions(opts, pins, err);
+      if (typeof hostKeys === 'number') return hostKeys;
+      const what = `joining ${node} (every host learns of it; only ${node} is set up and restarted)`;
+      return confirmRun(loaded.config.name, what, opts.has('yes'), err).then((go) =>
+        go !== true
+          ? go
+          : joinFromCli(loaded.config, cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')), node, {
+              hostKeys,
+              force: false,
+              ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
+              clusterFileDir: dirname(loaded.file),
+              ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),
+              out,
+              err,
+            }),
+      );
+    }
+    case 'remove': {
+      const loaded = loadConfig(opts.get('config'), err);
+      if (typeof loaded === 'number') return loaded;
+      const node = opts.get('node');
+      const refused = node ? cannotRemove(loaded.config, node) : 'name it with --node HOST';
+      if (!node || refused) {
+        err(`gluu-cluster: ${node ?? 'which node'} cannot be removed: ${refused}\n`);
+        return 2;
+      }
+      const hostKeys = hostKeyOptions(opts, pins, err);
+      if (typeof hostKeys === 'number') return hostKeys;
+      const what = `removing ${node} (out of the load balancer, replication, csync2 and every node's LDAP server list, then out of the cluster file)`;
+      const file = loaded.file;
+      return confirmRun(loaded.config.name, what, opts.has('yes'), err).then((go) =>
+        go !== true
+          ? go
+          : removeFromCli(
+              loaded.config,
+              cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')),
+              node,
+              () => writeFileSync(file, removeNodeFromText(readFileSync(file, 'utf8'), node)),
+              {
+                hostKeys,
+                force: true,
+                ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
+                clusterFileDir: dirname(loaded.file),
+                ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),
+                out,
+                err,
+              },
+            ),
+      );
     }
     case 'verify': {
       const loaded = loadConfig(opts.get('config'), err);

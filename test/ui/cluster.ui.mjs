@@ -32,12 +32,22 @@ export default [
       await screenshot(page, 'with-cluster--node-context-menu');
       await page.keyboard.press('Escape');
       const entries = await contextMenu(page, 'idp2.example.org', { view: 'Nodes' });
-      for (const e of ['Preview Step…', 'Reveal in Cluster File', 'Copy Host Name', 'Copy Address', 'Set as Primary', 'Remove Node…']) {
+      for (const e of [
+        'Preview Step…',
+        'Reveal in Cluster File',
+        'Copy Host Name',
+        'Copy Address',
+        'Set as Primary',
+        'Remove Node…',
+        'Join Node to the Running Cluster…',
+        'Remove Node from the Running Cluster…',
+      ]) {
         assert.ok(entries.includes(e), `node menu has "${e}" (has ${JSON.stringify(entries)})`);
       }
       const lb = await contextMenu(page, 'loadbalancer.example.org', { view: 'Nodes' });
       assert.ok(lb.includes('Copy Address'));
-      assert.ok(!lb.includes('Set as Primary') && !lb.includes('Remove Node…'), `load balancer menu: ${JSON.stringify(lb)}`);
+      for (const e of ['Set as Primary', 'Remove Node…', 'Join Node to the Running Cluster…', 'Remove Node from the Running Cluster…'])
+        assert.ok(!lb.includes(e), `load balancer menu has no "${e}": ${JSON.stringify(lb)}`);
     },
   },
   {

@@ -90,8 +90,9 @@ describe('the extension bundle', function () {
     // 40,000 until Restricted Mode (the workspace-trust gate on every command that connects) added
     // 1.5 KB; 41,000 until Cluster Health (its view, status bar item, periodic check and four
     // commands, registered at activation; the checks themselves are in dist/run.js) and Verify
-    // Cluster added 6.3 KB.
-    assert.ok(size < 47_500, `dist/extension.js is ${size} bytes`);
+    // Cluster added 6.3 KB; 47,500 until Join Node and Remove Node from Cluster (two commands and
+    // their confirmation, which shows each step and where it runs) added 2.6 KB.
+    assert.ok(size < 50_500, `dist/extension.js is ${size} bytes`);
   });
 });
 

@@ -55,6 +55,21 @@ export function renderPlan(input: PlanInput): StepPlan[] {
 
 /** Keeps only what runs on `host` (for "preview/run this step on this node"). */
 export function forHost(plan: StepPlan, host: string): StepPlan {
-  const on = (a: { host?: string; from?: { host: string }; to?: { host: string } }) => a.host === host || a.to?.host === host;
-  return { ...plan, before: plan.before.filter(on), targets: plan.targets.filter((t) => t.host === host), after: plan.after.filter(on) };
+  // What the host's source (the primary of a primary-to-node step) prepares for it stays: its
+  // export before the copy, its clean-up after. What it does for another node goes.
+  const peer = plan.resolved.targets.find((t) => t.host === host)?.peer;
+  const on = (a: { host?: string; from?: { host: string }; to?: { host: string } }) =>
+    a.host === host || a.to?.host === host || (peer !== undefined && a.host === peer && (!a.to || a.to.host === host));
+  // "Runs on" says this host (and where it copies from), not every host of the step.
+  const resolvedTargets = plan.resolved.targets.filter((t) => t.host === host);
+  const targetLabel = resolvedTargets.length
+    ? resolvedTargets.map((t) => (t.peer ? `${t.peer} → ${t.host}` : t.host)).join(', ')
+    : plan.resolved.targetLabel;
+  return {
+    ...plan,
+    resolved: { ...plan.resolved, targets: resolvedTargets.length ? resolvedTargets : plan.resolved.targets, targetLabel },
+    before: plan.before.filter(on),
+    targets: plan.targets.filter((t) => t.host === host),
+    after: plan.after.filter(on),
+  };
 }

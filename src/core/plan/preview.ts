@@ -11,6 +11,8 @@ import type { Shell } from '../ssh/shell';
 import { SECRET_LABELS, type Action, type Content, type FileLocation, type Probe, type SecretFile } from './actions';
 import { STEPS } from './catalogue';
 import { GENERATED_FILES } from './generated';
+import type { JoinStep } from './join';
+import type { RemoveStep } from './remove';
 import { printable } from '../printable';
 import type { StepPlan } from './stepPlan';
 
@@ -157,6 +159,33 @@ export function formatStep(config: ClusterConfig, plan: StepPlan): string {
     for (const a of plan.after) emit(actionLines(config, a, ++n), `${n}. above`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** Join Node's plan: each step with where it runs in the join and why, then its exact commands. */
+export function formatJoin(config: ClusterConfig, host: string, steps: readonly JoinStep[]): string {
+  const head = [
+    `# Join ${host} to the running cluster "${config.name}": ${steps.length} steps, in this order. The other nodes keep serving; only ${host} restarts.`,
+    `# The new node's own steps are skipped where they already hold (a join that stopped continues where it stopped); what names every node is written again on every host.`,
+    `# Secrets are shown as ${MASK}. Commands are exactly what is sent over SSH.`,
+    '',
+  ];
+  const where = (j: JoinStep) => (j.scope === 'new-node' ? `on ${host} only` : `on ${j.plan.targets.map((t) => t.host).join(', ')}`);
+  return head.join('\n') + steps.map((j) => `# Join: ${where(j)}, because ${j.why}\n${formatStep(config, j.plan)}`).join('\n');
+}
+
+/** Remove Node's plan: each step with why, in order, then its exact commands. */
+export function formatRemove(config: ClusterConfig, host: string, steps: readonly RemoveStep[]): string {
+  const head = [
+    `# Remove ${host} from the running cluster "${config.name}": ${steps.length} steps, in this order; then ${host} goes from the cluster file.`,
+    `# The steps on the other hosts are rendered for the cluster without ${host}, from freshly generated files.`,
+    `# When ${host} cannot be reached, what needs it is left (and listed) and the rest is done.`,
+    `# Secrets are shown as ${MASK}. Commands are exactly what is sent over SSH.`,
+    '',
+  ];
+  return (
+    head.join('\n') +
+    steps.map((r) => `# Remove: ${r.why}${r.onRemovedNode ? ` (needs ${host})` : ''}\n${formatStep(config, r.plan)}`).join('\n')
+  );
 }
 
 export function formatPlan(config: ClusterConfig, plans: StepPlan[]): string {

@@ -141,6 +141,18 @@ export function cliSession(config: ClusterConfig, input: PlanInput, o: CliRunOpt
       confirm: async (q) => {
         // `run` and `redis-password` go on only with --yes, checked before the session starts.
         if (q.kind === 'run-many' || q.kind === 'operation') return true;
+        if (q.kind === 'remove') {
+          o.out(
+            `Removing ${q.host} from "${q.clusterName}":\n${q.steps.map((r, i) => `  ${String(i + 1).padStart(2)}. ${r.plan.step.id.padEnd(21)} ${r.why}`).join('\n')}\n`,
+          );
+          return true;
+        }
+        if (q.kind === 'join') {
+          o.out(
+            `Joining ${q.host} to "${q.clusterName}":\n${q.steps.map((j, i) => `  ${String(i + 1).padStart(2)}. ${j.plan.step.id.padEnd(21)} ${j.scope === 'new-node' ? `on ${q.host}` : 'on every host it concerns'}: ${j.why}`).join('\n')}\n`,
+          );
+          return true;
+        }
         o.err(`gluu-cluster: "${q.plan.step.title}" already ran successfully on ${q.hosts.join(', ')}; pass --force to run it again\n`);
         return false;
       },
@@ -220,6 +232,34 @@ export async function verifyFromCli(config: ClusterConfig, input: PlanInput, o: 
   const holds = r.rows.filter((x) => x.verdict === 'holds').length;
   o.out(`${holds} of ${r.rows.length} step targets hold; the run state now says so.\n`);
   return r.rows.some((x) => x.verdict === 'does-not-hold') ? 1 : 0;
+}
+
+/** `gluu-cluster join --node HOST`: the node added to the running cluster (see RunSession.join). */
+export async function joinFromCli(config: ClusterConfig, input: PlanInput, host: string, o: CliRunOptions): Promise<number> {
+  const r = await withCliSession(config, input, o, (session) => session.join(host));
+  if (r.stopped) return 1;
+  o.out(`${host} has joined "${config.name}". Check the cluster: gluu-cluster health\n`);
+  return 0;
+}
+
+/**
+ * `gluu-cluster remove --node HOST`: the node taken out of the running cluster, then out of the
+ * cluster file (`removeFromFile`, called only when nothing stopped the removal).
+ */
+export async function removeFromCli(
+  config: ClusterConfig,
+  input: PlanInput,
+  host: string,
+  removeFromFile: () => void,
+  o: CliRunOptions,
+): Promise<number> {
+  const r = await withCliSession(config, input, o, (session) => session.remove(host));
+  if (r.stopped) return 1;
+  removeFromFile();
+  o.out(
+    `${host} is out of "${config.name}" and of the cluster file.${r.left.length ? ' Left undone (see above): it could not be reached.' : ''}\n`,
+  );
+  return r.left.length ? 1 : 0;
 }
 
 /** `gluu-cluster redis-password`: the Redis password changed in Redis and in Gluu's cache configuration. */

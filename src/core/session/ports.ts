@@ -6,6 +6,8 @@
 import type { ApplianceAccess } from '../ldap/appliance';
 import type { ValueChange } from '../ldap/edits';
 import type { SecretName } from '../plan/actions';
+import type { JoinStep } from '../plan/join';
+import type { RemoveStep } from '../plan/remove';
 import type { StepPlan } from '../plan/stepPlan';
 import type { Connector, ExecResult } from '../run/remote';
 import type { StepOutcome } from '../run/runner';
@@ -49,7 +51,11 @@ export type Question =
   | { kind: 'rerun'; plan: StepPlan; hosts: string[] }
   | { kind: 'run-many'; plans: StepPlan[]; clusterName: string }
   /** An operation on the running cluster (changing a password): always asked. */
-  | { kind: 'operation'; plan: StepPlan; clusterName: string };
+  | { kind: 'operation'; plan: StepPlan; clusterName: string }
+  /** Join Node: the steps, where each runs and why, and their commands (`preview`). Always asked. */
+  | { kind: 'join'; host: string; steps: JoinStep[]; preview: string; clusterName: string }
+  /** Remove Node from Cluster: the steps in order and their commands. Always asked. */
+  | { kind: 'remove'; host: string; steps: RemoveStep[]; preview: string; clusterName: string };
 
 export interface PromptsPort {
   /** true to go on. The CLI answers from its flags (never blocks on stdin). */

@@ -16,7 +16,10 @@ import { applyLdapAction } from '../ldap/apply';
 import { isLdapError } from '../ldap/errors';
 import { SECRET_LABELS, type LdapAction, type SecretName } from '../plan/actions';
 import { STEPS } from '../plan/catalogue';
+import { cannotJoin, joinSteps, leftAloneByJoin } from '../plan/join';
 import { forHost, renderOperation, renderStep } from '../plan/plan';
+import { formatJoin, formatRemove } from '../plan/preview';
+import { cannotRemove, removeSteps } from '../plan/remove';
 import type { PlanInput, StepPlan } from '../plan/stepPlan';
 import { probe, runStep, type StepOutcome } from '../run/runner';
 import { Masker, onceForRun } from '../run/secrets';
@@ -184,6 +187,111 @@ export class RunSession {
     } finally {
       await this.ports.secrets.forget?.('redisNew');
     }
+  }
+
+  /**
+   * Join Node (plan/join.ts): the steps that add `host` to the running cluster, in order, each on
+   * the new node or on every host it concerns, after one confirmation that shows them all. The new
+   * node's own steps are skipped where their check holds, so a join that stopped continues where
+   * it stopped. Refused unless the other nodes are built: a node joins a cluster that runs.
+   */
+  async join(host: string): Promise<SessionResult> {
+    const refused = cannotJoin(this.config, host);
+    if (refused) return { outcomes: [], stopped: this.stop('not-applicable', `${host} cannot join: ${refused}.`) };
+    const steps = joinSteps(this.input, host);
+    const before = await this.state();
+    const unbuilt = steps.flatMap(({ plan }) => {
+      const others = hostsOf(this.plan(plan.step.id)).filter((h) => h !== host);
+      const s = stepState(before[plan.step.id], others);
+      return others.length && !SATISFIED.has(s)
+        ? [`"${plan.step.title}" (${plan.step.id}) ${describeUnmet(s, before[plan.step.id]?.stale?.because)}`]
+        : [];
+    });
+    if (unbuilt.length)
+      return {
+        outcomes: [],
+        stopped: this.stop(
+          'blocked',
+          `${host} joins a cluster that runs, and this one is not built yet: ${unbuilt.join('; ')}. Run the whole plan instead: it sets up every node in the cluster file, ${host} included.`,
+        ),
+      };
+    if (
+      !(await this.ports.prompts.confirm({
+        kind: 'join',
+        host,
+        steps,
+        preview: formatJoin(this.config, host, steps),
+        clusterName: this.config.name,
+      }))
+    )
+      return { outcomes: [], stopped: this.stop('declined', `${host} was not joined; nothing changed.`) };
+    const outcomes: StepOutcome[] = [];
+    for (const { plan, scope } of steps) {
+      if (this.ports.signal?.aborted) break;
+      if (plan.step.interactive && !this.ports.interactive && !runsUnattended(plan)) {
+        const message = `"${plan.step.title}" (${plan.step.id}) asks questions in a terminal on ${host}: join it from the editor.`;
+        return { outcomes, stopped: this.stop('interactive', message, plan) };
+      }
+      // What names every node is written again on every host (a check cannot tell whether a
+      // configuration lacks the new node); the new node's own set-up is skipped where it holds.
+      const outcome = await this.runOne(plan, scope === 'every-host');
+      if ('reason' in outcome) return { outcomes, stopped: outcome };
+      outcomes.push(outcome);
+      if (outcome.status !== 'done') {
+        const done = outcomes.slice(0, -1).map((o) => o.stepId);
+        const left = steps.slice(outcomes.length).map((j) => j.plan.step.id);
+        const message = `Joining ${host} stopped at "${plan.step.title}" (${plan.step.id}), ${outcome.status}. ${done.length ? `Done before it: ${done.join(', ')}.` : 'Nothing ran before it.'}${left.length ? ` Not run: ${left.join(', ')}.` : ''} Fix the cause and join again: what already holds is checked, not redone.`;
+        return { outcomes, stopped: this.stop('failed', message, plan) };
+      }
+    }
+    // A new node does not change what the join left alone (the cache): it must not show stale.
+    await this.ports.state.save(keepStaleness(await this.state(), before, leftAloneByJoin(this.input)));
+    return { outcomes };
+  }
+
+  /**
+   * Remove Node from Cluster (plan/remove.ts), after one confirmation: out of the load balancer,
+   * replication, csync2, oxIDPAuthentication, ox-ldap.properties and /etc/hosts, in that order.
+   * A step on the other hosts that fails stops the removal; a step that needs the removed node
+   * and fails (it is down) is listed in `left` and the removal goes on. Taking the node out of the
+   * cluster file is the caller's (it owns the file); it should do so when nothing stopped.
+   */
+  async remove(host: string): Promise<SessionResult & { left: string[] }> {
+    const refused = cannotRemove(this.config, host);
+    if (refused) return { outcomes: [], left: [], stopped: this.stop('not-applicable', `${host} cannot be removed: ${refused}.`) };
+    const steps = removeSteps(this.input, host);
+    const preview = formatRemove(this.config, host, steps);
+    if (!(await this.ports.prompts.confirm({ kind: 'remove', host, steps, preview, clusterName: this.config.name })))
+      return { outcomes: [], left: [], stopped: this.stop('declined', `${host} was not removed; nothing changed.`) };
+    const before = await this.state();
+    const outcomes: StepOutcome[] = [];
+    const left: string[] = [];
+    for (const { plan, onRemovedNode } of steps) {
+      if (this.ports.signal?.aborted) break;
+      const outcome = await this.runOne(plan, true);
+      if ('reason' in outcome) return { outcomes, left, stopped: outcome };
+      outcomes.push(outcome);
+      if (outcome.status === 'done') continue;
+      if (onRemovedNode) {
+        left.push(`${plan.step.title}: ${summarize(outcome).join(' ')}`);
+        continue;
+      }
+      const message = `Removing ${host} stopped at "${plan.step.title}" (${plan.step.id}), ${outcome.status}; ${host} stays in the cluster file. Fix the cause and remove it again: every step runs again.`;
+      return { outcomes, left, stopped: this.stop('failed', message, plan) };
+    }
+    // Fewer nodes invalidate nothing that ran before: no step goes stale by the removal.
+    await this.ports.state.save(
+      keepStaleness(
+        await this.state(),
+        before,
+        STEPS.map((x) => x.id),
+      ),
+    );
+    if (left.length)
+      this.ports.output.notice(
+        `${host} is out of the cluster; left undone because it could not be reached:\n${left.map((l) => `  - ${l}`).join('\n')}`,
+      );
+    return { outcomes, left };
   }
 
   /**
@@ -392,6 +500,18 @@ export class RunSession {
       throw e;
     }
   }
+}
+
+/** `steps`' staleness as it was `before` (a join that did not touch them must not make them stale). */
+function keepStaleness(state: ClusterRunState, before: ClusterRunState, steps: readonly string[]): ClusterRunState {
+  const next = { ...state };
+  for (const id of steps) {
+    const r = next[id];
+    if (!r) continue;
+    const { stale: _now, ...rest } = r;
+    next[id] = before[id]?.stale ? { ...rest, stale: before[id].stale } : rest;
+  }
+  return next;
 }
 
 /** Every command of the plan that asks questions has a form that does not (setup.py -n). */

@@ -19,6 +19,7 @@ import { workspacePlanInput } from '../plan/generatedFiles';
 import { RunTerminals } from '../run/runTerminals';
 import { SshPty } from '../run/sshPty';
 import { activeRuns } from '../run/activeRuns';
+import { editClusterFile } from '../editClusterFile';
 import type { CommandContext } from './context';
 
 const validCluster = (ctx: CommandContext, key?: string) => pickValidCluster(ctx.workspace, key);
@@ -123,6 +124,7 @@ async function confirm(clusterName: string, q: Question): Promise<boolean> {
     );
     return answer === change;
   }
+  if (q.kind === 'join' || q.kind === 'remove') return confirmMembership(clusterName, q);
   const run = q.plans.length === 1 ? vscode.l10n.t('Run 1 Step') : vscode.l10n.t('Run {0} Steps', String(q.plans.length));
   const answer = await vscode.window.showWarningMessage(
     vscode.l10n.t('Run the remaining steps of "{0}"?', clusterName),
@@ -138,13 +140,40 @@ async function confirm(clusterName: string, q: Question): Promise<boolean> {
   return answer === run;
 }
 
+/**
+ * Join Node's and Remove Node from Cluster's question: the steps, where each runs and why. *Show
+ * Commands* opens every command and asks again without a modal dialog, so they can be read first.
+ */
+async function confirmMembership(clusterName: string, q: Extract<Question, { kind: 'join' | 'remove' }>): Promise<boolean> {
+  const join = q.kind === 'join';
+  const go = join ? vscode.l10n.t('Join') : vscode.l10n.t('Remove from Cluster');
+  const show = vscode.l10n.t('Show Commands');
+  const question = join
+    ? vscode.l10n.t('Join {0} to the running cluster "{1}"?', q.host, clusterName)
+    : vscode.l10n.t('Remove {0} from the running cluster "{1}"?', q.host, clusterName);
+  const lines = join
+    ? q.steps.map(
+        (j) => `• ${j.plan.step.title} — ${j.scope === 'new-node' ? q.host : j.plan.targets.map((t) => t.host).join(', ')}: ${j.why}`,
+      )
+    : q.steps.map((r) => `• ${r.plan.step.title} — ${r.plan.targets.map((t) => t.host).join(', ')}: ${r.why}`);
+  const after = join
+    ? vscode.l10n.t('The other nodes keep serving; only {0} restarts. It stops at the first failure.', q.host)
+    : vscode.l10n.t('Then {0} goes from the cluster file. If it cannot be reached, what needs it is listed and the rest is done.', q.host);
+  const detail = [...lines, '', after].join('\n');
+  const answer = await vscode.window.showWarningMessage(question, { modal: true, detail }, go, show);
+  if (answer !== show) return answer === go;
+  const doc = await vscode.workspace.openTextDocument({ content: q.preview, language: 'shellscript' });
+  await vscode.window.showTextDocument(doc, { preview: true });
+  return (await vscode.window.showWarningMessage(question, go)) === go;
+}
+
 /** Something the session does, under a cancellable progress notification; says why when nothing (more) ran. */
-async function withSession(
+async function withSession<R extends SessionResult>(
   ctx: CommandContext,
   cluster: ClusterEntry,
   title: string,
-  what: (session: RunSession) => Promise<SessionResult>,
-): Promise<SessionResult> {
+  what: (session: RunSession) => Promise<R>,
+): Promise<R> {
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Gluu Cluster: {0}', title), cancellable: true },
     async (progress, token) => {
@@ -238,6 +267,61 @@ export async function verifyCluster(ctx: CommandContext, item?: { clusterKey?: s
   });
   log().info(`${cluster.parsed.config!.name}: ${message}\n${runCore().verifyTable(r.rows)}`);
   return r.rows;
+}
+
+/** Join Node to Cluster…: a node of the cluster file (not the primary) added to the running cluster (RunSession.join). */
+export async function joinNode(ctx: CommandContext, item?: NodeItem | StepItem): Promise<SessionResult | undefined> {
+  const cluster = await validCluster(ctx, item?.clusterKey);
+  if (!cluster) return undefined;
+  const config = cluster.parsed.config!;
+  const host =
+    isNode(item) && item.host
+      ? item.host
+      : await vscode.window.showQuickPick(
+          config.nodes.filter((n) => !n.primary).map((n) => n.host),
+          { placeHolder: vscode.l10n.t('Join which node to the running cluster? (Add it to the cluster file first.)') },
+        );
+  if (!host) return undefined;
+  const r = await withSession(ctx, cluster, vscode.l10n.t('joining {0}', host), (s) => s.join(host));
+  if (r.stopped?.reason === 'failed') void vscode.window.showErrorMessage(r.stopped.message);
+  if (r.stopped) return r;
+  const check = vscode.l10n.t('Check Cluster Health');
+  void vscode.window
+    .showInformationMessage(vscode.l10n.t('{0} has joined "{1}".', host, config.name), check)
+    .then((a) => a === check && vscode.commands.executeCommand('gluuCluster.checkHealth', { clusterKey: cluster.key }));
+  return r;
+}
+
+/**
+ * Remove Node from Cluster…: the node taken out of the running cluster (RunSession.remove), then
+ * out of the cluster file. Distinct from Remove Node…, which only edits the file.
+ */
+export async function removeNodeFromCluster(ctx: CommandContext, item?: NodeItem | StepItem): Promise<SessionResult | undefined> {
+  const cluster = await validCluster(ctx, item?.clusterKey);
+  if (!cluster) return undefined;
+  const config = cluster.parsed.config!;
+  const host =
+    isNode(item) && item.host
+      ? item.host
+      : await vscode.window.showQuickPick(
+          config.nodes.map((n) => n.host),
+          { placeHolder: vscode.l10n.t('Remove which node from the running cluster?') },
+        );
+  if (!host) return undefined;
+  const r = await withSession(ctx, cluster, vscode.l10n.t('removing {0}', host), (s) => s.remove(host));
+  if (r.stopped?.reason === 'failed') void vscode.window.showErrorMessage(r.stopped.message);
+  if (r.stopped) return r;
+  if (await editClusterFile(cluster.uri, (text) => core().removeNode(text, host))) await ctx.workspace.refresh();
+  const message = r.left.length
+    ? vscode.l10n.t(
+        '{0} is out of "{1}" and of the cluster file. Left undone, because it could not be reached: {2}',
+        host,
+        config.name,
+        r.left.join('; '),
+      )
+    : vscode.l10n.t('{0} is out of "{1}" and of the cluster file.', host, config.name);
+  void (r.left.length ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
+  return r;
 }
 
 export async function runNextStep(ctx: CommandContext, item?: NodeItem | StepItem): Promise<StepOutcome | undefined> {

@@ -1,0 +1,148 @@
+/**
+ * Join Node on a 3-node sandbox with two nodes in the cluster: the whole plan builds idp1 and
+ * idp2; idp3 goes into the cluster file and `gluu-cluster join --node idp3` adds it while HTTPS
+ * through the load balancer is requested over and over (no request may fail). Afterwards the
+ * cluster is checked as a cluster: the health check is ok everywhere (its replication probe writes
+ * on each node and reads on every other, idp3 included; its files probe reaches idp3 through
+ * csync2; the load balancer reaches idp3; drift finds idp3 in oxIDPAuthentication and every
+ * ox-ldap.properties), an entry written on idp3 is read on idp1 and one written on idp1 on idp3,
+ * and the load balancer answers from idp3.
+ */
+import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as https from 'node:https';
+import type { HealthReport } from '../../src/core/health/model';
+import { shOn } from './lab';
+import { sandboxCli, sandboxUp, type Sandbox } from './sandbox';
+
+const REDIS_PASSWORD = 'join-redis-pw';
+const NEW = 'idp3.gluu.test';
+
+describe('Join Node on the sandbox', function () {
+  this.timeout(600000);
+  let sb: Sandbox;
+  let password: string;
+  let threeNodes: string;
+
+  const cli = (...args: string[]) =>
+    sandboxCli(sb.clusterFile, { GLUU_CLUSTER_LDAP_ADMIN_PASSWORD: password, GLUU_CLUSTER_REDIS_PASSWORD: REDIS_PASSWORD }, args);
+  const fingerprint = () => sb.ldap['idp1.gluu.test'].fingerprint;
+
+  /** One request through the load balancer: the node that answered, or the failure. */
+  const request = (address: string) =>
+    new Promise<{ ok: boolean; node?: string; why?: string }>((resolve) => {
+      const req = https.get(
+        { host: address, path: '/.well-known/openid-configuration', rejectUnauthorized: false, timeout: 10000, agent: false },
+        (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => {
+            if (res.statusCode !== 200) return resolve({ ok: false, why: `HTTP ${res.statusCode}: ${body.slice(0, 200)}` });
+            try {
+              resolve({ ok: true, node: (JSON.parse(body) as Record<string, string>)['x-gluu-sandbox-node'] });
+            } catch {
+              resolve({ ok: false, why: `not JSON: ${body.slice(0, 200)}` });
+            }
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
+      req.on('error', (e) => resolve({ ok: false, why: e.message }));
+    });
+
+  before(async () => {
+    sb = await sandboxUp({ name: 'join', nodes: 3 });
+    password = readFileSync(sb.ldapPasswordFile, 'utf8');
+    threeNodes = readFileSync(sb.clusterFile, 'utf8');
+    const twoNodes = threeNodes.replace(new RegExp(`  - host: ${NEW.replaceAll('.', '\\.')}\\n    address: \\S+\\n`), '');
+    assert.notEqual(twoNodes, threeNodes);
+    writeFileSync(sb.clusterFile, twoNodes);
+  });
+  after(async () => {
+    if (sb) await sb.down();
+  });
+
+  it('the whole plan builds the two nodes in the cluster file; the join plan of idp3 is refused until idp3 is in the file', async () => {
+    const r = await cli('run', '--yes', '--ldap-cert-fingerprint', fingerprint());
+    assert.equal(r.code, 0, r.out + r.err);
+    const refused = await cli('join', '--node', NEW, '--yes');
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /idp3\.gluu\.test cannot join: idp3\.gluu\.test is not a Gluu node in the cluster file: add it there first/);
+  });
+
+  it('gluu-cluster join --node idp3 adds it while HTTPS through the load balancer never fails', async () => {
+    writeFileSync(sb.clusterFile, threeNodes);
+    const plan = await cli('plan', '--join', NEW);
+    assert.equal(plan.code, 0, plan.err);
+    assert.match(plan.out, /^# Join idp3\.gluu\.test to the running cluster "sandbox"/);
+    const lb = sb.hosts['lb.gluu.test'].address;
+    let joining = true;
+    const failures: string[] = [];
+    let requests = 0;
+    const loop = (async () => {
+      // Bounded: at most 2000 requests, one at a time.
+      while (joining && requests < 2000) {
+        const r = await request(lb);
+        requests++;
+        if (!r.ok) failures.push(r.why ?? 'failed');
+      }
+    })();
+    let r;
+    try {
+      r = await cli('join', '--node', NEW, '--yes', '--ldap-cert-fingerprint', fingerprint());
+    } finally {
+      joining = false;
+      await loop;
+    }
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /idp3\.gluu\.test has joined "sandbox"/);
+    for (const secret of [password, REDIS_PASSWORD]) assert.ok(!(r.out + r.err).includes(secret), 'no password printed');
+    console.log(`      ${requests} HTTPS requests through the load balancer during the join, ${failures.length} failed`);
+    assert.ok(requests > 10, `${requests} requests`);
+    assert.deepEqual(failures, []);
+    const status = await cli('status');
+    for (const l of status.out.trim().split('\n')) assert.match(l, / done$| does not apply: only for OpenDJ/, l);
+  });
+
+  it('afterwards the cluster works with idp3: health ok everywhere, LDAP both ways, the load balancer answers from it', async () => {
+    const h = await cli('health', '--json');
+    const report = JSON.parse(h.out) as HealthReport;
+    const bad = report.rows.filter((x) => x.state !== 'ok').map((x) => `${x.host} ${x.group}/${x.check}: ${x.state} ${x.reason}`);
+    assert.deepEqual(bad, []);
+    assert.equal(h.code, 0);
+    assert.ok(
+      report.rows.some((x) => x.host === NEW && x.check === 'probe'),
+      'idp3 took part in the replication probe',
+    );
+
+    const tool = (node: string, t: string, args: string, input?: string) =>
+      shOn(
+        sb.lab,
+        node,
+        `LDAPTLS_CACERT=/opt/symas/etc/openldap/gluu-cluster-peers.pem /opt/symas/bin/${t} -x -H ldaps://127.0.0.1:1636/ -D 'cn=directory manager,o=gluu' -y /root/.join-test.pw ${args}`,
+        input,
+      );
+    for (const n of ['idp1', 'idp3']) await shOn(sb.lab, n, `umask 077; cat > /root/.join-test.pw`, password);
+    for (const [from, to] of [
+      ['idp3', 'idp1'],
+      ['idp1', 'idp3'],
+    ]) {
+      const cn = `join-${from}-${process.pid}`;
+      await tool(from, 'ldapadd', '', `dn: cn=${cn},o=gluu\nobjectClass: organizationalRole\ncn: ${cn}\n`);
+      const end = Date.now() + 30000;
+      while (!(await tool(to, 'ldapsearch', `-LLL -b 'cn=${cn},o=gluu' -s base 1.1`).catch(() => '')).includes('dn:')) {
+        if (Date.now() > end) assert.fail(`an entry added on ${from} did not reach ${to} within 30 s`);
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    }
+    const seen = new Set<string>();
+    for (let i = 0; i < 12 && !seen.has(NEW); i++) {
+      const r = await request(sb.hosts['lb.gluu.test'].address);
+      assert.ok(r.ok, r.why);
+      seen.add(r.node!);
+    }
+    assert.ok(seen.has(NEW), `the load balancer answered from ${[...seen].join(', ')} only`);
+    for (const n of ['idp1', 'idp2', 'idp3'])
+      assert.match(await shOn(sb.lab, n, 'cat /etc/gluu/conf/ox-ldap.properties'), /^servers: .*idp3\.gluu\.test:1636/m, n);
+  });
+});
