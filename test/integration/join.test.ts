@@ -6,7 +6,9 @@
  * on each node and reads on every other, idp3 included; its files probe reaches idp3 through
  * csync2; the load balancer reaches idp3; drift finds idp3 in oxIDPAuthentication and every
  * ox-ldap.properties), an entry written on idp3 is read on idp1 and one written on idp1 on idp3,
- * and the load balancer answers from idp3.
+ * and the load balancer answers from idp3. Then idp3 is removed (nothing on the other hosts names it
+ * afterwards, and the rest is healthy), joins again, and is removed once more with its sshd down:
+ * everything that does not need it is done, and what does is listed.
  */
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -144,5 +146,55 @@ describe('Join Node on the sandbox', function () {
     assert.ok(seen.has(NEW), `the load balancer answered from ${[...seen].join(', ')} only`);
     for (const n of ['idp1', 'idp2', 'idp3'])
       assert.match(await shOn(sb.lab, n, 'cat /etc/gluu/conf/ox-ldap.properties'), /^servers: .*idp3\.gluu\.test:1636/m, n);
+  });
+
+  /**
+   * Every file on `node` that names `host`, among those the product writes (none may, after a
+   * removal). In /etc/hosts only the product's block counts: the lab's own lines outside it are
+   * the operator's, which the product leaves alone.
+   */
+  const naming = (node: string, host: string) =>
+    shOn(
+      sb.lab,
+      node,
+      `{ sed -n '/^# BEGIN gluu-cluster$/,/^# END gluu-cluster$/p' /etc/hosts | grep -qF '${host}' && echo /etc/hosts; grep -lF '${host}' /etc/csync2.cfg /etc/nginx/nginx.conf /etc/gluu/conf/ox-ldap.properties /opt/symas/etc/openldap/slapd.conf /opt/symas/etc/openldap/symas-openldap.conf 2>/dev/null; } ; true`,
+    );
+  const healthOk = async () => {
+    const h = await cli('health', '--json');
+    const report = JSON.parse(h.out) as HealthReport;
+    assert.deepEqual(
+      report.rows.filter((x) => x.state !== 'ok').map((x) => `${x.host} ${x.group}/${x.check}: ${x.state} ${x.reason}`),
+      [],
+    );
+    assert.ok(!report.rows.some((x) => x.host === NEW), 'no row for the removed node');
+  };
+
+  it('gluu-cluster remove --node idp3: out of the cluster file, nothing on the others names it, they replicate, health ok', async () => {
+    const plan = await cli('plan', '--remove', NEW);
+    assert.equal(plan.code, 0, plan.err);
+    const r = await cli('remove', '--node', NEW, '--yes', '--ldap-cert-fingerprint', fingerprint());
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /idp3\.gluu\.test is out of "sandbox" and of the cluster file\./);
+    assert.doesNotMatch(readFileSync(sb.clusterFile, 'utf8'), /idp3/);
+    for (const n of ['lb', 'idp1', 'idp2']) assert.equal(await naming(n, NEW), '', `files on ${n} naming ${NEW}`);
+    assert.equal(await shOn(sb.lab, 'idp3', 'crontab -l 2>/dev/null | grep -c csync2; true'), '0\n', 'no csync2 cron line left on idp3');
+    await healthOk();
+  });
+
+  it('idp3 joins again, then is removed while its host is down: the rest is done, what needs it is listed', async () => {
+    writeFileSync(sb.clusterFile, threeNodes);
+    const joined = await cli('join', '--node', NEW, '--yes', '--ldap-cert-fingerprint', fingerprint());
+    assert.equal(joined.code, 0, joined.out + joined.err);
+    await sb.sshd[NEW].stop();
+    const r = await cli('remove', '--node', NEW, '--yes', '--ldap-cert-fingerprint', fingerprint());
+    assert.equal(r.code, 1, 'removed, with something left undone');
+    assert.match(
+      r.err,
+      /idp3\.gluu\.test is out of the cluster; left undone because it could not be reached:\n {2}- Take csync2 off the node: /,
+    );
+    assert.match(r.out, /idp3\.gluu\.test is out of "sandbox" and of the cluster file\. Left undone/);
+    assert.doesNotMatch(readFileSync(sb.clusterFile, 'utf8'), /idp3/);
+    for (const n of ['lb', 'idp1', 'idp2']) assert.equal(await naming(n, NEW), '', `files on ${n} naming ${NEW}`);
+    await healthOk();
   });
 });
