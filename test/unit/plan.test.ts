@@ -226,6 +226,21 @@ describe('the plan', () => {
     assert.throws(() => renderStep('nope', planInput(four())), /unknown step "nope"/);
   });
 
+  it("on one node, a step that copies from the primary keeps the primary's preparation for it, and says where it runs", () => {
+    const c = { ...four(), gluu: { ...four().gluu, ldap: 'openldap' as const } };
+    const full = renderStep('openldap-init', planInput(c));
+    const p = forHost(full, 'idp3.example.org');
+    assert.ok(full.before.length > 0, 'the primary exports first');
+    assert.deepEqual(p.before, full.before, "the primary's export stays");
+    assert.deepEqual(
+      p.targets.map((t) => t.host),
+      ['idp3.example.org'],
+    );
+    assert.equal(p.resolved.targetLabel, 'idp1.example.org → idp3.example.org');
+    const text = formatStep(c, p);
+    assert.ok(!text.includes('idp2.example.org') && !text.includes('idp4.example.org'), text);
+  });
+
   it('restarts nodes one at a time', () => {
     assert.equal(STEPS.find((s) => s.id === 'restart')!.sequential, true);
     assert.match(formatStep(four(), renderStep('restart', planInput(four()))), /one target at a time/);
