@@ -1,7 +1,8 @@
 // The headless sandbox CLI (npm run sandbox -- …, root only):
 //
-//   up [--nodes N] [--dir DIR] [--ldap-open] [--foreground]
-//        brings the sandbox up (N Gluu nodes, 2 to 4; default 2) and prints its cluster file and
+//   up [--nodes N] [--in-cluster M] [--dir DIR] [--ldap-open] [--foreground]
+//        brings the sandbox up (N Gluu nodes, 2 to 4; default 2; the cluster file lists the first
+//        M, default all: the others are fresh nodes to join) and prints its cluster file and
 //        passwords file. By default it returns once the hosts run (they stay, in the
 //        background); with --foreground it stays until Ctrl+C, which takes the sandbox down.
 //        --dir: keys, passwords and workspace in DIR (default a new gluu-sandbox-cli-* folder in
@@ -18,7 +19,7 @@ const { servicesIn } = require('./inventory.cjs');
 const { readState, writeState, stateOf, stateFile, liveHosts, netnsList, teardown } = require('./state.cjs');
 
 const USAGE = [
-  'usage: npm run sandbox -- up [--nodes N] [--dir DIR] [--ldap-open] [--foreground]',
+  'usage: npm run sandbox -- up [--nodes N] [--in-cluster M] [--dir DIR] [--ldap-open] [--foreground]',
   '       npm run sandbox -- status',
   '       npm run sandbox -- down',
 ].join('\n');
@@ -42,6 +43,9 @@ function parseArgs(argv) {
       o.nodes = Number(value());
       if (!Number.isInteger(o.nodes) || o.nodes < MIN_NODES || o.nodes > MAX_NODES)
         throw new UsageError(`--nodes: ${MIN_NODES} to ${MAX_NODES} Gluu nodes`);
+    } else if (a === '--in-cluster') {
+      o.inCluster = Number(value());
+      if (!Number.isInteger(o.inCluster) || o.inCluster < MIN_NODES) throw new UsageError(`--in-cluster: at least ${MIN_NODES} nodes`);
     } else if (a === '--dir') o.dir = path.resolve(value());
     else if (a === '--ldap-open') o.ldapOpen = true;
     else if (a === '--foreground') o.foreground = true;
@@ -73,6 +77,10 @@ function describe(state, out) {
     out(`  ${h.hostname.padEnd(width)}  ${h.address.padEnd(addressWidth)}  ${services}`);
   }
   out(`cluster file:   ${state.clusterFile}`);
+  const read = (f) => (f && fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined);
+  const all = read(state.clusterFileAllNodes);
+  if (all !== undefined && all !== read(state.clusterFile))
+    out(`with every node: ${state.clusterFileAllNodes} (copy it over the cluster file, then join the others)`);
   out(`passwords file: ${state.passwordsFile} (mode 0600: ldap_admin_password, the directory manager's on every node)`);
   out(`ssh key:        ${state.clientKey}`);
   const first = hosts.find((h) => h.name !== 'lb') ?? hosts[0];
@@ -101,7 +109,14 @@ async function up(o, out, err) {
     ['SIGHUP', quit(129)],
   ];
   for (const [s, f] of early) process.on(s, f);
-  const sb = await sandboxUp({ name: 'cli', id: freshId(), nodes: o.nodes, ldapOpen: o.ldapOpen, ...(o.dir ? { dir: o.dir } : {}) });
+  const sb = await sandboxUp({
+    name: 'cli',
+    id: freshId(),
+    nodes: o.nodes,
+    ...(o.inCluster ? { inCluster: o.inCluster } : {}),
+    ldapOpen: o.ldapOpen,
+    ...(o.dir ? { dir: o.dir } : {}),
+  });
   const state = stateOf(sb, { foreground: o.foreground, owned: !o.dir });
   // The hosts' keys for ssh, so nothing of the sandbox goes into ~/.ssh/known_hosts.
   fs.writeFileSync(

@@ -14,9 +14,14 @@ function sandboxHosts(nodes = MIN_NODES) {
   ];
 }
 
-/** gluu-cluster.yaml for a lab made from sandboxHosts(): container none, OpenLDAP, root over SSH with `clientKey`. */
-function clusterFileText(l, clientKey) {
-  const nodes = Object.values(l.hosts).filter((h) => h.name !== 'lb');
+/**
+ * gluu-cluster.yaml for a lab made from sandboxHosts(): container none, OpenLDAP, root over SSH
+ * with `clientKey`; the first `inCluster` nodes (default all: the others are there to be joined).
+ */
+function clusterFileText(l, clientKey, inCluster = Infinity) {
+  const nodes = Object.values(l.hosts)
+    .filter((h) => h.name !== 'lb')
+    .slice(0, inCluster);
   return [
     `# The built-in sandbox cluster (scripts/sandbox/sandbox.cjs): ${nodes.length + 1} hosts on this machine,`,
     '# each in its own network namespace with its own file system, reached over real SSH.',

@@ -142,13 +142,14 @@ async function gluuShape(l, host, primary, address, salt, ldapPassword) {
     );
     return;
   }
-  // The first install's result: setup.properties.last and the certificates.
+  // The first install's result: setup.properties.last and the certificates. Installed, as Gluu's
+  // Cluster Manager does, with the load balancer's name (its issuer is the load balancer's URL).
   await writeOn(
     l,
     host,
     '/install/community-edition-setup/setup.properties.last',
     [
-      `hostname=${l.hosts[host].hostname}`,
+      `hostname=${l.hosts.lb.hostname}`,
       `ip=${address}`,
       'orgName=Gluu Sandbox',
       'countryCode=US',

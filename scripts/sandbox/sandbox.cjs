@@ -58,11 +58,13 @@ process.on('exit', () => {
  * makes it (`gluu-sandbox-<name>-XXXXXX` in the temporary directory) and `down()` removes it
  * whole; with `dir` (the operator's folder) `down()` removes only the secrets it wrote there.
  *
- * @param {{ dir?: string, name?: string, subnet?: string, id?: string, nodes?: number, ldapOpen?: boolean }} opts
- *   nodes: Gluu nodes, 2 (default) to 4. ldapOpen: slapd also listens on each node's address
+ * @param {{ dir?: string, name?: string, subnet?: string, id?: string, nodes?: number, inCluster?: number, ldapOpen?: boolean }} opts
+ *   nodes: Gluu nodes, 2 (default) to 4; inCluster: how many of them the cluster file lists (the
+ *   first; default all), the others set up like fresh nodes to be joined (clusterFileAllNodes
+ *   lists them all). ldapOpen: slapd also listens on each node's address
  *   (default false: on 127.0.0.1 only, Gluu's default). The sandbox goes when this process
  *   exits, unless keep() was called (the CLI's background mode).
- * @returns {Promise<{ lab, dir, clusterFile, clientKey, hosts: Record<string, {address, fingerprint}>,
+ * @returns {Promise<{ lab, dir, clusterFile, clusterFileAllNodes, clientKey, hosts: Record<string, {address, fingerprint}>,
  *   sshd: Record<string, { pid, stop() }>, ldapPasswordFile: string, passwordsFile: string,
  *   ldap: Record<string, { ldapUrl, ldapsUrl, localLdapUrl, localLdapsUrl, open, certFile, fingerprint }>,
  *   slapd: Record<string, { pid?, log?, stop(), start() }>,
@@ -74,6 +76,10 @@ process.on('exit', () => {
  */
 async function sandboxUp(opts = {}) {
   const HOSTS = sandboxHosts(opts.nodes);
+  const nodeCount = HOSTS.length - 1;
+  const inCluster = opts.inCluster ?? nodeCount;
+  if (!Number.isInteger(inCluster) || inCluster < 2 || inCluster > nodeCount)
+    throw new Error(`inCluster: 2 to ${nodeCount} of the sandbox's ${nodeCount} nodes, not ${opts.inCluster}`);
   const ldapOpen = opts.ldapOpen === true;
   const owned = !opts.dir;
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `gluu-sandbox-${opts.name ? `${opts.name}-` : ''}`));
@@ -147,7 +153,10 @@ async function sandboxUp(opts = {}) {
     );
     const clusterFile = path.join(dir, 'workspace', 'gluu-cluster.yaml');
     fs.mkdirSync(path.dirname(clusterFile), { recursive: true });
-    fs.writeFileSync(clusterFile, clusterFileText(l, clientKey));
+    fs.writeFileSync(clusterFile, clusterFileText(l, clientKey, inCluster));
+    // With nodes outside the cluster file: the file as it is once they have been added (to join them).
+    const clusterFileAllNodes = path.join(dir, 'gluu-cluster.all-nodes.yaml');
+    fs.writeFileSync(clusterFileAllNodes, clusterFileText(l, clientKey));
     // The CLI's run state of an earlier sandbox in this folder describes servers that are gone:
     // kept, it would show every step done on fresh hosts (src/core/session/fileState.ts's name).
     fs.rmSync(path.join(path.dirname(clusterFile), SANDBOX_STATE_FILE), { force: true });
@@ -160,6 +169,7 @@ async function sandboxUp(opts = {}) {
       lab: l,
       dir,
       clusterFile,
+      clusterFileAllNodes,
       clientKey,
       hosts,
       sshd,

@@ -36,6 +36,7 @@ function stateOf(sb, { foreground, owned }) {
     dir: sb.dir,
     owned,
     clusterFile: sb.clusterFile,
+    clusterFileAllNodes: sb.clusterFileAllNodes,
     passwordsFile: sb.passwordsFile,
     ldapPasswordFile: sb.ldapPasswordFile,
     clientKey: sb.clientKey,

@@ -27,6 +27,8 @@ export interface Sandbox {
   lab: Lab;
   dir: string;
   clusterFile: string;
+  /** The cluster file with every node of the sandbox (differs from clusterFile with `inCluster`). */
+  clusterFileAllNodes: string;
   /** The SSH client key the cluster file names. */
   clientKey: string;
   hosts: Record<string, { address: string; fingerprint: string }>;
@@ -49,6 +51,8 @@ export interface SandboxOptions {
   name?: string;
   /** Gluu nodes, 2 (default) to 4. */
   nodes?: number;
+  /** How many of them the cluster file lists (the first; default all): the others are to be joined. */
+  inCluster?: number;
   /** slapd also listens on each node's address (default: 127.0.0.1 only, as Gluu installs it). */
   ldapOpen?: boolean;
 }

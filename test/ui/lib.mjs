@@ -338,8 +338,9 @@ export async function dismissAll(page) {
 }
 
 /**
- * Waits until `until()` holds, answering SSH host key dialogs meanwhile as an operator would:
- * a key is trusted only when the dialog shows a sandbox host's address and fingerprint.
+ * Waits until `until()` holds, answering trust dialogs meanwhile as an operator would: an SSH host
+ * key is trusted only when the dialog shows a sandbox host's address and fingerprint, an LDAP
+ * certificate only when it shows a sandbox node's certificate fingerprint.
  */
 export async function trustSandboxKeys(page, sandbox, { until, timeout = 30000, poll = 200 }) {
   const end = Date.now() + timeout;
@@ -353,9 +354,37 @@ export async function trustSandboxKeys(page, sandbox, { until, timeout = 30000, 
         assert.ok(host, `dialog shows a sandbox host's fingerprint: ${text}`);
         await screenshot(page, 'sandbox--host-key-dialog');
         await dialog.locator('.monaco-button', { hasText: /Trust and Connect/ }).click();
+      } else if (/Unknown LDAP certificate/.test(text)) {
+        assert.ok(
+          Object.values(sandbox.ldap).some((l) => text.includes(l.fingerprint)),
+          `dialog shows a sandbox node's certificate fingerprint: ${text}`,
+        );
+        await dialog.locator('.monaco-button', { hasText: /Trust and Connect/ }).click();
       }
     }
     await page.waitForTimeout(poll);
   }
   throw new Error('timed out');
+}
+
+/** True when any terminal on screen shows `re` (a step's terminal need not be the active one). */
+export const terminalSays = (page, re) => async () => {
+  const texts = await page
+    .locator('.xterm-rows')
+    .allInnerTexts()
+    .catch(() => []);
+  return texts.some((t) => re.test(t.replace(/\u00a0/g, ' ')));
+};
+
+/** The Gluu status bar item's text once it matches `re` (trust dialogs meanwhile answered: trustSandboxKeys). */
+export async function statusBar(page, re, sandbox, timeout = 90000) {
+  const item = page.locator('.statusbar-item', { hasText: /Gluu:/ }).first();
+  const text = async () => (await item.innerText().catch(() => '')).trim();
+  try {
+    await trustSandboxKeys(page, sandbox, { until: async () => re.test(await text()), timeout });
+  } catch (e) {
+    if (e.message !== 'timed out') throw e;
+    throw new Error(`the status bar never showed ${re} (shows ${JSON.stringify(await text())})`, { cause: e });
+  }
+  return text();
 }

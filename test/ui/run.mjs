@@ -128,7 +128,8 @@ export async function runUiTests({ scenarios, grep, vsix = DEFAULT_VSIX, keep = 
         workspace = copyWorkspace(scenario, undefined, { keep });
         if (fs.existsSync(path.join(lib.PROJECT_ROOT, 'test', 'fixtures', 'workspaces', scenario, '.sandbox'))) {
           // ldapOpen: the LDAP editor's tests run ldapsearch from this machine on the nodes' addresses.
-          sandbox = await sandboxUp({ name: 'ui', ldapOpen: true });
+          // A third node outside the cluster file: Join Node's test joins it (sandboxJoin.ui.mjs).
+          sandbox = await sandboxUp({ name: 'ui', ldapOpen: true, nodes: 3, inCluster: 2 });
           // Interrupted (Ctrl+C, SIGTERM), the runner takes the sandbox down with the editor.
           unregisterSandbox = onShutdown(() => sandbox.down());
           placeClusterFile();

@@ -13,6 +13,7 @@ import {
   pane,
   quickPick,
   screenshot,
+  terminalSays,
   treeRows,
   trustSandboxKeys,
   waitForNotification,
@@ -49,15 +50,6 @@ async function anyTerminalText(page, re, timeout = 30000) {
   }
   throw new Error(`no terminal showed ${re}`);
 }
-
-/** True when any terminal on screen shows `re` (the step's terminal may not be the active one yet). */
-const terminalSays = (page, re) => async () => {
-  const texts = await page
-    .locator('.xterm-rows')
-    .allInnerTexts()
-    .catch(() => []);
-  return texts.some((t) => re.test(t.replace(/\u00a0/g, ' ')));
-};
 
 export default [
   {

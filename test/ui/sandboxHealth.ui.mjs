@@ -9,23 +9,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { contextMenu, inputBox, onlyPane, openView, palette, PROJECT_ROOT, screenshot, treeRows, trustSandboxKeys } from './lib.mjs';
+import { contextMenu, inputBox, onlyPane, openView, palette, PROJECT_ROOT, screenshot, statusBar, treeRows } from './lib.mjs';
 
 const lab = createRequire(import.meta.url)('../../scripts/lab/netns.cjs');
 const REDIS_PASSWORD = 'r3d!s "ui" $x';
-
-/** The status bar item's text once it matches `re` (host key dialogs meanwhile answered: trustSandboxKeys). */
-async function statusBar(page, re, sandbox, timeout = 90000) {
-  const item = page.locator('.statusbar-item', { hasText: /Gluu:/ }).first();
-  const text = async () => (await item.innerText().catch(() => '')).trim();
-  try {
-    await trustSandboxKeys(page, sandbox, { until: async () => re.test(await text()), timeout });
-  } catch (e) {
-    if (e.message !== 'timed out') throw e;
-    throw new Error(`the status bar never showed ${re} (shows ${JSON.stringify(await text())})`, { cause: e });
-  }
-  return text();
-}
 
 /** A Cluster Health row whose "label | description" matches `re`, once there is one. */
 async function healthRow(page, re, timeout = 30000) {

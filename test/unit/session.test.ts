@@ -6,6 +6,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { EXAMPLE_CLUSTER_FILE } from '../../src/core/config/example';
 import { parseClusterFile } from '../../src/core/config/parse';
 import type { ClusterConfig } from '../../src/core/config/types';
@@ -16,6 +18,7 @@ import type { Question, SessionPorts } from '../../src/core/session/ports';
 import { runStep } from '../../src/core/run/runner';
 import { RunSession, neededSecrets } from '../../src/core/session/session';
 import { dependentsOf, stepState, type ClusterRunState } from '../../src/core/session/state';
+import { FIXTURES } from './paths';
 
 /** Hosts in memory: every command "succeeds" unless a rule says otherwise; every call is logged. */
 class MemoryHosts implements Connector {
@@ -368,5 +371,67 @@ describe('run session', () => {
     assert.equal(stepState({ hosts: { a: { status: 'already-done', at: 1 } } }, ['a']), 'done');
     assert.equal(stepState({ hosts: { a: { status: 'failed', at: 1 } }, mark: { status: 'done', reason: 'x', at: 2 } }, ['a']), 'done');
     assert.equal(stepState({ hosts: { a: { status: 'running', at: 1 } }, mark: { status: 'done', reason: 'x', at: 2 } }, ['a']), 'running');
+  });
+});
+
+describe('run session: join and remove a node', () => {
+  const four = (): ClusterConfig => {
+    const c = parseClusterFile(readFileSync(path.join(FIXTURES, 'cluster-files', 'good', 'four-nodes-opendj.yaml'), 'utf8')).config!;
+    return { ...c, gluu: { ...c.gluu, ldap: 'openldap', container: 'none' } };
+  };
+  const NEW = 'idp4.example.org';
+  const doneOn = (ids: string[], hosts: string[]): ClusterRunState =>
+    Object.fromEntries(ids.map((id) => [id, { hosts: Object.fromEntries(hosts.map((x) => [x, { status: 'done' as const, at: 1 }])) }]));
+
+  it('refuses to join a node into a cluster whose replication has not run, says how to adopt one built elsewhere, connects nowhere', async () => {
+    const h = harness({ config: four(), interactive: true });
+    const r = await h.session.join(NEW);
+    assert.equal(r.stopped?.reason, 'blocked');
+    assert.match(r.stopped!.message, /"Enable OpenLDAP replication" \(openldap-replication\) has not run/);
+    assert.match(r.stopped!.message, /run Verify Cluster first: it records which steps hold/);
+    assert.deepEqual(h.hosts.calls, []);
+    assert.deepEqual(h.questions, []);
+  });
+
+  it('joins once replication and csync2 hold on the others; a failing step stops it naming what ran and what did not', async () => {
+    const h = harness({ config: four(), interactive: true });
+    const others = four()
+      .nodes.filter((n) => n.host !== NEW)
+      .map((n) => n.host);
+    h.setState(doneOn(['openldap-replication', 'csync2'], others));
+    const r = await h.session.join(NEW);
+    const q = h.questions[0];
+    assert.equal(q?.kind, 'join');
+    assert.match(q.kind === 'join' ? q.preview : '', /^# Join idp4\.example\.org to the running cluster/);
+    // The harness has no LDAP access: oxIDPAuthentication's step fails, the join stops there.
+    assert.equal(r.stopped?.reason, 'failed');
+    assert.match(
+      r.stopped!.message,
+      /^Joining idp4\.example\.org stopped at "[^"]+" \(ldap-idp-auth\), failed\. Done before it: hosts, setup-properties, run-setup, openldap-listen, openldap-init, openldap-replication, csync2\. Not run: certs, keystores, ox-ldap-servers, restart, nginx\./,
+    );
+    assert.deepEqual(
+      r.outcomes.map((o) => o.stepId),
+      ['hosts', 'setup-properties', 'run-setup', 'openldap-listen', 'openldap-init', 'openldap-replication', 'csync2', 'ldap-idp-auth'],
+    );
+  });
+
+  it('removes a node: the rest is done when the node cannot be reached, what needs it is listed, nothing goes stale', async () => {
+    const h = harness({ config: four() });
+    const everyone = [...four().nodes.map((n) => n.host), four().loadBalancer.host];
+    // What depends on the steps the removal runs (nginx, csync2, replication) was done before.
+    const dependents = ['ox-ldap-servers', 'restart', 'setup-properties', 'redis', 'ldap-cache'];
+    assert.ok(dependentsOf('csync2').includes('ox-ldap-servers'));
+    h.setState(doneOn(['hosts', ...dependents], everyone));
+    // The csync2 clean-up on the removed node fails, as on a node that is down.
+    h.hosts.rules.push({ re: /grep -vF '# gluu-cluster csync2'; \} \| crontab -/, code: 255 });
+    const r = await h.session.remove(NEW);
+    assert.equal(h.questions[0]?.kind, 'remove');
+    assert.equal(r.stopped?.reason, 'failed', 'ldap-idp-auth fails without LDAP access in the harness');
+    const ran = r.outcomes.map((o) => o.stepId);
+    assert.deepEqual(ran.slice(0, 4), ['nginx', 'openldap-replication', 'csync2', 'remove-csync2']);
+    assert.equal(r.left.length, 1);
+    assert.match(r.left[0], /^Take csync2 off the node: /);
+    for (const id of dependents) assert.notEqual(await statusOf(h, id), 'stale', id);
+    assert.ok(!h.hosts.calls.some((c) => c.startsWith(`${NEW}: `) && !c.includes('crontab')), 'on the node only its csync2 clean-up ran');
   });
 });

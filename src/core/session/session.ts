@@ -200,10 +200,14 @@ export class RunSession {
     if (refused) return { outcomes: [], stopped: this.stop('not-applicable', `${host} cannot join: ${refused}.`) };
     const steps = joinSteps(this.input, host);
     const before = await this.state();
+    // The cluster runs when its replication and file sync hold on the other nodes, and no step is
+    // failed or running there (steps without a read-only check, which Verify Cluster cannot adopt,
+    // do not block: the join runs the ones that name the nodes again anyway).
     const unbuilt = steps.flatMap(({ plan }) => {
       const others = hostsOf(this.plan(plan.step.id)).filter((h) => h !== host);
       const s = stepState(before[plan.step.id], others);
-      return others.length && !SATISFIED.has(s)
+      const blocks = MUST_HOLD_TO_JOIN.has(plan.step.id) ? !SATISFIED.has(s) : s === 'failed' || s === 'running';
+      return others.length && blocks
         ? [`"${plan.step.title}" (${plan.step.id}) ${describeUnmet(s, before[plan.step.id]?.stale?.because)}`]
         : [];
     });
@@ -212,7 +216,7 @@ export class RunSession {
         outcomes: [],
         stopped: this.stop(
           'blocked',
-          `${host} joins a cluster that runs, and this one is not built yet: ${unbuilt.join('; ')}. Run the whole plan instead: it sets up every node in the cluster file, ${host} included.`,
+          `${host} joins a cluster that runs, and this one does not yet: ${unbuilt.join('; ')}. Run the whole plan instead (it sets up every node in the cluster file, ${host} included), or, if the cluster was built by hand or with the CLI, run Verify Cluster first: it records which steps hold.`,
         ),
       };
     if (
@@ -266,27 +270,30 @@ export class RunSession {
     const before = await this.state();
     const outcomes: StepOutcome[] = [];
     const left: string[] = [];
-    for (const { plan, onRemovedNode } of steps) {
-      if (this.ports.signal?.aborted) break;
-      const outcome = await this.runOne(plan, true);
-      if ('reason' in outcome) return { outcomes, left, stopped: outcome };
-      outcomes.push(outcome);
-      if (outcome.status === 'done') continue;
-      if (onRemovedNode) {
-        left.push(`${plan.step.title}: ${summarize(outcome).join(' ')}`);
-        continue;
+    try {
+      for (const { plan, onRemovedNode } of steps) {
+        if (this.ports.signal?.aborted) break;
+        const outcome = await this.runOne(plan, true);
+        if ('reason' in outcome) return { outcomes, left, stopped: outcome };
+        outcomes.push(outcome);
+        if (outcome.status === 'done') continue;
+        if (onRemovedNode) {
+          left.push(`${plan.step.title}: ${summarize(outcome).join(' ')}`);
+          continue;
+        }
+        const message = `Removing ${host} stopped at "${plan.step.title}" (${plan.step.id}), ${outcome.status}; ${host} stays in the cluster file. Fix the cause and remove it again: every step runs again.`;
+        return { outcomes, left, stopped: this.stop('failed', message, plan) };
       }
-      const message = `Removing ${host} stopped at "${plan.step.title}" (${plan.step.id}), ${outcome.status}; ${host} stays in the cluster file. Fix the cause and remove it again: every step runs again.`;
-      return { outcomes, left, stopped: this.stop('failed', message, plan) };
+    } finally {
+      // Fewer nodes invalidate nothing that ran before: no step goes stale by the removal, done or not.
+      await this.ports.state.save(
+        keepStaleness(
+          await this.state(),
+          before,
+          STEPS.map((x) => x.id),
+        ),
+      );
     }
-    // Fewer nodes invalidate nothing that ran before: no step goes stale by the removal.
-    await this.ports.state.save(
-      keepStaleness(
-        await this.state(),
-        before,
-        STEPS.map((x) => x.id),
-      ),
-    );
     if (left.length)
       this.ports.output.notice(
         `${host} is out of the cluster; left undone because it could not be reached:\n${left.map((l) => `  - ${l}`).join('\n')}`,
@@ -501,6 +508,9 @@ export class RunSession {
     }
   }
 }
+
+/** What must hold on the other nodes before a node joins: replication and file sync run. */
+const MUST_HOLD_TO_JOIN: ReadonlySet<string> = new Set(['replication-enable', 'openldap-replication', 'csync2']);
 
 /** `steps`' staleness as it was `before` (a join that did not touch them must not make them stale). */
 function keepStaleness(state: ClusterRunState, before: ClusterRunState, steps: readonly string[]): ClusterRunState {
