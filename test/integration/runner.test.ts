@@ -105,7 +105,7 @@ nodes:
     await shOn(l, 'idp1', "printf '127.0.0.1 localhost\\n' > /etc/hosts");
   });
 
-  it("setup-properties: relays setup.properties.last from the primary with the node's own ip, mode 0600, checksum verified", async () => {
+  it("setup-properties: relays setup.properties.last from the primary with the node's own ip and the load balancer as hostname, mode 0600, checksum verified", async () => {
     const props = `hostname=idp1.gluu.test\nip=${l.hosts.idp1.address}\nldapPass=${SECRET}\norgName=Example\n`;
     await shOn(
       l,
@@ -121,7 +121,10 @@ nodes:
       'idp2',
       'stat -c %a /install/community-edition-setup/setup.properties; cat /install/community-edition-setup/setup.properties',
     );
-    assert.equal(copy, `600\n${props.replace(`ip=${l.hosts.idp1.address}`, `ip=${l.hosts.idp2.address}`)}`);
+    assert.equal(
+      copy,
+      `600\n${props.replace(`ip=${l.hosts.idp1.address}`, `ip=${l.hosts.idp2.address}`).replace('hostname=idp1.gluu.test', `hostname=${config.loadBalancer.host}`)}`,
+    );
     assert.ok(
       output.some((o) => /idp2\.gluu\.test info ✓ \/install\/community-edition-setup\/setup\.properties \(\d+ bytes, sha256/.test(o)),
     );

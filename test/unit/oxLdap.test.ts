@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EXAMPLE_CLUSTER_FILE } from '../../src/core/config/example';
 import { parseClusterFile } from '../../src/core/config/parse';
-import { OX_LDAP_PROPERTIES } from '../../src/core/gluu/oxLdap';
+import { OX_LDAP_PROPERTIES, SHIBBOLETH_LDAP_PROPERTIES } from '../../src/core/gluu/oxLdap';
 import type { ExecAction } from '../../src/core/plan/actions';
 import { planInput, renderStep } from '../../src/core/plan/plan';
 
@@ -21,7 +21,12 @@ describe('the LDAP failover step (ox-ldap.properties)', () => {
   beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'gluu-oxldap-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const on = (text: string) => text.split(OX_LDAP_PROPERTIES).join(path.join(dir, 'ox-ldap.properties'));
+  const on = (text: string) =>
+    text
+      .split(OX_LDAP_PROPERTIES)
+      .join(path.join(dir, 'ox-ldap.properties'))
+      .split(SHIBBOLETH_LDAP_PROPERTIES)
+      .join(path.join(dir, 'ldap.properties'));
   const run = (script: string) => spawnSync('bash', ['-c', on(script)], { encoding: 'utf8' });
 
   it('each node lists itself first, then the others; the rest of the file stays as it was', () => {
@@ -44,6 +49,29 @@ describe('the LDAP failover step (ox-ldap.properties)', () => {
     assert.equal(run(t.check!.script.text).status, 0, 'done');
     execFileSync('bash', ['-c', on((t.actions[0] as ExecAction).script.text)]);
     assert.equal(readFileSync(file, 'utf8').match(/^servers:/gm)?.length, 1, 'running again changes nothing');
+  });
+
+  it('where the Shibboleth IdP is installed, its ldapURL lists the same servers; without it there is nothing to change', () => {
+    const t = plan.targets[1];
+    writeFileSync(path.join(dir, 'ox-ldap.properties'), 'servers: localhost:1636\n');
+    const shib = path.join(dir, 'ldap.properties');
+    writeFileSync(
+      shib,
+      'idp.authn.LDAP.authenticator = bindSearchAuthenticator\nidp.authn.LDAP.ldapURL = ldaps://localhost:1636\nidp.authn.LDAP.useStartTLS = false\n',
+    );
+    for (const a of t.actions) execFileSync('bash', ['-c', on((a as ExecAction).script.text)]);
+    assert.equal(
+      readFileSync(shib, 'utf8'),
+      'idp.authn.LDAP.authenticator = bindSearchAuthenticator\nidp.authn.LDAP.ldapURL = ldaps://idp2.example.org:1636 ldaps://idp1.example.org:1636\nidp.authn.LDAP.useStartTLS = false\n',
+    );
+    assert.equal(run(t.check!.script.text).status, 0, 'done');
+    writeFileSync(shib, 'idp.authn.LDAP.ldapURL=ldaps://idp1.example.org:1636\n');
+    assert.notEqual(run(t.check!.script.text).status, 0, 'a different ldapURL is not done');
+    rmSync(shib);
+    assert.equal(run(t.check!.script.text).status, 0, 'no IdP: the check is about ox-ldap.properties alone');
+    const r = run((t.actions[1] as ExecAction).script.text);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /no Shibboleth IdP on idp2\.example\.org/);
   });
 
   it('adds a servers line to a file without one, and refuses a missing file', () => {

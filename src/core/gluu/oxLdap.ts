@@ -26,3 +26,12 @@ export function wantedOxLdapServers(config: ClusterConfig, host: string): string
   const nodes = nodesPrimaryFirst(config);
   return [...nodes.filter((n) => n.host === host), ...nodes.filter((n) => n.host !== host)].map((n) => `${n.host}:${LDAPS_PORT}`);
 }
+
+/** Shibboleth's LDAP settings (inside the container), where the IdP is installed. */
+export const SHIBBOLETH_LDAP_PROPERTIES = '/opt/shibboleth-idp/conf/ldap.properties';
+export const SHIBBOLETH_LDAP_URL_KEY = 'idp.authn.LDAP.ldapURL';
+
+/** The IdP's ldapURL on a node: the same order as ox-ldap.properties, as ldaps URLs separated by spaces. */
+export function wantedShibbolethLdapUrls(config: ClusterConfig, host: string): string[] {
+  return wantedOxLdapServers(config, host).map((s) => `ldaps://${s}`);
+}

@@ -70,8 +70,8 @@ export interface RelayAction extends Base {
   from: FileLocation;
   to: FileLocation;
   mode: number;
-  /** Replace `key=...` lines in the copy (setup.properties' ip=). */
-  setProperty?: { key: string; value: string };
+  /** Replace (or add) `key=...` lines in the copy, in order (setup.properties' ip= and hostname=). */
+  setProperties?: { key: string; value: string }[];
 }
 
 /** Change a JSON attribute of the Gluu appliance entry in LDAP (compare-and-swap). */

@@ -85,7 +85,7 @@ function actionLines(config: ClusterConfig, a: Action, n: number): string[] {
     case 'relay':
       return [
         head,
-        `# relay through the extension: ${where(config, a.from)} → ${where(config, a.to)} (mode ${octal(a.mode)}, SHA-256 compared)${a.setProperty ? `, with ${a.setProperty.key}=${a.setProperty.value}` : ''}`,
+        `# relay through the extension: ${where(config, a.from)} → ${where(config, a.to)} (mode ${octal(a.mode)}, SHA-256 compared)${a.setProperties?.length ? `, with ${a.setProperties.map((p) => `${p.key}=${p.value}`).join(' and ')}` : ''}`,
       ];
     case 'ldap':
       return [

@@ -320,7 +320,11 @@ async function runAction(ctx: RunContext, a: Action): Promise<void> {
     case 'relay': {
       const from = await ctx.connector.host(a.from.host);
       let data = await from.download(hostPath(ctx.config, a.from.path, a.from.container));
-      if (a.setProperty) data = Buffer.from(setProperty(data.toString('utf8'), a.setProperty.key, a.setProperty.value), 'utf8');
+      if (a.setProperties?.length)
+        data = Buffer.from(
+          a.setProperties.reduce((text, p) => setProperty(text, p.key, p.value), data.toString('utf8')),
+          'utf8',
+        );
       const to = await ctx.connector.host(a.to.host);
       const dest = hostPath(ctx.config, a.to.path, a.to.container);
       await to.upload(dest, data, a.mode);
