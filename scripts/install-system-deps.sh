@@ -28,6 +28,8 @@ declare -A NEED=(
   [/usr/bin/nsenter]=util-linux
   # the sandbox's stand-in for pyDes (Gluu's encode.py) computes triple DES with it
   [/usr/lib/python3/dist-packages/cryptography/__init__.py]=python3-cryptography
+  # the time step's fallback where neither systemd-timesyncd nor chrony is there (the sandbox)
+  [/usr/sbin/ntpdate]=ntpdate
   # a sandbox host's clock shifted for the health check's clock test (preloaded through sshd)
   [/usr/lib/$(uname -m)-linux-gnu/faketime/libfaketime.so.1]=libfaketime
 )

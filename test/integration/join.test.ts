@@ -11,10 +11,10 @@
  * everything that does not need it is done, and what does is listed.
  */
 import * as assert from 'node:assert/strict';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readFileSync } from 'node:fs';
 import * as https from 'node:https';
 import type { HealthReport } from '../../src/core/health/model';
-import { shOn } from './lab';
+import { lab, shOn } from './lab';
 import { sandboxCli, sandboxUp, type Sandbox } from './sandbox';
 
 const REDIS_PASSWORD = 'join-redis-pw';
@@ -55,6 +55,8 @@ describe('Join Node on the sandbox', function () {
     sb = await sandboxUp({ name: 'join', nodes: 3, inCluster: 2 });
     password = readFileSync(sb.ldapPasswordFile, 'utf8');
     assert.doesNotMatch(readFileSync(sb.clusterFile, 'utf8'), /idp3/);
+    // csync2 every minute, so the new node is seen receiving files by cron within the test.
+    for (const f of [sb.clusterFile, sb.clusterFileAllNodes]) appendFileSync(f, 'csync2:\n  intervalMinutes: 1\n');
   });
   after(async () => {
     if (sb) await sb.down();
@@ -142,6 +144,50 @@ describe('Join Node on the sandbox', function () {
     assert.ok(seen.has(NEW), `the load balancer answered from ${[...seen].join(', ')} only`);
     for (const n of ['idp1', 'idp2', 'idp3'])
       assert.match(await shOn(sb.lab, n, 'cat /etc/gluu/conf/ox-ldap.properties'), /^servers: .*idp3\.gluu\.test:1636/m, n);
+  });
+
+  it("a file written on idp3 reaches idp1 by csync2's cron alone, and one written on idp1 reaches idp3", async () => {
+    // Both at once: each direction waits for the next cron minute.
+    const arrives = async (from: string, to: string) => {
+      const name = `/etc/gluu/conf/join-cron-probe-${from}-${process.pid}`;
+      await shOn(sb.lab, from, `printf 'from ${from}\\n' > ${name}`);
+      const end = Date.now() + 150000;
+      for (;;) {
+        const r = await lab.runAs(sb.lab, to, 'cat', [name]);
+        if (r.code === 0) return assert.equal(r.stdout, `from ${from}\n`);
+        if (Date.now() > end) assert.fail(`${name} did not reach ${to} within 150 s of cron`);
+        await new Promise((res) => setTimeout(res, 500));
+      }
+    };
+    await Promise.all([arrives('idp3', 'idp1'), arrives('idp1', 'idp3')]);
+  });
+
+  it("ox-ldap.properties: with slapd stopped on idp2 the next server it lists answers, and a csync2 sync leaves every node's own file", async () => {
+    const own = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          ['idp1', 'idp2', 'idp3'].map(async (n) => [n, await shOn(sb.lab, n, 'cat /etc/gluu/conf/ox-ldap.properties')] as const),
+        ),
+      );
+    const before = await own();
+    for (const n of ['idp1', 'idp2', 'idp3']) assert.match(before[n], new RegExp(`^servers: ${n}\\.gluu\\.test:1636,`, 'm'), n);
+    await sb.slapd['idp2.gluu.test'].stop();
+    try {
+      const next = /^servers: [^,]+,([^:]+):1636/m.exec(before.idp2)![1];
+      assert.notEqual(next, 'idp2.gluu.test');
+      await shOn(sb.lab, 'idp2', `umask 077; cat > /root/.join-test.pw`, password);
+      const answer = await shOn(
+        sb.lab,
+        'idp2',
+        `LDAPTLS_CACERT=/opt/symas/etc/openldap/gluu-cluster-peers.pem /opt/symas/bin/ldapsearch -x -H ldaps://${next}:1636/ -D 'cn=directory manager,o=gluu' -y /root/.join-test.pw -LLL -b o=gluu -s base 1.1`,
+      );
+      assert.match(answer, /^dn: o=gluu$/m, `${next} answers idp2's Gluu while idp2's own slapd is stopped`);
+    } finally {
+      await sb.slapd['idp2.gluu.test'].start();
+    }
+    // A sync from every node: each keeps its own servers line.
+    for (const n of ['idp1', 'idp2', 'idp3']) await shOn(sb.lab, n, 'csync2 -x >/dev/null 2>&1; true');
+    assert.deepEqual(await own(), before);
   });
 
   /**

@@ -52,7 +52,7 @@ describe('the whole plan on a fresh sandbox', function () {
     const status = await cli('status');
     const lines = status.out.trim().split('\n');
     for (const l of lines) assert.match(l, / done$| does not apply: only for OpenDJ/, l);
-    assert.equal(lines.filter((l) => / done$/.test(l)).length, 15, status.out);
+    assert.equal(lines.filter((l) => / done$/.test(l)).length, 16, status.out);
   });
 
   it('gluu-cluster verify adopts the cluster into an empty run state: every step with a check holds, nothing changes', async () => {

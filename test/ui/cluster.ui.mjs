@@ -56,7 +56,7 @@ export default [
     fn: async ({ page }) => {
       await openView(page, 'Gluu Cluster');
       await pane(page, 'Clustering Steps');
-      await contextMenu(page, '5. Enable replication', { view: 'Clustering Steps', click: 'Preview Step…' });
+      await contextMenu(page, '6. Enable replication', { view: 'Clustering Steps', click: 'Preview Step…' });
       const text = await waitUntil('the preview', async () => {
         const t = await editorText(page);
         return /dsreplication enable/.test(t) && t;

@@ -97,22 +97,22 @@ export default [
       // Update keystores needs Copy certificates, which has not run: refused, with the reason.
       await palette(page, 'Gluu Cluster: Run Step…');
       await page.locator('.quick-input-widget input').fill('keystores');
-      await quickPick(page, '18. Update keystores');
+      await quickPick(page, '19. Update keystores');
       await waitForNotification(page, /"Update keystores" \(keystores\) cannot run yet: "Copy certificates" \(certs\) has not run/);
       await screenshot(page, 'sandbox--prerequisite-refused');
       await dismissAll(page);
       // The operator copied the certificates by hand: Mark Step as Done, with the reason.
       await palette(page, 'Gluu Cluster: Mark Step as Done…');
       await page.locator('.quick-input-widget input').fill('certs');
-      await quickPick(page, '17. Copy certificates');
+      await quickPick(page, '18. Copy certificates');
       await inputBox(page, 'copied /etc/certs by hand');
       await openView(page, 'Gluu Cluster');
       await onlyPane(page, 'Clustering Steps');
-      const marked = await waitForRow(page, 'Clustering Steps', /^17\. Copy certificates \| done by hand · /);
+      const marked = await waitForRow(page, 'Clustering Steps', /^18\. Copy certificates \| done by hand · /);
       assert.ok(marked, 'the step shows done by hand');
       await palette(page, 'Gluu Cluster: Run Step…');
       await page.locator('.quick-input-widget input').fill('keystores');
-      await quickPick(page, '18. Update keystores');
+      await quickPick(page, '19. Update keystores');
       // As soon as the step's terminal shows its heading (keytool then needs several seconds).
       await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /Update keystores \(keystores\)/), poll: 50 });
       await page.locator('.terminal-wrapper.active .xterm').first().click();
@@ -129,10 +129,10 @@ export default [
     timeout: 120000,
     fn: async ({ page, sandbox }) => {
       await palette(page, 'Gluu Cluster: Run Step…');
-      await quickPick(page, '2. Copy setup.properties');
+      await quickPick(page, '3. Copy setup.properties');
       await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /setup-properties: done/) });
       await palette(page, 'Gluu Cluster: Run Step…');
-      await quickPick(page, '3. Run setup.py');
+      await quickPick(page, '4. Run setup.py');
       await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /Proceed with these values \[Y\|n\]/), poll: 100 });
       await screenshot(page, 'sandbox--setup-py-prompt');
       // The node's terminal is the active one: type the answer there.

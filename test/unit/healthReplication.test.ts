@@ -13,8 +13,8 @@ import { csnLags, csnVerdict, parseCsn } from '../../src/core/health/checks/cont
 import { aomcAgeMs, opendjProbeTools, statusCommand, statusVerdict } from '../../src/core/health/checks/opendjReplication';
 import { parseProbe, probeVerdict } from '../../src/core/health/checks/probeReport';
 import { parseProviders, providersScript, syncreplVerdict } from '../../src/core/health/checks/syncreplPeers';
-import { ldapSearchCommand, parseLdif } from '../../src/core/health/ldapSearch';
-import { withPasswordFile } from '../../src/core/health/context';
+import { LdapSearchFailed, ldapSearchCommand, ldapSearchesOn, parseLdif } from '../../src/core/health/ldapSearch';
+import { withPasswordFile, type HealthContext } from '../../src/core/health/context';
 import { probeLoop } from '../../src/core/plan/steps/replicationProbe';
 import { sh } from '../../src/core/ssh/shell';
 import { renderOpenldapReplication } from '../../src/core/render/openldapReplication';
@@ -236,6 +236,42 @@ describe('health: entry counts', () => {
 });
 
 describe('health: the LDAP reader', () => {
+  it('runs several searches in one command and reads each answer: entries, a missing base, a failure', async () => {
+    const config = openldap();
+    const sent: string[] = [];
+    const answer = (stdout: string) =>
+      ({
+        config,
+        secret: async () => PW,
+        exec: async (_host: string, script: { text: string }) => {
+          sent.push(script.text);
+          return { code: 0, stdout, stderr: '', ms: 1 };
+        },
+      }) as unknown as HealthContext;
+    const requests = ['o=gluu', 'o=site'].map((base) => ({
+      base,
+      scope: 'base' as const,
+      filter: '(objectClass=*)',
+      attributes: ['contextCSN'],
+    }));
+    const ok = '@@begin 0\ndn: o=gluu\ncontextCSN: 1#000000#001#000000\n\n\n@@end 0 0 \n@@begin 1\n\n@@end 1 32 No such object\n';
+    const [gluu, site] = await ldapSearchesOn(answer(ok), 'idp1.example.org', requests);
+    assert.deepEqual(
+      gluu.map((e) => e.attributes.contextCSN),
+      [['1#000000#001#000000']],
+    );
+    assert.deepEqual(site, []);
+    assert.equal(sent.length, 1, 'one command');
+    assert.equal(sent[0].match(/\/ldapsearch /g)?.length, 2);
+    assert.ok(!sent[0].includes(PW), 'the password only on stdin');
+    const down = "@@begin 0\n\n@@end 0 255 ldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1) \n@@begin 1\n\n@@end 1 255 x\n";
+    await assert.rejects(ldapSearchesOn(answer(down), 'idp1.example.org', requests), (e: unknown) => {
+      assert.ok(e instanceof LdapSearchFailed && e.code === 255, String(e));
+      assert.match((e as Error).message, /exited 255: ldap_sasl_bind\(SIMPLE\): Can't contact LDAP server/);
+      return true;
+    });
+  });
+
   it('parses LDIF: base64 values decoded, wrapped lines joined, names kept', () => {
     const text = [
       'dn: inum=@!1,ou=appliances,o=gluu',

@@ -242,9 +242,9 @@ describe('run session', () => {
     assert.equal(q.kind, 'run-many');
     assert.deepEqual(q.kind === 'run-many' && q.plans.map((p) => p.step.id).slice(0, 4), [
       'hosts',
+      'time-sync',
       'setup-properties',
       'run-setup',
-      'ldap-listen',
     ]);
     const ran = r.outcomes.map((o) => `${o.stepId}:${o.status}`);
     assert.equal(ran.at(-1), 'csync2:failed');
@@ -258,7 +258,7 @@ describe('run session', () => {
     const again = harness({ interactive: true });
     await again.session.mark('hosts', 'done', 'x');
     const next = await again.session.run({ kind: 'next' });
-    assert.equal(next.outcomes[0].stepId, 'setup-properties');
+    assert.equal(next.outcomes[0].stepId, 'time-sync');
   });
 
   it('never runs a step that loses data on a rerun again in a whole-plan run, even with force, unless it is named', async () => {
@@ -272,6 +272,7 @@ describe('run session', () => {
     const h = harness({ interactive: true });
     h.hosts.rules.push({ re: /test -f .*setup\.properties\.last/, code: 1 });
     await h.session.mark('hosts', 'done', 'x');
+    await h.session.mark('time-sync', 'done', 'x');
     await h.session.mark('setup-properties', 'done', 'x');
     // Copy the failed run's record of run-setup into this session's state.
     const saved = failing.state()['run-setup'];
@@ -407,11 +408,21 @@ describe('run session: join and remove a node', () => {
     assert.equal(r.stopped?.reason, 'failed');
     assert.match(
       r.stopped!.message,
-      /^Joining idp4\.example\.org stopped at "[^"]+" \(ldap-idp-auth\), failed\. Done before it: hosts, setup-properties, run-setup, openldap-listen, openldap-init, openldap-replication, csync2\. Not run: certs, keystores, ox-ldap-servers, restart, nginx\./,
+      /^Joining idp4\.example\.org stopped at "[^"]+" \(ldap-idp-auth\), failed\. Done before it: hosts, time-sync, setup-properties, run-setup, openldap-listen, openldap-init, openldap-replication, csync2\. Not run: certs, keystores, ox-ldap-servers, restart, nginx\./,
     );
     assert.deepEqual(
       r.outcomes.map((o) => o.stepId),
-      ['hosts', 'setup-properties', 'run-setup', 'openldap-listen', 'openldap-init', 'openldap-replication', 'csync2', 'ldap-idp-auth'],
+      [
+        'hosts',
+        'time-sync',
+        'setup-properties',
+        'run-setup',
+        'openldap-listen',
+        'openldap-init',
+        'openldap-replication',
+        'csync2',
+        'ldap-idp-auth',
+      ],
     );
   });
 

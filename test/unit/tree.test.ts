@@ -139,6 +139,7 @@ describe('tree model', () => {
       steps.map((s) => s.stepId),
       [
         'hosts',
+        'time-sync',
         'setup-properties',
         'run-setup',
         'ldap-listen',

@@ -40,4 +40,8 @@ nodes:
 csync2:
   intervalMinutes: 10
   staggered: true
+
+# Clock synchronization on every host (default: the public NTP pool; use your own servers here).
+time:
+  servers: [0.pool.ntp.org, 1.pool.ntp.org, 2.pool.ntp.org]
 `;

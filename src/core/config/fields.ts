@@ -96,6 +96,9 @@ const address: StringField = {
 
 const hostname = (description: string): StringField => ({ kind: 'string', format: 'hostname', description });
 
+/** The public NTP pool, when the cluster file names no servers. */
+export const DEFAULT_NTP_SERVERS: readonly string[] = ['0.pool.ntp.org', '1.pool.ntp.org', '2.pool.ntp.org'];
+
 /** SSH settings: the cluster-wide defaults and every per-host override have this shape. */
 export const SSH_FIELD: ObjectField = {
   kind: 'object',
@@ -255,6 +258,18 @@ export const CLUSTER_FILE_FIELD: ObjectField = {
           kind: 'boolean',
           default: true,
           description: "Spread the nodes' cron runs evenly over the interval instead of running them all at once.",
+        },
+      },
+    },
+    time: {
+      kind: 'object',
+      description: 'Clock synchronization on every node and the load balancer (replication needs synchronized clocks).',
+      fields: {
+        servers: {
+          kind: 'array',
+          items: hostname('An NTP server.'),
+          default: DEFAULT_NTP_SERVERS,
+          description: 'NTP servers every host keeps its clock with (systemd-timesyncd or chrony where there, else an ntpdate cron line).',
         },
       },
     },

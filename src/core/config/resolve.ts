@@ -1,6 +1,6 @@
 /** Fills in the defaults of a structurally valid cluster file. */
 import { containerRoot, defaultBindDN, LDAPS_PORT, REDIS_DEFAULT_PORT, SSH_DEFAULT_PORT, SSH_DEFAULT_USER } from '../gluu/facts';
-import { DEFAULT_CSYNC2_EXCLUDE, DEFAULT_CSYNC2_INCLUDE } from './fields';
+import { DEFAULT_CSYNC2_EXCLUDE, DEFAULT_CSYNC2_INCLUDE, DEFAULT_NTP_SERVERS } from './fields';
 import type { CacheHost, ClusterConfig, ClusterHost, ContainerMode, GluuNode, LdapFlavour, SshSettings } from './types';
 
 type Obj = Record<string, unknown>;
@@ -85,6 +85,7 @@ export function resolveConfig(raw: Obj): ClusterConfig {
       intervalMinutes: (csync2.intervalMinutes as number | undefined) ?? 10,
       staggered: (csync2.staggered as boolean | undefined) ?? true,
     },
+    time: { servers: (obj(raw.time).servers as string[] | undefined) ?? [...DEFAULT_NTP_SERVERS] },
   };
 }
 

@@ -61,6 +61,10 @@ export interface ClusterConfig {
     intervalMinutes: number;
     staggered: boolean;
   };
+  time: {
+    /** NTP servers every host keeps its clock with. */
+    servers: string[];
+  };
 }
 
 export interface Position {

@@ -11,7 +11,7 @@ import { LDAPS_PORT } from '../gluu/facts';
 import { OPENLDAP_CERT, SYMAS_BIN, peerUrl } from '../gluu/openldap';
 import { APPLIANCE_FILTER } from '../ldap/appliance';
 import { OPENDJ } from '../plan/steps/common';
-import { sh, type Shell } from '../ssh/shell';
+import { lines, sh, type Shell } from '../ssh/shell';
 import { withPasswordFile, type HealthContext } from './context';
 
 export interface LdapSearchRequest {
@@ -75,6 +75,34 @@ export async function ldapSearchOn(ctx: HealthContext, host: string, r: LdapSear
   if (res.code === NO_SUCH_OBJECT) return [];
   if (res.code !== 0) throw new LdapSearchFailed(host, res.code, res.stderr, ctx.config.gluu.bindDN);
   return parseLdif(res.stdout);
+}
+
+/**
+ * Several searches on `host` in one command (one SSH session, one password file), answered in
+ * order; a base that does not exist gives none. Throws as ldapSearchOn for the first search that
+ * fails, as if they had run one after another.
+ */
+export async function ldapSearchesOn(ctx: HealthContext, host: string, requests: readonly LdapSearchRequest[]): Promise<LdapEntry[][]> {
+  const password = await ctx.secret('ldapAdmin');
+  const searches = requests.map(
+    (r, i) =>
+      sh`printf '@@begin %s\n' ${i}; ${ldapSearchCommand(ctx.config, host, r)} 2>"$e"; rc=$?; printf '\n@@end %s %s ' ${i} "$rc"; tr '\n' ' ' < "$e" | cut -c1-400; echo`,
+  );
+  const script = sh`e=$(mktemp) || exit 3
+${lines(...searches)}
+rm -f "$e"`;
+  const res = await ctx.exec(host, withPasswordFile(script), { container: true, stdin: password });
+  if (res.code !== 0) throw new LdapSearchFailed(host, res.code, res.stderr, ctx.config.gluu.bindDN);
+  return requests.map((_, i) => {
+    const begin = res.stdout.indexOf(`@@begin ${i}\n`);
+    const endAt = res.stdout.indexOf(`\n@@end ${i} `, begin);
+    const end = endAt < 0 ? undefined : /^@@end \d+ (\d+) ?(.*)$/m.exec(res.stdout.slice(endAt + 1));
+    if (begin < 0 || !end) throw new LdapSearchFailed(host, null, `the search printed no result: ${res.stderr}`, ctx.config.gluu.bindDN);
+    const code = Number(end[1]);
+    if (code === NO_SUCH_OBJECT) return [];
+    if (code !== 0) throw new LdapSearchFailed(host, code, end[2], ctx.config.gluu.bindDN);
+    return parseLdif(res.stdout.slice(begin + `@@begin ${i}\n`.length, endAt));
+  });
 }
 
 /**

@@ -66,6 +66,15 @@ export const STEPS: readonly StepDefinition[] = [
     scope: 'nodes-and-lb',
   },
   {
+    id: 'time-sync',
+    requires: ['hosts'],
+    title: 'Synchronized clocks',
+    section: '1. Install Gluu',
+    summary:
+      "Every node and the load balancer keep their clock with the cluster's NTP servers (systemd-timesyncd, chrony or an ntpdate cron line).",
+    scope: 'nodes-and-lb',
+  },
+  {
     id: 'setup-properties',
     requires: ['hosts'],
     title: 'Copy setup.properties',

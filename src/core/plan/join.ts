@@ -17,6 +17,7 @@ export type JoinScope = 'new-node' | 'every-host' | 'left-alone';
 /** Per step of the catalogue: where it runs in a join, and why (shown in the plan). */
 export const JOIN_SCOPES: Readonly<Record<string, { scope: JoinScope; why: string }>> = {
   hosts: { scope: 'every-host', why: "every host's /etc/hosts gets the new node's name" },
+  'time-sync': { scope: 'new-node', why: "the new node keeps its clock with the cluster's servers" },
   'setup-properties': { scope: 'new-node', why: "the new node installs with the primary's setup.properties" },
   'run-setup': { scope: 'new-node', why: 'Gluu is installed on the new node' },
   'ldap-listen': { scope: 'new-node', why: "the new node's OpenDJ listens on its address" },

@@ -244,7 +244,7 @@ export class RunSession {
       if (outcome.status !== 'done') {
         const done = outcomes.slice(0, -1).map((o) => o.stepId);
         const left = steps.slice(outcomes.length).map((j) => j.plan.step.id);
-        const message = `Joining ${host} stopped at "${plan.step.title}" (${plan.step.id}), ${outcome.status}. ${done.length ? `Done before it: ${done.join(', ')}.` : 'Nothing ran before it.'}${left.length ? ` Not run: ${left.join(', ')}.` : ''} Fix the cause and join again: what already holds is checked, not redone.`;
+        const message = `Joining ${host} stopped at "${plan.step.title}" (${plan.step.id}), ${outcome.status}. ${done.length ? `Done before it: ${done.join(', ')}.` : 'Nothing ran before it.'}${left.length ? ` Not run: ${left.join(', ')}.` : ''} Fix the cause and join again: the new node's steps that already hold are skipped.`;
         return { outcomes, stopped: this.stop('failed', message, plan) };
       }
     }

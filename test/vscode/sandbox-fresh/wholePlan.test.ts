@@ -64,7 +64,7 @@ describe('the whole plan from the editor on a fresh sandbox', function () {
       [],
       questions.join('\n'),
     );
-    assert.equal(outcomes.length, 15, outcomes.map((o) => o.stepId).join(', '));
+    assert.equal(outcomes.length, 16, outcomes.map((o) => o.stepId).join(', '));
     assert.deepEqual(answered, ['Gluu: Run setup.py — idp2.gluu.test']);
     // Asked once each: the run, each password, each host key, the LDAP certificate.
     assert.equal(questions.filter((q) => /^Run the remaining steps/.test(q)).length, 1);

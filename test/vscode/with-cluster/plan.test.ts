@@ -36,7 +36,7 @@ describe('plan preview and generated files', () => {
     )) as vscode.TextDocument;
     assert.equal(doc.uri.scheme, 'gluu-cluster-plan');
     const text = doc.getText();
-    assert.match(text, /# Step 5\/20 · Enable replication \(replication-enable\)\n# Manual: 2\. Replication/);
+    assert.match(text, /# Step 6\/21 · Enable replication \(replication-enable\)\n# Manual: 2\. Replication/);
     assert.match(
       text,
       // The status is read first; then the enable for what is not replicated yet (one case arm per choice).
@@ -64,10 +64,10 @@ describe('plan preview and generated files', () => {
     assert.doesNotMatch(text, /## idp1\.example\.org|## loadbalancer/);
   });
 
-  it('Preview Whole Plan lists all 20 steps (the OpenLDAP ones saying they do not apply)', async () => {
+  it('Preview Whole Plan lists all 21 steps (the OpenLDAP ones saying they do not apply)', async () => {
     const doc = (await vscode.commands.executeCommand('gluuCluster.previewPlan')) as vscode.TextDocument;
-    const steps = doc.getText().match(/^# Step \d+\/20 · /gm) ?? [];
-    assert.equal(steps.length, 20);
+    const steps = doc.getText().match(/^# Step \d+\/21 · /gm) ?? [];
+    assert.equal(steps.length, 21);
   });
 
   it('Generate nginx.conf writes and opens it; regenerating asks before replacing an edited copy', async () => {

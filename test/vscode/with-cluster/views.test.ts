@@ -34,16 +34,16 @@ describe('Nodes and Clustering Steps views', () => {
     const a = await api();
     const steps = await a.steps.getChildren();
     // The manual's 16, and the three OpenLDAP replication steps (which say they do not apply here).
-    assert.equal(steps.length, 20);
+    assert.equal(steps.length, 21);
     const rows = steps.map((s) => {
       const t = a.steps.getTreeItem(s);
       return `${t.label} | ${t.description}`;
     });
     assert.equal(rows[0], '1. Host names | hosts — idp1.example.org, idp2.example.org, loadbalancer.example.org');
-    assert.equal(rows[4], '5. Enable replication | replication-enable — idp1.example.org ↔ idp2.example.org');
-    assert.equal(rows[8], '9. Open OpenLDAP to the cluster | does not apply: only for OpenLDAP; this cluster uses OpenDJ');
-    assert.equal(rows[18], '19. LDAP failover for Gluu | ox-ldap-servers — idp1.example.org, idp2.example.org');
-    assert.equal(rows[19], '20. Restart Gluu | restart — idp1.example.org, idp2.example.org');
+    assert.equal(rows[5], '6. Enable replication | replication-enable — idp1.example.org ↔ idp2.example.org');
+    assert.equal(rows[9], '10. Open OpenLDAP to the cluster | does not apply: only for OpenLDAP; this cluster uses OpenDJ');
+    assert.equal(rows[19], '20. LDAP failover for Gluu | ox-ldap-servers — idp1.example.org, idp2.example.org');
+    assert.equal(rows[20], '21. Restart Gluu | restart — idp1.example.org, idp2.example.org');
   });
 
   it('refreshes when the file changes in an unsaved editor', async () => {

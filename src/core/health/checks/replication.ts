@@ -14,7 +14,7 @@ import { probeLoop, type ProbeBase } from '../../plan/steps/replicationProbe';
 import { sh } from '../../ssh/shell';
 import { failureVerdict, perHost, rowOf, type HealthCheck, type Verdict } from '../check';
 import { withPasswordFile, type HealthContext } from '../context';
-import { attributeValues, LdapSearchFailed, ldapSearchOn } from '../ldapSearch';
+import { attributeValues, LdapSearchFailed, ldapSearchesOn } from '../ldapSearch';
 import type { HealthRow } from '../model';
 import { csnLags, csnVerdict } from './contextCsn';
 import { opendjProbeTools, statusCommand, statusVerdict } from './opendjReplication';
@@ -71,15 +71,15 @@ async function readCsns(ctx: HealthContext, failed: Map<string, Verdict>): Promi
   await Promise.all(
     ctx.config.nodes.map(async (n) => {
       try {
-        for (const db of REPLICATED_DATABASES) {
-          const [entry] = await ldapSearchOn(ctx, n.host, {
-            base: db.suffix,
-            scope: 'base',
-            filter: '(objectClass=*)',
-            attributes: ['contextCSN'],
-          });
+        const found = await ldapSearchesOn(
+          ctx,
+          n.host,
+          REPLICATED_DATABASES.map((db) => ({ base: db.suffix, scope: 'base', filter: '(objectClass=*)', attributes: ['contextCSN'] })),
+        );
+        REPLICATED_DATABASES.forEach((db, i) => {
+          const [entry] = found[i];
           if (entry) csns.get(db.suffix)!.set(n.host, attributeValues(entry, 'contextCSN'));
-        }
+        });
       } catch (e) {
         failed.set(n.host, ldapFailure(e, 'reading contextCSN', n.host));
         for (const m of csns.values()) m.delete(n.host);
@@ -110,15 +110,12 @@ async function entryRows(ctx: HealthContext): Promise<HealthRow[]> {
     ctx.config.nodes.map(async (n) => {
       try {
         const mine = new Map<string, number>();
-        for (const db of REPLICATED_DATABASES) {
-          const entries = await ldapSearchOn(ctx, n.host, {
-            base: db.suffix,
-            scope: 'sub',
-            filter: '(objectClass=*)',
-            attributes: ['1.1'],
-          });
-          if (entries.length) mine.set(db.suffix, entries.length);
-        }
+        const found = await ldapSearchesOn(
+          ctx,
+          n.host,
+          REPLICATED_DATABASES.map((db) => ({ base: db.suffix, scope: 'sub', filter: '(objectClass=*)', attributes: ['1.1'] })),
+        );
+        REPLICATED_DATABASES.forEach((db, i) => found[i].length && mine.set(db.suffix, found[i].length));
         counts.set(n.host, mine);
       } catch (e) {
         failed.set(n.host, ldapFailure(e, 'counting entries', n.host));

@@ -16,9 +16,11 @@ import { renderReplicationEnable, renderReplicationInit, renderReplicationSecure
 import { renderRestart } from './restart';
 import { renderRunSetup } from './runSetup';
 import { renderSetupProperties } from './setupProperties';
+import { renderTimeSync } from './timeSync';
 
 export const RENDERERS: Record<string, StepRenderer> = {
   hosts: renderHosts,
+  'time-sync': renderTimeSync,
   'setup-properties': renderSetupProperties,
   'run-setup': renderRunSetup,
   'ldap-listen': renderLdapListen,
