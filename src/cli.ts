@@ -21,6 +21,7 @@ import {
   runFromCli,
   stepStateFromCli,
   verifyFromCli,
+  type CliRunOptions,
 } from './core/run/cli';
 import { cannotJoin, joinSteps } from './core/plan/join';
 import { EXIT_CODES, HEALTH_GROUPS, type HealthGroup } from './core/health/model';
@@ -337,6 +338,22 @@ export function main(
     out(text);
     return 0;
   }
+  /** The plan input of a loaded cluster file, with the edited copies from --generated-folder. */
+  const inputOf = (loaded: { file: string; config: ClusterConfig }) =>
+    cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder'));
+  /** What every command that runs the session passes it: host keys, the LDAP certificate, the state file, the output. */
+  const sessionOptions = (loaded: { file: string }, hostKeys: CliHostKeys, force: boolean): CliRunOptions => ({
+    hostKeys,
+    force,
+    ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
+    clusterFileDir: dirname(loaded.file),
+    ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),
+    out,
+    err,
+  });
+  /** `run()` once the operator said yes (--yes, or at the terminal); else the exit code of the refusal. */
+  const whenConfirmed = (cluster: string, what: string, run: () => Promise<number>) =>
+    confirmRun(cluster, what, opts.has('yes'), err).then((go) => (go !== true ? go : run()));
   switch (command) {
     case 'schema':
       out(`${JSON.stringify(clusterFileSchema(), null, 2)}\n`);
@@ -372,7 +389,7 @@ export function main(
         err(`gluu-cluster: "${node}" is not a host of cluster "${config.name}"\n`);
         return 2;
       }
-      const input = cliPlanInput(loaded.file, config, opts.get('generated-folder'));
+      const input = inputOf(loaded);
       const removing = opts.get('remove');
       if (removing) {
         const refused = cannotRemove(config, removing);
@@ -416,21 +433,13 @@ export function main(
       const what = stepId
         ? `step "${stepId}"${opts.has('node') ? ` on ${opts.get('node')}` : ''}`
         : 'every step that has not succeeded yet';
-      return confirmRun(loaded.config.name, what, opts.has('yes'), err).then((go) =>
-        go !== true
-          ? go
-          : runFromCli(loaded.config, cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')), {
-              stepId,
-              node: opts.get('node'),
-              hostKeys,
-              force: opts.has('force'),
-              forceSteps: forced,
-              ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
-              clusterFileDir: dirname(loaded.file),
-              ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),
-              out,
-              err,
-            }),
+      return whenConfirmed(loaded.config.name, what, () =>
+        runFromCli(loaded.config, inputOf(loaded), {
+          ...sessionOptions(loaded, hostKeys, opts.has('force')),
+          stepId,
+          node: opts.get('node'),
+          forceSteps: forced,
+        }),
       );
     }
     case 'redis-password': {
@@ -439,18 +448,8 @@ export function main(
       const hostKeys = hostKeyOptions(opts, pins, err);
       if (typeof hostKeys === 'number') return hostKeys;
       const what = `the Redis password change (in Redis on ${loaded.config.cache?.host ?? 'the cache host'} and in Gluu's cache configuration)`;
-      return confirmRun(loaded.config.name, what, opts.has('yes'), err).then((go) =>
-        go !== true
-          ? go
-          : changeRedisPasswordFromCli(loaded.config, cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')), {
-              hostKeys,
-              force: true,
-              ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
-              clusterFileDir: dirname(loaded.file),
-              ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),
-              out,
-              err,
-            }),
+      return whenConfirmed(loaded.config.name, what, () =>
+        changeRedisPasswordFromCli(loaded.config, inputOf(loaded), sessionOptions(loaded, hostKeys, true)),
       );
     }
     case 'health': {
@@ -467,15 +466,10 @@ export function main(
       }
       const hostKeys = hostKeyOptions(opts, pins, err);
       if (typeof hostKeys === 'number') return UNKNOWN;
-      return healthFromCli(loaded.config, cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')), {
-        hostKeys,
-        force: false,
+      return healthFromCli(loaded.config, inputOf(loaded), {
+        ...sessionOptions(loaded, hostKeys, false),
         json: opts.has('json'),
         ...(only ? { groups: only as HealthGroup[] } : {}),
-        ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
-        clusterFileDir: dirname(loaded.file),
-        out,
-        err,
       });
     }
     case 'join': {
@@ -490,18 +484,8 @@ export function main(
       const hostKeys = hostKeyOptions(opts, pins, err);
       if (typeof hostKeys === 'number') return hostKeys;
       const what = `joining ${node} (every host learns of it; only ${node} is set up and restarted)`;
-      return confirmRun(loaded.config.name, what, opts.has('yes'), err).then((go) =>
-        go !== true
-          ? go
-          : joinFromCli(loaded.config, cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')), node, {
-              hostKeys,
-              force: false,
-              ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
-              clusterFileDir: dirname(loaded.file),
-              ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),
-              out,
-              err,
-            }),
+      return whenConfirmed(loaded.config.name, what, () =>
+        joinFromCli(loaded.config, inputOf(loaded), node, sessionOptions(loaded, hostKeys, false)),
       );
     }
     case 'remove': {
@@ -517,24 +501,14 @@ export function main(
       if (typeof hostKeys === 'number') return hostKeys;
       const what = `removing ${node} (out of the load balancer, replication, csync2 and every node's LDAP server list, then out of the cluster file)`;
       const file = loaded.file;
-      return confirmRun(loaded.config.name, what, opts.has('yes'), err).then((go) =>
-        go !== true
-          ? go
-          : removeFromCli(
-              loaded.config,
-              cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')),
-              node,
-              () => writeFileSync(file, removeNodeFromText(readFileSync(file, 'utf8'), node)),
-              {
-                hostKeys,
-                force: true,
-                ldapCertFingerprint: opts.get('ldap-cert-fingerprint'),
-                clusterFileDir: dirname(loaded.file),
-                ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),
-                out,
-                err,
-              },
-            ),
+      return whenConfirmed(loaded.config.name, what, () =>
+        removeFromCli(
+          loaded.config,
+          inputOf(loaded),
+          node,
+          () => writeFileSync(file, removeNodeFromText(readFileSync(file, 'utf8'), node)),
+          sessionOptions(loaded, hostKeys, true),
+        ),
       );
     }
     case 'verify': {
@@ -542,14 +516,7 @@ export function main(
       if (typeof loaded === 'number') return loaded;
       const hostKeys = hostKeyOptions(opts, pins, err);
       if (typeof hostKeys === 'number') return hostKeys;
-      return verifyFromCli(loaded.config, cliPlanInput(loaded.file, loaded.config, opts.get('generated-folder')), {
-        hostKeys,
-        force: false,
-        clusterFileDir: dirname(loaded.file),
-        ...(opts.has('state') ? { stateFile: opts.get('state') } : {}),
-        out,
-        err,
-      });
+      return verifyFromCli(loaded.config, inputOf(loaded), sessionOptions(loaded, hostKeys, false));
     }
     case 'status':
     case 'mark': {
