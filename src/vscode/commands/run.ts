@@ -6,6 +6,7 @@
  * (src/core/session); this file only provides its ports.
  */
 import * as vscode from 'vscode';
+import type { HostRole } from '../../core/config/types';
 import type { StepOutcome } from '../../core/run/runner';
 import type { Question, SessionPorts } from '../../core/session/ports';
 import type { RunSession, SessionResult } from '../../core/session/session';
@@ -269,25 +270,42 @@ export async function verifyCluster(ctx: CommandContext, item?: { clusterKey?: s
   return r.rows;
 }
 
+/**
+ * A node operation of the running cluster on a node from the item or picked among `roles` (the
+ * same picker as the cluster file's node commands), with progress; the failure of a step shown.
+ */
+async function onNode<R extends SessionResult>(
+  ctx: CommandContext,
+  item: NodeItem | StepItem | undefined,
+  roles: HostRole[],
+  placeHolder: string,
+  title: (host: string) => string,
+  what: (session: RunSession, host: string) => Promise<R>,
+): Promise<{ cluster: ClusterEntry; host: string; r: R } | undefined> {
+  const node = await pickHost(ctx.nodes, isNode(item) ? item : undefined, roles, placeHolder);
+  const cluster = node?.host ? await validCluster(ctx, node.clusterKey) : undefined;
+  if (!node?.host || !cluster) return undefined;
+  const host = node.host;
+  const r = await withSession(ctx, cluster, title(host), (s) => what(s, host));
+  if (r.stopped?.reason === 'failed') void vscode.window.showErrorMessage(r.stopped.message);
+  return { cluster, host, r };
+}
+
 /** Join Node to Cluster…: a node of the cluster file (not the primary) added to the running cluster (RunSession.join). */
 export async function joinNode(ctx: CommandContext, item?: NodeItem | StepItem): Promise<SessionResult | undefined> {
-  const cluster = await validCluster(ctx, item?.clusterKey);
-  if (!cluster) return undefined;
-  const config = cluster.parsed.config!;
-  const host =
-    isNode(item) && item.host
-      ? item.host
-      : await vscode.window.showQuickPick(
-          config.nodes.filter((n) => !n.primary).map((n) => n.host),
-          { placeHolder: vscode.l10n.t('Join which node to the running cluster? (Add it to the cluster file first.)') },
-        );
-  if (!host) return undefined;
-  const r = await withSession(ctx, cluster, vscode.l10n.t('joining {0}', host), (s) => s.join(host));
-  if (r.stopped?.reason === 'failed') void vscode.window.showErrorMessage(r.stopped.message);
-  if (r.stopped) return r;
+  const done = await onNode(
+    ctx,
+    item,
+    ['node'],
+    vscode.l10n.t('Join which node to the running cluster? (Add it to the cluster file first.)'),
+    (host) => vscode.l10n.t('joining {0}', host),
+    (s, host) => s.join(host),
+  );
+  if (!done || done.r.stopped) return done?.r;
+  const { cluster, host, r } = done;
   const check = vscode.l10n.t('Check Cluster Health');
   void vscode.window
-    .showInformationMessage(vscode.l10n.t('{0} has joined "{1}".', host, config.name), check)
+    .showInformationMessage(vscode.l10n.t('{0} has joined "{1}".', host, cluster.parsed.config!.name), check)
     .then((a) => a === check && vscode.commands.executeCommand('gluuCluster.checkHealth', { clusterKey: cluster.key }));
   return r;
 }
@@ -297,20 +315,17 @@ export async function joinNode(ctx: CommandContext, item?: NodeItem | StepItem):
  * out of the cluster file. Distinct from Remove Node…, which only edits the file.
  */
 export async function removeNodeFromCluster(ctx: CommandContext, item?: NodeItem | StepItem): Promise<SessionResult | undefined> {
-  const cluster = await validCluster(ctx, item?.clusterKey);
-  if (!cluster) return undefined;
+  const done = await onNode(
+    ctx,
+    item,
+    ['node', 'primary'],
+    vscode.l10n.t('Remove which node from the running cluster?'),
+    (host) => vscode.l10n.t('removing {0}', host),
+    (s, host) => s.remove(host),
+  );
+  if (!done || done.r.stopped) return done?.r;
+  const { cluster, host, r } = done;
   const config = cluster.parsed.config!;
-  const host =
-    isNode(item) && item.host
-      ? item.host
-      : await vscode.window.showQuickPick(
-          config.nodes.map((n) => n.host),
-          { placeHolder: vscode.l10n.t('Remove which node from the running cluster?') },
-        );
-  if (!host) return undefined;
-  const r = await withSession(ctx, cluster, vscode.l10n.t('removing {0}', host), (s) => s.remove(host));
-  if (r.stopped?.reason === 'failed') void vscode.window.showErrorMessage(r.stopped.message);
-  if (r.stopped) return r;
   if (await editClusterFile(cluster.uri, (text) => core().removeNode(text, host))) await ctx.workspace.refresh();
   const message = r.left.length
     ? vscode.l10n.t(
