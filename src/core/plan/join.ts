@@ -66,11 +66,13 @@ export function cannotJoin(config: ClusterConfig, host: string): string | undefi
  * node alone, so that it acts on the new node only.
  */
 export function joinSteps(input: PlanInput, host: string): JoinStep[] {
-  const pair = planInput(
-    { ...input.config, nodes: input.config.nodes.filter((n) => n.primary || n.host === host) },
-    {},
-    input.generatedFolder,
-  );
+  let pair: PlanInput | undefined;
+  const pairInput = () =>
+    (pair ??= planInput(
+      { ...input.config, nodes: input.config.nodes.filter((n) => n.primary || n.host === host) },
+      {},
+      input.generatedFolder,
+    ));
   // The plan's order, but the load balancer last (a node that does not serve yet would get requests).
   const order = [...STEPS.filter((s) => s.id !== 'nginx'), ...STEPS.filter((s) => s.id === 'nginx')];
   return order.flatMap((s) => {
@@ -81,14 +83,9 @@ export function joinSteps(input: PlanInput, host: string): JoinStep[] {
     let scoped = plan;
     if (j.scope === 'new-node') {
       scoped = forHost(plan, host);
-      if (scoped.targets.length === 0) scoped = renderStep(s.id, pair);
+      if (scoped.targets.length === 0) scoped = renderStep(s.id, pairInput());
     }
     if (scoped.targets.length === 0) return [];
     return [{ plan: scoped, scope: j.scope, why: j.why }];
   });
-}
-
-/** The steps a join leaves alone that apply to the cluster (their state must not go stale by the join). */
-export function leftAloneByJoin(input: PlanInput): string[] {
-  return STEPS.filter((s) => JOIN_SCOPES[s.id]?.scope === 'left-alone' && !renderStep(s.id, input).resolved.skipReason).map((s) => s.id);
 }

@@ -16,7 +16,7 @@ import { applyLdapAction } from '../ldap/apply';
 import { isLdapError } from '../ldap/errors';
 import { SECRET_LABELS, type LdapAction, type SecretName } from '../plan/actions';
 import { STEPS } from '../plan/catalogue';
-import { cannotJoin, joinSteps, leftAloneByJoin } from '../plan/join';
+import { cannotJoin, joinSteps } from '../plan/join';
 import { forHost, renderOperation, renderStep } from '../plan/plan';
 import { formatJoin, formatRemove } from '../plan/preview';
 import { cannotRemove, removeSteps } from '../plan/remove';
@@ -249,7 +249,14 @@ export class RunSession {
       }
     }
     // A new node does not change what the join left alone (the cache): it must not show stale.
-    await this.ports.state.save(keepStaleness(await this.state(), before, leftAloneByJoin(this.input)));
+    const ran = new Set(steps.map((j) => j.plan.step.id));
+    await this.ports.state.save(
+      keepStaleness(
+        await this.state(),
+        before,
+        STEPS.map((s) => s.id).filter((id) => !ran.has(id)),
+      ),
+    );
     return { outcomes };
   }
 
