@@ -66,15 +66,7 @@ export function ldapSearchCommand(config: ClusterConfig, host: string, r: LdapSe
  * for any other failure (slapd down, a refused bind), HostUnreachable, CheckTimeout, SecretNotStored.
  */
 export async function ldapSearchOn(ctx: HealthContext, host: string, r: LdapSearchRequest, timeoutMs?: number): Promise<LdapEntry[]> {
-  const password = await ctx.secret('ldapAdmin');
-  const res = await ctx.exec(host, withPasswordFile(ldapSearchCommand(ctx.config, host, r)), {
-    container: true,
-    stdin: password,
-    ...(timeoutMs ? { timeoutMs } : {}),
-  });
-  if (res.code === NO_SUCH_OBJECT) return [];
-  if (res.code !== 0) throw new LdapSearchFailed(host, res.code, res.stderr, ctx.config.gluu.bindDN);
-  return parseLdif(res.stdout);
+  return (await ldapSearchesOn(ctx, host, [r], timeoutMs))[0];
 }
 
 /**
@@ -82,7 +74,12 @@ export async function ldapSearchOn(ctx: HealthContext, host: string, r: LdapSear
  * order; a base that does not exist gives none. Throws as ldapSearchOn for the first search that
  * fails, as if they had run one after another.
  */
-export async function ldapSearchesOn(ctx: HealthContext, host: string, requests: readonly LdapSearchRequest[]): Promise<LdapEntry[][]> {
+export async function ldapSearchesOn(
+  ctx: HealthContext,
+  host: string,
+  requests: readonly LdapSearchRequest[],
+  timeoutMs?: number,
+): Promise<LdapEntry[][]> {
   const password = await ctx.secret('ldapAdmin');
   const searches = requests.map(
     (r, i) =>
@@ -91,7 +88,7 @@ export async function ldapSearchesOn(ctx: HealthContext, host: string, requests:
   const script = sh`e=$(mktemp) || exit 3
 ${lines(...searches)}
 rm -f "$e"`;
-  const res = await ctx.exec(host, withPasswordFile(script), { container: true, stdin: password });
+  const res = await ctx.exec(host, withPasswordFile(script), { container: true, stdin: password, ...(timeoutMs ? { timeoutMs } : {}) });
   if (res.code !== 0) throw new LdapSearchFailed(host, res.code, res.stderr, ctx.config.gluu.bindDN);
   return requests.map((_, i) => {
     const begin = res.stdout.indexOf(`@@begin ${i}\n`);
