@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EXAMPLE_CLUSTER_FILE } from '../../src/core/config/example';
 import { parseClusterFile } from '../../src/core/config/parse';
@@ -12,6 +12,7 @@ import { RENDERERS } from '../../src/core/plan/steps';
 import { csync2CronSchedules, renderCsync2Cfg } from '../../src/core/render/csync2';
 import { renderNginxConf } from '../../src/core/render/nginx';
 import { renderOpenldapReplication } from '../../src/core/render/openldapReplication';
+import { golden } from './golden';
 import { FIXTURES } from './paths';
 
 const load = (f: string): ClusterConfig => parseClusterFile(readFileSync(path.join(FIXTURES, 'cluster-files', 'good', f), 'utf8')).config!;
@@ -20,13 +21,6 @@ const manual = (): ClusterConfig => parseClusterFile(EXAMPLE_CLUSTER_FILE).confi
 const four = () => load('four-nodes-opendj.yaml');
 // The same three servers with Gluu's OpenLDAP: the OpenLDAP replication steps instead of OpenDJ's.
 const manualOpenldap = (): ClusterConfig => parseClusterFile(EXAMPLE_CLUSTER_FILE.replace('ldap: opendj', 'ldap: openldap')).config!;
-
-/** Compares with a golden file; UPDATE_GOLDEN=1 rewrites it (review the diff before committing). */
-function golden(name: string, actual: string): void {
-  const file = path.join(FIXTURES, 'golden', name);
-  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
-  assert.equal(actual, readFileSync(file, 'utf8'), `golden ${name} differs (UPDATE_GOLDEN=1 to accept)`);
-}
 
 const execs = (actions: Action[]) => actions.filter((a): a is ExecAction => a.kind === 'exec');
 const allActions = (id: string, c: ClusterConfig) => {
