@@ -302,29 +302,31 @@ describe('health: certificates', () => {
     aliases: [],
     ...o,
   });
+  /** A self-signed certificate made by openssl in `dir` (httpd.crt): what a node's /etc/certs holds. */
+  const selfSigned = (dir: string) => {
+    const crt = path.join(dir, 'httpd.crt');
+    const args = [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      path.join(dir, 'k'),
+      '-out',
+      crt,
+      '-days',
+      '40',
+      '-subj',
+      '/CN=lb.gluu.test',
+    ];
+    execFileSync('openssl', args, { stdio: 'ignore' });
+    return crt;
+  };
   it('reads certificate files as openssl does (fingerprint, expiry), a missing file as absent, junk as unreadable', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gluu-certs-'));
     try {
-      const crt = path.join(dir, 'httpd.crt');
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          path.join(dir, 'k'),
-          '-out',
-          crt,
-          '-days',
-          '40',
-          '-subj',
-          '/CN=lb.gluu.test',
-        ],
-        { stdio: 'ignore' },
-      );
+      const crt = selfSigned(dir);
       writeFileSync(path.join(dir, 'junk.crt'), 'not a certificate');
       const script = readFilesScript([crt, path.join(dir, 'missing.crt'), path.join(dir, 'junk.crt')]).text;
       const files = parseFiles(execFileSync('sh', ['-c', script], { encoding: 'utf8' }));
@@ -333,7 +335,8 @@ describe('health: certificates', () => {
         execFileSync('openssl', ['x509', '-in', crt, '-noout', ...a], { encoding: 'utf8' })
           .trim()
           .replace(/^[^=]*=/, '');
-      assert.deepEqual(readCertificate(files.get(crt)), { fingerprint: openssl('-fingerprint', '-sha256'), notAfter: openssl('-enddate') });
+      const fingerprint = openssl('-fingerprint', '-sha256');
+      assert.deepEqual(readCertificate(files.get(crt)), { fingerprint, notAfter: openssl('-enddate') });
       assert.deepEqual(readCertificate(undefined), {});
       assert.ok(readCertificate(files.get(path.join(dir, 'junk.crt'))).unreadable);
       const c = cfg();
@@ -344,11 +347,11 @@ describe('health: certificates', () => {
           ['/etc/certs/openldap.crt', files.get(crt)!],
         ]),
         '/etc/certs/httpd.crt',
-        new Map([['lb.gluu.test_httpd', openssl('-fingerprint', '-sha256')]]),
+        new Map([['lb.gluu.test_httpd', fingerprint]]),
       );
       assert.deepEqual(facts.aliases, [
-        { name: 'httpd', file: openssl('-fingerprint', '-sha256'), alias: openssl('-fingerprint', '-sha256') },
-        { name: 'openldap', file: openssl('-fingerprint', '-sha256') },
+        { name: 'httpd', file: fingerprint, alias: fingerprint },
+        { name: 'openldap', file: fingerprint },
       ]);
       assert.equal(facts.keytool, true);
       assert.equal(certFacts(c, files, crt, undefined).keytool, false);
@@ -360,27 +363,8 @@ describe('health: certificates', () => {
     this.timeout(30000); // one JVM start
     const dir = mkdtempSync(path.join(tmpdir(), 'gluu-keystore-'));
     try {
-      const crt = path.join(dir, 'httpd.crt');
+      const crt = selfSigned(dir);
       const store = path.join(dir, 'cacerts');
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          path.join(dir, 'k'),
-          '-out',
-          crt,
-          '-days',
-          '40',
-          '-subj',
-          '/CN=lb.gluu.test',
-        ],
-        { stdio: 'ignore' },
-      );
       execFileSync(
         'keytool',
         [
