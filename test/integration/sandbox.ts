@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { main } from '../../src/cli';
 import { ROOT } from '../unit/paths';
-import type { Lab } from './lab';
+import { lab, shOn, type Lab } from './lab';
 
 /** A Gluu node's OpenLDAP (solserver) as this machine sees it. */
 export interface SandboxLdap {
@@ -93,5 +93,37 @@ export async function sandboxCli(clusterFile: string, env: Record<string, string
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
+  }
+}
+
+/**
+ * An OpenLDAP client tool (ldapsearch, ldapadd…) run on a sandbox node as the directory manager,
+ * trusting the cluster's peer certificates; the password is read from `pwFile` on the node (the
+ * caller writes it there, 0600). `url`: whose LDAP (default the node's own).
+ */
+export function ldapToolOn(
+  l: Lab,
+  node: string,
+  pwFile: string,
+  tool: string,
+  args: string,
+  o: { input?: string; url?: string } = {},
+): Promise<string> {
+  return shOn(
+    l,
+    node,
+    `LDAPTLS_CACERT=/opt/symas/etc/openldap/gluu-cluster-peers.pem /opt/symas/bin/${tool} -x -H ${o.url ?? 'ldaps://127.0.0.1:1636/'} -D 'cn=directory manager,o=gluu' -y ${pwFile} ${args}`,
+    o.input,
+  );
+}
+
+/** The content of `file` on `host` once it is there (csync2's cron brings it), or a failure after `seconds`. */
+export async function fileArrives(l: Lab, host: string, file: string, seconds: number): Promise<string> {
+  const end = Date.now() + seconds * 1000;
+  for (;;) {
+    const r = await lab.runAs(l, host, 'cat', [file]);
+    if (r.code === 0) return r.stdout;
+    if (Date.now() > end) throw new Error(`${file} did not reach ${host} within ${seconds} s`);
+    await new Promise((res) => setTimeout(res, 500));
   }
 }

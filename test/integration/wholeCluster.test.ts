@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { lab, shOn } from './lab';
-import { sandboxCli, sandboxUp, type Sandbox } from './sandbox';
+import { fileArrives, ldapToolOn, sandboxCli, sandboxUp, type Sandbox } from './sandbox';
 
 const REDIS_PASSWORD = `r3d!s "wh0le" ' $(cluster)`;
 
@@ -100,26 +100,12 @@ describe('the whole plan on a fresh sandbox', function () {
   it("a file written on one node reaches the other by csync2's cron schedule alone", async () => {
     const name = `/etc/gluu/conf/cron-probe-${process.pid}`;
     await shOn(sb.lab, 'idp2', `printf 'from idp2\\n' > ${name}`);
-    const end = Date.now() + 150000;
-    for (;;) {
-      const r = await lab.runAs(sb.lab, 'idp1', 'cat', [name]);
-      if (r.code === 0) {
-        assert.equal(r.stdout, 'from idp2\n');
-        return;
-      }
-      if (Date.now() > end) assert.fail(`${name} did not reach idp1 within 150 s of cron`);
-      await new Promise((res) => setTimeout(res, 500));
-    }
+    assert.equal(await fileArrives(sb.lab, 'idp1', name, 150), 'from idp2\n');
   });
 
   it('LDAP replicates both ways, and the Redis password in LDAP opens Redis', async () => {
     const tool = (node: string, t: string, args: string, input?: string) =>
-      shOn(
-        sb.lab,
-        node,
-        `LDAPTLS_CACERT=/opt/symas/etc/openldap/gluu-cluster-peers.pem /opt/symas/bin/${t} -x -H ldaps://127.0.0.1:1636/ -D 'cn=directory manager,o=gluu' -y /root/.whole-test.pw ${args}`,
-        input,
-      );
+      ldapToolOn(sb.lab, node, '/root/.whole-test.pw', t, args, { ...(input !== undefined ? { input } : {}) });
     for (const n of ['idp1', 'idp2']) await shOn(sb.lab, n, `umask 077; cat > /root/.whole-test.pw`, password);
     await tool('idp2', 'ldapadd', '', 'dn: cn=whole-probe,o=gluu\nobjectClass: organizationalRole\ncn: whole-probe\n');
     const end = Date.now() + 30000;
