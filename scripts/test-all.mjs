@@ -64,10 +64,10 @@ function banner(title) {
   console.log(`\n━━━ ${title} ${'━'.repeat(Math.max(3, 70 - title.length))}`);
 }
 
-function record(name, status, { p = 0, f = 0, seconds, note = '' } = {}) {
+function record(name, status, { p = 0, f = 0, seconds, note = '', failures = [] } = {}) {
   passed += p;
   failed += f;
-  stages.push({ name, status, p, f, seconds, note });
+  stages.push({ name, status, p, f, seconds, note, failures });
 }
 
 /** Run a command with inherited output in its own process group; resolves its exit code. */
@@ -212,6 +212,7 @@ async function mochaStage(name, config) {
     record(name, stats.failed + extra ? 'FAILED' : 'ok', {
       p: stats.passed,
       f: stats.failed + extra,
+      failures: stats.failures,
       seconds: secs(t),
       note: `${stats.passed} passed, ${stats.failed} failed${stats.pending ? `, ${stats.pending} pending` : ''}${extra ? `, mocha exit ${code}` : ''}`,
     });
@@ -246,6 +247,7 @@ if (want('vscode')) {
         record(`  vscode: ${s.scenario}`, s.failed ? 'FAILED' : 'ok', {
           p: s.passed,
           f: s.failed,
+          failures: s.failures,
           seconds: s.seconds.toFixed(1),
           note: `${s.passed} passed, ${s.failed} failed${s.pending ? `, ${s.pending} pending` : ''}${s.error ? ` — ${s.error}` : ''}`,
         });
@@ -268,6 +270,7 @@ if (want('ui')) {
       record('UI tests', r.failed ? 'FAILED' : 'ok', {
         p: r.passed,
         f: r.failed,
+        failures: r.results.filter((x) => !x.ok).map((x) => ({ title: x.name, error: String(x.error ?? '').split('\n')[0] })),
         seconds: secs(t),
         note: `${r.passed} passed, ${r.failed} failed`,
       });
@@ -282,5 +285,11 @@ for (const s of stages) {
   console.log(`${s.name.padEnd(28)} ${s.status.padEnd(8)} ${(s.seconds ? `${s.seconds} s` : '').padStart(8)}  ${s.note}`);
 }
 console.log(`${'total'.padEnd(28)} ${''.padEnd(8)} ${`${secs(t0)} s`.padStart(8)}`);
+// What failed, by name, next to the last line: a CI log is often cut to its end.
+const failures = stages.flatMap((s) => (s.failures ?? []).map((x) => ({ stage: s.name.trim(), ...x })));
+if (failures.length) {
+  console.log('\nfailed:');
+  for (const x of failures) console.log(`  [${x.stage}] ${x.title}\n      ${x.error}`);
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || stages.some((s) => s.status === 'FAILED') ? 1 : 0);

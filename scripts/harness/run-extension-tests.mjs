@@ -159,6 +159,7 @@ export async function runScenario({
             result.passed = r.passed;
             result.failed = r.failed;
             result.pending = r.pending ?? 0;
+            result.failures = r.failures ?? [];
             if (r.error) result.error = r.error;
             counted = true;
           } catch {}

@@ -91,6 +91,8 @@ function runMocha(): Promise<void> {
       return;
     }
     try {
+      // Each failure's title and error line, for the suite's summary (CI shows only its end).
+      const failed: { title: string; error: string }[] = [];
       const runner = mocha.run((failures) => {
         const s = runner.stats;
         const result = {
@@ -98,10 +100,19 @@ function runMocha(): Promise<void> {
           passed: s?.passes ?? 0,
           failed: Math.max(failures, s?.failures ?? 0),
           pending: s?.pending ?? 0,
+          failures: failed,
         };
         console.log(`${RESULT_PREFIX}${JSON.stringify(result)}`);
         if (result.failed > 0) reject(new Error(`${result.failed} test(s) failed in scenario ${name}.`));
         else resolve();
+      });
+      runner.on('fail', (test, err) => {
+        failed.push({
+          title: test.fullTitle(),
+          error: String(err?.message ?? err)
+            .split('\n')[0]
+            .slice(0, 300),
+        });
       });
     } catch (e) {
       // a test file that throws while loading
