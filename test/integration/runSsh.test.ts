@@ -210,11 +210,20 @@ describe('the runner over SSH on the sandbox cluster', function () {
       ['idp1.gluu.test', 'idp2.gluu.test'].map((h) => ({
         host: h,
         label: h,
-        actions: [{ kind: 'exec' as const, host: h, title: 'work for 3 s', script: sh`sleep 3 && echo finished`, container: false }],
+        actions: [
+          { kind: 'exec' as const, host: h, title: 'work for 3 s', script: sh`echo started && sleep 3 && echo finished`, container: false },
+        ],
       })),
     );
-    setTimeout(() => sshd.killSshdSessions(sb.lab, 'idp1', sb.sshd['idp1.gluu.test'].pid), 1200);
-    const o = await run(plan, pool());
+    // Killed once idp1's command is seen running (a fixed delay raced the connection on a busy machine).
+    let killed: number[] = [];
+    const output = (host: string, kind: string, text: string) => {
+      if (host === 'idp1.gluu.test' && kind === 'out' && text.includes('started') && !killed.length) {
+        killed = sshd.killSshdSessions(sb.lab, 'idp1', sb.sshd['idp1.gluu.test'].pid);
+      }
+    };
+    const o = await run(plan, pool(), { listener: { output } });
+    assert.ok(killed.length > 0, 'the session sshd processes of idp1 were killed while its command ran');
     const [a, b] = o.sequences;
     assert.equal(a.status, 'failed', JSON.stringify(a));
     assert.equal(b.status, 'done', JSON.stringify(b));
