@@ -26,7 +26,7 @@ import { healthTable } from '../../src/core/health/table';
 import { healthPeriodMs, skipRound } from '../../src/core/health/schedule';
 import { planInput } from '../../src/core/plan/plan';
 import type { Connector, ExecOptions, RemoteHost } from '../../src/core/run/remote';
-import type { Shell } from '../../src/core/ssh/shell';
+import { sh, type Shell } from '../../src/core/ssh/shell';
 
 function config(): ClusterConfig {
   const r = parseClusterFile(EXAMPLE_CLUSTER_FILE);
@@ -135,6 +135,42 @@ describe('health: failures become rows', () => {
     assert.deepEqual(await Promise.all([ctx.once('appliance', read), ctx.once('appliance', read)]), [1, 1]);
     assert.equal(reads, 1);
     assert.equal(await healthContext(c, planInput(c), ports(connector({}))).once('appliance', read), 2, 'a new run reads again');
+  });
+
+  it('runs at most 4 commands on a host at once; an urgent one (the next phase of replication) goes ahead of the queue', async () => {
+    const c = config();
+    const started: string[] = [];
+    const finish: (() => void)[] = [];
+    let running = 0;
+    let most = 0;
+    const ctx = healthContext(
+      c,
+      planInput(c),
+      ports(
+        connector({
+          'idp1.example.org': (script) => {
+            started.push(script);
+            most = Math.max(most, ++running);
+            return new Promise((resolve) => finish.push(() => (running--, resolve({ code: 0 }))));
+          },
+        }),
+      ),
+    );
+    const run = (name: string, urgent = false) => ctx.exec('idp1.example.org', sh`echo ${name}`, { urgent });
+    const all = [...['a', 'b', 'c', 'd', 'e', 'f'].map((n) => run(n)), run('probe', true)];
+    const settle = () => new Promise((r) => setImmediate(r));
+    await settle();
+    assert.deepEqual(started, ['echo a', 'echo b', 'echo c', 'echo d'], 'four at once, the others queued');
+    finish.shift()!();
+    await settle();
+    assert.equal(started[4], 'echo probe', 'the urgent command takes the first free slot');
+    while (finish.length) {
+      finish.shift()!();
+      await settle();
+    }
+    await Promise.all(all);
+    assert.deepEqual(started.slice(5), ['echo e', 'echo f'], 'then the queue in order');
+    assert.equal(most, 4, 'never more than four at once');
   });
 
   it('a password that is not stored makes the row unknown and says how to store it', async () => {

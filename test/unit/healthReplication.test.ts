@@ -239,13 +239,13 @@ describe('health: the LDAP reader', () => {
   it('runs several searches in one command and reads each answer: entries, a missing base, a failure', async () => {
     const config = openldap();
     const sent: string[] = [];
-    const answer = (stdout: string) =>
+    const answer = (stdout: string, stderr = '') =>
       ({
         config,
         secret: async () => PW,
         exec: async (_host: string, script: { text: string }) => {
           sent.push(script.text);
-          return { code: 0, stdout, stderr: '', ms: 1 };
+          return { code: 0, stdout, stderr, ms: 1 };
         },
       }) as unknown as HealthContext;
     const requests = ['o=gluu', 'o=site'].map((base) => ({
@@ -254,8 +254,8 @@ describe('health: the LDAP reader', () => {
       filter: '(objectClass=*)',
       attributes: ['contextCSN'],
     }));
-    const ok = '@@begin 0\ndn: o=gluu\ncontextCSN: 1#000000#001#000000\n\n\n@@end 0 0 \n@@begin 1\n\n@@end 1 32 No such object\n';
-    const [gluu, site] = await ldapSearchesOn(answer(ok), 'idp1.example.org', requests);
+    const ok = '@@begin 0\ndn: o=gluu\ncontextCSN: 1#000000#001#000000\n\n\n@@end 0 0\n@@begin 1\n\n@@end 1 32\n';
+    const [gluu, site] = await ldapSearchesOn(answer(ok, '@@begin 0\n@@begin 1\nNo such object (32)\n'), 'idp1.example.org', requests);
     assert.deepEqual(
       gluu.map((e) => e.attributes.contextCSN),
       [['1#000000#001#000000']],
@@ -264,10 +264,14 @@ describe('health: the LDAP reader', () => {
     assert.equal(sent.length, 1, 'one command');
     assert.equal(sent[0].match(/\/ldapsearch /g)?.length, 2);
     assert.ok(!sent[0].includes(PW), 'the password only on stdin');
-    const down = "@@begin 0\n\n@@end 0 255 ldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1) \n@@begin 1\n\n@@end 1 255 x\n";
-    await assert.rejects(ldapSearchesOn(answer(down), 'idp1.example.org', requests), (e: unknown) => {
+    const down = '@@begin 0\n\n@@end 0 255\n@@begin 1\n\n@@end 1 255\n';
+    const why = "@@begin 0\nldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1)\n\tadditional info: refused\n@@begin 1\nx\n";
+    await assert.rejects(ldapSearchesOn(answer(down, why), 'idp1.example.org', requests), (e: unknown) => {
       assert.ok(e instanceof LdapSearchFailed && e.code === 255, String(e));
-      assert.match((e as Error).message, /exited 255: ldap_sasl_bind\(SIMPLE\): Can't contact LDAP server/);
+      assert.match(
+        (e as Error).message,
+        /exited 255: ldap_sasl_bind\(SIMPLE\): Can't contact LDAP server \(-1\) additional info: refused$/,
+      );
       return true;
     });
   });

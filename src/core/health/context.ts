@@ -24,6 +24,11 @@ export interface ExecHealthOptions {
   stdin?: string;
   /** This command's limit (default: the context's). */
   timeoutMs?: number;
+  /**
+   * On the health check's longest path (replication's phases run one after another): ahead of
+   * the host's queue, so the other checks' reads do not delay the whole report.
+   */
+  urgent?: boolean;
 }
 
 /** The host could not be reached over SSH: every row of that host is critical with this reason. */
@@ -116,7 +121,7 @@ export function healthContext(
       const r = await remote(host);
       let slot = slots.get(host);
       if (!slot) slots.set(host, (slot = new Semaphore(PER_HOST)));
-      return slot.run(async () => {
+      return slot.run(o.urgent ?? false, async () => {
         const limit = o.timeoutMs ?? timeoutMs;
         const ac = new AbortController();
         const timer = setTimeout(() => ac.abort(), limit);
@@ -169,18 +174,22 @@ export function withPasswordFile(body: Shell): Shell {
 ${body}`;
 }
 
-class Semaphore {
+/** At most `size` at once; an urgent caller waits ahead of the others. */
+export class Semaphore {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(private readonly size: number) {}
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.size) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
+  async run<T>(urgent: boolean, fn: () => Promise<T>): Promise<T> {
+    // A freed slot passes straight to the next waiter (it never counts as free in between, so a
+    // newcomer cannot take it first and the limit holds).
+    if (this.active >= this.size) await new Promise<void>((r) => (urgent ? this.waiting.unshift(r) : this.waiting.push(r)));
+    else this.active++;
     try {
       return await fn();
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
     }
   }
 }

@@ -12,7 +12,7 @@ import { OPENLDAP_CERT, SYMAS_BIN, peerUrl } from '../gluu/openldap';
 import { APPLIANCE_FILTER } from '../ldap/appliance';
 import { OPENDJ } from '../plan/steps/common';
 import { lines, sh, type Shell } from '../ssh/shell';
-import { withPasswordFile, type HealthContext } from './context';
+import { withPasswordFile, type ExecHealthOptions, type HealthContext } from './context';
 
 export interface LdapSearchRequest {
   base: string;
@@ -65,8 +65,8 @@ export function ldapSearchCommand(config: ClusterConfig, host: string, r: LdapSe
  * The entries `r` finds on `host`; none when the base does not exist. Throws LdapSearchFailed
  * for any other failure (slapd down, a refused bind), HostUnreachable, CheckTimeout, SecretNotStored.
  */
-export async function ldapSearchOn(ctx: HealthContext, host: string, r: LdapSearchRequest, timeoutMs?: number): Promise<LdapEntry[]> {
-  return (await ldapSearchesOn(ctx, host, [r], timeoutMs))[0];
+export async function ldapSearchOn(ctx: HealthContext, host: string, r: LdapSearchRequest): Promise<LdapEntry[]> {
+  return (await ldapSearchesOn(ctx, host, [r]))[0];
 }
 
 /**
@@ -78,26 +78,35 @@ export async function ldapSearchesOn(
   ctx: HealthContext,
   host: string,
   requests: readonly LdapSearchRequest[],
-  timeoutMs?: number,
+  o: Pick<ExecHealthOptions, 'timeoutMs' | 'urgent'> = {},
 ): Promise<LdapEntry[][]> {
   const password = await ctx.secret('ldapAdmin');
+  // Each search between markers on stdout, and its error messages between the same markers on
+  // stderr: builtins only around the tools (no temporary file, no process to trim the message).
   const searches = requests.map(
     (r, i) =>
-      sh`printf '@@begin %s\n' ${i}; ${ldapSearchCommand(ctx.config, host, r)} 2>"$e"; rc=$?; printf '\n@@end %s %s ' ${i} "$rc"; tr '\n' ' ' < "$e" | cut -c1-400; echo`,
+      sh`printf '@@begin %s\n' ${i}; printf '@@begin %s\n' ${i} >&2; ${ldapSearchCommand(ctx.config, host, r)}; printf '\n@@end %s %s\n' ${i} "$?"`,
   );
-  const script = sh`e=$(mktemp) || exit 3
-${lines(...searches)}
-rm -f "$e"`;
-  const res = await ctx.exec(host, withPasswordFile(script), { container: true, stdin: password, ...(timeoutMs ? { timeoutMs } : {}) });
+  const res = await ctx.exec(host, withPasswordFile(lines(...searches)), { ...o, container: true, stdin: password });
   if (res.code !== 0) throw new LdapSearchFailed(host, res.code, res.stderr, ctx.config.gluu.bindDN);
+  const errors = res.stderr.split(/^@@begin (\d+)\n/m);
+  const stderrOf = (i: number) => {
+    const at = errors.indexOf(String(i), 1);
+    return at < 0
+      ? ''
+      : errors[at + 1]
+          .trim()
+          .replace(/\s*\n\s*/g, ' ')
+          .slice(0, 400);
+  };
   return requests.map((_, i) => {
     const begin = res.stdout.indexOf(`@@begin ${i}\n`);
     const endAt = res.stdout.indexOf(`\n@@end ${i} `, begin);
-    const end = endAt < 0 ? undefined : /^@@end \d+ (\d+) ?(.*)$/m.exec(res.stdout.slice(endAt + 1));
+    const end = endAt < 0 ? undefined : /^@@end \d+ (\d+)$/m.exec(res.stdout.slice(endAt + 1));
     if (begin < 0 || !end) throw new LdapSearchFailed(host, null, `the search printed no result: ${res.stderr}`, ctx.config.gluu.bindDN);
     const code = Number(end[1]);
     if (code === NO_SUCH_OBJECT) return [];
-    if (code !== 0) throw new LdapSearchFailed(host, code, end[2], ctx.config.gluu.bindDN);
+    if (code !== 0) throw new LdapSearchFailed(host, code, stderrOf(i), ctx.config.gluu.bindDN);
     return parseLdif(res.stdout.slice(begin + `@@begin ${i}\n`.length, endAt));
   });
 }

@@ -54,6 +54,7 @@ async function runProbe(ctx: HealthContext, bases: ProbeBase[]): Promise<HealthR
       container: true,
       stdin: password,
       timeoutMs: PROBE_TIMEOUT_MS,
+      urgent: true,
     });
     const events = parseProbe(r.stdout);
     const fix = openldap ? 'openldap-replication' : 'replication-enable';
@@ -65,64 +66,75 @@ async function runProbe(ctx: HealthContext, bases: ProbeBase[]): Promise<HealthR
   }
 }
 
-/** contextCSN of each replicated database on each node (absent: the node has no such database). */
-async function readCsns(ctx: HealthContext, failed: Map<string, Verdict>): Promise<Map<string, Map<string, string[]>>> {
-  const csns = new Map<string, Map<string, string[]>>(REPLICATED_DATABASES.map((d) => [d.suffix, new Map()]));
+/** What one node's LDAP says of each replicated database it has: contextCSN values and entries. */
+interface NodeReading {
+  csns: Map<string, string[]>;
+  counts: Map<string, number>;
+}
+
+/**
+ * Each node's contextCSNs (and, with `counting`, its entries) of every replicated database, one
+ * command per node; a node that could not be read is in `failed` with its verdict.
+ */
+async function readNodes(
+  ctx: HealthContext,
+  counting: boolean,
+): Promise<{ readings: Map<string, NodeReading>; failed: Map<string, Verdict> }> {
+  const readings = new Map<string, NodeReading>();
+  const failed = new Map<string, Verdict>();
+  const requests = REPLICATED_DATABASES.flatMap((db) => [
+    { base: db.suffix, scope: 'base' as const, filter: '(objectClass=*)', attributes: ['contextCSN'] },
+    ...(counting ? [{ base: db.suffix, scope: 'sub' as const, filter: '(objectClass=*)', attributes: ['1.1'] }] : []),
+  ]);
+  const per = counting ? 2 : 1;
   await Promise.all(
     ctx.config.nodes.map(async (n) => {
       try {
-        const found = await ldapSearchesOn(
-          ctx,
-          n.host,
-          REPLICATED_DATABASES.map((db) => ({ base: db.suffix, scope: 'base', filter: '(objectClass=*)', attributes: ['contextCSN'] })),
-        );
+        const found = await ldapSearchesOn(ctx, n.host, requests, { urgent: true });
+        const reading: NodeReading = { csns: new Map(), counts: new Map() };
         REPLICATED_DATABASES.forEach((db, i) => {
-          const [entry] = found[i];
-          if (entry) csns.get(db.suffix)!.set(n.host, attributeValues(entry, 'contextCSN'));
+          const [entry] = found[i * per];
+          if (entry) reading.csns.set(db.suffix, attributeValues(entry, 'contextCSN'));
+          if (counting && found[i * per + 1].length) reading.counts.set(db.suffix, found[i * per + 1].length);
         });
+        readings.set(n.host, reading);
       } catch (e) {
-        failed.set(n.host, ldapFailure(e, 'reading contextCSN', n.host));
-        for (const m of csns.values()) m.delete(n.host);
+        failed.set(n.host, ldapFailure(e, counting ? 'reading contextCSN and counting entries' : 'reading contextCSN', n.host));
       }
     }),
   );
+  return { readings, failed };
+}
+
+/** suffix → host → contextCSN values, as csnLags wants them. */
+function csnsBySuffix(readings: ReadonlyMap<string, NodeReading>): Map<string, Map<string, string[]>> {
+  const csns = new Map<string, Map<string, string[]>>(REPLICATED_DATABASES.map((d) => [d.suffix, new Map()]));
+  for (const [host, r] of readings) for (const [suffix, values] of r.csns) csns.get(suffix)!.set(host, values);
   return csns;
 }
 
-async function csnRows(ctx: HealthContext): Promise<HealthRow[]> {
+/**
+ * contextCSN and entry count rows from one reading per node. A node behind in contextCSN is read
+ * again a second later before it is reported (only the contextCSNs then).
+ */
+async function csnAndEntryRows(ctx: HealthContext): Promise<HealthRow[]> {
   const ids = serverIds(ctx.config.nodes);
   const sidNames = new Map([...ids].map(([host, id]) => [id.toString(16).padStart(3, '0'), host]));
-  let failed = new Map<string, Verdict>();
-  let lags = csnLags(await readCsns(ctx, failed));
+  const first = await readNodes(ctx, true);
+  let { failed: csnFailed } = first;
+  let lags = csnLags(csnsBySuffix(first.readings));
   if ([...lags.values()].some((l) => l.length)) {
     await new Promise((r) => setTimeout(r, 1000));
-    failed = new Map();
-    lags = csnLags(await readCsns(ctx, failed));
+    const again = await readNodes(ctx, false);
+    csnFailed = again.failed;
+    lags = csnLags(csnsBySuffix(again.readings));
   }
-  return ctx.config.nodes.map((n) => rowOf(CSN, ctx, n.host, failed.get(n.host) ?? csnVerdict(n.host, lags.get(n.host) ?? [], sidNames)));
-}
-
-/** Entries per replicated database on each node; a difference is a warning with the numbers. */
-async function entryRows(ctx: HealthContext): Promise<HealthRow[]> {
-  const counts = new Map<string, Map<string, number>>();
-  const failed = new Map<string, Verdict>();
-  await Promise.all(
-    ctx.config.nodes.map(async (n) => {
-      try {
-        const mine = new Map<string, number>();
-        const found = await ldapSearchesOn(
-          ctx,
-          n.host,
-          REPLICATED_DATABASES.map((db) => ({ base: db.suffix, scope: 'sub', filter: '(objectClass=*)', attributes: ['1.1'] })),
-        );
-        REPLICATED_DATABASES.forEach((db, i) => found[i].length && mine.set(db.suffix, found[i].length));
-        counts.set(n.host, mine);
-      } catch (e) {
-        failed.set(n.host, ldapFailure(e, 'counting entries', n.host));
-      }
-    }),
-  );
-  return ctx.config.nodes.map((n) => rowOf(ENTRIES, ctx, n.host, failed.get(n.host) ?? entryVerdict(n.host, counts)));
+  const counts = new Map([...first.readings].map(([host, r]) => [host, r.counts]));
+  const nodes = ctx.config.nodes;
+  return [
+    ...nodes.map((n) => rowOf(CSN, ctx, n.host, csnFailed.get(n.host) ?? csnVerdict(n.host, lags.get(n.host) ?? [], sidNames))),
+    ...nodes.map((n) => rowOf(ENTRIES, ctx, n.host, first.failed.get(n.host) ?? entryVerdict(n.host, counts))),
+  ];
 }
 
 /** One node's counts against the others' (nodes that could not be read are left out). */
@@ -145,7 +157,7 @@ async function openldapRows(ctx: HealthContext): Promise<HealthRow[]> {
   const hosts = config.nodes.map((n) => n.host);
   const suffixesOn = new Map<string, Set<string>>();
   const syncrepl = await perHost(SYNCREPL, ctx, hosts, async (host) => {
-    const r = await ctx.exec(host, providersScript(), { container: true });
+    const r = await ctx.exec(host, providersScript(), { container: true, urgent: true });
     if (r.code !== 0)
       return { state: 'unknown', reason: `cannot read slapd.conf on ${host}: ${r.stderr.trim() || `awk exited ${r.code}`}` };
     const providers = parseProviders(r.stdout);
@@ -157,8 +169,7 @@ async function openldapRows(ctx: HealthContext): Promise<HealthRow[]> {
     (d) => d.suffix === config.gluu.baseDN || hosts.every((h) => suffixesOn.get(h)?.has(d.suffix.toLowerCase())),
   ).map((d) => ({ suffix: d.suffix, manager: managerDN(config, d.suffix) }));
   const probe = await runProbe(ctx, bases);
-  const [csn, entries] = await Promise.all([csnRows(ctx), entryRows(ctx)]);
-  return [...syncrepl, ...probe, ...csn, ...entries];
+  return [...syncrepl, ...probe, ...(await csnAndEntryRows(ctx))];
 }
 
 async function opendjRows(ctx: HealthContext): Promise<HealthRow[]> {
