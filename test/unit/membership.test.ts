@@ -163,6 +163,25 @@ describe('Remove Node from Cluster: the plan', () => {
     assert.equal(disable[disable.indexOf('-h') + 1], last(c));
   });
 
+  it('numbers the steps of a join and a removal in their own order, their own steps included', () => {
+    for (const [, config] of GOLDEN_CLUSTERS) {
+      const host = last(config);
+      const input = planInput(config);
+      for (const [kind, text, count] of [
+        ['Join', formatJoin(config, host, joinSteps(input, host)), joinSteps(input, host).length],
+        ['Remove', formatRemove(config, host, removeSteps(input, host)), removeSteps(input, host).length],
+      ] as const) {
+        const numbers = [...text.matchAll(new RegExp(`^# ${kind} step (\\d+)/(\\d+) · `, 'gm'))].map((m) => `${m[1]}/${m[2]}`);
+        assert.deepEqual(
+          numbers,
+          Array.from({ length: count }, (_, i) => `${i + 1}/${count}`),
+          `${kind} of ${host}`,
+        );
+        assert.doesNotMatch(text, /^# Step \d+\/\d+ · /m, "no catalogue numbers, which ran out of order (and 0 for a removal's own steps)");
+      }
+    }
+  });
+
   for (const [name, config] of GOLDEN_CLUSTERS) {
     it(`matches the golden remove preview for the ${name} cluster`, () => {
       golden(`remove-${name}.txt`, formatRemove(config, last(config), removeSteps(planInput(config), last(config))));

@@ -118,11 +118,17 @@ function probeLines(config: ClusterConfig, label: string, host: string, p: Probe
 /** Commands at least this long are printed once per step and referred to after. */
 const REPEAT_MIN_CHARS = 200;
 
-export function formatStep(config: ClusterConfig, plan: StepPlan): string {
+/**
+ * One step's preview. `position` numbers it within a join or a removal ("Join step 2/14"): those
+ * run a few of the plan's steps, in their own order, and some steps of their own.
+ */
+export function formatStep(config: ClusterConfig, plan: StepPlan, position?: { kind: string; index: number; total: number }): string {
   const index = STEPS.findIndex((s) => s.id === plan.step.id) + 1;
   const out = [
     RULE,
-    `# Step ${index}/${STEPS.length} · ${plan.step.title} (${plan.step.id})`,
+    position
+      ? `# ${position.kind} step ${position.index}/${position.total} · ${plan.step.title} (${plan.step.id})`
+      : `# Step ${index}/${STEPS.length} · ${plan.step.title} (${plan.step.id})`,
     `# Manual: ${plan.step.section}`,
     `# Runs on: ${plan.resolved.targetLabel}${plan.step.sequential ? ' — one target at a time' : plan.targets.length > 1 ? ' — targets in parallel' : ''}`,
     ...(plan.step.requires.length ? [`# Requires: ${plan.step.requires.join(', ')}`] : []),
@@ -170,7 +176,8 @@ export function formatJoin(config: ClusterConfig, host: string, steps: readonly 
     '',
   ];
   const where = (j: JoinStep) => (j.scope === 'new-node' ? `on ${host} only` : `on ${j.plan.targets.map((t) => t.host).join(', ')}`);
-  return head.join('\n') + steps.map((j) => `# Join: ${where(j)}, because ${j.why}\n${formatStep(config, j.plan)}`).join('\n');
+  const at = (i: number) => ({ kind: 'Join', index: i + 1, total: steps.length });
+  return head.join('\n') + steps.map((j, i) => `# Join: ${where(j)}, because ${j.why}\n${formatStep(config, j.plan, at(i))}`).join('\n');
 }
 
 /** Remove Node's plan: each step with why, in order, then its exact commands. */
@@ -184,7 +191,12 @@ export function formatRemove(config: ClusterConfig, host: string, steps: readonl
   ];
   return (
     head.join('\n') +
-    steps.map((r) => `# Remove: ${r.why}${r.onRemovedNode ? ` (needs ${host})` : ''}\n${formatStep(config, r.plan)}`).join('\n')
+    steps
+      .map(
+        (r, i) =>
+          `# Remove: ${r.why}${r.onRemovedNode ? ` (needs ${host})` : ''}\n${formatStep(config, r.plan, { kind: 'Remove', index: i + 1, total: steps.length })}`,
+      )
+      .join('\n')
   );
 }
 
