@@ -80,7 +80,12 @@ describe('Verify Cluster', () => {
     assert.ok(hostsRows.length >= 3 && hostsRows.every((x) => x.verdict === 'holds'), JSON.stringify(hostsRows));
     const unchecked = r.rows.filter((x) => x.verdict === 'cannot-tell');
     assert.ok(unchecked.length > 0);
-    for (const x of unchecked) assert.match(x.reason, /has no read-only check/, x.stepId);
+    for (const x of unchecked) {
+      // The LDAP steps are read as Cluster Health reads them: with a stored password only (none here).
+      if (x.stepId === 'ldap-cache' || x.stepId === 'ldap-idp-auth')
+        assert.match(x.reason, /needs a password that is not stored/, x.stepId);
+      else assert.match(x.reason, /has no read-only check/, x.stepId);
+    }
     assert.ok(r.rows.filter((x) => x.stepId !== 'hosts').every((x) => x.verdict !== 'holds'));
     assert.equal(
       stepState(
@@ -90,5 +95,51 @@ describe('Verify Cluster', () => {
       'done',
     );
     assert.ok(commands.length > 0 && commands.every((c) => !/\bsetup\.py\b/.test(c)), 'only checks ran');
+  });
+
+  it("reads the LDAP steps' values with the stored password: what the cluster file says holds, a changed value does not", async () => {
+    const config = parseClusterFile(EXAMPLE_CLUSTER_FILE).config!;
+    const servers = config.nodes.map((n) => `${n.host}:1636`);
+    const entry = (idpServers: string[]) =>
+      [
+        'dn: inum=@!1111,ou=appliances,o=gluu',
+        `oxCacheConfiguration: ${JSON.stringify({ cacheProviderType: 'REDIS', redisConfiguration: { redisProviderType: 'STANDALONE', servers: `${config.cache!.host}:${config.cache!.port}`, password: 'enc' } })}`,
+        `oxIDPAuthentication: ${JSON.stringify({ type: 'auth', config: JSON.stringify({ configId: 'auth_ldap_server', servers: idpServers, bindPassword: 'enc', useSSL: 'true' }) })}`,
+        '',
+      ].join('\n');
+    const verifyWith = async (idpServers: string[]) => {
+      const stdin: string[] = [];
+      const connector: Connector = {
+        async host() {
+          return {
+            exec: async (c: { text: string }, o: { stdin?: string; onStdout?: (t: string) => void }) => {
+              if (!c.text.includes('/ldapsearch ')) return { code: 1 };
+              stdin.push(o.stdin ?? '');
+              o.onStdout?.(`@@begin 0\n${entry(idpServers)}\n@@end 0 0\n`);
+              return { code: 0 };
+            },
+          } as unknown as RemoteHost;
+        },
+      };
+      let state: ClusterRunState = {};
+      const session = new RunSession(config, planInput(config), {
+        connector,
+        secrets: { get: async () => 'asked', stored: async (n) => (n === 'ldapAdmin' ? 'stored-pw' : undefined) },
+        output: { begin: () => ({ output: () => undefined, end: () => undefined }), notice: () => undefined },
+        prompts: { confirm: async () => false },
+        state: { load: () => state, save: async (s) => void (state = s) },
+      });
+      const rows = (await session.verify()).rows.filter((x) => x.stepId === 'ldap-cache' || x.stepId === 'ldap-idp-auth');
+      return { rows: Object.fromEntries(rows.map((x) => [x.stepId, x])), stdin, state };
+    };
+    const good = await verifyWith(servers);
+    assert.equal(good.rows['ldap-cache'].verdict, 'holds', good.rows['ldap-cache'].reason);
+    assert.equal(good.rows['ldap-idp-auth'].verdict, 'holds', good.rows['ldap-idp-auth'].reason);
+    assert.equal(stepState(good.state['ldap-idp-auth'], [good.rows['ldap-idp-auth'].host]), 'done', 'adopted');
+    assert.ok(good.stdin.length > 0 && good.stdin.every((x) => x === 'stored-pw'), 'the stored password, on stdin only');
+    const changed = await verifyWith(servers.slice(0, 1));
+    assert.equal(changed.rows['ldap-cache'].verdict, 'holds');
+    assert.equal(changed.rows['ldap-idp-auth'].verdict, 'does-not-hold');
+    assert.match(changed.rows['ldap-idp-auth'].reason, /lists the servers .*, the cluster file says /);
   });
 });

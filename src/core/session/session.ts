@@ -9,8 +9,9 @@
 import type { ClusterConfig } from '../config/types';
 import type { HealthCheck } from '../health/check';
 import { HEALTH_CHECKS } from '../health/checks';
+import { LDAP_DRIFT_STEPS, ldapDriftRows } from '../health/checks/drift';
 import { healthContext } from '../health/context';
-import type { HealthReport } from '../health/model';
+import type { HealthReport, HealthRow } from '../health/model';
 import { runHealth, type HealthRunOptions } from '../health/run';
 import { applyLdapAction } from '../ldap/apply';
 import { isLdapError } from '../ldap/errors';
@@ -331,6 +332,8 @@ export class RunSession {
    */
   async verify(): Promise<{ rows: VerifyRow[]; stopped?: Stop }> {
     const plans = STEPS.map((s) => this.plan(s.id)).filter((p) => !p.resolved.skipReason);
+    // The LDAP steps' values, read as Cluster Health reads them, with the password only if it is stored.
+    const ldap = plans.some((p) => LDAP_STEP_IDS.has(p.step.id)) ? this.ldapVerdicts() : Promise.resolve(new Map<string, HealthRow>());
     const needed = [
       ...new Set(plans.flatMap((p) => p.targets.flatMap((t) => (verifyProbe(p, t.host)?.secretFiles ?? []).map((f) => f.secret)))),
     ].sort();
@@ -353,6 +356,7 @@ export class RunSession {
           plan.targets.map(async (t): Promise<VerifyRow> => {
             const base = { stepId: plan.step.id, title: plan.step.title, host: t.host };
             const p = verifyProbe(plan, t.host);
+            if (!p && LDAP_STEP_IDS.has(plan.step.id)) return { ...base, ...ldapVerdict((await ldap).get(plan.step.id)) };
             if (!p) return { ...base, verdict: 'cannot-tell', reason: 'this step has no read-only check; run it, or mark it done' };
             try {
               const code = await probe(ctx, t.host, p);
@@ -368,6 +372,12 @@ export class RunSession {
     }
     await this.ports.state.save(withVerified(await this.state(), rows, this.now()));
     return { rows };
+  }
+
+  /** The LDAP drift rows of Cluster Health by the step that writes each value. */
+  private async ldapVerdicts(): Promise<Map<string, HealthRow>> {
+    const report = await this.health({ checks: [LDAP_VALUES_CHECK] });
+    return new Map(report.rows.flatMap((r) => (LDAP_DRIFT_STEPS[r.check] ? [[LDAP_DRIFT_STEPS[r.check], r] as const] : [])));
   }
 
   /** Why nothing (more) runs: told to the operator, and returned. */
@@ -573,4 +583,18 @@ function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefine
 /** Whether a step has run (or started) on any host: a record with hosts and no operator's reset. */
 function ranBefore(record: StepRecord | undefined): boolean {
   return !!record && Object.keys(record.hosts ?? {}).length > 0;
+}
+
+/** The steps whose outcome is an LDAP value (no shell check): Verify Cluster reads the values instead. */
+const LDAP_STEP_IDS = new Set(Object.values(LDAP_DRIFT_STEPS));
+
+/** Cluster Health's reading of the LDAP values, alone. */
+const LDAP_VALUES_CHECK: HealthCheck = { group: 'drift', id: 'ldap-values', title: 'LDAP values', run: ldapDriftRows };
+
+/** A verify verdict from the health row of the value the step writes (its reason says what differs). */
+function ldapVerdict(row: HealthRow | undefined): Pick<VerifyRow, 'verdict' | 'reason'> {
+  if (!row) return { verdict: 'cannot-tell', reason: 'the LDAP value could not be read' };
+  if (row.state === 'ok') return { verdict: 'holds', reason: `LDAP holds what it writes: ${row.reason}` };
+  if (row.state === 'warning') return { verdict: 'does-not-hold', reason: row.reason };
+  return { verdict: 'cannot-tell', reason: row.reason };
 }

@@ -31,7 +31,11 @@ async function readFile(ctx: HealthContext, host: string, path: string, containe
   return r.stdout;
 }
 
-async function ldapRows(ctx: HealthContext): Promise<HealthRow[]> {
+/** The plan's step that writes what each of the LDAP drift rows compares (Verify Cluster's check of those steps). */
+export const LDAP_DRIFT_STEPS: Readonly<Record<string, string>> = { [LDAP_CACHE.id]: 'ldap-cache', [LDAP_IDP.id]: 'ldap-idp-auth' };
+
+/** The cache configuration and oxIDPAuthentication on the primary against the cluster file. */
+export async function ldapDriftRows(ctx: HealthContext): Promise<HealthRow[]> {
   const { config } = ctx;
   const primary = primaryNode(config).host;
   try {
@@ -62,7 +66,7 @@ export const driftCheck: HealthCheck = {
     const lb = config.loadBalancer.host;
     const text = (v: string | Verdict, f: (t: string) => Verdict) => (typeof v === 'string' ? f(v) : v);
     const rows = await Promise.all([
-      ldapRows(ctx),
+      ldapDriftRows(ctx),
       perHost(NGINX, ctx, [lb], async (h) =>
         text(await readFile(ctx, h, NGINX_CONF_PATH), (t) => nginxDrift(h, t, input.generated['nginx.conf'])),
       ),
