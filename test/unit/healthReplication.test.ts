@@ -170,15 +170,23 @@ describe('health: the replication probe', () => {
     assert.equal(probeVerdict('a', words[0], broken, hostOf, 5).state, 'ok');
   });
 
-  it('a write refused on a node is critical there (no step fixes a stopped server); the others cannot tell', () => {
+  it('a write that fails on a node is critical there (no step fixes a stopped server); the others cannot tell', () => {
     const e = parseProbe(
       "probe-unwritten ldaps://b:1636/ o=gluu ldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1)\nprobe-missing ldaps://a:1636/ ldaps://b:1636/ o=gluu\n",
     );
     const b = probeVerdict('b', words[1], e, hostOf, 5, 'openldap-replication');
     assert.equal(b.state, 'critical');
     assert.match(b.reason, /^the probe entry could not be written on b under o=gluu: .*Can't contact LDAP server/);
-    assert.equal(b.fixStep, 'openldap-replication', 'it also did not receive a');
+    assert.equal(b.fixStep, undefined, 'its server does not answer: the replication step cannot start it');
     assert.equal(probeVerdict('a', words[0], e, hostOf, 5).state, 'unknown');
+    const refused = parseProbe(
+      'probe-unwritten ldaps://b:1636/ o=gluu ldap_add: Insufficient access (50)\nprobe-missing ldaps://a:1636/ ldaps://b:1636/ o=gluu\n',
+    );
+    assert.equal(
+      probeVerdict('b', words[1], refused, hostOf, 5, 'openldap-replication').fixStep,
+      'openldap-replication',
+      'it answers, refuses the write, and did not receive a',
+    );
     const onlyDown = parseProbe('probe-unwritten ldaps://b:1636/ o=gluu x\n');
     assert.equal(probeVerdict('b', words[1], onlyDown, hostOf, 5, 'openldap-replication').fixStep, undefined);
   });

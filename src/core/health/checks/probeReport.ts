@@ -29,6 +29,9 @@ export function parseProbe(stdout: string): ProbeEvents {
  * The verdict of `host` (whose probe word, an ldaps URL or the host name, is `word`); `hostOf`
  * turns a word back into its host. `waitSeconds`: how long an entry had to arrive.
  */
+/** What the LDAP tools say when no server answers (OpenLDAP's ldap_sasl_bind, OpenDJ's connection errors). */
+const SERVER_DOWN = /Can't contact LDAP server|Connection refused|Unable to connect/i;
+
 export function probeVerdict(
   host: string,
   word: string,
@@ -39,6 +42,8 @@ export function probeVerdict(
 ): Verdict {
   const problems: string[] = [];
   const notArrived = e.missing.filter((x) => x.to === word).length > 0;
+  // A server that does not answer is why nothing arrived there: the step cannot start it.
+  const down = e.unwritten.some((x) => x.on === word && SERVER_DOWN.test(x.why));
   for (const u of e.unwritten.filter((x) => x.on === word))
     problems.push(`the probe entry could not be written on ${host} under ${u.suffix}${u.why ? `: ${u.why}` : ''}`);
   for (const m of e.missing.filter((x) => x.to === word))
@@ -57,7 +62,7 @@ export function probeVerdict(
       reason: `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
       details,
       // The step sets up replication; it cannot start a server that is down.
-      ...(fixStep && notArrived ? { fixStep } : {}),
+      ...(fixStep && notArrived && !down ? { fixStep } : {}),
     };
   if (left.length) return { state: 'warning', reason: left[0], details };
   if (!slowest) {
