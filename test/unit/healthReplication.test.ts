@@ -227,6 +227,39 @@ del() { [ "$1" != c ] || return 1; for n in "$1" $(peers "$1"); do rm -f ${dir}/
       assert.equal(remaining.match(/probe/g)?.length, 2, remaining);
       execFileSync('rm', ['-rf', dir]);
     });
+
+    it(`the report loop in ${shell} does not wait for a node whose search fails: its entries are reported unread at once`, () => {
+      const dir = execFileSync('mktemp', ['-d'], { encoding: 'utf8' }).trim();
+      // b's server stops answering searches after the writes: a's entries are not waited for there.
+      const tools = sh`seen() { [ -e ${dir}/"$1/$2" ]; }
+probes() { [ "$1" != b ] || return 255; ls ${dir}/"$1" | sed -n "s/^cn=\($4[^,]*\),$2\$/\1/p"; }
+add() { dn=$(sed -n 's/^dn: //p'); for n in a b; do : > ${dir}/"$n/$dn"; done; }
+del() { for n in a b; do rm -f ${dir}/"$n/$2"; done; }`;
+      execFileSync('mkdir', ['-p', `${dir}/a`, `${dir}/b`]);
+      const t0 = Date.now();
+      const out = execFileSync(shell, ['-c', probeLoop(tools, ['a', 'b'], [{ suffix: 'o=gluu', manager: 'cn=dm' }], 5, 'report').text], {
+        encoding: 'utf8',
+      });
+      const took = Date.now() - t0;
+      execFileSync('rm', ['-rf', dir]);
+      const e = parseProbe(out);
+      assert.deepEqual(
+        e.unread.map((x) => `${x.from}>${x.to} ${x.suffix}`),
+        ['a>b o=gluu'],
+        out,
+      );
+      assert.deepEqual(
+        e.arrived.map((x) => `${x.from}>${x.to}`),
+        ['b>a'],
+        out,
+      );
+      assert.deepEqual([e.missing, e.left], [[], []], out);
+      assert.ok(took < 4000, `returned after ${took} ms, not after the 5 s wait`);
+      const b = probeVerdict('b', 'b', e, (w) => w, 5, 'openldap-replication');
+      assert.equal(b.state, 'critical');
+      assert.equal(b.reason, "LDAP on b did not answer the probe's search under o=gluu");
+      assert.equal(b.fixStep, undefined, 'no step starts a server');
+    });
   }
 });
 

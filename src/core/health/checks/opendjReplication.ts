@@ -25,7 +25,7 @@ export function statusCommand(config: ClusterConfig, primary: string): Shell {
 /** ldapsearch/ldapmodify against each node's LDAPS port as the directory manager (the health probe's probes/add/del). */
 export function opendjProbeTools(config: ClusterConfig): Shell {
   const conn = sh`-h "$1" -p ${LDAPS_PORT} -Z -X -D ${config.gluu.bindDN} -j "$pw"`;
-  return sh`probes() { ${OPENDJ}/bin/ldapsearch ${conn} -T -b "$2" -s one "(cn=$4*)" cn | sed -n 's/^cn: //p'; }
+  return sh`probes() { r=$(${OPENDJ}/bin/ldapsearch ${conn} -T -b "$2" -s one "(cn=$4*)" cn) || return; printf '%s\n' "$r" | sed -n 's/^cn: //p'; }
 add() { ${OPENDJ}/bin/ldapmodify ${conn} -a; }
 del() { printf 'dn: %s\nchangetype: delete\n' "$2" | ${OPENDJ}/bin/ldapmodify ${conn}; }`;
 }

@@ -11,16 +11,19 @@ export interface ProbeEvents {
   missing: { from: string; to: string; suffix: string }[];
   unwritten: { on: string; suffix: string; why: string }[];
   left: { on: string; suffix: string; dn: string }[];
+  /** The reader's search failed: whether the entry reached it is unknown. */
+  unread: { from: string; to: string; suffix: string }[];
 }
 
 export function parseProbe(stdout: string): ProbeEvents {
-  const e: ProbeEvents = { arrived: [], missing: [], unwritten: [], left: [] };
+  const e: ProbeEvents = { arrived: [], missing: [], unwritten: [], left: [], unread: [] };
   for (const l of stdout.split('\n')) {
     const w = l.trim().split(' ');
     if (w[0] === PROBE_LINE.arrived && w.length >= 5) e.arrived.push({ from: w[1], to: w[2], suffix: w[3], ms: Number(w[4]) });
     else if (w[0] === PROBE_LINE.missing && w.length >= 4) e.missing.push({ from: w[1], to: w[2], suffix: w[3] });
     else if (w[0] === PROBE_LINE.unwritten && w.length >= 3) e.unwritten.push({ on: w[1], suffix: w[2], why: w.slice(3).join(' ').trim() });
     else if (w[0] === PROBE_LINE.left && w.length >= 4) e.left.push({ on: w[1], suffix: w[2], dn: w.slice(3).join(' ') });
+    else if (w[0] === PROBE_LINE.unread && w.length >= 4) e.unread.push({ from: w[1], to: w[2], suffix: w[3] });
   }
   return e;
 }
@@ -46,6 +49,8 @@ export function probeVerdict(
   const down = e.unwritten.some((x) => x.on === word && SERVER_DOWN.test(x.why));
   for (const u of e.unwritten.filter((x) => x.on === word))
     problems.push(`the probe entry could not be written on ${host} under ${u.suffix}${u.why ? `: ${u.why}` : ''}`);
+  const unread = [...new Set(e.unread.filter((x) => x.to === word).map((x) => x.suffix))];
+  if (unread.length) problems.push(`LDAP on ${host} did not answer the probe's search under ${unread.join(' and ')}`);
   for (const m of e.missing.filter((x) => x.to === word))
     problems.push(`an entry written on ${hostOf(m.from)} under ${m.suffix} did not reach ${host} within ${waitSeconds} s`);
   const left = e.left.filter((x) => x.on === word).map((x) => `the probe entry ${x.dn} is still on ${host}: remove it by hand`);

@@ -112,7 +112,7 @@ export function openldapProbeTools(pwFile: string | Shell, mode: ProbeMode, caFi
   const read =
     mode === 'prove'
       ? sh`seen() { ${tool('ldapsearch')} -D "$3" -LLL -o ldif-wrap=no -b "$2" -s base 1.1 2>/dev/null | grep -q '^dn:'; }`
-      : sh`probes() { ${tool('ldapsearch')} -D "$3" -LLL -o ldif-wrap=no -b "$2" -s one "(cn=$4*)" cn | sed -n 's/^cn: //p'; }`;
+      : sh`probes() { r=$(${tool('ldapsearch')} -D "$3" -LLL -o ldif-wrap=no -b "$2" -s one "(cn=$4*)" cn) || return; printf '%s\n' "$r" | sed -n 's/^cn: //p'; }`;
   return sh`${read}
 add() { ${tool('ldapadd')} -D "$2"; }
 del() { ${tool('ldapdelete')} -D "$3" "$2"; }`;

@@ -5,7 +5,8 @@
  * message) and the health check ("report": one line per pair with the delay, every probe removed
  * again, never stop early). The tools differ per flavour; the scripts call them as shell functions:
  *   seen TARGET DN MANAGER             0 when the entry exists on TARGET
- *   probes TARGET BASE MANAGER PREFIX  the cn of each entry one level under BASE whose cn starts with PREFIX
+ *   probes TARGET BASE MANAGER PREFIX  the cn of each entry one level under BASE whose cn starts with PREFIX;
+ *                                      exits non-zero when the search fails (the server does not answer)
  *   add TARGET MANAGER                 adds the LDIF on stdin on TARGET
  *   del TARGET DN MANAGER              deletes DN on TARGET
  * A TARGET is whatever the tools connect to (an ldaps URL for OpenLDAP, a host name for OpenDJ).
@@ -22,7 +23,16 @@ export interface ProbeBase {
 export type ProbeMode = 'prove' | 'report';
 
 /** Lines of the "report" mode (parsed by health/checks/replicationProbe.ts). */
-export const PROBE_LINE = { arrived: 'probe-arrived', missing: 'probe-missing', unwritten: 'probe-unwritten', left: 'probe-left' } as const;
+export const PROBE_LINE = {
+  arrived: 'probe-arrived',
+  missing: 'probe-missing',
+  unwritten: 'probe-unwritten',
+  left: 'probe-left',
+  unread: 'probe-unread',
+} as const;
+
+/** What a round's search prints for a reader whose search failed (its entries are then not waited for). */
+const UNREAD = '@@unread';
 
 /**
  * `tools` defines the functions above; `targets` are the nodes' words in order; every base is
@@ -110,16 +120,18 @@ ${p}`,
   const round = join(
     bases.map(
       (b, i) =>
-        sh`    case " $todo" in *" ${i}."*) got${i}=$(probes "$to" ${b.suffix} ${b.manager} "$prefix" 2>/dev/null | tr '\n' ' ');; esac`,
+        sh`    case " $todo" in *" ${i}."*) got${i}=$({ probes "$to" ${b.suffix} ${b.manager} "$prefix" 2>/dev/null || echo ${UNREAD}; } | tr '\n' ' ');; esac`,
     ),
   );
   const which = sh`read t0 w c < "$f"; case $f in ${join(bases.map((b, i) => sh`${i}.*) got=$got${i}; s=${b.suffix};;`))} esac`;
+  // A reader whose search failed is not waited for: its entries are reported unread, at once.
+  const unread = sh`case " $got " in *" ${UNREAD} "*) echo ${PROBE_LINE.unread} "$w" "$to" "$s"; continue;; esac`;
   const arrive = sh`  todo=""
   for f in *.*; do [ -e "$f" ] || continue; read t0 w c < "$f"; [ "$w" = "$to" ] || todo="$todo $f"; done
   while [ -n "$todo" ]; do
 ${round}
     t=$(now); still=""
-    for f in $todo; do ${which}; case " $got " in *" $c "*) echo ${PROBE_LINE.arrived} "$w" "$to" "$s" "$(( (t - t0) / 1000000 ))";; *) still="$still $f";; esac; done
+    for f in $todo; do ${which}; ${unread}; case " $got " in *" $c "*) echo ${PROBE_LINE.arrived} "$w" "$to" "$s" "$(( (t - t0) / 1000000 ))";; *) still="$still $f";; esac; done
     todo=$still
     [ -n "$todo" ] || break
     if [ "$t" -ge "$end" ]; then for f in $todo; do ${which}; echo ${PROBE_LINE.missing} "$w" "$to" "$s"; done; break; fi
@@ -135,7 +147,7 @@ ${round}
   while [ -n "$todo" ]; do
 ${round}
     still=""
-    for f in $todo; do ${which}; case " $got " in *" $c "*) still="$still $f";; esac; done
+    for f in $todo; do ${which}; case " $got " in *" ${UNREAD} "*) continue;; *" $c "*) still="$still $f";; esac; done
     todo=$still
     [ -n "$todo" ] || break
     if [ "$(now)" -ge "$end" ]; then for f in $todo; do ${which}; echo ${PROBE_LINE.left} "$to" "$s" "cn=$c,$s"; done; break; fi
