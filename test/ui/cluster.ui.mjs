@@ -4,20 +4,21 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { contextMenu, editorText, openView, palette, pane, quickPick, screenshot, treeRow, treeRows, welcomeButtons } from './lib.mjs';
+import {
+  contextMenu,
+  editorText,
+  openView,
+  palette,
+  pane,
+  quickPick,
+  screenshot,
+  treeRow,
+  treeRows,
+  waitUntil,
+  welcomeButtons,
+} from './lib.mjs';
 
 const clusterFile = (workspace) => fs.readFileSync(path.join(workspace, 'gluu-cluster.yaml'), 'utf8');
-
-async function waitUntil(what, probe, ms = 15000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    last = await probe();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 export default [
   {

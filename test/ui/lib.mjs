@@ -205,6 +205,22 @@ export async function treeRow(page, label, { view, timeout = T } = {}) {
 }
 
 /** All visible rows of a view, as "label | description" (or just "label"). */
+/**
+ * Waits until `probe()` returns something truthy (and returns it): for what the workbench shows
+ * after the extension changed it (a tree re-renders after its own round trip to the extension
+ * host, so it can lag a notification sent after the change).
+ */
+export async function waitUntil(what, probe, ms = 15000) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    last = await probe();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 export async function treeRows(page, view, { timeout = T } = {}) {
   const scope = await pane(page, view, { timeout });
   await scope
