@@ -172,7 +172,7 @@ describe('health: the replication probe', () => {
 
   it('a write that fails on a node is critical there (no step fixes a stopped server); the others cannot tell', () => {
     const e = parseProbe(
-      "probe-unwritten ldaps://b:1636/ o=gluu ldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1)\nprobe-missing ldaps://a:1636/ ldaps://b:1636/ o=gluu\n",
+      "probe-unwritten ldaps://b:1636/ o=gluu ldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1)\nprobe-unread ldaps://a:1636/ ldaps://b:1636/ o=gluu\n",
     );
     const b = probeVerdict('b', words[1], e, hostOf, 5, 'openldap-replication');
     assert.equal(b.state, 'critical');

@@ -32,9 +32,6 @@ export function parseProbe(stdout: string): ProbeEvents {
  * The verdict of `host` (whose probe word, an ldaps URL or the host name, is `word`); `hostOf`
  * turns a word back into its host. `waitSeconds`: how long an entry had to arrive.
  */
-/** What the LDAP tools say when no server answers (OpenLDAP's ldap_sasl_bind, OpenDJ's connection errors). */
-const SERVER_DOWN = /Can't contact LDAP server|Connection refused|Unable to connect/i;
-
 export function probeVerdict(
   host: string,
   word: string,
@@ -45,8 +42,6 @@ export function probeVerdict(
 ): Verdict {
   const problems: string[] = [];
   const notArrived = e.missing.filter((x) => x.to === word).length > 0;
-  // A server that does not answer is why nothing arrived there: the step cannot start it.
-  const down = e.unwritten.some((x) => x.on === word && SERVER_DOWN.test(x.why));
   for (const u of e.unwritten.filter((x) => x.on === word))
     problems.push(`the probe entry could not be written on ${host} under ${u.suffix}${u.why ? `: ${u.why}` : ''}`);
   const unread = [...new Set(e.unread.filter((x) => x.to === word).map((x) => x.suffix))];
@@ -66,8 +61,9 @@ export function probeVerdict(
       state: 'critical',
       reason: `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
       details,
-      // The step sets up replication; it cannot start a server that is down.
-      ...(fixStep && notArrived && !down ? { fixStep } : {}),
+      // The step sets up replication; it cannot start a server that is down (a node whose search
+      // fails reports its entries unread, not missing, so it gets no fix here).
+      ...(fixStep && notArrived ? { fixStep } : {}),
     };
   if (left.length) return { state: 'warning', reason: left[0], details };
   if (!slowest) {
