@@ -332,14 +332,14 @@ export class RunSession {
    */
   async verify(): Promise<{ rows: VerifyRow[]; stopped?: Stop }> {
     const plans = STEPS.map((s) => this.plan(s.id)).filter((p) => !p.resolved.skipReason);
-    // The LDAP steps' values, read as Cluster Health reads them, with the password only if it is stored.
-    const ldap = plans.some((p) => LDAP_STEP_IDS.has(p.step.id)) ? this.ldapVerdicts() : Promise.resolve(new Map<string, HealthRow>());
     const needed = [
       ...new Set(plans.flatMap((p) => p.targets.flatMap((t) => (verifyProbe(p, t.host)?.secretFiles ?? []).map((f) => f.secret)))),
     ].sort();
     const asked = await this.askSecrets(needed, 'nothing was checked');
     if ('reason' in asked) return { rows: [], stopped: asked };
     const { masker, secrets } = asked;
+    // The LDAP steps' values, read as Cluster Health reads them (a stored password only), while the checks run.
+    const ldap = plans.some((p) => LDAP_STEP_IDS.has(p.step.id)) ? this.ldapVerdicts() : Promise.resolve(new Map<string, HealthRow>());
     const ctx = {
       config: this.config,
       connector: this.ports.connector,
