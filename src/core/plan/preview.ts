@@ -176,9 +176,14 @@ export function formatJoin(config: ClusterConfig, host: string, steps: readonly 
     '',
   ];
   const where = (j: JoinStep) => (j.scope === 'new-node' ? `on ${host} only` : `on ${j.plan.targets.map((t) => t.host).join(', ')}`);
-  const at = (i: number) => ({ kind: 'Join', index: i + 1, total: steps.length });
-  return head.join('\n') + steps.map((j, i) => `# Join: ${where(j)}, because ${j.why}\n${formatStep(config, j.plan, at(i))}`).join('\n');
+  return (
+    head.join('\n') +
+    steps.map((j, i) => `# Join: ${where(j)}, because ${j.why}\n${formatStep(config, j.plan, position('Join', i, steps))}`).join('\n')
+  );
 }
+
+/** The `i`th of `steps` of a join or a removal, as formatStep numbers it. */
+const position = (kind: string, i: number, steps: readonly unknown[]) => ({ kind, index: i + 1, total: steps.length });
 
 /** Remove Node's plan: each step with why, in order, then its exact commands. */
 export function formatRemove(config: ClusterConfig, host: string, steps: readonly RemoveStep[]): string {
@@ -194,7 +199,7 @@ export function formatRemove(config: ClusterConfig, host: string, steps: readonl
     steps
       .map(
         (r, i) =>
-          `# Remove: ${r.why}${r.onRemovedNode ? ` (needs ${host})` : ''}\n${formatStep(config, r.plan, { kind: 'Remove', index: i + 1, total: steps.length })}`,
+          `# Remove: ${r.why}${r.onRemovedNode ? ` (needs ${host})` : ''}\n${formatStep(config, r.plan, position('Remove', i, steps))}`,
       )
       .join('\n')
   );
