@@ -56,7 +56,9 @@ describe('Join Node on the sandbox', function () {
     const h = await cli('health', '--json');
     const report = JSON.parse(h.out) as HealthReport;
     assert.deepEqual(
-      report.rows.filter((x) => x.state !== 'ok').map((x) => `${x.host} ${x.group}/${x.check}: ${x.state} ${x.reason}`),
+      report.rows
+        .filter((x) => x.state !== 'ok')
+        .map((x) => `${x.host} ${x.group}/${x.check}: ${x.state} ${x.reason}${x.details?.length ? ` [${x.details.join('; ')}]` : ''}`),
       [],
     );
     assert.equal(h.code, 0);
@@ -212,7 +214,13 @@ describe('Join Node on the sandbox', function () {
     copyFileSync(sb.clusterFileAllNodes, sb.clusterFile);
     const joined = await cli('join', '--node', NEW, '--yes', '--ldap-cert-fingerprint', fingerprint());
     assert.equal(joined.code, 0, joined.out + joined.err);
+    // Down means its csync2 listener too: a file changed on idp1 then stays due to idp3 in idp1's
+    // csync2 database, which the removal must clear (or every csync2 -x on idp1 fails after it).
     await sb.sshd[NEW].stop();
+    await shOn(sb.lab, 'idp3', "sed -i '/^csync2[[:space:]]/d' /etc/inetd.conf && /etc/init.d/openbsd-inetd restart >/dev/null 2>&1; true");
+    const pending = `/etc/gluu/conf/join-pending-${process.pid}`;
+    await shOn(sb.lab, 'idp1', `echo pending > ${pending}; csync2 -x >/dev/null 2>&1; true`);
+    assert.match(await shOn(sb.lab, 'idp1', 'csync2 -M; true'), new RegExp(`\\t${NEW.replace(/\./g, '\\.')}\\t${pending}$`, 'm'));
     const r = await cli('remove', '--node', NEW, '--yes', '--ldap-cert-fingerprint', fingerprint());
     assert.equal(r.code, 1, 'removed, with something left undone');
     assert.match(

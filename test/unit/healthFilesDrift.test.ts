@@ -20,6 +20,7 @@ import { renderNginxConf } from '../../src/core/render/nginx';
 
 const config = (): ClusterConfig => parseClusterFile(EXAMPLE_CLUSTER_FILE).config!;
 const H = 'idp2.example.org';
+const NODES = config().nodes.map((n) => n.host);
 
 describe('health: files (csync2)', () => {
   const out = (cron: string, daemon: string, dirty: string, rc = 0) => `cron-line ${cron}\ncron-daemon ${daemon}\ndirty ${rc}\n${dirty}`;
@@ -27,7 +28,7 @@ describe('health: files (csync2)', () => {
   it("ok with the step's cron line, cron running and nothing dirty (csync2 -M exits 2 when empty)", () => {
     const f = parseCsyncFacts(out(csync2CronLine(config(), H), 'running', '', 2));
     assert.equal(cronVerdict(config(), H, f).state, 'ok');
-    assert.equal(unsyncedVerdict(H, f).state, 'ok');
+    assert.equal(unsyncedVerdict(H, f, NODES).state, 'ok');
   });
 
   it('a missing cron line is critical with the csync2 step; cron stopped is critical; another schedule a warning', () => {
@@ -46,19 +47,35 @@ describe('health: files (csync2)', () => {
     const f = parseCsyncFacts(
       out('x', 'running', `chary\t${H}\tidp1.example.org\t/etc/gluu/conf/a b.txt\nforce\t${H}\tidp3\t/etc/gluu/conf/a b.txt\n`),
     );
-    const v = unsyncedVerdict(H, f);
+    const v = unsyncedVerdict(H, f, [...NODES, 'idp3']);
     assert.equal(v.state, 'warning');
     assert.equal(v.reason, `${H} has 1 file(s) not yet sent: /etc/gluu/conf/a b.txt`);
     assert.deepEqual(v.details, ['/etc/gluu/conf/a b.txt (to idp1.example.org, idp3)']);
   });
 
+  it("files still due to a host that is not a node (a removed one's) name it and the csync2 step, which drops them", () => {
+    const f = parseCsyncFacts(
+      out('x', 'running', `chary\t${H}\tidp9.example.org\t/etc/gluu/conf/x\nchary\t${H}\t${NODES[0]}\t/etc/gluu/conf/y\n`),
+    );
+    const v = unsyncedVerdict(H, f, NODES);
+    assert.equal(v.state, 'warning');
+    assert.equal(v.fixStep, 'csync2');
+    assert.match(
+      v.reason,
+      /^idp2\.example\.org still has file\(s\) to send to idp9\.example\.org, not a node of the cluster: csync2 -x fails/,
+    );
+    assert.deepEqual(v.details, ['/etc/gluu/conf/x (to idp9.example.org)', `/etc/gluu/conf/y (to ${NODES[0]})`]);
+    // due to nodes only: the plain warning, no step (cron sends them)
+    assert.equal(unsyncedVerdict(H, f, [...NODES, 'idp9.example.org']).fixStep, undefined);
+  });
+
   it('a tool that cannot tell is unknown, never ok', () => {
-    assert.equal(unsyncedVerdict(H, parseCsyncFacts('cron-line \ncron-daemon running\ncsync2 missing\n')).state, 'unknown');
+    assert.equal(unsyncedVerdict(H, parseCsyncFacts('cron-line \ncron-daemon running\ncsync2 missing\n'), NODES).state, 'unknown');
     assert.equal(
-      unsyncedVerdict(H, parseCsyncFacts('cron-line \ncron-daemon running\ncheck-failed database is locked\n')).state,
+      unsyncedVerdict(H, parseCsyncFacts('cron-line \ncron-daemon running\ncheck-failed database is locked\n'), NODES).state,
       'unknown',
     );
-    assert.equal(unsyncedVerdict(H, parseCsyncFacts(out('x', 'running', 'sqlite error', 1))).state, 'unknown');
+    assert.equal(unsyncedVerdict(H, parseCsyncFacts(out('x', 'running', 'sqlite error', 1)), NODES).state, 'unknown');
   });
 });
 

@@ -102,12 +102,26 @@ export function cronVerdict(config: ClusterConfig, host: string, f: CsyncFacts):
   return { state: 'ok', reason: `${host} runs csync2 -x from cron (${want.split(' ').slice(0, 5).join(' ')}) and cron is running` };
 }
 
-export function unsyncedVerdict(host: string, f: CsyncFacts): Verdict {
+/**
+ * `nodes`: the cluster's Gluu nodes. An entry due to a host that is not one of them (a removed
+ * node's, left in the database) is never sent, and every `csync2 -x` then fails trying to reach
+ * that host: the csync2 step drops such entries (csync2 -R).
+ */
+export function unsyncedVerdict(host: string, f: CsyncFacts, nodes: readonly string[]): Verdict {
   if (!f.csync2) return { state: 'unknown', reason: `csync2 is not installed on ${host}`, fixStep: 'csync2' };
   if (f.checkFailed) return { state: 'unknown', reason: `csync2 -cr / failed on ${host}: ${f.checkFailed}` };
   if (f.dirtyFailed) return { state: 'unknown', reason: `${f.dirtyFailed} on ${host}` };
   const files = [...f.dirty.keys()].sort();
   if (files.length === 0) return { state: 'ok', reason: `${host} has no file left to send`, value: 0 };
+  const strangers = [...new Set([...f.dirty.values()].flatMap((peers) => [...peers]))].filter((p) => !nodes.includes(p)).sort();
+  if (strangers.length)
+    return {
+      state: 'warning',
+      reason: `${host} still has file(s) to send to ${strangers.join(', ')}, not a node of the cluster: csync2 -x fails on them at every run`,
+      details: files.map((x) => `${x} (to ${[...f.dirty.get(x)!].sort().join(', ')})`),
+      value: files.length,
+      fixStep: 'csync2',
+    };
   return {
     state: 'warning',
     reason: `${host} has ${files.length} file(s) not yet sent: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}`,
@@ -205,7 +219,7 @@ export const filesCheck: HealthCheck = {
     const unsynced = hosts.map((host) => {
       const f = facts.get(host);
       const failed = cron.find((r) => r.host === host)!;
-      return rowOf(UNSYNCED, ctx, host, f ? unsyncedVerdict(host, f) : { state: failed.state, reason: failed.reason });
+      return rowOf(UNSYNCED, ctx, host, f ? unsyncedVerdict(host, f, hosts) : { state: failed.state, reason: failed.reason });
     });
     const probe = await probeRows(ctx);
     return [...cron, ...unsynced, ...probe];

@@ -99,12 +99,14 @@ export const renderCsync2: StepRenderer = (input, resolved) => {
   const order = nodesPrimaryFirst(config);
   const probeDir = csync2IncludePaths(config)[0].replace(/\/$/, '');
   const probe = `${probeDir}/gluu-cluster-sync-check.txt`;
+  // csync2 -R first: the database forgets what csync2.cfg no longer lists, above all the files
+  // still due to a removed node, which every later csync2 -x would otherwise try (and fail) to send.
   const after: Action[] = [
     ...order.map((n) =>
       exec(
         n.host,
         n === primary ? 'first sync from the primary: its files win conflicts' : `sync ${n.host}`,
-        and(sh`csync2 -fr /`, sh`csync2 -xv`),
+        and(sh`csync2 -R`, sh`csync2 -fr /`, sh`csync2 -xv`),
         false,
       ),
     ),
