@@ -14,6 +14,9 @@ interface AsHost {
 
 function run(l: Lab, name: string, script: string, opts: ExecOptions & { input?: Buffer } = {}): Promise<ExecResult & { stdout: Buffer }> {
   const [c, a] = (labApi as unknown as AsHost).asHost(l, name, 'bash', ['-c', script]);
+  // As the SSH connector does: cancelled before it starts, nothing starts (an abort listener
+  // added after the abort would never fire, and the command would run on).
+  if (opts.signal?.aborted) return Promise.resolve({ code: null, cancelled: true, stdout: Buffer.alloc(0) });
   return new Promise((resolve) => {
     const p = spawn(c, a, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const chunks: Buffer[] = [];

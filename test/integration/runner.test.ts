@@ -244,12 +244,15 @@ nodes:
 
   it('cancelling stops the running commands and reports what did not run', async () => {
     const ac = new AbortController();
+    // Lab hosts share this machine's process table: a duration no other process uses (30 s and
+    // this run's pid as a fraction) is how ps tells this test's sleeps from anyone else's.
+    const LONG = `30.${process.pid}`;
     const plan = custom(
       'keystores',
       ['idp1', 'idp2'].map((n) => ({
         host: `${n}.gluu.test`,
         label: `${n}.gluu.test`,
-        actions: [exec(`${n}.gluu.test`, 'long', 'sleep 30'), exec(`${n}.gluu.test`, 'next', 'true')],
+        actions: [exec(`${n}.gluu.test`, 'long', `sleep ${LONG}`), exec(`${n}.gluu.test`, 'next', 'true')],
       })),
     );
     const t0 = Date.now();
@@ -262,7 +265,7 @@ nodes:
     // delivered asynchronously: the shell can exit (closing the channel) a moment before its
     // child does, and under load that moment is long. So wait — bounded — for them to be gone.
     const liveSleeps = async () =>
-      (await shOn(l, 'idp1', 'ps -eo stat=,args= | awk \'$1 !~ /Z/ && $2 == "sleep" && $3 == "30"\' | wc -l')).trim();
+      (await shOn(l, 'idp1', `ps -eo stat=,args= | awk '$1 !~ /Z/ && $2 == "sleep" && $3 == "${LONG}"' | wc -l`)).trim();
     const deadline = Date.now() + 5000;
     let live = await liveSleeps();
     while (live !== '0' && Date.now() < deadline) {
