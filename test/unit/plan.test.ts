@@ -160,14 +160,17 @@ describe('the plan', () => {
     assert.equal(conf.match(/proxy_set_header {8}X-Forwarded-For \$proxy_add_x_forwarded_for;/g)!.length, 8);
   });
 
-  it('keystores: delete then import <lb>_<name> for each certificate, skipping missing files', () => {
+  it('keystores: cacerts listed once per node, then <lb>_<name> imported for each certificate unless it holds it (a stale one deleted first), missing files skipped', () => {
     const text = formatStep(manual(), renderStep('keystores', planInput(manual())));
-    for (const n of ['httpd', 'shibIDP', 'idp-encryption', 'idp-signing', 'asimba', 'opendj']) {
-      assert.ok(text.includes(`-delete -alias loadbalancer.example.org_${n} `), n);
-      assert.ok(text.includes(`-import -trustcacerts -alias loadbalancer.example.org_${n} -file /etc/certs/${n}.crt`), n);
-    }
-    assert.ok(!text.includes('openldap.crt'));
-    assert.match(text, /if \[ -f \/etc\/certs\/httpd\.crt \]; then/);
+    const nodes = manual().nodes.length;
+    // once in each node's one action (one JVM start), not once per certificate
+    assert.equal(text.split(' -list -v ').length - 1, nodes, text);
+    for (const n of ['httpd', 'shibIDP', 'idp-encryption', 'idp-signing', 'asimba', 'opendj'])
+      assert.match(text, new RegExp(`^put ${n} loadbalancer\\.example\\.org_${n}( &&|')?$`, 'm'), n);
+    assert.ok(!text.includes('put openldap'));
+    assert.ok(text.includes('{ [ -z "$have" ] || /opt/jre/bin/keytool -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -delete -alias "$2" '));
+    assert.ok(text.includes('-import -trustcacerts -alias "$2" -file /etc/certs/"$1".crt '));
+    assert.ok(text.includes('[ -f /etc/certs/"$1".crt ] || { echo "skip $1.crt: not on this node"; return 0; }'));
   });
 
   it('redis binds to the cache address with requirepass, and the preview says so and masks it', () => {

@@ -18,7 +18,7 @@ import { hostPath } from '../../gluu/container';
 import { jksFingerprints } from '../../gluu/jks';
 import { NGINX_SSL_DIR } from '../../render/nginx';
 import { CERTS_DIR, JRE_CACERTS, KEYTOOL } from '../../plan/steps/common';
-import { keystoreAlias, keystoreCerts } from '../../plan/steps/keystores';
+import { cacertsAliases, keystoreAlias, keystoreCerts } from '../../plan/steps/keystores';
 import { lines, sh, type Shell } from '../../ssh/shell';
 import { failureVerdict, rowOf, type HealthCheck, type Verdict } from '../check';
 import type { HealthContext } from '../context';
@@ -26,8 +26,6 @@ import type { HealthRow } from '../model';
 
 export const EXPIRY_WARN_DAYS = 30;
 const DAY_MS = 86400000;
-/** The JRE's default store password: public, and the one the keystores step uses. */
-const STOREPASS = 'changeit';
 
 export interface CertFacts {
   /** SHA-256 "AB:CD:…", or undefined when the file is missing or unreadable. */
@@ -73,14 +71,11 @@ export function readCertificate(bytes: Buffer | undefined): Pick<CertFacts, 'fin
 
 /**
  * The keystore's aliases with keytool, for a cacerts that is not JKS (jks.ts reads JKS here):
- * `keytool -list -v` once (one JVM start, not one per alias: a JVM takes a second or more; the
- * client compiler and the serial collector start it a third faster; -v for SHA-256 on Java 8) as
- * "@@alias ALIAS SHA256" lines, aliases in lower case as JKS keeps them.
+ * listed once, as the keystores step lists them (`cacertsAliases`).
  */
 export function keytoolScript(): Shell {
-  const program = `/^Alias name: / { a = tolower(substr($0, 13)) } /^[ \t]*SHA256: / { sub(/^[ \t]*SHA256: /, ""); print "@@alias", a, $0 }`;
   return sh`[ -x ${KEYTOOL} ] || { echo '@@nokeytool'; exit 0; }
-${KEYTOOL} -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -list -v -keystore ${JRE_CACERTS} -storepass ${STOREPASS} 2>/dev/null | awk ${program}`;
+${cacertsAliases()}`;
 }
 
 /** What keytoolScript printed: alias → SHA-256, or undefined when keytool is not there. */

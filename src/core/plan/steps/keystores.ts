@@ -1,15 +1,25 @@
 /**
  * On every node, the Gluu certificates go into the JRE's cacerts under "<lb-host>_<name>", as
- * cluster-mgr's keystore_Config.py does: delete the old alias, import the file; files that do not
- * exist on this installation (openldap.crt on OpenDJ, asimba.crt without Asimba) are skipped.
+ * cluster-mgr's keystore_Config.py does (delete the old alias, import the file); files that do
+ * not exist on this installation (openldap.crt on OpenDJ, asimba.crt without Asimba) are skipped.
+ *
+ * Unlike cluster-mgr, an alias that already holds its file's certificate is left alone, and the
+ * check compares fingerprints, not just alias names: keytool starts a JVM (about a second of CPU)
+ * per call, and cacerts is listed once per node (`keytool -list -v`) instead of once per
+ * certificate, so a node costs one JVM when it is current instead of twelve. Comparing
+ * fingerprints also catches an alias left from an older file (a certificate copied again from
+ * the primary), which an alias-exists check calls done.
  */
 import type { ClusterConfig } from '../../config/types';
-import { and, sh, type Shell } from '../../ssh/shell';
+import { lines, sh, type Shell } from '../../ssh/shell';
 import type { StepRenderer } from '../stepPlan';
 import { CERTS_DIR, JRE_CACERTS, KEYTOOL, exec } from './common';
 
 /** JRE default store password: public knowledge, not a secret. */
 const STOREPASS = 'changeit';
+
+/** keytool starts a third faster with the client compiler and the serial collector. */
+const FAST_JVM = sh`-J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC`;
 
 export function keystoreCerts(config: ClusterConfig): string[] {
   return ['httpd', 'shibIDP', 'idp-encryption', 'idp-signing', 'asimba', config.gluu.ldap];
@@ -17,19 +27,40 @@ export function keystoreCerts(config: ClusterConfig): string[] {
 
 export const keystoreAlias = (config: ClusterConfig, name: string) => `${config.loadBalancer.host}_${name}`;
 
-function importCert(config: ClusterConfig, name: string): Shell {
-  const file = `${CERTS_DIR}/${name}.crt`;
-  const alias = keystoreAlias(config, name);
-  return sh`if [ -f ${file} ]; then ${KEYTOOL} -delete -alias ${alias} -keystore ${JRE_CACERTS} -storepass ${STOREPASS} -noprompt >/dev/null 2>&1; ${KEYTOOL} -import -trustcacerts -alias ${alias} -file ${file} -keystore ${JRE_CACERTS} -storepass ${STOREPASS} -noprompt; else echo ${`skip ${name}.crt: not on this node`}; fi`;
+/**
+ * cacerts' entries as "@@alias ALIAS SHA256" lines with one keytool start, aliases in lower case
+ * as JKS keeps them (-v: Java 8 prints SHA-256 only there). Nothing when keytool cannot read it.
+ */
+export function cacertsAliases(): Shell {
+  const program = `/^Alias name: / { a = tolower(substr($0, 13)) } /^[ \t]*SHA256: / { sub(/^[ \t]*SHA256: /, ""); print "@@alias", a, $0 }`;
+  return sh`${KEYTOOL} ${FAST_JVM} -list -v -keystore ${JRE_CACERTS} -storepass ${STOREPASS} 2>/dev/null | awk ${program}`;
 }
 
-function imported(config: ClusterConfig): Shell {
-  return and(
-    ...keystoreCerts(config).map(
-      (n) =>
-        sh`{ [ ! -f ${`${CERTS_DIR}/${n}.crt`} ] || ${KEYTOOL} -list -alias ${keystoreAlias(config, n)} -keystore ${JRE_CACERTS} -storepass ${STOREPASS} >/dev/null 2>&1; }`,
-    ),
+/**
+ * Shell functions, each certificate then one line: `fingerprints NAME ALIAS` sets want (the
+ * file's SHA-256, upper-case hex with colons as keytool prints it) and have (its alias's in
+ * cacerts, listed once into $entries); `holds NAME ALIAS` succeeds when a present file's alias
+ * holds it; `put NAME ALIAS` imports the file unless its alias holds it, deleting a stale alias
+ * first (its status is the import's).
+ */
+const FUNCTIONS = lines(
+  sh`entries=$(${cacertsAliases()})`,
+  sh`fingerprints() { want=$(openssl x509 -noout -fingerprint -sha256 -in ${CERTS_DIR}/"$1".crt 2>/dev/null | sed 's/^[^=]*=//' | tr a-f A-F); have=$(printf '%s\n' "$entries" | awk -v a="$(printf '%s' "$2" | tr A-Z a-z)" '$2 == a { print $3 }'); }`,
+  sh`holds() { [ ! -f ${CERTS_DIR}/"$1".crt ] || { fingerprints "$1" "$2"; [ -n "$want" ] && [ "$have" = "$want" ]; }; }`,
+  sh`put() {
+  [ -f ${CERTS_DIR}/"$1".crt ] || { echo "skip $1.crt: not on this node"; return 0; }
+  fingerprints "$1" "$2"
+  if [ -n "$want" ] && [ "$have" = "$want" ]; then echo "$2 already holds $1.crt"; return 0; fi
+  { [ -z "$have" ] || ${KEYTOOL} ${FAST_JVM} -delete -alias "$2" -keystore ${JRE_CACERTS} -storepass ${STOREPASS} -noprompt; } && ${KEYTOOL} ${FAST_JVM} -import -trustcacerts -alias "$2" -file ${CERTS_DIR}/"$1".crt -keystore ${JRE_CACERTS} -storepass ${STOREPASS} -noprompt
+}`,
+);
+
+/** `holds` or `put` for every certificate, one per line, stopping at the first that fails. */
+function eachCert(config: ClusterConfig, fn: 'holds' | 'put'): Shell {
+  const calls = keystoreCerts(config).map((n) =>
+    fn === 'put' ? sh`put ${n} ${keystoreAlias(config, n)}` : sh`holds ${n} ${keystoreAlias(config, n)}`,
   );
+  return lines(FUNCTIONS, ...calls.map((c, i) => (i < calls.length - 1 ? sh`${c} &&` : c)));
 }
 
 export const renderKeystores: StepRenderer = ({ config }, resolved) => ({
@@ -37,10 +68,21 @@ export const renderKeystores: StepRenderer = ({ config }, resolved) => ({
   targets: resolved.targets.map((t) => ({
     host: t.host,
     label: t.host,
-    actions: keystoreCerts(config).map((n) => exec(t.host, `${n}.crt as ${keystoreAlias(config, n)}`, importCert(config, n), true)),
-    check: { script: imported(config), container: true },
-    verify: { script: imported(config), container: true },
+    actions: [
+      exec(
+        t.host,
+        `${keystoreCerts(config)
+          .map((n) => `${n}.crt`)
+          .join(', ')} into cacerts as ${keystoreAlias(config, '<name>')}`,
+        eachCert(config, 'put'),
+        true,
+      ),
+    ],
+    check: { script: eachCert(config, 'holds'), container: true },
+    verify: { script: eachCert(config, 'holds'), container: true },
   })),
   after: [],
-  notes: [`Aliases are "${config.loadBalancer.host}_<name>". Idempotent: each alias is deleted before it is imported.`],
+  notes: [
+    `Aliases are "${config.loadBalancer.host}_<name>". Idempotent: an alias that holds its file's certificate is kept, a stale one is deleted and imported again; cacerts is listed once per node (each keytool call starts a JVM).`,
+  ],
 });
