@@ -70,14 +70,7 @@ export const renderKeystores: StepRenderer = ({ config }, resolved) => ({
     host: t.host,
     label: t.host,
     actions: [
-      exec(
-        t.host,
-        `${keystoreCerts(config)
-          .map((n) => `${n}.crt`)
-          .join(', ')} into cacerts as ${keystoreAlias(config, '<name>')}`,
-        eachCert(config, 'put'),
-        true,
-      ),
+      exec(t.host, `import ${CERTS_DIR}/<name>.crt into cacerts as ${keystoreAlias(config, '<name>')}`, eachCert(config, 'put'), true),
     ],
     check: { script: eachCert(config, 'holds'), container: true },
     verify: { script: eachCert(config, 'holds'), container: true },
