@@ -19,8 +19,11 @@ import { CERTS_DIR, JRE_CACERTS, KEYTOOL, exec } from './common';
 /** JRE default store password: public knowledge, not a secret. */
 const STOREPASS = 'changeit';
 
-/** keytool starts a third faster with the client compiler and the serial collector. */
-const FAST_JVM = sh`-J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC`;
+/**
+ * keytool starts a third faster with the client compiler and the serial collector; in English
+ * whatever the host's locale, since its listing is parsed ("Alias name:").
+ */
+const FAST_JVM = sh`-J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -J-Duser.language=en`;
 
 export function keystoreCerts(config: ClusterConfig): string[] {
   return ['httpd', 'shibIDP', 'idp-encryption', 'idp-signing', 'asimba', config.gluu.ldap];
