@@ -168,7 +168,11 @@ describe('the plan', () => {
     for (const n of ['httpd', 'shibIDP', 'idp-encryption', 'idp-signing', 'asimba', 'opendj'])
       assert.match(text, new RegExp(`^put ${n} loadbalancer\\.example\\.org_${n}( &&|')?$`, 'm'), n);
     assert.ok(!text.includes('put openldap'));
-    assert.ok(text.includes('{ [ -z "$have" ] || /opt/jre/bin/keytool -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -J-Duser.language=en -delete -alias "$2" '));
+    assert.ok(
+      text.includes(
+        '{ [ -z "$have" ] || /opt/jre/bin/keytool -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC -J-Duser.language=en -delete -alias "$2" ',
+      ),
+    );
     assert.ok(text.includes('-import -trustcacerts -alias "$2" -file /etc/certs/"$1".crt '));
     assert.ok(text.includes('[ -f /etc/certs/"$1".crt ] || { echo "skip $1.crt: not on this node"; return 0; }'));
   });
