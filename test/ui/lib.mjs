@@ -55,10 +55,12 @@ export async function palette(page, text, { timeout = T } = {}) {
   await target.click();
   // Done when the palette closed, or when the command opened its own quick pick / input box
   // (the same widget, now with other content).
+  // (inputValue with a short timeout: a command that reloads the window takes the widget away
+  // between the two reads, and inputValue would otherwise wait its default 30 s for one.)
   const doneBy = Date.now() + 5000;
   while (Date.now() < doneBy) {
     if (!(await input.isVisible().catch(() => false))) return;
-    if ((await input.inputValue().catch(() => '')) !== '>' + text) return;
+    if ((await input.inputValue({ timeout: 200 }).catch(() => '')) !== '>' + text) return;
     await page.waitForTimeout(50);
   }
 }
@@ -395,7 +397,7 @@ export const terminalSays = (page, re) => async () => {
 /** The Gluu status bar item's text once it matches `re` (trust dialogs meanwhile answered: trustSandboxKeys). */
 export async function statusBar(page, re, sandbox, timeout = 90000) {
   const item = page.locator('.statusbar-item', { hasText: /Gluu:/ }).first();
-  const text = async () => (await item.innerText().catch(() => '')).trim();
+  const text = async () => (await item.innerText({ timeout: 500 }).catch(() => '')).trim();
   try {
     await trustSandboxKeys(page, sandbox, { until: async () => re.test(await text()), timeout });
   } catch (e) {
