@@ -114,19 +114,14 @@ export function unsyncedVerdict(host: string, f: CsyncFacts, nodes: readonly str
   const files = [...f.dirty.keys()].sort();
   if (files.length === 0) return { state: 'ok', reason: `${host} has no file left to send`, value: 0 };
   const strangers = [...new Set([...f.dirty.values()].flatMap((peers) => [...peers]))].filter((p) => !nodes.includes(p)).sort();
-  if (strangers.length)
-    return {
-      state: 'warning',
-      reason: `${host} still has file(s) to send to ${strangers.join(', ')}, not a node of the cluster: csync2 -x fails on them at every run`,
-      details: files.map((x) => `${x} (to ${[...f.dirty.get(x)!].sort().join(', ')})`),
-      value: files.length,
-      fixStep: 'csync2',
-    };
   return {
     state: 'warning',
-    reason: `${host} has ${files.length} file(s) not yet sent: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}`,
+    reason: strangers.length
+      ? `${host} still has file(s) to send to ${strangers.join(', ')}, not a node of the cluster: csync2 -x fails on them at every run`
+      : `${host} has ${files.length} file(s) not yet sent: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}`,
     details: files.map((x) => `${x} (to ${[...f.dirty.get(x)!].sort().join(', ')})`),
     value: files.length,
+    ...(strangers.length ? { fixStep: 'csync2' } : {}),
   };
 }
 

@@ -44,8 +44,8 @@ export function cacertsAliases(): Shell {
  * Shell functions, each certificate then one line: `fingerprints NAME ALIAS` sets want (the
  * file's SHA-256, upper-case hex with colons as keytool prints it) and have (its alias's in
  * cacerts, listed once into $entries); `holds NAME ALIAS` succeeds when a present file's alias
- * holds it; `put NAME ALIAS` imports the file unless its alias holds it, deleting a stale alias
- * first (its status is the import's).
+ * holds it; `put NAME ALIAS` imports the file unless `holds` says so, deleting a stale alias
+ * first ($have, which `holds` set; its status is the import's).
  */
 const FUNCTIONS = lines(
   sh`entries=$(${cacertsAliases()})`,
@@ -53,8 +53,7 @@ const FUNCTIONS = lines(
   sh`holds() { [ ! -f ${CERTS_DIR}/"$1".crt ] || { fingerprints "$1" "$2"; [ -n "$want" ] && [ "$have" = "$want" ]; }; }`,
   sh`put() {
   [ -f ${CERTS_DIR}/"$1".crt ] || { echo "skip $1.crt: not on this node"; return 0; }
-  fingerprints "$1" "$2"
-  if [ -n "$want" ] && [ "$have" = "$want" ]; then echo "$2 already holds $1.crt"; return 0; fi
+  if holds "$1" "$2"; then echo "$2 already holds $1.crt"; return 0; fi
   { [ -z "$have" ] || ${KEYTOOL} ${FAST_JVM} -delete -alias "$2" -keystore ${JRE_CACERTS} -storepass ${STOREPASS} -noprompt; } && ${KEYTOOL} ${FAST_JVM} -import -trustcacerts -alias "$2" -file ${CERTS_DIR}/"$1".crt -keystore ${JRE_CACERTS} -storepass ${STOREPASS} -noprompt
 }`,
 );
