@@ -21,7 +21,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT, ensureEditor, onShutdown } from './harness/editor.mjs';
+import { PROJECT_ROOT, editorBrowser, ensureEditor, onShutdown } from './harness/editor.mjs';
 import { runExtensionTests } from './harness/run-extension-tests.mjs';
 
 const ROOT = PROJECT_ROOT;
@@ -231,6 +231,11 @@ if (full || want('ui')) {
   vsixOk = await npmStage('package', 'vsix');
 }
 
+// One browser and one port for both editor stages: each scenario's workbench then loads from
+// Chromium's caches (see editorBrowser).
+let editors = null;
+const sharedEditors = async () => (editors ??= await editorBrowser());
+
 if (want('vscode')) {
   const ready =
     editorOk &&
@@ -242,7 +247,7 @@ if (want('vscode')) {
     record('extension-host tests', 'skipped', { note: 'an earlier stage failed' });
   } else {
     await step('extension-host tests', async (t) => {
-      const r = await runExtensionTests({ scenarios: opts.scenarios, grep: opts.grep });
+      const r = await runExtensionTests({ scenarios: opts.scenarios, grep: opts.grep, editors: await sharedEditors() });
       for (const s of r.scenarios) {
         record(`  vscode: ${s.scenario}`, s.failed ? 'FAILED' : 'ok', {
           p: s.passed,
@@ -266,7 +271,7 @@ if (want('ui')) {
   } else {
     await step('UI tests', async (t) => {
       const { runUiTests } = await import('../test/ui/run.mjs');
-      const r = await runUiTests({ scenarios: opts.scenarios, grep: opts.grep });
+      const r = await runUiTests({ scenarios: opts.scenarios, grep: opts.grep, editors: await sharedEditors() });
       record('UI tests', r.failed ? 'FAILED' : 'ok', {
         p: r.passed,
         f: r.failed,
@@ -278,6 +283,8 @@ if (want('ui')) {
     });
   }
 }
+
+await editors?.close().catch(() => {});
 
 // ---------------------------------------------------------------------------------------
 banner('summary');

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { PROJECT_ROOT, ensureEditor, launchBrowser, onShutdown, startCodeServer } from './editor.mjs';
+import { PROJECT_ROOT, editorBrowser, ensureEditor, onShutdown, startCodeServer } from './editor.mjs';
 
 const { sandboxUp } = createRequire(import.meta.url)('../sandbox/sandbox.cjs');
 
@@ -77,12 +77,12 @@ function format(args) {
 }
 
 /**
- * Run one scenario. `browser` (a launchBrowser() context) may be shared between scenarios.
+ * Run one scenario. `editors` (an editorBrowser()) is shared between scenarios.
  * @returns {Promise<{scenario, passed, failed, pending, exitCode, seconds, error?}>}
  */
 export async function runScenario({
   scenario,
-  browser,
+  editors,
   extensionPath = PROJECT_ROOT,
   testsPath = path.join(PROJECT_ROOT, 'out', 'test', 'vscode'),
   workspacesDir = WORKSPACES_DIR,
@@ -142,9 +142,10 @@ export async function runScenario({
   let counted = false;
   const sawMochaSummary = { passing: null, failing: null, pending: null };
   try {
-    server = await startCodeServer({ workspace, env: extEnv, keepDirs: keep, smokeTestDriver: true });
+    server = await startCodeServer({ workspace, env: extEnv, keepDirs: keep, smokeTestDriver: true, port: editors.port });
     out(`[vscode:${scenario}] code-server ${server.url} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    page = await browser.newPage();
+    await editors.freshOrigin(server.url);
+    page = await editors.browser.newPage();
     let resolveExit;
     const exited = new Promise((r) => (resolveExit = r));
     await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
@@ -217,15 +218,15 @@ export async function runScenario({
  * Run the suite in each scenario (default: every folder in test/fixtures/workspaces).
  * @returns {Promise<{passed:number, failed:number, pending:number, exitCode:number, scenarios:object[]}>}
  */
-export async function runExtensionTests({ scenarios, out = (l) => console.log(l), ...opts } = {}) {
+export async function runExtensionTests({ scenarios, editors: shared, out = (l) => console.log(l), ...opts } = {}) {
   await ensureEditor({ quiet: true });
   scenarios = scenarios?.length ? scenarios : listScenarios(opts.workspacesDir);
-  const browser = await launchBrowser();
+  const editors = shared ?? (await editorBrowser());
   const results = [];
   try {
     for (const scenario of scenarios) {
       out(`\n[vscode:${scenario}] extension-host tests`);
-      const r = await runScenario({ scenario, browser, out, ...opts });
+      const r = await runScenario({ scenario, editors, out, ...opts });
       results.push(r);
       out(
         `[vscode:${scenario}] ${r.passed} passed, ${r.failed} failed` +
@@ -234,7 +235,7 @@ export async function runExtensionTests({ scenarios, out = (l) => console.log(l)
       );
     }
   } finally {
-    await browser.close().catch(() => {});
+    if (!shared) await editors.close().catch(() => {});
   }
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);

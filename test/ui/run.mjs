@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureEditor, launchBrowser, onShutdown, startCodeServer } from '../../scripts/harness/editor.mjs';
+import { editorBrowser, ensureEditor, onShutdown, startCodeServer } from '../../scripts/harness/editor.mjs';
 import { WORKSPACES_DIR, copyWorkspace, listScenarios } from '../../scripts/harness/run-extension-tests.mjs';
 import * as lib from './lib.mjs';
 
@@ -89,7 +89,15 @@ const firstLines = (e) => {
 /**
  * @returns {Promise<{passed:number, failed:number, results:{name, scenario, ok, seconds, error?, screenshot?}[]}>}
  */
-export async function runUiTests({ scenarios, grep, vsix = DEFAULT_VSIX, keep = false, dir = HERE, out = (l) => console.log(l) } = {}) {
+export async function runUiTests({
+  scenarios,
+  grep,
+  vsix = DEFAULT_VSIX,
+  keep = false,
+  dir = HERE,
+  editors: shared,
+  out = (l) => console.log(l),
+} = {}) {
   let tests = await loadTests(dir);
   if (grep) tests = tests.filter((t) => new RegExp(grep).test(t.name));
   if (scenarios?.length) tests = tests.filter((t) => scenarios.includes(t.scenario));
@@ -111,7 +119,8 @@ export async function runUiTests({ scenarios, grep, vsix = DEFAULT_VSIX, keep = 
   await ensureEditor({ quiet: true });
   // screenshots of this run only
   fs.rmSync(lib.ARTIFACTS_DIR, { recursive: true, force: true });
-  const browser = await launchBrowser();
+  const editors = shared ?? (await editorBrowser());
+  const { browser } = editors;
   try {
     for (const scenario of order) {
       const group = tests.filter((t) => t.scenario === scenario);
@@ -134,7 +143,8 @@ export async function runUiTests({ scenarios, grep, vsix = DEFAULT_VSIX, keep = 
           unregisterSandbox = onShutdown(() => sandbox.down());
           placeClusterFile();
         }
-        server = await startCodeServer({ workspace, installVsix: vsix, keepDirs: keep });
+        server = await startCodeServer({ workspace, installVsix: vsix, keepDirs: keep, port: editors.port });
+        await editors.freshOrigin(server.url);
       } catch (e) {
         unregisterSandbox();
         await sandbox?.down();
@@ -197,7 +207,7 @@ export async function runUiTests({ scenarios, grep, vsix = DEFAULT_VSIX, keep = 
       }
     }
   } finally {
-    await browser.close().catch(() => {});
+    if (!shared) await editors.close().catch(() => {});
   }
   const passed = results.filter((r) => r.ok).length;
   return { passed, failed: results.length - passed, results };
