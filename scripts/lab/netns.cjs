@@ -20,12 +20,30 @@ function canUseNetns() {
   }
 }
 
-/** A 10.77.N.0/24 no interface of this machine uses (several labs may run at once). */
-function freeSubnet() {
+/** The bridge of the lab on 10.77.N.0/24: named by N alone (see reserveSubnet). */
+const bridgeName = (subnet) => `gclab${subnet.split('.')[2]}`;
+
+/**
+ * A 10.77.N.0/24 for a new lab, reserved by creating its bridge. Several labs start at once (the
+ * integration tests' parallel workers, a sandbox beside them): two that read `ip addr` at the same
+ * moment could both find N free and put the same subnet on two bridges. The kernel refuses a
+ * second link of a name, so the one whose `ip link add` fails tries the next N.
+ */
+function reserveSubnet(preferred) {
+  if (preferred) {
+    sh('ip', ['link', 'add', bridgeName(preferred), 'type', 'bridge']);
+    return preferred;
+  }
   const used = sh('ip', ['-o', '-4', 'addr', 'show']);
   for (let i = 0; i < 200; i++) {
-    const n = ((process.pid + i) % 200) + 20;
-    if (!used.includes(` 10.77.${n}.`)) return `10.77.${n}`;
+    const subnet = `10.77.${((process.pid + i) % 200) + 20}`;
+    if (used.includes(` ${subnet}.`)) continue;
+    try {
+      sh('ip', ['link', 'add', bridgeName(subnet), 'type', 'bridge']);
+      return subnet;
+    } catch (e) {
+      if (!/File exists/.test(e.message)) throw e;
+    }
   }
   throw new Error('no free 10.77.N.0/24 subnet for a lab');
 }
@@ -48,11 +66,10 @@ function labUp(spec) {
   // Unique per lab, not only per process: a test process may hold two labs at once, and names
   // shared between them would let one lab's teardown delete the other's namespaces and links.
   const id = spec.id ?? `gc${process.pid % 100000}${String.fromCharCode(97 + (labsMade++ % 26))}`;
-  const subnet = spec.subnet ?? freeSubnet();
-  const bridge = `${id}br`.slice(0, 15);
+  const subnet = reserveSubnet(spec.subnet);
+  const bridge = bridgeName(subnet);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gluu-lab-${id}-`));
   const lab = { id, subnet, bridge, dir, hosts: {}, hostsFile: path.join(dir, 'hosts'), children: new Set() };
-  sh('ip', ['link', 'add', bridge, 'type', 'bridge']);
   sh('ip', ['addr', 'add', `${subnet}.1/24`, 'dev', bridge]);
   sh('ip', ['link', 'set', bridge, 'up']);
   spec.hosts.forEach((h, i) => {

@@ -15,6 +15,12 @@ import { lab } from './lab';
 
 const netns = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
 const links = () => execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
+/**
+ * The interface index of the bridge of `subnet` (named by the subnet: scripts/lab/netns.cjs), if
+ * there is one. After a lab is down another lab may make a bridge of that name; its index differs
+ * (the kernel does not reuse indexes).
+ */
+const bridgeIndex = (subnet: string) => new RegExp(`^(\\d+): gclab${subnet.split('.')[2]}:`, 'm').exec(links())?.[1];
 
 describe('npm run sandbox -- up, status, down', function () {
   this.timeout(120000);
@@ -38,18 +44,24 @@ describe('npm run sandbox -- up, status, down', function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  /** What must be gone after down: the namespaces and bridge of lab `id`, and every file in tmp. */
-  const assertNothingLeft = (id: string) => {
+  /**
+   * What must be gone after down: the namespaces and veth links of lab `id`, its bridge (index
+   * `bridge` while it was up), and every file in tmp.
+   */
+  const assertNothingLeft = (id: string, subnet: string, bridge: string | undefined) => {
+    assert.ok(bridge, `the sandbox had a bridge for ${subnet}.0/24`);
     assert.doesNotMatch(netns(), new RegExp(`^${id}-`, 'm'), 'no lab namespaces');
-    assert.doesNotMatch(links(), new RegExp(`${id}(br|v\\d)`), 'no bridge or veth links');
+    assert.doesNotMatch(links(), new RegExp(`${id}v\\d`), 'no veth links');
+    assert.notEqual(bridgeIndex(subnet), bridge, `no bridge of ${subnet}.0/24`);
     assert.deepEqual(fs.readdirSync(tmp), [], 'no folders, keys, password or state files');
   };
 
   it('up returns with the sandbox running, status shows what runs where, down removes everything', () => {
     const up = npm('up', '--nodes', '3');
     assert.equal(up.status, 0, up.stdout + up.stderr);
-    const id = /^sandbox (gs[0-9a-f]{4}): 4 hosts on/m.exec(up.stdout)?.[1];
-    assert.ok(id, up.stdout);
+    const [, id, subnet] = /^sandbox (gs[0-9a-f]{4}): 4 hosts on (10\.77\.\d+)\.0\/24/m.exec(up.stdout) ?? [];
+    assert.ok(id && subnet, up.stdout);
+    const bridge = bridgeIndex(subnet);
     const clusterFile = field(up.stdout, 'cluster file');
     const passwordsFile = field(up.stdout, 'passwords file');
     assert.ok(clusterFile.startsWith(tmp) && passwordsFile.startsWith(tmp), up.stdout);
@@ -84,7 +96,7 @@ describe('npm run sandbox -- up, status, down', function () {
     const down = npm('down');
     assert.equal(down.status, 0, down.stdout + down.stderr);
     assert.match(down.stdout, new RegExp(`sandbox ${id} down`));
-    assertNothingLeft(id!);
+    assertNothingLeft(id, subnet, bridge);
     const after = npm('status');
     assert.equal(after.status, 1);
     assert.match(after.stdout, /no sandbox is up/);
@@ -105,11 +117,12 @@ describe('npm run sandbox -- up, status, down', function () {
       void exited.then((code) => reject(new Error(`the sandbox exited (${code}) before it was up:\n${out}`)));
     });
     await ready;
-    const id = /^sandbox (gs[0-9a-f]{4}):/m.exec(out)![1];
+    const [, id, subnet] = /^sandbox (gs[0-9a-f]{4}): \d+ hosts on (10\.77\.\d+)\.0\/24/m.exec(out)!;
+    const bridge = bridgeIndex(subnet);
     assert.match(out, /in the foreground \(pid \d+; Ctrl\+C there takes it down\)/);
     child.kill('SIGINT');
     assert.equal(await exited, 0, out);
     assert.match(out, /sandbox down: hosts stopped, files removed/);
-    assertNothingLeft(id);
+    assertNothingLeft(id, subnet, bridge);
   });
 });
