@@ -154,13 +154,14 @@ describe('solserver on the sandbox nodes (Gluu 3.1.x with Symas OpenLDAP)', func
   });
 
   it('says why slapd does not start, in its own words', async () => {
-    // Port 1636 taken by another process: slapd cannot listen.
+    // Port 1636 taken by another process: slapd cannot listen. The squatter starts once slapd has
+    // stopped: started before, it could find the port still slapd's and exit (EADDRINUSE).
+    await lab.runAs(sb.lab, 'idp2', 'service', ['solserver', 'stop']);
     const squatter = lab.daemonAs(sb.lab, 'idp2', 'squatter', process.execPath, [
       '-e',
       "require('node:net').createServer().listen(1636, '127.0.0.1')",
     ]);
     try {
-      await lab.runAs(sb.lab, 'idp2', 'service', ['solserver', 'stop']);
       await lab.waitPort(sb.lab, 'idp2', 1636);
       const r = await lab.runAs(sb.lab, 'idp2', 'service', ['solserver', 'start']);
       assert.equal(r.code, 1);
