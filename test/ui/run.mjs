@@ -146,6 +146,7 @@ export async function runUiTests({
         server = await startCodeServer({ workspace, installVsix: vsix, keepDirs: keep, port: editors.port });
         await editors.freshOrigin(server.url);
       } catch (e) {
+        await server?.stop();
         unregisterSandbox();
         await sandbox?.down();
         for (const t of group) fail(t, `scenario set-up failed: ${e.message}`);
