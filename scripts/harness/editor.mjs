@@ -4,7 +4,7 @@
 //   ensureEditor()        idempotent install into <project>/.cache/editor/
 //   startCodeServer(...)  a throwaway code-server on a free loopback port
 //   launchBrowser()       a headless Chromium persistent context (Playwright)
-//   editorBrowser()       one browser and one port shared by a test run's scenarios
+//   editorBrowser()       one browser and one port shared by a test run's code-servers
 //
 // Everything a run writes (user data, extensions, XDG dirs, HOME, TMPDIR, browser profile)
 // goes to fresh folders under os.tmpdir() that are removed when the run stops.
@@ -574,12 +574,13 @@ export async function launchBrowser({ viewport = { width: 1400, height: 900 }, a
 
 /**
  * One headless Chromium and one port for every scenario of a test run (both the extension-host
- * and the UI stages). Each scenario's code-server listens on that port when it is free, so its
- * workbench comes from the same URLs as the scenario before and Chromium's HTTP and code caches
- * hold its ~10 MB of scripts already compiled: a scenario's first page was 2 to 2.5 times the
- * CPU of a later one (16 against 7 CPU-s until the workbench showed, on 2 cores).
+ * and the UI stages). Its `startCodeServer(opts)` starts a scenario's code-server on that port
+ * when it is free, so its workbench comes from the same URLs as the scenario before and
+ * Chromium's HTTP and code caches hold its ~10 MB of scripts already compiled: a scenario's first
+ * page was 2 to 2.5 times the CPU of a later one (16 against 7 CPU-s until the workbench showed,
+ * on 2 cores).
  *
- * Only the caches carry over. Before a scenario's first page, `freshOrigin(url)` clears what the
+ * Only the caches carry over. Before any page opens, `freshOrigin(url)` clears what the
  * workbench keeps in the browser for that origin (IndexedDB: layout, open editors, state; local
  * storage; service workers; cookies), so every scenario starts as in a browser that never saw
  * that server, as it did when each scenario had a port of its own.
@@ -587,20 +588,30 @@ export async function launchBrowser({ viewport = { width: 1400, height: 900 }, a
 export async function editorBrowser() {
   const browser = await launchBrowser();
   const port = await freePort();
+  const freshOrigin = async (url) => {
+    const page = await browser.newPage();
+    try {
+      const cdp = await browser.newCDPSession(page);
+      await cdp.send('Storage.clearDataForOrigin', {
+        origin: new URL(url).origin,
+        storageTypes: 'cookies,file_systems,indexeddb,local_storage,websql,service_workers,cache_storage,shared_storage,storage_buckets',
+      });
+    } finally {
+      await page.close().catch(() => {});
+    }
+  };
   return {
     browser,
-    port,
-    async freshOrigin(url) {
-      const page = await browser.newPage();
+    /** startCodeServer() on the shared port, the origin's storage cleared before any page opens. */
+    async startCodeServer(opts) {
+      const server = await startCodeServer({ ...opts, port });
       try {
-        const cdp = await browser.newCDPSession(page);
-        await cdp.send('Storage.clearDataForOrigin', {
-          origin: new URL(url).origin,
-          storageTypes: 'cookies,file_systems,indexeddb,local_storage,websql,service_workers,cache_storage,shared_storage,storage_buckets',
-        });
-      } finally {
-        await page.close().catch(() => {});
+        await freshOrigin(server.url);
+      } catch (e) {
+        await server.stop();
+        throw e;
       }
+      return server;
     },
     close: () => browser.close(),
   };

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { PROJECT_ROOT, editorBrowser, ensureEditor, onShutdown, startCodeServer } from './editor.mjs';
+import { PROJECT_ROOT, editorBrowser, ensureEditor, onShutdown } from './editor.mjs';
 
 const { sandboxUp } = createRequire(import.meta.url)('../sandbox/sandbox.cjs');
 
@@ -142,9 +142,8 @@ export async function runScenario({
   let counted = false;
   const sawMochaSummary = { passing: null, failing: null, pending: null };
   try {
-    server = await startCodeServer({ workspace, env: extEnv, keepDirs: keep, smokeTestDriver: true, port: editors.port });
+    server = await editors.startCodeServer({ workspace, env: extEnv, keepDirs: keep, smokeTestDriver: true });
     out(`[vscode:${scenario}] code-server ${server.url} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    await editors.freshOrigin(server.url);
     page = await editors.browser.newPage();
     let resolveExit;
     const exited = new Promise((r) => (resolveExit = r));

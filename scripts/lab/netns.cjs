@@ -23,6 +23,17 @@ function canUseNetns() {
 /** The bridge of the lab on 10.77.N.0/24: named by N alone (see reserveSubnet). */
 const bridgeName = (subnet) => `gclab${subnet.split('.')[2]}`;
 
+/** Creates the bridge of `subnet`; false when another lab has made it. */
+function claimSubnet(subnet) {
+  try {
+    sh('ip', ['link', 'add', bridgeName(subnet), 'type', 'bridge']);
+    return true;
+  } catch (e) {
+    if (/File exists/.test(e.message)) return false;
+    throw e;
+  }
+}
+
 /**
  * A 10.77.N.0/24 for a new lab, reserved by creating its bridge. Several labs start at once (the
  * integration tests' parallel workers, a sandbox beside them): two that read `ip addr` at the same
@@ -31,19 +42,13 @@ const bridgeName = (subnet) => `gclab${subnet.split('.')[2]}`;
  */
 function reserveSubnet(preferred) {
   if (preferred) {
-    sh('ip', ['link', 'add', bridgeName(preferred), 'type', 'bridge']);
+    if (!claimSubnet(preferred)) throw new Error(`${preferred}.0/24 is another lab's (its bridge ${bridgeName(preferred)} exists)`);
     return preferred;
   }
   const used = sh('ip', ['-o', '-4', 'addr', 'show']);
   for (let i = 0; i < 200; i++) {
     const subnet = `10.77.${((process.pid + i) % 200) + 20}`;
-    if (used.includes(` ${subnet}.`)) continue;
-    try {
-      sh('ip', ['link', 'add', bridgeName(subnet), 'type', 'bridge']);
-      return subnet;
-    } catch (e) {
-      if (!/File exists/.test(e.message)) throw e;
-    }
+    if (!used.includes(` ${subnet}.`) && claimSubnet(subnet)) return subnet;
   }
   throw new Error('no free 10.77.N.0/24 subnet for a lab');
 }
@@ -259,4 +264,4 @@ function upperPath(lab, name, file) {
   return path.join(lab.hosts[name].root, 'upper', file);
 }
 
-module.exports = { canUseNetns, labUp, asHost, runAs, daemonAs, waitPort, labDown, labDownSync, upperPath };
+module.exports = { canUseNetns, bridgeName, labUp, asHost, runAs, daemonAs, waitPort, labDown, labDownSync, upperPath };

@@ -28,6 +28,8 @@ export interface RunResult {
 
 interface LabModule {
   canUseNetns(): true | string;
+  /** The name of the bridge of the lab on `subnet` ("10.77.N"). */
+  bridgeName(subnet: string): string;
   labUp(spec: { id?: string; subnet?: string; hosts: { name: string; hostname: string }[] }): Lab;
   runAs(lab: Lab, host: string, cmd: string, args?: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
   daemonAs(lab: Lab, host: string, label: string, cmd: string, args?: string[]): Daemon;

@@ -16,11 +16,10 @@ import { lab } from './lab';
 const netns = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
 const links = () => execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
 /**
- * The interface index of the bridge of `subnet` (named by the subnet: scripts/lab/netns.cjs), if
- * there is one. After a lab is down another lab may make a bridge of that name; its index differs
- * (the kernel does not reuse indexes).
+ * The interface index of the bridge of `subnet`, if there is one. After a lab is down another lab
+ * may make a bridge of that name; its index differs (the kernel does not reuse indexes).
  */
-const bridgeIndex = (subnet: string) => new RegExp(`^(\\d+): gclab${subnet.split('.')[2]}:`, 'm').exec(links())?.[1];
+const bridgeIndex = (subnet: string) => new RegExp(`^(\\d+): ${lab.bridgeName(subnet)}:`, 'm').exec(links())?.[1];
 
 describe('npm run sandbox -- up, status, down', function () {
   this.timeout(120000);

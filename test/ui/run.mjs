@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { editorBrowser, ensureEditor, onShutdown, startCodeServer } from '../../scripts/harness/editor.mjs';
+import { editorBrowser, ensureEditor, onShutdown } from '../../scripts/harness/editor.mjs';
 import { WORKSPACES_DIR, copyWorkspace, listScenarios } from '../../scripts/harness/run-extension-tests.mjs';
 import * as lib from './lib.mjs';
 
@@ -143,10 +143,8 @@ export async function runUiTests({
           unregisterSandbox = onShutdown(() => sandbox.down());
           placeClusterFile();
         }
-        server = await startCodeServer({ workspace, installVsix: vsix, keepDirs: keep, port: editors.port });
-        await editors.freshOrigin(server.url);
+        server = await editors.startCodeServer({ workspace, installVsix: vsix, keepDirs: keep });
       } catch (e) {
-        await server?.stop();
         unregisterSandbox();
         await sandbox?.down();
         for (const t of group) fail(t, `scenario set-up failed: ${e.message}`);
