@@ -255,7 +255,23 @@ export async function contextMenu(page, rowLabel, { view, click, timeout = T } =
       await page.keyboard.press('Escape');
       throw new Error(`context menu of "${rowLabel}" has no "${click}" (entries: ${JSON.stringify(texts)})`);
     }
-    await entry.click();
+    // Chosen with the keyboard, not a click: a menu item starts listening for mouse-up only when
+    // a 100 ms timer after the menu rendered has run (so the right-click's own mouse-up picks
+    // nothing), and on a busy machine that timer can run after Playwright's click, which the
+    // item then drops. Arrow keys move the menu's focus to the entry; Enter runs it.
+    const focused = page.locator('.monaco-menu .action-item.focused .action-label');
+    const end = Date.now() + timeout;
+    for (let moves = 0; ; moves++) {
+      const now = (await focused.allInnerTexts().catch(() => [])).map((t) => t.trim());
+      if (now.length === 1 && exactly(click).test(now[0])) break;
+      if (moves > texts.length + 1 || Date.now() > end) {
+        await page.keyboard.press('Escape');
+        throw new Error(`context menu of "${rowLabel}": the keyboard did not reach "${click}" (focused: ${JSON.stringify(now)})`);
+      }
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout });
   } else {
     await page.keyboard.press('Escape');
   }
@@ -382,7 +398,26 @@ export async function trustSandboxKeys(page, sandbox, { until, timeout = 30000, 
     }
     await page.waitForTimeout(poll);
   }
-  throw new Error('timed out');
+  // What the editor shows instead: a test that waited on another's state (a password it stored,
+  // say) then says what it met.
+  const visible = async (sel) =>
+    (await page
+      .locator(sel)
+      .first()
+      .isVisible()
+      .catch(() => false))
+      ? (
+          await page
+            .locator(sel)
+            .first()
+            .innerText()
+            .catch(() => '')
+        )
+          .replace(/\s+/g, ' ')
+          .trim()
+      : '';
+  const shown = { dialog: await visible('.monaco-dialog-box'), input: await visible('.quick-input-widget') };
+  throw new Error(`timed out after ${timeout / 1000} s (on screen: ${JSON.stringify(shown)})`);
 }
 
 /** True when any terminal on screen shows `re` (a step's terminal need not be the active one). */

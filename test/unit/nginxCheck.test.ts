@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { checkNginxConf, findNginx } from '../../src/core/render/nginxCheck';
+import { checkNginxConf, findNginx, tempPathDirectives } from '../../src/core/render/nginxCheck';
 
 const GOOD = 'events {}\nhttp {\n    server {\n        listen 8080;\n    }\n}\n';
 
@@ -151,5 +151,56 @@ describe('the nginx -t check of a workspace nginx.conf', () => {
     } finally {
       rmSync(priv, { recursive: true, force: true });
     }
+  });
+
+  it("names only the temp folders of the modules this nginx was built with (nginx -V), and the body's when -V failed", () => {
+    assert.deepEqual(tempPathDirectives('configure arguments: --with-http_ssl_module'), [
+      'client_body_temp_path',
+      'proxy_temp_path',
+      'fastcgi_temp_path',
+      'uwsgi_temp_path',
+      'scgi_temp_path',
+    ]);
+    assert.deepEqual(tempPathDirectives('configure arguments: --without-http_uwsgi_module --without-http_scgi_module'), [
+      'client_body_temp_path',
+      'proxy_temp_path',
+      'fastcgi_temp_path',
+    ]);
+    assert.deepEqual(tempPathDirectives(undefined), ['client_body_temp_path']);
+  });
+
+  it('passes a valid file on a machine whose nginx never ran, its compiled-in temp folders not made yet (real nginx)', async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    const { execFileSync, spawnSync } = await import('node:child_process');
+    const nginxBin = findNginx();
+    assert.ok(nginxBin, 'nginx is installed (scripts/install-system-deps.sh)');
+    // Where this nginx keeps its temp folders (/var/lib/nginx/body on Debian). In a mount namespace
+    // of the test's own, an empty folder only root may write to takes the place of their parent, as
+    // on a machine where the package was installed but nginx never started.
+    const V = spawnSync(nginxBin, ['-V'], { encoding: 'utf8' }).stderr;
+    const body = /--http-client-body-temp-path=(\S+)/.exec(V)?.[1];
+    assert.ok(body, `nginx -V names its client body temp path: ${V}`);
+    const conf =
+      'events {}\nhttp {\n    upstream backend { server 127.0.0.1:8443; }\n    server {\n        listen 443 ssl;\n        ssl_certificate /etc/nginx/ssl/httpd.crt;\n        ssl_certificate_key /etc/nginx/ssl/httpd.key;\n        location /oxauth { proxy_pass https://backend/oxauth; }\n    }\n}\n';
+    const script = `require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'core', 'render', 'nginxCheck.js'))}).checkNginxConf(${JSON.stringify(conf)}, {}).then((r) => process.stdout.write(JSON.stringify(r)))`;
+    const out = execFileSync(
+      'unshare',
+      [
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        'mount -t tmpfs -o mode=0755 none "$0" && test ! -e "$1" && shift && exec "$@"',
+        path.dirname(body),
+        body,
+        process.execPath,
+        '-e',
+        script,
+      ],
+      { encoding: 'utf8' },
+    );
+    const r = JSON.parse(out) as { ok: boolean; problems: { message: string }[] };
+    assert.deepEqual([r.ok, r.problems], [true, []], out);
   });
 });

@@ -138,11 +138,15 @@ interface Private {
   key: string;
 }
 
-/** The stand-ins and private paths for what nginx would open on the load balancer. */
+/**
+ * The stand-ins and private paths for what nginx would open on the load balancer. `tempPaths`:
+ * the temp path directives this nginx has (tempPathDirectives).
+ */
 function substitutions(
   reading: ConfReading,
   p: Private,
   hosts: Record<string, string> | undefined,
+  tempPaths: readonly string[] = [],
 ): { edits: Edit[]; inserts: { at: number; text: string }[] } {
   const edits: Edit[] = [];
   const inserts: { at: number; text: string }[] = [];
@@ -162,12 +166,20 @@ function substitutions(
       if (address) edits.push({ word: first, text: `${address.includes(':') ? `[${address}]` : address}${m[2] ?? ''}` });
     }
   }
-  // The http-level access log nginx opens when the file names none is the compiled-in one (root's).
+  // What the file leaves to nginx's compiled-in paths at the http level, the check names itself:
+  // the access log (root's) and the temp folders, which nginx -t creates when they are missing
+  // (/var/lib/nginx/body on Debian, where only root may create it: on a machine whose nginx never
+  // ran, nobody failed with "mkdir() "/var/lib/nginx/body" failed (13: Permission denied)").
   for (const http of reading.directives.filter((d) => d.name.value === 'http' && d.context.length === 0 && d.blockStart !== undefined)) {
-    const own = reading.directives.some(
-      (d) => d.name.value === 'access_log' && d.context.length === 1 && d.context[0] === 'http' && d.name.start > http.name.start,
-    );
-    if (!own) inserts.push({ at: http.blockStart!, text: ' access_log off;' });
+    const named = (name: string) =>
+      reading.directives.some(
+        (d) => d.name.value === name && d.context.length === 1 && d.context[0] === 'http' && d.name.start > http.name.start,
+      );
+    const text = [
+      ...(named('access_log') ? [] : [' access_log off;']),
+      ...tempPaths.filter((t) => !named(t)).map((t) => ` ${t} ${word(join(p.var, t))};`),
+    ].join('');
+    if (text) inserts.push({ at: http.blockStart!, text });
   }
   return { edits, inserts };
 }
@@ -213,6 +225,41 @@ function run(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {
       resolve({ code, out: `${stdout}${stderr}` });
     });
   });
+}
+
+/** The http modules with a temp folder; each can be left out of an nginx build (--without-http_<name>_module). */
+const TEMP_PATH_MODULES = ['proxy', 'fastcgi', 'uwsgi', 'scgi'];
+
+/**
+ * The temp path directives an nginx binary knows: client_body_temp_path always, the others when
+ * `nginx -V` does not say their module was left out. Naming one it lacks would be an error.
+ */
+export function tempPathDirectives(configureArgs: string | undefined): string[] {
+  if (configureArgs === undefined) return ['client_body_temp_path'];
+  const modules = TEMP_PATH_MODULES.filter((m) => !configureArgs.includes(`--without-http_${m}_module`));
+  return ['client_body', ...modules].map((m) => `${m}_temp_path`);
+}
+
+/** How root starts a program as nobody, with no groups, capabilities or way back. */
+const asNobody = (setpriv: string) => [
+  setpriv,
+  `--reuid=${NOBODY}`,
+  `--regid=${NOBODY}`,
+  '--clear-groups',
+  '--no-new-privs',
+  '--inh-caps=-all',
+];
+
+/** `nginx -V` once per binary (as nobody, as every nginx the check starts): it does not change while the editor runs. */
+const versions = new Map<string, Promise<string | undefined>>();
+function configureArgs(nginx: string, setpriv: string | undefined): Promise<string | undefined> {
+  const [file, ...args] = setpriv ? [...asNobody(setpriv), nginx, '-V'] : [nginx, '-V'];
+  if (!versions.has(nginx))
+    versions.set(
+      nginx,
+      run(file, args).then((r) => (r.code === 0 ? r.out : undefined)),
+    );
+  return versions.get(nginx)!;
 }
 
 /** Said by an unprivileged nginx about a file written for the load balancer's root-started one. */
@@ -279,7 +326,12 @@ export async function checkNginxConf(
     const own = join(dir, 'var');
     mkdirSync(own, { mode: 0o700 });
     if (asRoot) chownSync(own, NOBODY, NOBODY);
-    const { edits, inserts } = substitutions(reading, { var: own, crt: cert.crt, key: cert.key }, asRoot ? undefined : hosts);
+    const { edits, inserts } = substitutions(
+      reading,
+      { var: own, crt: cert.crt, key: cert.key },
+      asRoot ? undefined : hosts,
+      tempPathDirectives(await configureArgs(nginx, asRoot ? setpriv : undefined)),
+    );
     const conf = join(dir, 'nginx.conf');
     writeFileSync(conf, edited(text, edits, inserts));
     const hasPid = reading.directives.some((d) => d.name.value === 'pid' && d.context.length === 0);
@@ -312,12 +364,7 @@ export async function checkNginxConf(
         '-c',
         'mount --bind "$0" /etc/hosts && echo 0 >/proc/sys/net/ipv4/ip_unprivileged_port_start && echo 1 >/proc/sys/net/ipv4/ip_nonlocal_bind && { echo 1 >/proc/sys/net/ipv6/ip_nonlocal_bind || true; } 2>/dev/null && exec "$@"',
         hostsFile,
-        setpriv!,
-        `--reuid=${NOBODY}`,
-        `--regid=${NOBODY}`,
-        '--clear-groups',
-        '--no-new-privs',
-        '--inh-caps=-all',
+        ...asNobody(setpriv!),
         nginx,
         ...args,
       ]);
