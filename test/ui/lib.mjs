@@ -102,6 +102,19 @@ export async function inputBox(page, value, { timeout = T } = {}) {
       .catch(() => '')
   ).trim();
   await page.keyboard.press('Enter');
+  // Done when the box took the value: it closed, or it now holds another value (a multi-step
+  // input's next box, in the same widget), or it refused it with an error. Returning at once let a
+  // next inputBox() find this box still open and type its value into it (Add Gluu Node's address
+  // went into the name box, and the address box then opened empty).
+  const refused = page.locator('.quick-input-widget .monaco-inputbox.error');
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (!(await input.isVisible().catch(() => false))) break;
+    if ((await input.inputValue({ timeout: 200 }).catch(() => value)) !== value) break;
+    if (await refused.isVisible().catch(() => false)) break;
+    if (Date.now() > end) throw new Error(`the input box still holds ${JSON.stringify(value)} ${timeout / 1000} s after Enter`);
+    await page.waitForTimeout(50);
+  }
   return message;
 }
 
