@@ -433,6 +433,21 @@ export async function trustSandboxKeys(page, sandbox, { until, timeout = 30000, 
   throw new Error(`timed out after ${timeout / 1000} s (on screen: ${JSON.stringify(shown)})`);
 }
 
+/**
+ * Answer a prompt in the terminal that shows it: waits until the ACTIVE terminal shows `prompt`
+ * (any terminal's rows may hold it before the panel has switched to that terminal, and a click
+ * then typed into the one before it), clicks it, types `answer` and Enter. (The caller checks
+ * what the answer did: a step's terminal replaces the program's output with its summary.)
+ */
+export async function answerInTerminal(page, prompt, answer, { timeout = T } = {}) {
+  const active = page.locator('.terminal-wrapper.active .xterm-rows').first();
+  const text = async () => ((await active.innerText().catch(() => '')) || '').replace(/\u00a0/g, ' ');
+  await waitUntil(`the active terminal to show ${prompt}`, async () => prompt.test(await text()), timeout);
+  await page.locator('.terminal-wrapper.active .xterm').first().click();
+  await page.keyboard.type(answer);
+  await page.keyboard.press('Enter');
+}
+
 /** True when any terminal on screen shows `re` (a step's terminal need not be the active one). */
 export const terminalSays = (page, re) => async () => {
   const texts = await page

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import {
+  answerInTerminal,
   contextMenu,
   dismissAll,
   inputBox,
@@ -151,10 +152,7 @@ export default [
       await quickPick(page, '4. Run setup.py');
       await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /Proceed with these values \[Y\|n\]/), poll: 100 });
       await screenshot(page, 'sandbox--setup-py-prompt');
-      // The node's terminal is the active one: type the answer there.
-      await page.locator('.terminal-wrapper.active .xterm').first().click();
-      await page.keyboard.type('Y');
-      await page.keyboard.press('Enter');
+      await answerInTerminal(page, /Proceed with these values \[Y\|n\]/, 'Y');
       await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /run-setup: done/), poll: 100 });
       const done = await page.locator('.xterm-rows').allInnerTexts();
       assert.ok(

@@ -6,6 +6,7 @@
 // included. Then Remove Node from the Running Cluster takes it out again, file included.
 import assert from 'node:assert/strict';
 import {
+  answerInTerminal,
   contextMenu,
   inputBox,
   notifications,
@@ -57,9 +58,7 @@ export default [
       await answerDialog(page, /Join idp3\.gluu\.test/, /^Join$/);
       // setup.py on the new node asks in its terminal, as in the whole plan.
       await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /Proceed with these values \[Y\|n\]/), timeout: 90000, poll: 100 });
-      await page.locator('.terminal-wrapper.active .xterm').first().click();
-      await page.keyboard.type('Y');
-      await page.keyboard.press('Enter');
+      await answerInTerminal(page, /Proceed with these values \[Y\|n\]/, 'Y');
       await trustSandboxKeys(page, sandbox, { until: notified(page, /idp3\.gluu\.test has joined "sandbox"/), timeout: 180000 });
       await screenshot(page, 'sandbox--joined');
 
