@@ -310,10 +310,6 @@ export const BASE_USER_SETTINGS = {
   // VS Code in a browser defaults to "afterDelay"; desktop VS Code (what users run) to "off".
   'files.autoSave': 'off',
   'terminal.integrated.gpuAcceleration': 'off',
-  // A test's page opens on the layout the page before it left, terminal panel included; with no
-  // terminal to revive the workbench then starts a shell of its own, which can become the active
-  // terminal after a step's terminal opened (a stray "bash" hid setup.py's prompt: screenshot).
-  'terminal.integrated.hideOnStartup': 'whenEmpty',
   'workbench.startupEditor': 'none',
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'telemetry.telemetryLevel': 'off',
