@@ -107,14 +107,14 @@ export async function inputBox(page, value, { timeout = T } = {}) {
   // next inputBox() find this box still open and type its value into it (Add Gluu Node's address
   // went into the name box, and the address box then opened empty).
   const refused = page.locator('.quick-input-widget .monaco-inputbox.error');
-  const end = Date.now() + timeout;
-  for (;;) {
-    if (!(await input.isVisible().catch(() => false))) break;
-    if ((await input.inputValue({ timeout: 200 }).catch(() => value)) !== value) break;
-    if (await refused.isVisible().catch(() => false)) break;
-    if (Date.now() > end) throw new Error(`the input box still holds ${JSON.stringify(value)} ${timeout / 1000} s after Enter`);
-    await page.waitForTimeout(50);
-  }
+  await waitUntil(
+    `the input box to take ${JSON.stringify(value)} after Enter`,
+    async () =>
+      !(await input.isVisible().catch(() => false)) ||
+      (await input.inputValue({ timeout: 200 }).catch(() => value)) !== value ||
+      (await refused.isVisible().catch(() => false)),
+    timeout,
+  );
   return message;
 }
 
@@ -306,14 +306,18 @@ export async function welcomeButtons(page, view, { timeout = T } = {}) {
   return buttons;
 }
 
-/** Text of the visible terminal (needs "terminal.integrated.gpuAcceleration": "off", set by the harness). */
+/**
+ * Text of the active terminal, the one the panel shows and keys go to (needs
+ * "terminal.integrated.gpuAcceleration": "off", set by the harness). Not any `.xterm-rows`: the
+ * rows of terminals the panel does not show are in the page too, and the first in it is the oldest.
+ */
 export async function terminalText(page, { timeout = T } = {}) {
-  const rows = page.locator('.terminal-wrapper.active .xterm-rows, .xterm-rows').first();
+  const rows = page.locator('.terminal-wrapper.active .xterm-rows').first();
   await rows.waitFor({ timeout });
   return (await rows.innerText()).replace(/\u00a0/g, ' ');
 }
 
-/** Wait until the terminal shows `text` (string or RegExp); returns the whole terminal text. */
+/** Wait until the active terminal shows `text` (string or RegExp); returns the whole terminal text. */
 export async function waitForTerminalText(page, text, { timeout = T } = {}) {
   const re = containing(text);
   const end = Date.now() + timeout;
@@ -413,36 +417,22 @@ export async function trustSandboxKeys(page, sandbox, { until, timeout = 30000, 
   }
   // What the editor shows instead: a test that waited on another's state (a password it stored,
   // say) then says what it met.
-  const visible = async (sel) =>
-    (await page
-      .locator(sel)
-      .first()
-      .isVisible()
-      .catch(() => false))
-      ? (
-          await page
-            .locator(sel)
-            .first()
-            .innerText()
-            .catch(() => '')
-        )
-          .replace(/\s+/g, ' ')
-          .trim()
-      : '';
+  const visible = async (sel) => {
+    const element = page.locator(sel).first();
+    if (!(await element.isVisible().catch(() => false))) return '';
+    return (await element.innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+  };
   const shown = { dialog: await visible('.monaco-dialog-box'), input: await visible('.quick-input-widget') };
   throw new Error(`timed out after ${timeout / 1000} s (on screen: ${JSON.stringify(shown)})`);
 }
 
 /**
- * Answer a prompt in the terminal that shows it: waits until the ACTIVE terminal shows `prompt`
- * (any terminal's rows may hold it before the panel has switched to that terminal, and a click
- * then typed into the one before it), clicks it, types `answer` and Enter. (The caller checks
- * what the answer did: a step's terminal replaces the program's output with its summary.)
+ * Answer a prompt where the keys go: once the ACTIVE terminal shows `prompt` (terminalSays is true
+ * as soon as any terminal's rows hold it), click that terminal, type `answer` and Enter. (The
+ * caller checks what the answer did: a step's terminal replaces the program's output with its summary.)
  */
 export async function answerInTerminal(page, prompt, answer, { timeout = T } = {}) {
-  const active = page.locator('.terminal-wrapper.active .xterm-rows').first();
-  const text = async () => ((await active.innerText().catch(() => '')) || '').replace(/\u00a0/g, ' ');
-  await waitUntil(`the active terminal to show ${prompt}`, async () => prompt.test(await text()), timeout);
+  await waitForTerminalText(page, prompt, { timeout });
   await page.locator('.terminal-wrapper.active .xterm').first().click();
   await page.keyboard.type(answer);
   await page.keyboard.press('Enter');

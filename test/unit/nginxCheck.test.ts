@@ -10,6 +10,19 @@ import { checkNginxConf, findNginx, tempPathDirectives } from '../../src/core/re
 
 const GOOD = 'events {}\nhttp {\n    server {\n        listen 8080;\n    }\n}\n';
 
+/**
+ * checkNginxConf(conf) in a new node process (the stand-in certificate is made once per process,
+ * by its first check), started as `command` + its arguments + node's; returns its result.
+ */
+async function checkInNewProcess(conf: string, command: string[] = [], env: NodeJS.ProcessEnv = process.env) {
+  const { execFileSync } = await import('node:child_process');
+  const module = path.join(__dirname, '..', '..', 'src', 'core', 'render', 'nginxCheck.js');
+  const script = `require(${JSON.stringify(module)}).checkNginxConf(${JSON.stringify(conf)}, {}).then((r) => process.stdout.write(JSON.stringify(r)))`;
+  const argv = [...command, process.execPath, '-e', script];
+  const out = execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', env });
+  return JSON.parse(out) as { ok: boolean; problems: { line?: number; message: string }[] };
+}
+
 describe('the nginx -t check of a workspace nginx.conf', () => {
   let dir: string;
   let nginx: string;
@@ -134,18 +147,12 @@ describe('the nginx -t check of a workspace nginx.conf', () => {
 
   it('reads its stand-in certificate as nobody when the first check ran under a private 0700 TMPDIR (real nginx)', async function () {
     if (process.getuid?.() !== 0) this.skip();
-    const { execFileSync } = await import('node:child_process');
     const priv = mkdtempSync(path.join(tmpdir(), 'gluu-private-tmp-'));
     chmodSync(priv, 0o700);
     try {
-      // A fresh process: the stand-in certificate is made once per process, by its first check.
       const conf =
         'events {}\nhttp {\n    server {\n        listen 443 ssl;\n        ssl_certificate /etc/nginx/ssl/httpd.crt;\n        ssl_certificate_key /etc/nginx/ssl/httpd.key;\n    }\n}\n';
-      const script = `require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'core', 'render', 'nginxCheck.js'))}).checkNginxConf(${JSON.stringify(conf)}, {}).then((r) => process.stdout.write(JSON.stringify(r)))`;
-      const r = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, TMPDIR: priv } })) as {
-        ok: boolean;
-        problems: { line?: number; message: string }[];
-      };
+      const r = await checkInNewProcess(conf, [], { ...process.env, TMPDIR: priv });
       // nginx loads certificates after reading the whole file: a valid file, so it gets that far.
       assert.deepEqual([r.ok, r.problems], [true, []], JSON.stringify(r));
     } finally {
@@ -171,7 +178,7 @@ describe('the nginx -t check of a workspace nginx.conf', () => {
 
   it('passes a valid file on a machine whose nginx never ran, its compiled-in temp folders not made yet (real nginx)', async function () {
     if (process.getuid?.() !== 0) this.skip();
-    const { execFileSync, spawnSync } = await import('node:child_process');
+    const { spawnSync } = await import('node:child_process');
     const nginxBin = findNginx();
     assert.ok(nginxBin, 'nginx is installed (scripts/install-system-deps.sh)');
     // Where this nginx keeps its temp folders (/var/lib/nginx/body on Debian). In a mount namespace
@@ -182,25 +189,17 @@ describe('the nginx -t check of a workspace nginx.conf', () => {
     assert.ok(body, `nginx -V names its client body temp path: ${V}`);
     const conf =
       'events {}\nhttp {\n    upstream backend { server 127.0.0.1:8443; }\n    server {\n        listen 443 ssl;\n        ssl_certificate /etc/nginx/ssl/httpd.crt;\n        ssl_certificate_key /etc/nginx/ssl/httpd.key;\n        location /oxauth { proxy_pass https://backend/oxauth; }\n    }\n}\n';
-    const script = `require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'core', 'render', 'nginxCheck.js'))}).checkNginxConf(${JSON.stringify(conf)}, {}).then((r) => process.stdout.write(JSON.stringify(r)))`;
-    const out = execFileSync(
+    const r = await checkInNewProcess(conf, [
       'unshare',
-      [
-        '-m',
-        '--propagation',
-        'private',
-        'sh',
-        '-c',
-        'mount -t tmpfs -o mode=0755 none "$0" && test ! -e "$1" && shift && exec "$@"',
-        path.dirname(body),
-        body,
-        process.execPath,
-        '-e',
-        script,
-      ],
-      { encoding: 'utf8' },
-    );
-    const r = JSON.parse(out) as { ok: boolean; problems: { message: string }[] };
-    assert.deepEqual([r.ok, r.problems], [true, []], out);
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount -t tmpfs -o mode=0755 none "$0" && test ! -e "$1" && shift && exec "$@"',
+      path.dirname(body),
+      body,
+    ]);
+    assert.deepEqual([r.ok, r.problems], [true, []], JSON.stringify(r));
   });
 });

@@ -253,13 +253,13 @@ const asNobody = (setpriv: string) => [
 /** `nginx -V` once per binary (as nobody, as every nginx the check starts): it does not change while the editor runs. */
 const versions = new Map<string, Promise<string | undefined>>();
 function configureArgs(nginx: string, setpriv: string | undefined): Promise<string | undefined> {
-  const [file, ...args] = setpriv ? [...asNobody(setpriv), nginx, '-V'] : [nginx, '-V'];
-  if (!versions.has(nginx))
-    versions.set(
-      nginx,
-      run(file, args).then((r) => (r.code === 0 ? r.out : undefined)),
-    );
-  return versions.get(nginx)!;
+  let args = versions.get(nginx);
+  if (!args) {
+    const [file, ...rest] = [...(setpriv ? asNobody(setpriv) : []), nginx, '-V'];
+    args = run(file, rest).then((r) => (r.code === 0 ? r.out : undefined));
+    versions.set(nginx, args);
+  }
+  return args;
 }
 
 /** Said by an unprivileged nginx about a file written for the load balancer's root-started one. */
