@@ -57,14 +57,55 @@ function resetWorkspace(workspace, scenario) {
 // every test starts once its view container is in the activity bar.
 const EXTENSION_READY = '.part.activitybar .action-label[aria-label^="Gluu Cluster"]';
 
+// The workbench keeps a workspace's layout in the browser's IndexedDB (a database per workspace,
+// "vscode-web-state-db-<id>", table ItemTable) and writes it from a timer every 5 s, so whether a
+// page closed with the panel open leaves it open for the next page depends on that timer. A page
+// that opens with the terminal panel showing and no terminal in it starts a shell of its own
+// (hideOnStartup "never", the default) seconds later, and that shell becomes the active terminal
+// in the middle of a test (it took setup.py's prompt away in CI runs). Every page therefore
+// starts with the panel closed: the key is deleted while no page of the workspace is open, and
+// the page checks the panel is closed once loaded (if a new editor renames the key, that check
+// says so at once instead of a test failing now and then).
+const PANEL_HIDDEN_KEY = 'workbench.panel.hidden';
+
+async function forgetPanelState(page, server) {
+  // Any page of code-server's origin reaches its IndexedDB; /healthz is the lightest.
+  await page.goto(new URL('/healthz', server.url).href, { waitUntil: 'domcontentloaded', timeout: 60000 });
+  await page.evaluate(async (key) => {
+    const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith('vscode-web-state-db-'));
+    for (const name of names) {
+      const db = await new Promise((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      try {
+        if (!db.objectStoreNames.contains('ItemTable')) continue;
+        await new Promise((resolve, reject) => {
+          const tx = db.transaction('ItemTable', 'readwrite');
+          tx.objectStore('ItemTable').delete(key);
+          tx.oncomplete = resolve;
+          tx.onerror = () => reject(tx.error);
+        });
+      } finally {
+        db.close();
+      }
+    }
+  }, PANEL_HIDDEN_KEY);
+}
+
 async function openWorkbench(browser, server) {
   const page = await browser.newPage();
+  await forgetPanelState(page, server);
   await page.goto(server.folderUrl(), { waitUntil: 'domcontentloaded', timeout: 60000 });
   await lib.waitForWorkbench(page);
   try {
     await page.locator(EXTENSION_READY).first().waitFor({ timeout: 30000 });
   } catch {
     throw new Error('the Gluu Cluster view container never appeared in the activity bar (did the VSIX install and load?)');
+  }
+  if (await page.locator('.part.panel').isVisible()) {
+    throw new Error(`the workbench opened with its panel showing although ${PANEL_HIDDEN_KEY} was forgotten (has the editor renamed it?)`);
   }
   return page;
 }
