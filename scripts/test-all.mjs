@@ -5,11 +5,13 @@
 //   npm run typecheck:webview, and compile-tests as the typecheck (1 check: passed or failed)
 //   npm run lint: ESLint and Prettier --check                (1 check: passed or failed)
 //   npm run compile-tests                                    (failure = 1 failed)
-//   unit tests: mocha --config test/unit/.mocharc.json       (counts)
-//   integration tests: mocha --config test/integration/...   (counts; real servers in network namespaces)
-//   npm run vsix → gluu-cluster.vsix from that build          (failure = 1 failed)
-//   extension-host tests, one code-server per scenario        (counts)
-//   UI tests against the VSIX, one code-server per scenario   (counts)
+//   then two lanes side by side:
+//     unit tests: mocha --config test/unit/.mocharc.json     (counts)
+//     integration tests: mocha --config test/integration/... (counts; real servers in network namespaces)
+//   and
+//     npm run vsix → gluu-cluster.vsix from that build        (failure = 1 failed)
+//     extension-host tests, one code-server per scenario      (counts)
+//     UI tests against the VSIX, one code-server per scenario (counts)
 //
 // A failing stage does not stop the stages that do not need it. dist/, out/ and the VSIX are
 // removed before they are rebuilt, so no stage ever tests a stale build. The last line is
@@ -60,14 +62,15 @@ let failed = 0;
 const t0 = Date.now();
 const secs = (t) => ((Date.now() - t) / 1000).toFixed(1);
 
+const bannerLine = (title) => `\n━━━ ${title} ${'━'.repeat(Math.max(3, 70 - title.length))}`;
 function banner(title) {
-  console.log(`\n━━━ ${title} ${'━'.repeat(Math.max(3, 70 - title.length))}`);
+  console.log(bannerLine(title));
 }
 
-function record(name, status, { p = 0, f = 0, seconds, note = '', failures = [] } = {}) {
+function record(name, status, { p = 0, f = 0, seconds, note = '', failures = [] } = {}, into = stages) {
   passed += p;
   failed += f;
-  stages.push({ name, status, p, f, seconds, note, failures });
+  into.push({ name, status, p, f, seconds, note, failures });
 }
 
 /** Run a command with inherited output in its own process group; resolves its exit code. */
@@ -190,39 +193,65 @@ if (full || want('unit') || want('integration') || want('vscode')) {
 }
 await concurrentStages(checks);
 
-/** A mocha suite in plain Node, counted exactly through the stats reporter. */
-async function mochaStage(name, config) {
-  await step(name, async (t) => {
-    const statsFile = path.join(os.tmpdir(), `gluu-mocha-stats-${process.pid}.json`);
+/**
+ * A mocha suite in plain Node, counted exactly through the stats reporter. With `lane` ({ out,
+ * stages }), its banner and output go into lane.out and its result into lane.stages, for a stage
+ * that runs beside others (printed when its lane ends).
+ */
+async function mochaStage(name, config, lane) {
+  const t = Date.now();
+  const rec = (status, o) => record(name, status, { seconds: secs(t), ...o }, lane?.stages);
+  if (lane) lane.out.push(Buffer.from(`${bannerLine(name)}\n`));
+  else banner(name);
+  try {
+    const statsFile = path.join(os.tmpdir(), `gluu-mocha-stats-${process.pid}-${name.replace(/\W+/g, '-')}.json`);
     fs.rmSync(statsFile, { force: true });
     const args = ['--config', config, '--reporter', path.join(ROOT, 'scripts', 'harness', 'mocha-stats-reporter.cjs')];
     if (opts.grep) args.push('--grep', opts.grep);
-    const code = await sh(path.join(ROOT, 'node_modules', '.bin', 'mocha'), args, { env: { GLUU_MOCHA_STATS: statsFile } });
+    const code = await sh(path.join(ROOT, 'node_modules', '.bin', 'mocha'), args, {
+      env: { GLUU_MOCHA_STATS: statsFile },
+      ...(lane ? { capture: lane.out } : {}),
+    });
     let stats = null;
     try {
       stats = JSON.parse(fs.readFileSync(statsFile, 'utf8'));
     } catch {}
     fs.rmSync(statsFile, { force: true });
     if (!stats) {
-      record(name, 'FAILED', { f: 1, seconds: secs(t), note: `mocha exited ${code} without results` });
+      rec('FAILED', { f: 1, note: `mocha exited ${code} without results` });
       return false;
     }
     // exit code non-zero with no counted failure (e.g. an uncaught error after the run) is a failure too
     const extra = code !== 0 && stats.failed === 0 ? 1 : 0;
-    record(name, stats.failed + extra ? 'FAILED' : 'ok', {
+    rec(stats.failed + extra ? 'FAILED' : 'ok', {
       p: stats.passed,
       f: stats.failed + extra,
       failures: stats.failures,
-      seconds: secs(t),
       note: `${stats.passed} passed, ${stats.failed} failed${stats.pending ? `, ${stats.pending} pending` : ''}${extra ? `, mocha exit ${code}` : ''}`,
     });
     return true;
-  });
+  } catch (e) {
+    if (lane) lane.out.push(Buffer.from(`[test] ${name} failed: ${e?.stack || e}\n`));
+    else console.error(`[test] ${name} failed: ${e?.stack || e}`);
+    rec('FAILED', { f: 1, note: e?.message?.split('\n')[0] ?? '' });
+    return false;
+  }
 }
 
-if (want('unit')) await mochaStage('unit tests', 'test/unit/.mocharc.json');
-// Real servers on this machine: nginx, csync2, sshd in network namespaces (root).
-if (want('integration')) await mochaStage('integration tests', 'test/integration/.mocharc.json');
+// Two lanes from here on, side by side. The plain-Node suites (unit, then the integration tests
+// on real servers in network namespaces) spend most of their time waiting: for cron's next
+// minute, for servers to start (60 % of 2 cores, measured). The editor stages (package, then the
+// extension-host and UI tests) keep a browser and a code-server busy (69 %). One after the other
+// they took 125 + 235 s; beside each other the run takes about as long as the editor lane. The
+// Node lane's output is kept and printed under its banners when both lanes are done (the
+// editor lane streams as before); its stages take their place in the summary.
+const nodeLane = { out: [], stages: [] };
+const nodeLaneDone = (async () => {
+  if (want('unit')) await mochaStage('unit tests', 'test/unit/.mocharc.json', full || want('integration') ? nodeLane : undefined);
+  // Real servers on this machine: nginx, csync2, sshd in network namespaces (root).
+  if (want('integration')) await mochaStage('integration tests', 'test/integration/.mocharc.json', nodeLane);
+})();
+const nodeLaneAt = stages.length;
 
 let vsixOk = false;
 if (full || want('ui')) {
@@ -285,6 +314,9 @@ if (want('ui')) {
 }
 
 await editors?.close().catch(() => {});
+await nodeLaneDone;
+process.stdout.write(Buffer.concat(nodeLane.out));
+stages.splice(nodeLaneAt, 0, ...nodeLane.stages);
 
 // ---------------------------------------------------------------------------------------
 banner('summary');
