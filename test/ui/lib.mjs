@@ -56,13 +56,18 @@ export async function palette(page, text, { timeout = T } = {}) {
   // Done when the palette closed, or when the command opened its own quick pick / input box
   // (the same widget, now with other content).
   // (inputValue with a short timeout: a command that reloads the window takes the widget away
-  // between the two reads, and inputValue would otherwise wait its default 30 s for one.)
-  const doneBy = Date.now() + 5000;
+  // between the two reads, and inputValue would otherwise wait its default 30 s for one. A read
+  // that timed out says nothing about the value: on a busy machine it once ended this wait while
+  // the palette still showed the command, and the next palette() found it open, pressed no F1,
+  // and then waited for a widget that had closed.)
+  const doneBy = Date.now() + timeout;
   while (Date.now() < doneBy) {
     if (!(await input.isVisible().catch(() => false))) return;
-    if ((await input.inputValue({ timeout: 200 }).catch(() => '')) !== '>' + text) return;
+    const value = await input.inputValue({ timeout: 200 }).catch(() => undefined);
+    if (value !== undefined && value !== '>' + text) return;
     await page.waitForTimeout(50);
   }
+  throw new Error(`the command palette still shows "${text}" ${timeout / 1000} s after it was chosen`);
 }
 
 /** Pick `label` in the quick pick that is open now (exact label, else the first row containing it). */
