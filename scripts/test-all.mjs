@@ -245,11 +245,22 @@ async function mochaStage(name, config, lane) {
 // they took 125 + 235 s; beside each other the run takes about as long as the editor lane. The
 // Node lane's output is kept and printed under its banners when both lanes are done (the
 // editor lane streams as before); its stages take their place in the summary.
+// (Without the editor lane, as in --only unit,integration, the Node lane streams as before.)
 const nodeLane = { out: [], stages: [] };
+const beside = want('vscode') || want('ui') ? nodeLane : undefined;
+// Interrupted (Ctrl+C), the run still shows what the Node lane printed: registered before its
+// stages' own handlers, this one runs after they stopped them (newest first).
+let laneOutShown = false;
+const showLaneOut = () => {
+  // once: interrupted, the run's own end may still get here after the handler below
+  if (!laneOutShown) process.stdout.write(Buffer.concat(nodeLane.out));
+  laneOutShown = true;
+};
+const unregisterLaneOut = onShutdown(async () => showLaneOut());
 const nodeLaneDone = (async () => {
-  if (want('unit')) await mochaStage('unit tests', 'test/unit/.mocharc.json', full || want('integration') ? nodeLane : undefined);
+  if (want('unit')) await mochaStage('unit tests', 'test/unit/.mocharc.json', beside);
   // Real servers on this machine: nginx, csync2, sshd in network namespaces (root).
-  if (want('integration')) await mochaStage('integration tests', 'test/integration/.mocharc.json', nodeLane);
+  if (want('integration')) await mochaStage('integration tests', 'test/integration/.mocharc.json', beside);
 })();
 const nodeLaneAt = stages.length;
 
@@ -315,7 +326,8 @@ if (want('ui')) {
 
 await editors?.close().catch(() => {});
 await nodeLaneDone;
-process.stdout.write(Buffer.concat(nodeLane.out));
+unregisterLaneOut();
+showLaneOut();
 stages.splice(nodeLaneAt, 0, ...nodeLane.stages);
 
 // ---------------------------------------------------------------------------------------
