@@ -1,6 +1,11 @@
 // What an operator does with the packaged extension in a real workbench: node menus, the
-// palette, the welcome view, step previews, a real confirmation dialog. Each test starts from
-// the scenario's fixture workspace in a freshly loaded page.
+// palette, the welcome view, step previews, a real confirmation dialog.
+//
+// Each scenario's tests are one sequence in one page, as an operator would go on (a page costs
+// ~7 CPU-s of Chromium and code-server to load, most of these tests' cost): the first test
+// starts from the fixture workspace in a freshly loaded page, the others (`fresh: false`) go on
+// in it, reading nothing the ones before changed; the one that edits the cluster file for good
+// comes last. After a failure the runner gives the next test a fresh page and workspace.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,8 +27,25 @@ const clusterFile = (workspace) => fs.readFileSync(path.join(workspace, 'gluu-cl
 
 export default [
   {
+    name: 'the Gluu Cluster view shows the Nodes pane with the cluster nodes',
+    scenario: 'with-cluster',
+    fn: async ({ page }) => {
+      await openView(page, 'Gluu Cluster');
+      await pane(page, 'Nodes');
+      const row = await treeRow(page, 'idp1.example.org', { view: 'Nodes' });
+      assert.ok(await row.isVisible());
+      const rows = await treeRows(page, 'Nodes');
+      assert.ok(
+        rows.some((r) => r.includes('idp2.example.org')),
+        `rows: ${JSON.stringify(rows)}`,
+      );
+      await screenshot(page, 'with-cluster--nodes');
+    },
+  },
+  {
     name: 'right-clicking a node shows its actions; the load balancer gets only what applies to it',
     scenario: 'with-cluster',
+    fresh: false,
     fn: async ({ page }) => {
       await openView(page, 'Gluu Cluster');
       await treeRow(page, 'idp2.example.org', { view: 'Nodes' });
@@ -54,6 +76,7 @@ export default [
   {
     name: "Preview Step from a step's menu opens the exact commands",
     scenario: 'with-cluster',
+    fresh: false,
     fn: async ({ page }) => {
       await openView(page, 'Gluu Cluster');
       await pane(page, 'Clustering Steps');
@@ -69,6 +92,7 @@ export default [
   {
     name: 'Set as Primary from the palette asks for the node, edits the file and stars the node',
     scenario: 'with-cluster',
+    fresh: false,
     fn: async ({ page, workspace }) => {
       await palette(page, 'Gluu Cluster: Set as Primary');
       await quickPick(page, 'idp2.example.org');
@@ -93,6 +117,7 @@ export default [
   {
     name: 'Remove Node asks in a dialog; "Remove" takes the node out of the file and the tree',
     scenario: 'with-cluster',
+    fresh: false,
     fn: async ({ page, workspace }) => {
       await openView(page, 'Gluu Cluster');
       await contextMenu(page, 'idp2.example.org', { view: 'Nodes', click: 'Remove Node…' });
@@ -114,8 +139,23 @@ export default [
     },
   },
   {
+    name: 'an empty workspace shows a "Create Cluster File" button in the Nodes view',
+    scenario: 'empty',
+    fn: async ({ page }) => {
+      await openView(page, 'Gluu Cluster');
+      const buttons = await welcomeButtons(page, 'Nodes');
+      const texts = (await buttons.allInnerTexts()).map((t) => t.trim());
+      assert.ok(
+        texts.some((t) => /^create cluster file$/i.test(t)),
+        `welcome buttons: ${JSON.stringify(texts)}`,
+      );
+      await screenshot(page, 'empty--welcome');
+    },
+  },
+  {
     name: 'the welcome view\'s "Create Cluster File" writes the example, opens it and fills the tree',
     scenario: 'empty',
+    fresh: false,
     fn: async ({ page, workspace }) => {
       await openView(page, 'Gluu Cluster');
       const buttons = await welcomeButtons(page, 'Nodes');

@@ -156,6 +156,8 @@ export default [
   {
     name: 'LDAP editor from the palette keeps an unsaved edit and its tab when hidden and across a window reload',
     scenario: 'sandbox',
+    // Goes on in the page of the test above, which closed its editor (one page load less).
+    fresh: false,
     timeout: 180000,
     fn: async ({ page, sandbox }) => {
       await palette(page, 'Gluu Cluster: Edit LDAP Cache & Authentication');

@@ -51,8 +51,13 @@ export async function palette(page, text, { timeout = T } = {}) {
       await input.fill('>');
     }
   }
+  // Chosen with the keyboard, as quickPick() does: the filtered row becomes the active one and
+  // Enter runs it. A click waits for the row to hold still, and a list still filtering or a
+  // hover over it kept "Terminal: Kill All Terminals" moving for 30 s in one run on a busy machine.
   const target = (await exact.count()) ? exact.first() : loose.first();
-  await target.click();
+  const name = (await target.locator('.label-name').first().innerText()).trim();
+  const focused = page.locator('.quick-input-list .monaco-list-row.focused .label-name');
+  await chooseRow(page, focused, name, end);
   // Done when the palette closed, or when the command opened its own quick pick / input box
   // (the same widget, now with other content).
   // (inputValue with a short timeout: a command that reloads the window takes the widget away
@@ -68,6 +73,28 @@ export async function palette(page, text, { timeout = T } = {}) {
     await page.waitForTimeout(50);
   }
   throw new Error(`the command palette still shows "${text}" ${timeout / 1000} s after it was chosen`);
+}
+
+/**
+ * Moves the open list's active row down to the one labelled `name` (the filter normally makes it
+ * the first) and presses Enter; fails by `end` (ms) if no row of that name becomes active.
+ */
+async function chooseRow(page, focused, name, end) {
+  const want = exactly(name);
+  for (;;) {
+    const now = (
+      await focused
+        .first()
+        .innerText({ timeout: 500 })
+        .catch(() => '')
+    ).trim();
+    if (want.test(now)) break;
+    if (Date.now() >= end) throw new Error(`the list never made "${name}" its active row (active: ${JSON.stringify(now)})`);
+    // Nothing active yet: the list is still filling. Another row active: the next one may be ours.
+    if (now) await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(50);
+  }
+  await page.keyboard.press('Enter');
 }
 
 /** Pick `label` in the quick pick that is open now (exact label, else the first row containing it). */
@@ -441,6 +468,15 @@ export async function answerInTerminal(page, prompt, answer, { timeout = T } = {
   await page.locator('.terminal-wrapper.active .xterm').first().click();
   await page.keyboard.type(answer);
   await page.keyboard.press('Enter');
+}
+
+/**
+ * Kills every terminal and waits until the panel has none: a test that goes on in the page of
+ * the test before (`fresh: false`) starts from here, so what a terminal shows is its own.
+ */
+export async function closeTerminals(page) {
+  await palette(page, 'Terminal: Kill All Terminals');
+  await page.locator('.terminal-wrapper').first().waitFor({ state: 'detached', timeout: 15000 });
 }
 
 /** True when any terminal on screen shows `re` (a step's terminal need not be the active one). */

@@ -1,10 +1,15 @@
 // Running steps in the real editor against the built-in sandbox cluster (real sshd hosts):
 // from a node's menu and from the palette, the host key dialog with its fingerprint, the
 // step's terminal and summary, the Steps view turning done, Ctrl+C cancelling a long step.
+// The sandbox's tests are one sequence in one page (`fresh: false`), from the LDAP editor's to
+// Join Node: a page load is most of a short test's cost (~7 CPU-s). Each of these starts by
+// closing the terminals, so what a terminal shows is its own; after a failure the runner gives
+// the next test a fresh page.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import {
   answerInTerminal,
+  closeTerminals,
   contextMenu,
   dismissAll,
   inputBox,
@@ -57,7 +62,9 @@ export default [
     name: "Run Step from a node's menu: trust the host key, watch the terminal, read the summary",
     scenario: 'sandbox',
     timeout: 120000,
+    fresh: false,
     fn: async ({ page, sandbox }) => {
+      await closeTerminals(page);
       // A node whose /etc/hosts knows only itself (the lab's names the others): the step has work there.
       const fresh = await lab.runAs(sandbox.lab, 'idp2', 'sh', ['-c', "printf '127.0.0.1 localhost\\n' > /etc/hosts"]);
       assert.equal(fresh.code, 0, fresh.stderr);
@@ -74,7 +81,9 @@ export default [
     name: 'Run Step from the palette turns the step done in the Steps view',
     scenario: 'sandbox',
     timeout: 120000,
+    fresh: false,
     fn: async ({ page, sandbox }) => {
+      await closeTerminals(page);
       // Host names ran on idp2 alone (the test above): the step is partly run until every host has it.
       await openView(page, 'Gluu Cluster');
       await pane(page, 'Clustering Steps');
@@ -94,7 +103,9 @@ export default [
     name: 'A step whose prerequisite has not run is refused; marked done by hand it runs, and Ctrl+C cancels it',
     scenario: 'sandbox',
     timeout: 150000,
+    fresh: false,
     fn: async ({ page, sandbox }) => {
+      await closeTerminals(page);
       // Update keystores needs Copy certificates, which has not run: refused, with the reason.
       await palette(page, 'Gluu Cluster: Run Step…');
       await page.locator('.quick-input-widget input').fill('keystores');
@@ -144,7 +155,9 @@ export default [
     name: 'Run setup.py opens a terminal on the node where the operator answers its prompt',
     scenario: 'sandbox',
     timeout: 120000,
+    fresh: false,
     fn: async ({ page, sandbox }) => {
+      await closeTerminals(page);
       await palette(page, 'Gluu Cluster: Run Step…');
       await quickPick(page, '3. Copy setup.properties');
       await trustSandboxKeys(page, sandbox, { until: terminalSays(page, /setup-properties: done/) });

@@ -9,7 +9,19 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { contextMenu, inputBox, onlyPane, openView, palette, PROJECT_ROOT, screenshot, statusBar, treeRows, waitUntil } from './lib.mjs';
+import {
+  closeTerminals,
+  contextMenu,
+  inputBox,
+  onlyPane,
+  openView,
+  palette,
+  PROJECT_ROOT,
+  screenshot,
+  statusBar,
+  treeRows,
+  waitUntil,
+} from './lib.mjs';
 
 const lab = createRequire(import.meta.url)('../../scripts/lab/netns.cjs');
 const REDIS_PASSWORD = 'r3d!s "ui" $x';
@@ -50,7 +62,10 @@ export default [
     name: 'Cluster Health: passwords asked from the rows that need them, then healthy; nginx stopped turns the status bar critical',
     scenario: 'sandbox',
     timeout: 300000,
+    // Goes on in the run tests' page, their terminals closed (the health view gets the room).
+    fresh: false,
     fn: async ({ page, sandbox }) => {
+      await closeTerminals(page);
       const ldapPassword = fs.readFileSync(sandbox.ldapPasswordFile, 'utf8');
       const built = spawnSync(
         process.execPath,

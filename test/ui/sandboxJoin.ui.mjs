@@ -38,6 +38,8 @@ export default [
     name: 'Join Node from the Nodes view: confirm, answer setup.py, joined; health says healthy with the new node; then removed again',
     scenario: 'sandbox',
     timeout: 300000,
+    // Goes on in the health test's page: every wait below is for something only this test causes.
+    fresh: false,
     fn: async ({ page, sandbox }) => {
       await openView(page, 'Gluu Cluster');
       // The cluster was built with the CLI: Verify Cluster tells the editor which steps hold.
