@@ -2,16 +2,18 @@
 //
 //   ensure editor (Debian packages, Node 24, code-server)   → scripts/harness/editor.mjs
 //   npm run build                                            (failure = 1 failed)
-//   npm run typecheck:webview, and compile-tests as the typecheck (1 check: passed or failed)
-//   npm run lint: ESLint and Prettier --check                (1 check: passed or failed)
-//   npm run compile-tests                                    (failure = 1 failed)
-//   then two lanes side by side:
-//     unit tests: mocha --config test/unit/.mocharc.json     (counts)
-//     integration tests: mocha --config test/integration/... (counts; real servers in network namespaces)
-//   and
+//   then side by side:
+//     the checks, at the same time as each other:
+//       npm run typecheck:webview, and compile-tests as the typecheck (1 check: passed or failed)
+//       npm run lint: ESLint and Prettier --check            (1 check: passed or failed)
+//       npm run compile-tests                                (failure = 1 failed)
+//     then the Node lane:
+//       unit tests: mocha --config test/unit/.mocharc.json   (counts)
+//       integration tests: mocha --config test/integration/... (counts; real servers in network namespaces)
+//   and the editor lane:
 //     npm run vsix → gluu-cluster.vsix from that build        (failure = 1 failed)
-//     extension-host tests, one code-server per scenario      (counts)
 //     UI tests against the VSIX, one code-server per scenario (counts)
+//     extension-host tests, one code-server per scenario      (counts; once the tests are compiled)
 //
 // A failing stage does not stop the stages that do not need it. dist/, out/ and the VSIX are
 // removed before they are rebuilt, so no stage ever tests a stale build. The last line is
@@ -119,26 +121,35 @@ function sh(cmd, args, { env = {}, timeoutMs = 10 * 60 * 1000, capture } = {}) {
   });
 }
 
-async function step(name, fn) {
+async function step(name, fn, into = stages) {
   banner(name);
   const t = Date.now();
   try {
     return await fn(t);
   } catch (e) {
     console.error(`[test] ${name} failed: ${e?.stack || e}`);
-    record(name, 'FAILED', { f: 1, seconds: secs(t), note: e?.message?.split('\n')[0] ?? '' });
+    record(name, 'FAILED', { f: 1, seconds: secs(t), note: e?.message?.split('\n')[0] ?? '' }, into);
     return false;
   }
 }
 
 /** A stage that is one npm script: ok → counted as `passCounts` passes (0 or 1), failure → 1 failed. */
-async function npmStage(name, script, { countPass = false, timeoutMs } = {}) {
-  return step(name, async (t) => {
-    const code = await sh('npm', ['run', '--silent', script], { timeoutMs });
-    const ok = code === 0;
-    record(name, ok ? 'ok' : 'FAILED', { p: ok && countPass ? 1 : 0, f: ok ? 0 : 1, seconds: secs(t), note: ok ? '' : `exit ${code}` });
-    return ok;
-  });
+async function npmStage(name, script, { countPass = false, timeoutMs, into = stages } = {}) {
+  return step(
+    name,
+    async (t) => {
+      const code = await sh('npm', ['run', '--silent', script], { timeoutMs });
+      const ok = code === 0;
+      record(
+        name,
+        ok ? 'ok' : 'FAILED',
+        { p: ok && countPass ? 1 : 0, f: ok ? 0 : 1, seconds: secs(t), note: ok ? '' : `exit ${code}` },
+        into,
+      );
+      return ok;
+    },
+    into,
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -160,23 +171,34 @@ if (full || want('vscode') || want('ui')) {
 
 // typecheck, lint and compile-tests need nothing from each other: they run at the same time
 // (one core each instead of one after the other), each stage's output shown when it ends.
-/** Runs npm-script stages concurrently; prints each one's output under its banner as it finishes. */
-async function concurrentStages(list) {
-  const runs = list.map(({ name, script, countPass }) => {
-    const out = [];
-    const t = Date.now();
-    return sh('npm', ['run', '--silent', script], { capture: out }).then((code) => ({ name, code, out, countPass, seconds: secs(t) }));
-  });
-  for (const r of await Promise.all(runs)) {
-    banner(r.name);
-    process.stdout.write(Buffer.concat(r.out));
+/**
+ * Runs npm-script stages concurrently; prints each one's output under its banner as it finishes
+ * (a block of its own, also while the editor lane streams); records them in list order.
+ */
+async function concurrentStages(list, into) {
+  const results = await Promise.all(
+    list.map(({ name, script, countPass }) => {
+      const out = [];
+      const t = Date.now();
+      return sh('npm', ['run', '--silent', script], { capture: out }).then((code) => {
+        process.stdout.write(`${bannerLine(name)}\n${Buffer.concat(out)}`);
+        return { name, code, countPass, seconds: secs(t) };
+      });
+    }),
+  );
+  for (const r of results) {
     const ok = r.code === 0;
-    record(r.name, ok ? 'ok' : 'FAILED', {
-      p: ok && r.countPass ? 1 : 0,
-      f: ok ? 0 : 1,
-      seconds: r.seconds,
-      note: ok ? '' : `exit ${r.code}`,
-    });
+    record(
+      r.name,
+      ok ? 'ok' : 'FAILED',
+      {
+        p: ok && r.countPass ? 1 : 0,
+        f: ok ? 0 : 1,
+        seconds: r.seconds,
+        note: ok ? '' : `exit ${r.code}`,
+      },
+      into,
+    );
   }
 }
 const checks = [];
@@ -191,17 +213,20 @@ if (full || want('unit') || want('integration') || want('vscode')) {
   fs.rmSync(path.join(ROOT, 'out'), { recursive: true, force: true });
   checks.push({ name: full ? 'typecheck and compile-tests' : 'compile-tests', script: 'compile-tests', countPass: full });
 }
-await concurrentStages(checks);
+// The checks run beside the editor lane (below), which needs only dist/ until its
+// extension-host stage; the Node lane needs the compiled tests.
+const checkStages = [];
+const checksDone = concurrentStages(checks, checkStages);
 
 /**
- * A mocha suite in plain Node, counted exactly through the stats reporter. With `lane` ({ out,
- * stages }), its banner and output go into lane.out and its result into lane.stages, for a stage
- * that runs beside others (printed when its lane ends).
+ * A mocha suite in plain Node, counted exactly through the stats reporter; its result goes into
+ * lane.stages. With lane.stream false, its banner and output go into lane.out, for a stage that
+ * runs beside others (printed when its lane ends).
  */
 async function mochaStage(name, config, lane) {
   const t = Date.now();
-  const rec = (status, o) => record(name, status, { seconds: secs(t), ...o }, lane?.stages);
-  if (lane) lane.out.push(Buffer.from(`${bannerLine(name)}\n`));
+  const rec = (status, o) => record(name, status, { seconds: secs(t), ...o }, lane.stages);
+  if (!lane.stream) lane.out.push(Buffer.from(`${bannerLine(name)}\n`));
   else banner(name);
   try {
     const statsFile = path.join(os.tmpdir(), `gluu-mocha-stats-${process.pid}-${name.replace(/\W+/g, '-')}.json`);
@@ -210,7 +235,7 @@ async function mochaStage(name, config, lane) {
     if (opts.grep) args.push('--grep', opts.grep);
     const code = await sh(path.join(ROOT, 'node_modules', '.bin', 'mocha'), args, {
       env: { GLUU_MOCHA_STATS: statsFile },
-      ...(lane ? { capture: lane.out } : {}),
+      ...(lane.stream ? {} : { capture: lane.out }),
     });
     let stats = null;
     try {
@@ -231,7 +256,7 @@ async function mochaStage(name, config, lane) {
     });
     return true;
   } catch (e) {
-    if (lane) lane.out.push(Buffer.from(`[test] ${name} failed: ${e?.stack || e}\n`));
+    if (!lane.stream) lane.out.push(Buffer.from(`[test] ${name} failed: ${e?.stack || e}\n`));
     else console.error(`[test] ${name} failed: ${e?.stack || e}`);
     rec('FAILED', { f: 1, note: e?.message?.split('\n')[0] ?? '' });
     return false;
@@ -239,15 +264,17 @@ async function mochaStage(name, config, lane) {
 }
 
 // Two lanes from here on, side by side. The plain-Node suites (unit, then the integration tests
-// on real servers in network namespaces) spend most of their time waiting: for cron's next
+// on real servers in network namespaces) spend much of their time waiting: for cron's next
 // minute, for servers to start (60 % of 2 cores, measured). The editor stages (package, then the
-// extension-host and UI tests) keep a browser and a code-server busy (69 %). One after the other
-// they took 125 + 235 s; beside each other the run takes about as long as the editor lane. The
-// Node lane's output is kept and printed under its banners when both lanes are done (the
-// editor lane streams as before); its stages take their place in the summary.
+// UI and the extension-host tests) keep a browser and a code-server busy (69 %). One after the
+// other they took 125 + 235 s; beside each other the run takes about as long as the editor lane,
+// so that lane starts as soon as dist/ is built: its package and UI stages need nothing from the
+// checks, which run meanwhile, and the extension-host stage after them needs the compiled tests.
+// The Node lane starts once the checks are done. Its output is kept and printed under its banners
+// when both lanes are done (the editor lane streams as before, the checks' output comes as a
+// block each when they end); every stage takes its usual place in the summary.
 // (Without the editor lane, as in --only unit,integration, the Node lane streams as before.)
-const nodeLane = { out: [], stages: [] };
-const beside = want('vscode') || want('ui') ? nodeLane : undefined;
+const nodeLane = { out: [], stages: [], stream: !(want('vscode') || want('ui')) };
 // Interrupted (Ctrl+C), the run still shows what the Node lane printed: registered before its
 // stages' own handlers, this one runs after they stopped them (newest first).
 let laneOutShown = false;
@@ -258,25 +285,58 @@ const showLaneOut = () => {
 };
 const unregisterLaneOut = onShutdown(async () => showLaneOut());
 const nodeLaneDone = (async () => {
-  if (want('unit')) await mochaStage('unit tests', 'test/unit/.mocharc.json', beside);
+  await checksDone;
+  if (want('unit')) await mochaStage('unit tests', 'test/unit/.mocharc.json', nodeLane);
   // Real servers on this machine: nginx, csync2, sshd in network namespaces (root).
-  if (want('integration')) await mochaStage('integration tests', 'test/integration/.mocharc.json', beside);
+  if (want('integration')) await mochaStage('integration tests', 'test/integration/.mocharc.json', nodeLane);
 })();
-const nodeLaneAt = stages.length;
-
-let vsixOk = false;
-if (full || want('ui')) {
-  fs.rmSync(path.join(ROOT, 'gluu-cluster.vsix'), { force: true });
-  // dist/ was built fresh above (npm run package would build it a second time).
-  vsixOk = await npmStage('package', 'vsix');
-}
 
 // One browser and one port for both editor stages: each scenario's workbench then loads from
 // Chromium's caches (see editorBrowser).
 let editors = null;
 const sharedEditors = async () => (editors ??= await editorBrowser());
+const editorStages = [];
 
-if (want('vscode')) {
+async function uiStage() {
+  let vsixOk = false;
+  if (full || want('ui')) {
+    fs.rmSync(path.join(ROOT, 'gluu-cluster.vsix'), { force: true });
+    // dist/ was built fresh above (npm run package would build it a second time).
+    vsixOk = await npmStage('package', 'vsix', { into: editorStages });
+  }
+  if (!want('ui')) return;
+  if (!editorOk || !vsixOk) {
+    banner('UI tests');
+    console.log('[test] skipped: needs the editor and gluu-cluster.vsix (see the failures above)');
+    record('UI tests', 'skipped', { note: 'an earlier stage failed' }, editorStages);
+    return;
+  }
+  await step(
+    'UI tests',
+    async (t) => {
+      const { runUiTests } = await import('../test/ui/run.mjs');
+      const r = await runUiTests({ scenarios: opts.scenarios, grep: opts.grep, editors: await sharedEditors() });
+      record(
+        'UI tests',
+        r.failed ? 'FAILED' : 'ok',
+        {
+          p: r.passed,
+          f: r.failed,
+          failures: r.results.filter((x) => !x.ok).map((x) => ({ title: x.name, error: String(x.error ?? '').split('\n')[0] })),
+          seconds: secs(t),
+          note: `${r.passed} passed, ${r.failed} failed`,
+        },
+        editorStages,
+      );
+      return r.failed === 0;
+    },
+    editorStages,
+  );
+}
+
+async function extensionHostStage() {
+  if (!want('vscode')) return;
+  await checksDone;
   const ready =
     editorOk &&
     fs.existsSync(path.join(ROOT, 'dist', 'extension.js')) &&
@@ -284,51 +344,44 @@ if (want('vscode')) {
   if (!ready) {
     banner('extension-host tests');
     console.log('[test] skipped: needs the editor, dist/extension.js and out/test/vscode (see the failures above)');
-    record('extension-host tests', 'skipped', { note: 'an earlier stage failed' });
-  } else {
-    await step('extension-host tests', async (t) => {
+    record('extension-host tests', 'skipped', { note: 'an earlier stage failed' }, editorStages);
+    return;
+  }
+  await step(
+    'extension-host tests',
+    async (t) => {
       const r = await runExtensionTests({ scenarios: opts.scenarios, grep: opts.grep, editors: await sharedEditors() });
       for (const s of r.scenarios) {
-        record(`  vscode: ${s.scenario}`, s.failed ? 'FAILED' : 'ok', {
-          p: s.passed,
-          f: s.failed,
-          failures: s.failures,
-          seconds: s.seconds.toFixed(1),
-          note: `${s.passed} passed, ${s.failed} failed${s.pending ? `, ${s.pending} pending` : ''}${s.error ? ` — ${s.error}` : ''}`,
-        });
+        record(
+          `  vscode: ${s.scenario}`,
+          s.failed ? 'FAILED' : 'ok',
+          {
+            p: s.passed,
+            f: s.failed,
+            failures: s.failures,
+            seconds: s.seconds.toFixed(1),
+            note: `${s.passed} passed, ${s.failed} failed${s.pending ? `, ${s.pending} pending` : ''}${s.error ? ` — ${s.error}` : ''}`,
+          },
+          editorStages,
+        );
       }
       console.log(`[test] extension-host tests took ${secs(t)} s`);
       return r.failed === 0;
-    });
-  }
+    },
+    editorStages,
+  );
 }
 
-if (want('ui')) {
-  if (!editorOk || !vsixOk) {
-    banner('UI tests');
-    console.log('[test] skipped: needs the editor and gluu-cluster.vsix (see the failures above)');
-    record('UI tests', 'skipped', { note: 'an earlier stage failed' });
-  } else {
-    await step('UI tests', async (t) => {
-      const { runUiTests } = await import('../test/ui/run.mjs');
-      const r = await runUiTests({ scenarios: opts.scenarios, grep: opts.grep, editors: await sharedEditors() });
-      record('UI tests', r.failed ? 'FAILED' : 'ok', {
-        p: r.passed,
-        f: r.failed,
-        failures: r.results.filter((x) => !x.ok).map((x) => ({ title: x.name, error: String(x.error ?? '').split('\n')[0] })),
-        seconds: secs(t),
-        note: `${r.passed} passed, ${r.failed} failed`,
-      });
-      return r.failed === 0;
-    });
-  }
-}
-
+// The UI stage first: it needs only dist/, so it starts while the checks still run.
+await uiStage();
+await extensionHostStage();
 await editors?.close().catch(() => {});
+await checksDone;
 await nodeLaneDone;
 unregisterLaneOut();
 showLaneOut();
-stages.splice(nodeLaneAt, 0, ...nodeLane.stages);
+// In the summary as in the pipeline: checks, Node lane, editor lane.
+stages.push(...checkStages, ...nodeLane.stages, ...editorStages);
 
 // ---------------------------------------------------------------------------------------
 banner('summary');
