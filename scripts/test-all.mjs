@@ -7,7 +7,7 @@
 //       npm run typecheck:webview, and compile-tests as the typecheck (1 check: passed or failed)
 //       npm run lint: ESLint and Prettier --check            (1 check: passed or failed)
 //       npm run compile-tests                                (failure = 1 failed)
-//     then the Node lane:
+//     the Node lane, once compile-tests is done:
 //       unit tests: mocha --config test/unit/.mocharc.json   (counts)
 //       integration tests: mocha --config test/integration/... (counts; real servers in network namespaces)
 //   and the editor lane:
@@ -172,20 +172,26 @@ if (full || want('vscode') || want('ui')) {
 // typecheck, lint and compile-tests need nothing from each other: they run at the same time
 // (one core each instead of one after the other), each stage's output shown when it ends.
 /**
- * Runs npm-script stages concurrently; prints each one's output under its banner as it finishes
- * (a block of its own, also while the editor lane streams); records them in list order.
+ * Starts npm-script stages concurrently; prints each one's output under its banner as it finishes
+ * (a block of its own, also while the editor lane streams). Returns each stage's promise by name,
+ * and `all`, which records them in list order once every one has ended.
  */
-async function concurrentStages(list, into) {
-  const results = await Promise.all(
+function concurrentStages(list, into) {
+  const byName = new Map(
     list.map(({ name, script, countPass }) => {
       const out = [];
       const t = Date.now();
-      return sh('npm', ['run', '--silent', script], { capture: out }).then((code) => {
+      const done = sh('npm', ['run', '--silent', script], { capture: out }).then((code) => {
         process.stdout.write(`${bannerLine(name)}\n${Buffer.concat(out)}`);
         return { name, code, countPass, seconds: secs(t) };
       });
+      return [name, done];
     }),
   );
+  return { byName, all: Promise.all(byName.values()).then((results) => recordAll(results, into)) };
+}
+
+function recordAll(results, into) {
   for (const r of results) {
     const ok = r.code === 0;
     record(
@@ -216,7 +222,11 @@ if (full || want('unit') || want('integration') || want('vscode')) {
 // The checks run beside the editor lane (below), which needs only dist/ until its
 // extension-host stage; the Node lane needs the compiled tests.
 const checkStages = [];
-const checksDone = concurrentStages(checks, checkStages);
+const checkRuns = concurrentStages(checks, checkStages);
+const checksDone = checkRuns.all;
+// What the Node lane and the extension-host tests need: the compiled tests (not ESLint, which
+// takes twice as long on a fresh clone, without its cache).
+const testsCompiled = Promise.all([...checkRuns.byName].filter(([name]) => /compile-tests/.test(name)).map(([, done]) => done));
 
 /**
  * A mocha suite in plain Node, counted exactly through the stats reporter; its result goes into
@@ -270,7 +280,7 @@ async function mochaStage(name, config, lane) {
 // other they took 125 + 235 s; beside each other the run takes about as long as the editor lane,
 // so that lane starts as soon as dist/ is built: its package and UI stages need nothing from the
 // checks, which run meanwhile, and the extension-host stage after them needs the compiled tests.
-// The Node lane starts once the checks are done. Its output is kept and printed under its banners
+// The Node lane starts once the tests are compiled (ESLint may still run). Its output is kept and printed under its banners
 // when both lanes are done (the editor lane streams as before, the checks' output comes as a
 // block each when they end); every stage takes its usual place in the summary.
 // (Without the editor lane, as in --only unit,integration, the Node lane streams as before.)
@@ -285,7 +295,7 @@ const showLaneOut = () => {
 };
 const unregisterLaneOut = onShutdown(async () => showLaneOut());
 const nodeLaneDone = (async () => {
-  await checksDone;
+  await testsCompiled;
   if (want('unit')) await mochaStage('unit tests', 'test/unit/.mocharc.json', nodeLane);
   // Real servers on this machine: nginx, csync2, sshd in network namespaces (root).
   if (want('integration')) await mochaStage('integration tests', 'test/integration/.mocharc.json', nodeLane);
@@ -336,7 +346,7 @@ async function uiStage() {
 
 async function extensionHostStage() {
   if (!want('vscode')) return;
-  await checksDone;
+  await testsCompiled;
   const ready =
     editorOk &&
     fs.existsSync(path.join(ROOT, 'dist', 'extension.js')) &&
