@@ -19,6 +19,7 @@ import { fileArrives, ldapToolOn, sandboxCli, sandboxUp, type Sandbox } from './
 
 const REDIS_PASSWORD = 'join-redis-pw';
 const NEW = 'idp3.gluu.test';
+const CSYNC2_PORT = 30865;
 
 describe('Join Node on the sandbox', function () {
   this.timeout(600000);
@@ -28,6 +29,15 @@ describe('Join Node on the sandbox', function () {
   const cli = (...args: string[]) =>
     sandboxCli(sb.clusterFile, { GLUU_CLUSTER_LDAP_ADMIN_PASSWORD: password, GLUU_CLUSTER_REDIS_PASSWORD: REDIS_PASSWORD }, args);
   const fingerprint = () => sb.ldap['idp1.gluu.test'].fingerprint;
+
+  /** Returns once nothing on lab host `host` listens on TCP `port` (fails after 30 s). */
+  const untilClosed = async (host: string, port: number) => {
+    const end = Date.now() + 30000;
+    while ((await shOn(sb.lab, host, `ss -Hltn 'sport = :${port}'`)).trim()) {
+      if (Date.now() > end) throw new Error(`${host} still listens on port ${port} after 30 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
 
   /** One request through the load balancer: the node that answered, or the failure. */
   const request = (address: string) =>
@@ -218,9 +228,19 @@ describe('Join Node on the sandbox', function () {
     // csync2 database, which the removal must clear (or every csync2 -x on idp1 fails after it).
     await sb.sshd[NEW].stop();
     await shOn(sb.lab, 'idp3', "sed -i '/^csync2[[:space:]]/d' /etc/inetd.conf && /etc/init.d/openbsd-inetd restart >/dev/null 2>&1; true");
+    // The init script only signals the old inetd and returns (with no service left it starts
+    // none): until that inetd has exited it can still take idp1's sync below. One CI run found
+    // the file not dirty for idp3; this makes "idp3 cannot be reached" hold first, and the
+    // message below says what csync2 did if it happens again.
+    await untilClosed('idp3', CSYNC2_PORT);
     const pending = `/etc/gluu/conf/join-pending-${process.pid}`;
-    await shOn(sb.lab, 'idp1', `echo pending > ${pending}; csync2 -x >/dev/null 2>&1; true`);
-    assert.match(await shOn(sb.lab, 'idp1', 'csync2 -M; true'), new RegExp(`\\t${NEW.replace(/\./g, '\\.')}\\t${pending}$`, 'm'));
+    const synced = await shOn(sb.lab, 'idp1', `echo pending > ${pending}; csync2 -x 2>&1; echo "exit $?"`);
+    // Not synced to idp3, so idp1 keeps it as dirty for idp3 (else say what happened instead).
+    assert.match(
+      await shOn(sb.lab, 'idp1', 'csync2 -M; true'),
+      new RegExp(`\\t${NEW.replace(/\./g, '\\.')}\\t${pending}$`, 'm'),
+      `csync2 -x on idp1: ${synced}; on idp3: ${await shOn(sb.lab, 'idp3', `ls ${pending} 2>&1; ss -Hltn 'sport = :${CSYNC2_PORT}'; true`)}`,
+    );
     const r = await cli('remove', '--node', NEW, '--yes', '--ldap-cert-fingerprint', fingerprint());
     assert.equal(r.code, 1, 'removed, with something left undone');
     assert.match(
