@@ -12,7 +12,8 @@
 //       integration tests: mocha --config test/integration/... (counts; real servers in network namespaces)
 //   and the editor lane:
 //     npm run vsix → gluu-cluster.vsix from that build        (failure = 1 failed)
-//     UI tests against the VSIX, one code-server per scenario (counts)
+//     UI tests against the VSIX, one code-server per scenario (counts; the scenarios without a
+//       webview, then after the extension-host tests the sandbox)
 //     extension-host tests, one code-server per scenario      (counts; once the tests are compiled)
 //
 // A failing stage does not stop the stages that do not need it. dist/, out/ and the VSIX are
@@ -26,7 +27,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, editorBrowser, ensureEditor, onShutdown } from './harness/editor.mjs';
-import { runExtensionTests } from './harness/run-extension-tests.mjs';
+import { listScenarios, runExtensionTests } from './harness/run-extension-tests.mjs';
 
 const ROOT = PROJECT_ROOT;
 const KINDS = ['lint', 'unit', 'integration', 'vscode', 'ui'];
@@ -278,8 +279,8 @@ async function mochaStage(name, config, lane) {
 // minute, for servers to start (60 % of 2 cores, measured). The editor stages (package, then the
 // UI and the extension-host tests) keep a browser and a code-server busy (69 %). One after the
 // other they took 125 + 235 s; beside each other the run takes about as long as the editor lane,
-// so that lane starts as soon as dist/ is built: its package and UI stages need nothing from the
-// checks, which run meanwhile, and the extension-host stage after them needs the compiled tests.
+// so that lane starts as soon as dist/ is built: its package stage and its first UI tests need
+// nothing from the checks, which run meanwhile, and the extension-host stage needs the compiled tests.
 // The Node lane starts once the tests are compiled (ESLint may still run). Its output is kept and printed under its banners
 // when both lanes are done (the editor lane streams as before, the checks' output comes as a
 // block each when they end); every stage takes its usual place in the summary.
@@ -307,13 +308,50 @@ let editors = null;
 const sharedEditors = async () => (editors ??= await editorBrowser());
 const editorStages = [];
 
-async function uiStage() {
-  let vsixOk = false;
-  if (full || want('ui')) {
-    fs.rmSync(path.join(ROOT, 'gluu-cluster.vsix'), { force: true });
-    // dist/ was built fresh above (npm run package would build it a second time).
-    vsixOk = await npmStage('package', 'vsix', { into: editorStages });
+// The UI scenarios without a webview run first, while the tests compile; the extension-host
+// tests follow, then the UI's sandbox scenario. The two webview-heavy suites thus keep the order
+// they always had (extension-host, then UI): in the one run of seven where the UI's LDAP editor
+// went first, the extension-host suite's LDAP editor page never reported ready.
+const UI_EARLY = ['with-cluster', 'empty'];
+let vsixOk = false;
+const uiRuns = [];
+
+async function packageStage() {
+  if (!(full || want('ui'))) return;
+  fs.rmSync(path.join(ROOT, 'gluu-cluster.vsix'), { force: true });
+  // dist/ was built fresh above (npm run package would build it a second time).
+  vsixOk = await npmStage('package', 'vsix', { into: editorStages });
+}
+
+/** Runs the UI tests of `scenarios` (within --scenario, if given); keeps the result for uiRecord(). */
+async function uiPart(scenarios, title) {
+  if (!want('ui') || !editorOk || !vsixOk) return;
+  const chosen = scenarios.filter((x) => !opts.scenarios.length || opts.scenarios.includes(x));
+  if (!chosen.length) return;
+  banner(title);
+  const t = Date.now();
+  try {
+    const { runUiTests } = await import('../test/ui/run.mjs');
+    const r = await runUiTests({
+      scenarios: chosen,
+      grep: opts.grep,
+      editors: await sharedEditors(),
+      keepArtifacts: uiRuns.length > 0,
+    });
+    uiRuns.push({ ...r, seconds: (Date.now() - t) / 1000 });
+  } catch (e) {
+    console.error(`[test] ${title} failed: ${e?.stack || e}`);
+    uiRuns.push({
+      passed: 0,
+      failed: 1,
+      results: [{ name: title, ok: false, error: e?.message ?? String(e) }],
+      seconds: (Date.now() - t) / 1000,
+    });
   }
+}
+
+/** The UI tests as one stage of the summary, however many parts they ran in. */
+function uiRecord() {
   if (!want('ui')) return;
   if (!editorOk || !vsixOk) {
     banner('UI tests');
@@ -321,24 +359,19 @@ async function uiStage() {
     record('UI tests', 'skipped', { note: 'an earlier stage failed' }, editorStages);
     return;
   }
-  await step(
+  const p = uiRuns.reduce((n, r) => n + r.passed, 0);
+  const f = uiRuns.reduce((n, r) => n + r.failed, 0);
+  record(
     'UI tests',
-    async (t) => {
-      const { runUiTests } = await import('../test/ui/run.mjs');
-      const r = await runUiTests({ scenarios: opts.scenarios, grep: opts.grep, editors: await sharedEditors() });
-      record(
-        'UI tests',
-        r.failed ? 'FAILED' : 'ok',
-        {
-          p: r.passed,
-          f: r.failed,
-          failures: r.results.filter((x) => !x.ok).map((x) => ({ title: x.name, error: String(x.error ?? '').split('\n')[0] })),
-          seconds: secs(t),
-          note: `${r.passed} passed, ${r.failed} failed`,
-        },
-        editorStages,
-      );
-      return r.failed === 0;
+    f ? 'FAILED' : 'ok',
+    {
+      p,
+      f,
+      failures: uiRuns.flatMap((r) =>
+        r.results.filter((x) => !x.ok).map((x) => ({ title: x.name, error: String(x.error ?? '').split('\n')[0] })),
+      ),
+      seconds: uiRuns.reduce((n, r) => n + r.seconds, 0).toFixed(1),
+      note: `${p} passed, ${f} failed`,
     },
     editorStages,
   );
@@ -382,9 +415,14 @@ async function extensionHostStage() {
   );
 }
 
-// The UI stage first: it needs only dist/, so it starts while the checks still run.
-await uiStage();
+await packageStage();
+await uiPart(UI_EARLY, 'UI tests');
 await extensionHostStage();
+await uiPart(
+  listScenarios().filter((x) => !UI_EARLY.includes(x)),
+  'UI tests (continued)',
+);
+uiRecord();
 await editors?.close().catch(() => {});
 await checksDone;
 await nodeLaneDone;

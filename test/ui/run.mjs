@@ -138,6 +138,7 @@ export async function runUiTests({
   dir = HERE,
   editors: shared,
   out = (l) => console.log(l),
+  keepArtifacts = false,
 } = {}) {
   let tests = await loadTests(dir);
   if (grep) tests = tests.filter((t) => new RegExp(grep).test(t.name));
@@ -158,8 +159,8 @@ export async function runUiTests({
     return { passed: 0, failed: results.length, results };
   }
   await ensureEditor({ quiet: true });
-  // screenshots of this run only
-  fs.rmSync(lib.ARTIFACTS_DIR, { recursive: true, force: true });
+  // screenshots of this run only (keepArtifacts: a later part of the same run)
+  if (!keepArtifacts) fs.rmSync(lib.ARTIFACTS_DIR, { recursive: true, force: true });
   const editors = shared ?? (await editorBrowser());
   const { browser } = editors;
   try {
