@@ -134,21 +134,18 @@ async function step(name, fn, into = stages) {
   }
 }
 
-/** A stage that is one npm script: ok → counted as `passCounts` passes (0 or 1), failure → 1 failed. */
+/** Records a stage that is one command by its exit code: ok → `countPass` passes (0 or 1), else 1 failed. */
+function recordExit(name, code, { countPass = false, seconds, into = stages }) {
+  const ok = code === 0;
+  record(name, ok ? 'ok' : 'FAILED', { p: ok && countPass ? 1 : 0, f: ok ? 0 : 1, seconds, note: ok ? '' : `exit ${code}` }, into);
+  return ok;
+}
+
+/** A stage that is one npm script, recorded by recordExit(). */
 async function npmStage(name, script, { countPass = false, timeoutMs, into = stages } = {}) {
   return step(
     name,
-    async (t) => {
-      const code = await sh('npm', ['run', '--silent', script], { timeoutMs });
-      const ok = code === 0;
-      record(
-        name,
-        ok ? 'ok' : 'FAILED',
-        { p: ok && countPass ? 1 : 0, f: ok ? 0 : 1, seconds: secs(t), note: ok ? '' : `exit ${code}` },
-        into,
-      );
-      return ok;
-    },
+    async (t) => recordExit(name, await sh('npm', ['run', '--silent', script], { timeoutMs }), { countPass, seconds: secs(t), into }),
     into,
   );
 }
@@ -174,11 +171,11 @@ if (full || want('vscode') || want('ui')) {
 // (one core each instead of one after the other), each stage's output shown when it ends.
 /**
  * Starts npm-script stages concurrently; prints each one's output under its banner as it finishes
- * (a block of its own, also while the editor lane streams). Returns each stage's promise by name,
- * and `all`, which records them in list order once every one has ended.
+ * (a block of its own, also while the editor lane streams). Returns each stage's promise by its
+ * script, and `all`, which records them in list order once every one has ended.
  */
 function concurrentStages(list, into) {
-  const byName = new Map(
+  const byScript = new Map(
     list.map(({ name, script, countPass }) => {
       const out = [];
       const t = Date.now();
@@ -186,27 +183,13 @@ function concurrentStages(list, into) {
         process.stdout.write(`${bannerLine(name)}\n${Buffer.concat(out)}`);
         return { name, code, countPass, seconds: secs(t) };
       });
-      return [name, done];
+      return [script, done];
     }),
   );
-  return { byName, all: Promise.all(byName.values()).then((results) => recordAll(results, into)) };
-}
-
-function recordAll(results, into) {
-  for (const r of results) {
-    const ok = r.code === 0;
-    record(
-      r.name,
-      ok ? 'ok' : 'FAILED',
-      {
-        p: ok && r.countPass ? 1 : 0,
-        f: ok ? 0 : 1,
-        seconds: r.seconds,
-        note: ok ? '' : `exit ${r.code}`,
-      },
-      into,
-    );
-  }
+  const all = Promise.all(byScript.values()).then((results) => {
+    for (const r of results) recordExit(r.name, r.code, { countPass: r.countPass, seconds: r.seconds, into });
+  });
+  return { byScript, all };
 }
 const checks = [];
 // tsconfig.test.json is tsconfig.json (src and test) with emit on, so compiling the tests is the
@@ -227,7 +210,7 @@ const checkRuns = concurrentStages(checks, checkStages);
 const checksDone = checkRuns.all;
 // What the Node lane and the extension-host tests need: the compiled tests (not ESLint, which
 // takes twice as long on a fresh clone, without its cache).
-const testsCompiled = Promise.all([...checkRuns.byName].filter(([name]) => /compile-tests/.test(name)).map(([, done]) => done));
+const testsCompiled = checkRuns.byScript.get('compile-tests') ?? Promise.resolve();
 
 /**
  * A mocha suite in plain Node, counted exactly through the stats reporter; its result goes into

@@ -199,17 +199,20 @@ function daemonAs(lab, name, label, cmd, args = [], opts = {}) {
   return child;
 }
 
-/** Waits until a TCP port answers inside host `name`'s namespace. */
-async function waitPort(lab, name, port, ms = 10000) {
+/**
+ * Waits until a TCP port listens inside host `name`'s namespace, or with `{ closed: true }` until
+ * nothing listens on it any more.
+ */
+async function waitPort(lab, name, port, ms = 10000, { closed = false } = {}) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     try {
       const out = sh('ip', ['netns', 'exec', lab.hosts[name].ns, 'ss', '-Hltn', `sport = :${port}`]);
-      if (out.trim()) return;
+      if (!out.trim() === closed) return;
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`port ${port} on ${name} did not open within ${ms} ms`);
+  throw new Error(`port ${port} on ${name} did not ${closed ? 'close' : 'open'} within ${ms} ms`);
 }
 
 async function labDown(lab) {

@@ -14,7 +14,7 @@ import * as assert from 'node:assert/strict';
 import { appendFileSync, copyFileSync, readFileSync } from 'node:fs';
 import * as https from 'node:https';
 import type { HealthReport } from '../../src/core/health/model';
-import { shOn } from './lab';
+import { lab, shOn } from './lab';
 import { fileArrives, ldapToolOn, sandboxCli, sandboxUp, type Sandbox } from './sandbox';
 
 const REDIS_PASSWORD = 'join-redis-pw';
@@ -29,15 +29,6 @@ describe('Join Node on the sandbox', function () {
   const cli = (...args: string[]) =>
     sandboxCli(sb.clusterFile, { GLUU_CLUSTER_LDAP_ADMIN_PASSWORD: password, GLUU_CLUSTER_REDIS_PASSWORD: REDIS_PASSWORD }, args);
   const fingerprint = () => sb.ldap['idp1.gluu.test'].fingerprint;
-
-  /** Returns once nothing on lab host `host` listens on TCP `port` (fails after 30 s). */
-  const untilClosed = async (host: string, port: number) => {
-    const end = Date.now() + 30000;
-    while ((await shOn(sb.lab, host, `ss -Hltn 'sport = :${port}'`)).trim()) {
-      if (Date.now() > end) throw new Error(`${host} still listens on port ${port} after 30 s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
 
   /** One request through the load balancer: the node that answered, or the failure. */
   const request = (address: string) =>
@@ -232,7 +223,7 @@ describe('Join Node on the sandbox', function () {
     // none): until that inetd has exited it can still take idp1's sync below. One CI run found
     // the file not dirty for idp3; this makes "idp3 cannot be reached" hold first, and the
     // message below says what csync2 did if it happens again.
-    await untilClosed('idp3', CSYNC2_PORT);
+    await lab.waitPort(sb.lab, 'idp3', CSYNC2_PORT, 30000, { closed: true });
     const pending = `/etc/gluu/conf/join-pending-${process.pid}`;
     const synced = await shOn(sb.lab, 'idp1', `echo pending > ${pending}; csync2 -x 2>&1; echo "exit $?"`);
     // Not synced to idp3, so idp1 keeps it as dirty for idp3 (else say what happened instead).

@@ -33,7 +33,8 @@ interface LabModule {
   labUp(spec: { id?: string; subnet?: string; hosts: { name: string; hostname: string }[] }): Lab;
   runAs(lab: Lab, host: string, cmd: string, args?: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
   daemonAs(lab: Lab, host: string, label: string, cmd: string, args?: string[]): Daemon;
-  waitPort(lab: Lab, host: string, port: number, ms?: number): Promise<void>;
+  /** Until `port` listens on `host`, or (closed) until nothing does. */
+  waitPort(lab: Lab, host: string, port: number, ms?: number, opts?: { closed?: boolean }): Promise<void>;
   labDown(lab: Lab): Promise<void>;
   /** Where this machine reads a file the host wrote (its overlay's upper directory). */
   upperPath(lab: Lab, host: string, file: string): string;

@@ -56,8 +56,7 @@ export async function palette(page, text, { timeout = T } = {}) {
   // hover over it kept "Terminal: Kill All Terminals" moving for 30 s in one run on a busy machine.
   const target = (await exact.count()) ? exact.first() : loose.first();
   const name = (await target.locator('.label-name').first().innerText()).trim();
-  const focused = page.locator('.quick-input-list .monaco-list-row.focused .label-name');
-  await chooseRow(page, focused, name, end);
+  await chooseRow(page, name, end);
   // Done when the palette closed, or when the command opened its own quick pick / input box
   // (the same widget, now with other content).
   // (inputValue with a short timeout: a command that reloads the window takes the widget away
@@ -76,12 +75,14 @@ export async function palette(page, text, { timeout = T } = {}) {
 }
 
 /**
- * Moves the open list's active row down to the one labelled `name` (the filter normally makes it
- * the first) and presses Enter; fails by `end` (ms) if no row of that name becomes active.
+ * Moves the open quick input's active row down to the one labelled `name` (the filter normally
+ * makes it the first) and presses Enter; fails by `end` (ms) if no row of that name becomes
+ * active. Both the command palette and quick picks choose with it.
  */
-async function chooseRow(page, focused, name, end) {
+async function chooseRow(page, name, end) {
   const want = exactly(name);
   const widget = page.locator('.quick-input-widget');
+  const focused = widget.locator('.quick-input-list .monaco-list-row.focused .label-name');
   for (;;) {
     // A closed widget keeps its last rows in the page, hidden: reading them would say nothing.
     if (!(await widget.isVisible().catch(() => false))) {
@@ -118,9 +119,7 @@ export async function quickPick(page, label, { timeout = T } = {}) {
   // wait until it is the active row, accept it.
   const name = (await target.locator('.label-name').first().innerText()).trim();
   await page.locator('.quick-input-widget input').fill(name);
-  const active = page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused .label-name', { hasText: exactly(name) });
-  await active.first().waitFor({ timeout });
-  await page.keyboard.press('Enter');
+  await chooseRow(page, name, Date.now() + timeout);
 }
 
 /** Answer the input box that is open now: type `value`, press Enter. Returns its validation message, if any. */
