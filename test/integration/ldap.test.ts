@@ -451,6 +451,9 @@ describe('the LDAP editor core on the sandbox slapd', function () {
         assert.equal((await ping(next)).stdout.trim(), 'PONG');
         assert.notEqual((await ping(current)).stdout.trim(), 'PONG');
         await shOn(sb.lab, 'idp1', 'service redis-server restart >/dev/null 2>&1 || systemctl restart redis-server');
+        // The init script's start returns once redis forked (daemonize yes), before it listens:
+        // a ping at once found nothing on the port in one run ('' instead of PONG).
+        await lab.waitPort(sb.lab, 'idp1', cache.port);
         assert.equal((await ping(next)).stdout.trim(), 'PONG');
         // Gluu: the cache configuration decodes to the new one on the node.
         const encoded = ((await snapshot()).cache!.decoded!.redisConfiguration as Record<string, string>).password;
