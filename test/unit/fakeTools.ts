@@ -37,6 +37,13 @@ echo 'The search operation failed: No Such Object' >&2; exit 32`,
   sleep: 'exit 0',
 };
 
+/**
+ * stdin from /dev/null. Node's default stdin is a socket, and bash started with a socket on stdin
+ * and no SHLVL (this reduced environment) takes itself for a command from sshd and reads
+ * ~/.bashrc: this machine's (pyenv init) cost 450 ms of CPU per run, and its PATH changes.
+ */
+export const NO_STDIN: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
+
 export interface Run {
   code: number | null;
   stdout: string;
@@ -74,6 +81,7 @@ export class FakeTools {
     rmSync(log, { force: true });
     const r = spawnSync(shell, ['-c', script.split('/opt/opendj/bin/').join('')], {
       encoding: 'utf8',
+      stdio: NO_STDIN,
       env: { PATH: `${this.bin}:${process.env.PATH}`, GC_FAKE_LOG: log, ...env },
     });
     const calls = existsSync(log)

@@ -207,15 +207,20 @@ del() { [ "$1" != c ] || return 1; for n in "$1" $(peers "$1"); do rm -f ${dir}/
         { suffix: 'o=site', manager: 'cn=dm,o=site' },
       ];
       const script = probeLoop(tools, ['a', 'b', 'c'], bases, 1, 'report');
+      const started = Date.now();
       const out = execFileSync(shell, ['-c', script.text], { encoding: 'utf8' });
+      const took = Date.now() - started;
       const e = parseProbe(out);
       const pairs = (l: { from: string; to: string; suffix: string }[]) => l.map((x) => `${x.from}>${x.to} ${x.suffix}`).sort();
       const both = (...p: string[]) => p.flatMap((x) => [`${x} o=gluu`, `${x} o=site`]).sort();
       assert.deepEqual(pairs(e.arrived), both('a>b', 'a>c', 'b>a'), out);
       assert.deepEqual(pairs(e.missing), both('b>c', 'c>a', 'c>b'), out);
+      // Milliseconds from the write to the round that saw it: within the script's own run time
+      // (not within the 1 s wait: a writer's clock starts before the shared deadline is set, and
+      // a loaded machine's round can end after it).
       assert.ok(
-        e.arrived.every((a) => Number.isInteger(a.ms) && a.ms >= 0 && a.ms < 1000),
-        out,
+        e.arrived.every((a) => Number.isInteger(a.ms) && a.ms >= 0 && a.ms <= took),
+        `${out}\nthe script ran ${took} ms`,
       );
       assert.deepEqual(e.unwritten, []);
       // c's own entries could not be deleted: named, and only there.

@@ -16,6 +16,7 @@ import { parseClusterFile } from '../../src/core/config/parse';
 import type { ExecAction } from '../../src/core/plan/actions';
 import { planInput, renderStep } from '../../src/core/plan/plan';
 import { ntpdateCronLine } from '../../src/core/plan/steps/timeSync';
+import { NO_STDIN } from './fakeTools';
 
 describe('the Synchronized clocks step on three kinds of host', () => {
   const config = parseClusterFile(EXAMPLE_CLUSTER_FILE.replace(/servers: \[.*\]/, 'servers: [ntp1.example.org, ntp2.example.org]')).config!;
@@ -37,7 +38,7 @@ describe('the Synchronized clocks step on three kinds of host', () => {
       .replaceAll('/run/systemd/system', systemd ? dir : path.join(dir, 'no-systemd'))
       .replaceAll('/etc/systemd/timesyncd.conf.d', path.join(dir, 'timesyncd.conf.d'))
       .replaceAll('/etc/chrony', path.join(dir, 'chrony'));
-    return spawnSync('bash', ['-c', text], { encoding: 'utf8', env: { PATH: `${dir}/bin:/usr/bin:/bin` } });
+    return spawnSync('bash', ['-c', text], { encoding: 'utf8', stdio: NO_STDIN, env: { PATH: `${dir}/bin:/usr/bin:/bin` } });
   };
   const configure = () => (target.actions[0] as ExecAction).script.text;
   const calls = () => (existsSync(`${dir}/calls`) ? readFileSync(`${dir}/calls`, 'utf8') : '');
