@@ -77,7 +77,7 @@ function record(name, status, { p = 0, f = 0, seconds, note = '', failures = [] 
 }
 
 /** Run a command with inherited output in its own process group; resolves its exit code. */
-function sh(cmd, args, { env = {}, timeoutMs = 10 * 60 * 1000, capture } = {}) {
+function sh(cmd, args, { env = {}, timeoutMs = 30 * 60 * 1000, capture } = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       cwd: ROOT,

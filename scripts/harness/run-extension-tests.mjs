@@ -18,7 +18,7 @@ const { sandboxUp } = createRequire(import.meta.url)('../sandbox/sandbox.cjs');
 
 export const WORKSPACES_DIR = path.join(PROJECT_ROOT, 'test', 'fixtures', 'workspaces');
 const RESULT_PREFIX = 'GLUU_TEST_RESULT ';
-const DEFAULT_TIMEOUT_MS = 5 * 60 * 1000;
+const DEFAULT_TIMEOUT_MS = 15 * 60 * 1000;
 
 // Workbench and extension-host chatter that is not ours (connection set-up, bundled
 // extensions, the agent host, offline marketplace/auth look-ups). A relayed message whose

@@ -22,11 +22,11 @@ const links = () => execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8
 const bridgeIndex = (subnet: string) => new RegExp(`^(\\d+): ${lab.bridgeName(subnet)}:`, 'm').exec(links())?.[1];
 
 describe('npm run sandbox -- up, status, down', function () {
-  this.timeout(120000);
+  this.timeout(300000);
   let tmp: string;
   const env = () => ({ ...process.env, TMPDIR: tmp });
   const npm = (...args: string[]) =>
-    spawnSync('npm', ['run', '--silent', 'sandbox', '--', ...args], { cwd: ROOT, env: env(), encoding: 'utf8', timeout: 90000 });
+    spawnSync('npm', ['run', '--silent', 'sandbox', '--', ...args], { cwd: ROOT, env: env(), encoding: 'utf8', timeout: 240000 });
   /** A line "label: value" of the CLI's output. */
   const field = (out: string, label: string) => new RegExp(`^${label}:\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '';
 

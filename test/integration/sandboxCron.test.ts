@@ -14,7 +14,7 @@ const FIRED = '/root/cron-fired';
 
 describe('cron on the sandbox hosts', function () {
   // cron runs a line at the next minute boundary: up to 60 s, and the start of the minute after.
-  this.timeout(150000);
+  this.timeout(300000);
   let sb: Sandbox;
   let ssh: SandboxSsh;
 

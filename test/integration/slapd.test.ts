@@ -34,7 +34,7 @@ function parseLdif(text: string): Record<string, string[]>[] {
 }
 
 describe('slapd on the sandbox cluster', function () {
-  this.timeout(120000);
+  this.timeout(300000);
   let sb: Sandbox;
   let password: string;
 
@@ -161,7 +161,7 @@ describe('slapd on the sandbox cluster', function () {
 });
 
 describe("the sandbox's keys and passwords", function () {
-  this.timeout(120000);
+  this.timeout(300000);
   type Up = Sandbox & { dir: string; clientKey: string; clusterFile: string };
   const up = sandboxUp as (o?: object) => Promise<Up>;
 

@@ -81,7 +81,7 @@ export default [
   {
     name: "LDAP editor from a node's menu: trust the certificate, switch the cache to REDIS, confirm the diff, read it back from slapd",
     scenario: 'sandbox',
-    timeout: 180000,
+    timeout: 300000,
     fn: async ({ page, sandbox }) => {
       await openView(page, 'Gluu Cluster');
       await contextMenu(page, NODE, { view: 'Nodes', click: 'Edit LDAP Cache & Authentication' });
@@ -158,7 +158,7 @@ export default [
     scenario: 'sandbox',
     // Goes on in the page of the test above, which closed its editor (one page load less).
     fresh: false,
-    timeout: 180000,
+    timeout: 300000,
     fn: async ({ page, sandbox }) => {
       await palette(page, 'Gluu Cluster: Edit LDAP Cache & Authentication');
       await quickPick(page, NODE);

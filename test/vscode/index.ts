@@ -79,7 +79,7 @@ export async function run(): Promise<void> {
 function runMocha(): Promise<void> {
   const name = scenario();
   const files = [...testFiles(path.join(__dirname, 'common')), ...testFiles(path.join(__dirname, name))];
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 20000, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60000, reporter: 'spec' });
   if (process.env.GLUU_TEST_GREP) mocha.grep(process.env.GLUU_TEST_GREP);
   for (const f of files) mocha.addFile(f);
   console.log(`scenario ${name}: ${files.length} test file(s) in ${__dirname}`);
