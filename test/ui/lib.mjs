@@ -420,6 +420,65 @@ export async function screenshot(page, name) {
 }
 
 /**
+ * A log, kept in the page, of what the workbench showed over time: every change of the focused
+ * element, the quick input (hidden, or its placeholder and value), a dialog and a context menu,
+ * read every 100 ms, the last 40 kept. Installed before the workbench loads (and again after a
+ * window reload), so that a failed test's report says what opened, closed or took the focus
+ * before it failed, not only what is there at the end.
+ */
+export async function watchWorkbench(page) {
+  await page.addInitScript(() => {
+    if (window !== window.top) return; // not in webviews' frames
+    const seen = (el) => el instanceof HTMLElement && el.offsetParent !== null;
+    const describe = (el) => {
+      if (!(el instanceof HTMLElement) || el === document.body) return 'body';
+      const parts = [];
+      for (let e = el; e && parts.length < 3; e = e.parentElement) {
+        const cls = [...e.classList].slice(0, 2).join('.');
+        if (cls) parts.push(cls);
+      }
+      const label = el.getAttribute('aria-label') ?? el.getAttribute('placeholder');
+      return parts.join('<') + (label ? ` "${label.slice(0, 60)}"` : '');
+    };
+    const snapshot = () => {
+      const widget = document.querySelector('.quick-input-widget');
+      const input = widget?.querySelector('input');
+      const dialog = [...document.querySelectorAll('.monaco-dialog-box')].find(seen);
+      return [
+        `focus ${describe(document.activeElement)}`,
+        seen(widget) ? `quick input "${input?.getAttribute('placeholder') ?? ''}" = "${input?.value ?? ''}"` : 'no quick input',
+        dialog ? `dialog "${dialog.innerText.replace(/\s+/g, ' ').slice(0, 80)}"` : '',
+        [...document.querySelectorAll('.monaco-menu')].some(seen) ? 'menu' : '',
+      ]
+        .filter(Boolean)
+        .join(' · ');
+    };
+    const log = (window.__workbenchLog = []);
+    const t0 = Date.now();
+    let last = '';
+    setInterval(() => {
+      const now = snapshot();
+      if (now === last) return;
+      last = now;
+      log.push(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${now}`);
+      if (log.length > 40) log.shift();
+    }, 100);
+  });
+}
+
+/** What watchWorkbench() saw, and what the notifications say now: for a failed test's report. */
+export async function workbenchState(page) {
+  return page
+    .evaluate(() => {
+      const notes = [...document.querySelectorAll('.notifications-toasts .notification-list-item-message')]
+        .filter((el) => el.offsetParent !== null)
+        .map((el) => el.innerText.replace(/\s+/g, ' ').slice(0, 120));
+      return [...(window.__workbenchLog ?? ['(no log)']), `notifications: ${JSON.stringify(notes)}`].join('\n');
+    })
+    .catch((e) => `(workbench state unreadable: ${e.message.split('\n')[0]})`);
+}
+
+/**
  * Close quick inputs, menus and dialogs left open (Escape a few times). Not from inside a terminal:
  * there Escape is typed into it, and a finished step's terminal ("press any key to close") then
  * closes, a moment later, taking the focus from whatever the next test opened meanwhile (the

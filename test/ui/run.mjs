@@ -96,6 +96,7 @@ async function forgetPanelState(page, server) {
 
 async function openWorkbench(browser, server) {
   const page = await browser.newPage();
+  await lib.watchWorkbench(page);
   await forgetPanelState(page, server);
   await page.goto(server.folderUrl(), { waitUntil: 'domcontentloaded', timeout: 60000 });
   await lib.waitForWorkbench(page);
@@ -228,8 +229,12 @@ export async function runUiTests({
             out(`✓ ${t.name} (${seconds.toFixed(1)} s)`);
           } catch (e) {
             let shot;
-            if (page) shot = await lib.screenshot(page, `${scenario}--${t.name}--failure`).catch(() => undefined);
-            fail(t, firstLines(e), { seconds: (Date.now() - t1) / 1000, screenshot: shot });
+            let state = '';
+            if (page) {
+              shot = await lib.screenshot(page, `${scenario}--${t.name}--failure`).catch(() => undefined);
+              state = `\nwhat the workbench showed (seconds since the page loaded):\n${await lib.workbenchState(page)}`;
+            }
+            fail(t, firstLines(e) + state, { seconds: (Date.now() - t1) / 1000, screenshot: shot });
             if (shot) out(`    screenshot: ${path.relative(process.cwd(), shot)}`);
             // a failed test may leave the workbench in any state: the next one starts afresh
             await page?.close().catch(() => {});
