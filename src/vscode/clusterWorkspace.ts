@@ -45,11 +45,15 @@ export class ClusterWorkspace implements vscode.Disposable {
         if (this.isClusterFile(d.uri)) this.reloadSoon();
       }),
     );
-    // The first watcher is the extension's first use of the editor's file service, whose set-up
-    // (12–30 ms measured here) was most of activate(): made one tick after activation returns.
-    // (A watcher is live only once the file service answers, later still, so the first read was
-    // never covered by it: a tick changes no guarantee.)
-    const later = setTimeout(() => this.watch(), 0);
+    // The watchers and the first read are the extension's first use of the editor's file service,
+    // whose set-up (10–30 ms measured here) was most of activate(): both start one tick after
+    // activation returns. The first load fires onDidChange, which fills the views and the Problems
+    // panel. (A watcher is live only once the file service answers, later still, so the first read
+    // was never covered by it: a tick changes no guarantee.)
+    const later = setTimeout(() => {
+      this.watch();
+      void this.clusters();
+    }, 0);
     this.disposables.push({ dispose: () => clearTimeout(later) });
   }
 

@@ -30,9 +30,7 @@ export function registerDiagnostics(workspace: ClusterWorkspace): vscode.Disposa
       );
     }
   };
+  // The workspace loads its cluster files once after activation and fires onDidChange then.
   const sub = workspace.onDidChange(() => void update());
-  // The first read of the cluster file is the extension's first use of the editor's file service,
-  // whose set-up (10–30 ms measured here) would otherwise land inside activate(): one tick later.
-  const first = setTimeout(() => void update(), 0);
-  return vscode.Disposable.from(collection, sub, { dispose: () => clearTimeout(first) });
+  return vscode.Disposable.from(collection, sub);
 }
