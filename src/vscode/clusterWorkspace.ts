@@ -20,6 +20,8 @@ export interface ClusterEntry extends ClusterSource {
 export class ClusterWorkspace implements vscode.Disposable {
   private entries: ClusterEntry[] = [];
   private loaded: Promise<void> | undefined;
+  /** The read under way (or the last one), so reads run one after another. */
+  private reading: Promise<void> = Promise.resolve();
   private watchers: vscode.Disposable[] = [];
   /** The candidate cluster files, recomputed only when folders or settings change (not per keystroke). */
   private candidateList: { folder: vscode.WorkspaceFolder; uris: vscode.Uri[] }[] | undefined;
@@ -94,7 +96,18 @@ export class ClusterWorkspace implements vscode.Disposable {
     return this.candidateList;
   }
 
-  private async reload(): Promise<void> {
+  /**
+   * Re-reads the files after any read under way: one started later must also finish later, or a
+   * slow disk read begun before a keystroke would overwrite the unsaved text read after it (seen:
+   * a late watcher event for an earlier save, then an edit in the editor; the views kept the disk).
+   */
+  private reload(): Promise<void> {
+    const next = this.reading.then(() => this.read());
+    this.reading = next.catch(() => undefined);
+    return next;
+  }
+
+  private async read(): Promise<void> {
     const found: ClusterEntry[] = [];
     for (const { folder, uris } of this.candidates()) {
       for (const uri of uris) {

@@ -26,10 +26,21 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
   };
   // Cheap test first: most documents are not ours, and reading the cluster files is not free.
   const maybeOurs = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && generatedFile(doc.uri.path) !== undefined;
+  // Each check of a document waits (for the cluster files, for nginx -t), so two can end out of
+  // order; only the one started last (on the newest text) may set the document's problems.
+  const latest = new Map<string, number>();
+  let started = 0;
   const check = async (doc: vscode.TextDocument, nginxToo: boolean) => {
     if (!maybeOurs(doc)) return;
+    // Typing in nginx.conf checks nothing (nginx -t runs on open and save), so it must not make
+    // the save's check look stale.
+    if (!nginxToo && generatedFile(doc.uri.path)?.fileName === 'nginx.conf') return;
+    const key = doc.uri.toString();
+    const ticket = ++started;
+    latest.set(key, ticket);
+    const current = () => latest.get(key) === ticket;
     const o = await owner(doc);
-    if (!o) return;
+    if (!o || !current()) return;
     const text = doc.getText();
     const config = o.cluster.parsed.config;
     if (o.kind === 'openldap-replication.conf') {
@@ -55,7 +66,6 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
       );
       return;
     }
-    if (!nginxToo) return;
     // Restricted Mode: nginx does not read a file from a workspace the user has not trusted.
     if (!vscode.workspace.isTrusted) {
       log().info(`nginx.conf not checked: the workspace is in Restricted Mode (${vscode.workspace.asRelativePath(doc.uri)})`);
@@ -63,6 +73,7 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
     }
     const hosts = Object.fromEntries(config ? [config.loadBalancer, ...config.nodes].map((h) => [h.host, h.address]) : []);
     const result = await core().checkNginxConf(text, hosts);
+    if (!current()) return;
     if (result.skipped) {
       log().info(`nginx.conf not checked: ${result.skipped}`);
       return;
@@ -99,6 +110,7 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {
       collection.delete(d.uri);
+      latest.delete(d.uri.toString());
       typing.get(d.uri.toString())?.cancel();
       typing.delete(d.uri.toString());
     }),
