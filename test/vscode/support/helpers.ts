@@ -52,8 +52,16 @@ export async function readFile(uri: vscode.Uri): Promise<string> {
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
 }
 
+/**
+ * Replaces the file whole: written beside it, then renamed over it, so that no reader ever sees
+ * it half written. (Written in place, the file is first truncated, then filled: a reader that
+ * lands in between, the extension's own or the editor's reload of an open model, sees it empty,
+ * and the next test meets "the cluster file is empty" or a model that changed under its edit.)
+ */
 export async function writeFile(uri: vscode.Uri, text: string): Promise<void> {
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  const temp = vscode.Uri.joinPath(uri, '..', `.${uri.path.slice(uri.path.lastIndexOf('/') + 1)}.${process.pid}-${Date.now()}.tmp`);
+  await vscode.workspace.fs.writeFile(temp, new TextEncoder().encode(text));
+  await vscode.workspace.fs.rename(temp, uri, { overwrite: true });
 }
 
 /**
