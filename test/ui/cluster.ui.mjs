@@ -112,6 +112,9 @@ export default [
       await waitUntil('idp1 primary again', () =>
         /- host: idp1\.example\.org\n {4}address: 159\.203\.126\.10\n {4}primary: true/.test(clusterFile(workspace)),
       );
+      await waitUntil('the tree to mark idp1 primary again', async () =>
+        (await treeRows(page, 'Nodes')).includes('idp1.example.org | 159.203.126.10 · primary, cache :6379'),
+      );
     },
   },
   {

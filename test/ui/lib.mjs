@@ -421,8 +421,9 @@ export async function screenshot(page, name) {
 
 /**
  * A log, kept in the page, of what the workbench showed over time: every change of the focused
- * element, the quick input (hidden, or its placeholder and value), a dialog and a context menu,
- * read every 100 ms, the last 40 kept. Installed before the workbench loads (and again after a
+ * element, the quick input (hidden, or its placeholder and value, a password's never), a dialog
+ * and a context menu, read every 100 ms; with the mouse buttons and keys the page received and
+ * the window's focus, as they come; the last 60 kept. Installed before the workbench loads (and again after a
  * window reload), so that a failed test's report says what opened, closed or took the focus
  * before it failed, not only what is there at the end.
  */
@@ -446,7 +447,9 @@ export async function watchWorkbench(page) {
       const dialog = [...document.querySelectorAll('.monaco-dialog-box')].find(seen);
       return [
         `focus ${describe(document.activeElement)}`,
-        seen(widget) ? `quick input "${input?.getAttribute('placeholder') ?? ''}" = "${input?.value ?? ''}"` : 'no quick input',
+        seen(widget)
+          ? `quick input "${input?.getAttribute('placeholder') ?? ''}" = "${input?.type === 'password' ? '(a password)' : (input?.value ?? '')}"`
+          : 'no quick input',
         dialog ? `dialog "${dialog.innerText.replace(/\s+/g, ' ').slice(0, 80)}"` : '',
         [...document.querySelectorAll('.monaco-menu')].some(seen) ? 'menu' : '',
       ]
@@ -455,14 +458,42 @@ export async function watchWorkbench(page) {
     };
     const log = (window.__workbenchLog = []);
     const t0 = Date.now();
+    let previous = '';
+    let times = 1;
+    const add = (line) => {
+      const at = `${((Date.now() - t0) / 1000).toFixed(1)} s: `;
+      // A typed value is a run of the same line: one line, counted.
+      if (line === previous && log.length) {
+        log[log.length - 1] = `${at}${line} (${++times} times)`;
+        return;
+      }
+      previous = line;
+      times = 1;
+      log.push(at + line);
+      if (log.length > 60) log.shift();
+    };
     let last = '';
     setInterval(() => {
       const now = snapshot();
       if (now === last) return;
       last = now;
-      log.push(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${now}`);
-      if (log.length > 40) log.shift();
+      add(now);
     }, 100);
+    // The input the page received and the window's own focus, as they come (a menu that closed
+    // 0.1 s after it opened left no trace of why in the samples alone). Keys are named, never
+    // spelled: a test may type a password.
+    for (const type of ['mousedown', 'mouseup', 'contextmenu', 'keydown']) {
+      window.addEventListener(
+        type,
+        (e) => {
+          const what = type === 'keydown' ? (e.key.length === 1 ? 'a character' : e.key) : `button ${e.button}`;
+          add(`${type} ${what} on ${describe(e.target)}`);
+        },
+        true,
+      );
+    }
+    window.addEventListener('blur', (e) => e.target === window && add('window blur'));
+    window.addEventListener('focus', (e) => e.target === window && add('window focus'));
   });
 }
 
