@@ -20,8 +20,9 @@ export interface ClusterEntry extends ClusterSource {
 export class ClusterWorkspace implements vscode.Disposable {
   private entries: ClusterEntry[] = [];
   private loaded: Promise<void> | undefined;
-  /** The read under way (or the last one), so reads run one after another. */
-  private reading: Promise<void> = Promise.resolve();
+  /** How many reads have started, and the number of the newest one whose result is shown. */
+  private readsStarted = 0;
+  private readShown = 0;
   private watchers: vscode.Disposable[] = [];
   /** The candidate cluster files, recomputed only when folders or settings change (not per keystroke). */
   private candidateList: { folder: vscode.WorkspaceFolder; uris: vscode.Uri[] }[] | undefined;
@@ -97,17 +98,13 @@ export class ClusterWorkspace implements vscode.Disposable {
   }
 
   /**
-   * Re-reads the files after any read under way: one started later must also finish later, or a
-   * slow disk read begun before a keystroke would overwrite the unsaved text read after it (seen:
-   * a late watcher event for an earlier save, then an edit in the editor; the views kept the disk).
+   * Re-reads the files. Reads overlap, and one started later may end first: a slow disk read begun
+   * for a watcher event just before a keystroke used to end after the read of the unsaved text and
+   * replace it (the views then showed the disk). So a read that ends after a newer one was shown
+   * is dropped; reads are not queued, so one that never ends holds nothing up.
    */
-  private reload(): Promise<void> {
-    const next = this.reading.then(() => this.read());
-    this.reading = next.catch(() => undefined);
-    return next;
-  }
-
-  private async read(): Promise<void> {
+  private async reload(): Promise<void> {
+    const mine = ++this.readsStarted;
     const found: ClusterEntry[] = [];
     for (const { folder, uris } of this.candidates()) {
       for (const uri of uris) {
@@ -117,6 +114,8 @@ export class ClusterWorkspace implements vscode.Disposable {
         break;
       }
     }
+    if (mine < this.readShown) return;
+    this.readShown = mine;
     this.entries = found;
     await vscode.commands.executeCommand('setContext', 'gluuCluster.hasClusterFile', found.length > 0);
     log().debug(`cluster files: ${found.map((f) => f.uri.fsPath).join(', ') || 'none'}`);
