@@ -25,16 +25,13 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
     return undefined;
   };
   // Cheap test first: most documents are not ours, and reading the cluster files is not free.
-  const maybeOurs = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && generatedFile(doc.uri.path) !== undefined;
+  const maybeOurs = (doc: vscode.TextDocument) => (doc.uri.scheme === 'file' ? generatedFile(doc.uri.path)?.fileName : undefined);
   // Each check of a document waits (for the cluster files, for nginx -t), so two can end out of
   // order; only the one started last (on the newest text) may set the document's problems.
   const latest = new Map<string, number>();
   let started = 0;
-  const check = async (doc: vscode.TextDocument, nginxToo: boolean) => {
+  const check = async (doc: vscode.TextDocument) => {
     if (!maybeOurs(doc)) return;
-    // Typing in nginx.conf checks nothing (nginx -t runs on open and save), so it must not make
-    // the save's check look stale.
-    if (!nginxToo && generatedFile(doc.uri.path)?.fileName === 'nginx.conf') return;
     const key = doc.uri.toString();
     const ticket = ++started;
     latest.set(key, ticket);
@@ -94,17 +91,19 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
   const typing = new Map<string, ReturnType<typeof debounce>>();
   const subs = [
     collection,
-    vscode.workspace.onDidOpenTextDocument((d) => void check(d, true)),
-    vscode.workspace.onDidSaveTextDocument((d) => void check(d, true)),
+    vscode.workspace.onDidOpenTextDocument((d) => void check(d)),
+    vscode.workspace.onDidSaveTextDocument((d) => void check(d)),
     // Trusted now: the open nginx.conf files get the check they did not get in Restricted Mode.
-    vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.workspace.textDocuments.forEach((d) => void check(d, true))),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.workspace.textDocuments.forEach((d) => void check(d))),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (!maybeOurs(e.document)) return;
+      // nginx -t runs on open and save only, not as you type.
+      const name = maybeOurs(e.document);
+      if (!name || name === 'nginx.conf') return;
       const key = e.document.uri.toString();
       if (!typing.has(key))
         typing.set(
           key,
-          debounce(() => void check(e.document, false), 300),
+          debounce(() => void check(e.document), 300),
         );
       typing.get(key)!();
     }),
@@ -115,7 +114,7 @@ export function registerGeneratedDiagnostics(workspace: ClusterWorkspace): vscod
       typing.delete(d.uri.toString());
     }),
   ];
-  for (const d of vscode.workspace.textDocuments) void check(d, true);
+  for (const d of vscode.workspace.textDocuments) void check(d);
   return vscode.Disposable.from(...subs, { dispose: () => typing.forEach((t) => t.cancel()) });
 }
 
