@@ -68,9 +68,13 @@ export function renderOpenldapReplication(config: ClusterConfig): string {
       'logsuccess TRUE',
       'logpurge 07+00:00 01+00:00',
       `limits dn.exact=${q(manager)} size=unlimited time=unlimited`,
+      // retry="5 +": every 5 s for as long as the peer is away. A backoff ("5 5 60 +") would
+      // be for good after five failed tries in slapd's life: before 2.5.19 and 2.6.9 (ITS#10234)
+      // syncrepl never resets its retry counts, so every later outage would leave the peer's
+      // changes waiting up to 60 s after it is back (seen on the sandbox's 2.5.13).
       ...nodes.map(
         (n) =>
-          `syncrepl rid=${pad(ids.get(n.host)! + db.ridOffset)} provider=${peerUrl(n)} bindmethod=simple binddn=${q(manager)} credentials=${PASSWORD_PLACEHOLDER} searchbase=${q(db.suffix)} logbase=${q(db.accesslog)} logfilter="(&(objectClass=auditWriteObject)(reqResult=0))" syncdata=accesslog type=refreshAndPersist retry="5 5 60 +" schemachecking=off tls_cacert=${PEERS_BUNDLE} tls_reqcert=demand`,
+          `syncrepl rid=${pad(ids.get(n.host)! + db.ridOffset)} provider=${peerUrl(n)} bindmethod=simple binddn=${q(manager)} credentials=${PASSWORD_PLACEHOLDER} searchbase=${q(db.suffix)} logbase=${q(db.accesslog)} logfilter="(&(objectClass=auditWriteObject)(reqResult=0))" syncdata=accesslog type=refreshAndPersist retry="5 +" schemachecking=off tls_cacert=${PEERS_BUNDLE} tls_reqcert=demand`,
       ),
       'mirrormode on',
     );
