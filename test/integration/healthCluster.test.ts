@@ -77,6 +77,7 @@ describe('cluster health: replication, files and drift on the sandbox', function
       ['replication', 'probe'],
       ['replication', 'contextcsn'],
       ['replication', 'entries'],
+      ['replication', 'config'],
       ['files', 'cron'],
       ['files', 'unsynced'],
       ['files', 'probe'],
@@ -131,6 +132,36 @@ describe('cluster health: replication, files and drift on the sandbox', function
     } finally {
       await shOn(sb.lab, 'idp2', `cat /root/slapd.conf.health-b > ${SLAPD_CONF} && service solserver restart`);
     }
+    await untilHealthy('replication');
+  });
+
+  it('a value changed on one node behind replication (slapmodify while it is stopped): Gluu configuration critical on both, contextCSN ok', async () => {
+    const dn = /^dn: (.*)$/m.exec(await ldap('ldapsearch', "-LLL -b ou=appliances,o=gluu -s one '(objectClass=gluuAppliance)' 1.1"))![1];
+    const description = (v: string) => `dn: ${dn}\nchangetype: modify\nreplace: description\ndescription: ${v}\n`;
+    await ldap('ldapmodify', '', description('the same on every node'));
+    await untilHealthy('replication');
+    // An offline write is neither logged nor replicated, and leaves contextCSN as it was: what a
+    // conflict OpenLDAP did not reconcile looks like from outside.
+    await sb.slapd[IDP2].stop();
+    try {
+      await shOn(sb.lab, 'idp2', `/usr/sbin/slapmodify -f ${SLAPD_CONF} -b o=gluu -q`, description('only on idp2'));
+    } finally {
+      await sb.slapd[IDP2].start();
+    }
+    const { code, report } = await health('replication');
+    assert.equal(code, 2, show(report.rows));
+    for (const h of [IDP1, IDP2]) {
+      const config = row(report, 'replication', 'config', h);
+      assert.equal(config.state, 'critical');
+      assert.match(
+        config.reason,
+        /^description of inum=.*,ou=appliances,o=gluu differs \(value digests\): idp1\.gluu\.test has [0-9a-f]{8}, idp2\.gluu\.test has [0-9a-f]{8} although every node has applied every change/,
+      );
+      assert.ok(!config.reason.includes('only on idp2'), 'values are never shown');
+      assert.equal(row(report, 'replication', 'contextcsn', h).state, 'ok', 'contextCSN cannot see it');
+    }
+    // The mend the row names: write the value again on one node.
+    await ldap('ldapmodify', '', description('the same on every node again'));
     await untilHealthy('replication');
   });
 

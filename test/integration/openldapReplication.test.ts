@@ -2,12 +2,14 @@
  * OpenLDAP multi-provider replication on the sandbox's Gluu-shaped nodes (Symas layout, solserver
  * running Debian's slapd): the three OpenLDAP steps from the CLI, then what an operator checks —
  * an entry added on idp2 is read on idp1; a node that was down catches up; the same attribute
- * changed on both nodes at once converges to one value; every contextCSN agrees.
+ * changed on both nodes at once ends with one value, or Cluster Health says it does not; every
+ * contextCSN agrees.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { HealthReport, HealthRow } from '../../src/core/health/model';
 import { shOn } from './lab';
 import { sandboxCli, sandboxUp, writeOn, type Sandbox } from './sandbox';
 
@@ -40,6 +42,22 @@ describe('OpenLDAP replication on the sandbox', function () {
       if (a === b) return a;
       if (Date.now() > end) assert.fail(`${attr} of ${dn} differs after 30 s: idp1 ${a}, idp2 ${b}`);
       await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  const notOk = (rows: HealthRow[]) => rows.filter((r) => r.state !== 'ok');
+  const show = (rows: HealthRow[]) => rows.map((r) => `${r.state} ${r.group}/${r.check} ${r.host}: ${r.reason}`).join('\n');
+  /** Cluster Health's replication group once every node has applied every change (contextCSN rows ok; up to 30 s). */
+  const settledReplication = async (): Promise<HealthReport> => {
+    const end = Date.now() + 30000;
+    for (;;) {
+      const r = await cli('health', '--json', '--only', 'replication');
+      assert.ok(!(r.out + r.err).includes(password), 'the password is never printed');
+      const report = JSON.parse(r.out) as HealthReport;
+      const csn = report.rows.filter((x) => x.check === 'contextcsn');
+      if (csn.length === 2 && notOk(csn).length === 0) return report;
+      if (Date.now() > end) assert.fail(`contextCSN still differs after 30 s:\n${show(report.rows)}`);
+      await new Promise((r) => setTimeout(r, 500));
     }
   };
 
@@ -93,12 +111,41 @@ describe('OpenLDAP replication on the sandbox', function () {
     assert.equal(await converged(dn, 'description'), 'changed while idp2 was down');
   });
 
-  it('the same attribute changed on both nodes at once converges to one of the two values', async () => {
-    const dn = 'cn=while-idp2-was-down,o=gluu';
+  it('the same attribute changed on both nodes at once: both end with one value, or Cluster Health names it and a new write mends it', async () => {
+    // OpenLDAP 2.5's delta-syncrepl does not always reconcile two changes made within milliseconds
+    // (see src/core/health/checks/configAgreement.ts): what the product owes is that the operator
+    // is told, on the Gluu configuration, and that writing the value again on one node mends it.
+    const [appliance] = (
+      await ldap('idp1', 'ldapsearch', "-LLL -o ldif-wrap=no -b ou=appliances,o=gluu -s one '(objectClass=gluuAppliance)' 1.1")
+    )
+      .split('\n')
+      .filter((l) => l.startsWith('dn: '))
+      .map((l) => l.slice(4));
+    assert.ok(appliance, 'the sandbox has a Gluu appliance entry');
     const change = (node: string) =>
-      ldap(node, 'ldapmodify', '', `dn: ${dn}\nchangetype: modify\nreplace: description\ndescription: from ${node}\n`);
+      ldap(node, 'ldapmodify', '', `dn: ${appliance}\nchangetype: modify\nreplace: description\ndescription: from ${node}\n`);
     await Promise.all([change('idp1'), change('idp2')]);
-    assert.ok(['from idp1', 'from idp2'].includes((await converged(dn, 'description')) ?? ''));
+    const report = await settledReplication();
+    const [a, b] = await Promise.all([value('idp1', appliance, 'description'), value('idp2', appliance, 'description')]);
+    const configRows = report.rows.filter((r) => r.check === 'config');
+    assert.equal(configRows.length, 2, show(report.rows));
+    if (a === b) {
+      assert.ok(['from idp1', 'from idp2'].includes(a ?? ''), `one of the two values: ${a}`);
+      assert.deepEqual(notOk(configRows), [], show(configRows));
+      return;
+    }
+    for (const r of configRows) {
+      assert.equal(r.state, 'critical', show(configRows));
+      assert.match(
+        r.reason,
+        new RegExp(
+          `^description of ${appliance.replace(/[.*+?^${}()|[\]\\@!]/g, '\\$&')} differs .* although every node has applied every change`,
+        ),
+      );
+    }
+    await change('idp1');
+    assert.equal(await converged(appliance, 'description'), 'from idp1');
+    assert.deepEqual(notOk((await settledReplication()).rows), []);
   });
 
   it("every node's contextCSN agrees per server id", async () => {

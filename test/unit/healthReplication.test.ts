@@ -9,11 +9,12 @@ import { EXAMPLE_CLUSTER_FILE } from '../../src/core/config/example';
 import { parseClusterFile } from '../../src/core/config/parse';
 import type { ClusterConfig } from '../../src/core/config/types';
 import { entryVerdict } from '../../src/core/health/checks/replication';
+import { configDifferences, configVerdict } from '../../src/core/health/checks/configAgreement';
 import { csnLags, csnVerdict, parseCsn } from '../../src/core/health/checks/contextCsn';
 import { aomcAgeMs, opendjProbeTools, statusCommand, statusVerdict } from '../../src/core/health/checks/opendjReplication';
 import { parseProbe, probeVerdict } from '../../src/core/health/checks/probeReport';
 import { parseProviders, providersScript, syncreplVerdict } from '../../src/core/health/checks/syncreplPeers';
-import { LdapSearchFailed, ldapSearchCommand, ldapSearchesOn, parseLdif } from '../../src/core/health/ldapSearch';
+import { LdapSearchFailed, ldapSearchCommand, ldapSearchesOn, parseLdif, type LdapEntry } from '../../src/core/health/ldapSearch';
 import { withPasswordFile, type HealthContext } from '../../src/core/health/context';
 import { probeLoop } from '../../src/core/plan/steps/replicationProbe';
 import { sh } from '../../src/core/ssh/shell';
@@ -278,6 +279,117 @@ describe('health: entry counts', () => {
     assert.equal(v.state, 'warning');
     assert.equal(v.reason, 'b has 9 entries under o=gluu, a 10');
     assert.equal(entryVerdict('a', new Map([['a', new Map([['o=gluu', 3]])]])).state, 'ok');
+  });
+});
+
+describe('health: the Gluu configuration on every node', () => {
+  const APPLIANCE = 'inum=@!1111,ou=appliances,o=gluu';
+  const entry = (dn: string, attributes: Record<string, string[]>): LdapEntry => ({ dn, attributes });
+  const node = (cache: string, idp = ['{"a":1}', '{"b":2}']) => [
+    entry('ou=appliances,o=gluu', { ou: ['appliances'] }),
+    entry(APPLIANCE, { oxCacheConfiguration: [cache], oxIDPAuthentication: idp }),
+  ];
+
+  it('the same values on every node (order of values and case of names aside): ok on each', () => {
+    const same = new Map([
+      ['idp1', node('{"cacheProviderType":"REDIS"}')],
+      [
+        'idp2',
+        [
+          entry('ou=appliances,o=gluu', { OU: ['appliances'] }),
+          entry(APPLIANCE, { oxcacheconfiguration: ['{"cacheProviderType":"REDIS"}'], oxIDPAuthentication: ['{"b":2}', '{"a":1}'] }),
+        ],
+      ],
+    ]);
+    assert.deepEqual(configDifferences(same), []);
+    const v = configVerdict('idp1', [], 2, true);
+    assert.equal(v.state, 'ok');
+    assert.equal(v.reason, 'idp1 holds the same Gluu configuration as every other node (2 entries under ou=appliances)');
+    assert.equal(
+      configVerdict('idp1', [], 2, true, ['idp2']).reason,
+      'idp1 holds the same Gluu configuration as every other node that could be read (not idp2) (2 entries under ou=appliances)',
+    );
+  });
+
+  it('a value that differs with replication caught up is critical on both nodes, naming the attribute, never the values', () => {
+    const diffs = configDifferences(
+      new Map([
+        ['idp1', node('{"password":"s3cret-one"}')],
+        ['idp2', node('{"password":"s3cret-two"}')],
+      ]),
+    );
+    assert.equal(diffs.length, 1);
+    assert.equal(diffs[0].attribute, 'oxcacheconfiguration');
+    for (const host of ['idp1', 'idp2']) {
+      const v = configVerdict(host, diffs, 2, true);
+      assert.equal(v.state, 'critical');
+      assert.match(
+        v.reason,
+        /^oxCacheConfiguration of inum=@!1111,ou=appliances,o=gluu differs \(value digests\): idp1 has [0-9a-f]{8}, idp2 has [0-9a-f]{8} although every node has applied every change/,
+      );
+      assert.match(v.reason, /Write the value you want again on one node/);
+      assert.ok(!JSON.stringify(v).includes('s3cret'), 'values are never shown');
+    }
+  });
+
+  it("oxTrust's status readings (free memory, last update…) are left out: each node writes its own", () => {
+    const reading = (mem: string) => [
+      node('x')[0],
+      entry(APPLIANCE, { oxCacheConfiguration: ['x'], gluuFreeMemory: [mem], gluuLastUpdate: [mem] }),
+    ];
+    assert.deepEqual(
+      configDifferences(
+        new Map([
+          ['idp1', reading('40')],
+          ['idp2', reading('55')],
+        ]),
+      ),
+      [],
+    );
+  });
+
+  it('while replication has not caught up the same difference is only a warning', () => {
+    const diffs = configDifferences(
+      new Map([
+        ['idp1', node('x')],
+        ['idp2', node('y')],
+      ]),
+    );
+    const v = configVerdict('idp2', diffs, 2, false);
+    assert.equal(v.state, 'warning');
+    assert.match(v.reason, /: replication has not caught up yet \(see contextCSN\)/);
+  });
+
+  it('an entry or attribute one node lacks; with three nodes only the odd one out and the others it differs from', () => {
+    const diffs = configDifferences(
+      new Map([
+        ['idp1', node('x')],
+        ['idp2', node('x').slice(0, 1)],
+        ['idp3', [node('x')[0], entry(APPLIANCE, { oxCacheConfiguration: ['x'] })]],
+      ]),
+    );
+    assert.deepEqual(
+      diffs.map((d) => [d.dn, d.attribute, [...d.byHost.values()].filter((v) => v === 'missing').length]),
+      [
+        [APPLIANCE, undefined, 1],
+        [APPLIANCE, 'oxidpauthentication', 1],
+      ],
+      'the entry missing on idp2, and an attribute idp3 lacks against idp1',
+    );
+    assert.match(configVerdict('idp2', diffs, 1, true).reason, /^inum=@!1111,ou=appliances,o=gluu is missing on idp2 although/);
+    const three = configDifferences(
+      new Map([
+        ['idp1', node('x')],
+        ['idp2', node('x')],
+        ['idp3', node('x', ['{"a":1}'])],
+      ]),
+    );
+    assert.deepEqual(
+      three.map((d) => d.attribute),
+      ['oxidpauthentication'],
+    );
+    assert.equal(configVerdict('idp1', three, 2, true).state, 'critical', 'idp1 differs from idp3');
+    assert.match(configVerdict('idp3', three, 2, true).reason, /idp1 has ([0-9a-f]{8}), idp2 has \1, idp3 has (?!\1)[0-9a-f]{8}/);
   });
 });
 

@@ -4,7 +4,8 @@
  * each node must reach every other, and is removed again), and only after it the contextCSNs and
  * entry counts, so the probe's own writes have settled and every node has a change from every
  * writer. A node behind in contextCSN is read again a second later before it is reported: a
- * change that was just made is not yet a lag.
+ * change that was just made is not yet a lag. Last, whether every node holds the same Gluu
+ * configuration (configAgreement.ts), which the others cannot see.
  */
 import { nodesPrimaryFirst, primaryNode } from '../../config/resolve';
 import type { ClusterConfig } from '../../config/types';
@@ -14,8 +15,9 @@ import { probeLoop, type ProbeBase } from '../../plan/steps/replicationProbe';
 import { sh } from '../../ssh/shell';
 import { failureVerdict, perHost, rowOf, type HealthCheck, type Verdict } from '../check';
 import { withPasswordFile, type HealthContext } from '../context';
-import { attributeValues, LdapSearchFailed, ldapSearchesOn } from '../ldapSearch';
+import { attributeValues, LdapSearchFailed, ldapSearchOn, ldapSearchesOn, type LdapEntry } from '../ldapSearch';
 import type { HealthRow } from '../model';
+import { configDifferences, configVerdict } from './configAgreement';
 import { csnLags, csnVerdict } from './contextCsn';
 import { opendjProbeTools, statusCommand, statusVerdict } from './opendjReplication';
 import { parseProbe, probeVerdict } from './probeReport';
@@ -32,6 +34,7 @@ const STATUS = { group: 'replication', id: 'status', title: 'Replication status'
 const PROBE = { group: 'replication', id: 'probe', title: 'Replication probe' } as const;
 const CSN = { group: 'replication', id: 'contextcsn', title: 'contextCSN' } as const;
 const ENTRIES = { group: 'replication', id: 'entries', title: 'Entry count' } as const;
+const CONFIG = { group: 'replication', id: 'config', title: 'Gluu configuration' } as const;
 
 /** An LDAP read that failed: a server that does not answer is critical, anything else unknown. */
 function ldapFailure(e: unknown, what: string, host: string): Verdict {
@@ -152,6 +155,51 @@ export function entryVerdict(host: string, counts: ReadonlyMap<string, ReadonlyM
   return { state: 'ok', reason: `${host} has ${words.join(' and ') || 'no entries'}, as every other node`, value: total };
 }
 
+/** Every node's entries under ou=appliances (user attributes); nodes that could not be read are in `failed`. */
+async function readConfig(ctx: HealthContext): Promise<{ entries: Map<string, LdapEntry[]>; failed: Map<string, Verdict> }> {
+  const found = new Map<string, LdapEntry[]>();
+  const failed = new Map<string, Verdict>();
+  const request = { base: `ou=appliances,${ctx.config.gluu.baseDN}`, scope: 'sub' as const, filter: '(objectClass=*)', attributes: ['*'] };
+  await Promise.all(
+    ctx.config.nodes.map(async (n) => {
+      try {
+        found.set(n.host, await ldapSearchOn(ctx, n.host, request));
+      } catch (e) {
+        failed.set(n.host, ldapFailure(e, 'reading the Gluu configuration', n.host));
+      }
+    }),
+  );
+  // In the cluster file's order, whichever node answered first: the messages name them that way.
+  const entries = new Map(ctx.config.nodes.filter((n) => found.has(n.host)).map((n) => [n.host, found.get(n.host)!]));
+  return { entries, failed };
+}
+
+/**
+ * Whether the nodes hold the same Gluu configuration. Read after the rows that say whether
+ * replication has caught up (`settled`); a difference is read again a second later before it is
+ * reported, as a change just made is not yet a difference.
+ */
+async function configRows(ctx: HealthContext, settled: boolean): Promise<HealthRow[]> {
+  let read = await readConfig(ctx);
+  let diffs = configDifferences(read.entries);
+  if (diffs.length) {
+    await new Promise((r) => setTimeout(r, 1000));
+    read = await readConfig(ctx);
+    diffs = configDifferences(read.entries);
+  }
+  const { entries, failed } = read;
+  return ctx.config.nodes.map((n) =>
+    rowOf(
+      CONFIG,
+      ctx,
+      n.host,
+      failed.get(n.host) ?? configVerdict(n.host, diffs, entries.get(n.host)?.length ?? 0, settled, [...failed.keys()]),
+    ),
+  );
+}
+
+const allOk = (rows: readonly HealthRow[], check: string) => rows.filter((r) => r.check === check).every((r) => r.state === 'ok');
+
 async function openldapRows(ctx: HealthContext): Promise<HealthRow[]> {
   const { config } = ctx;
   const hosts = config.nodes.map((n) => n.host);
@@ -169,7 +217,8 @@ async function openldapRows(ctx: HealthContext): Promise<HealthRow[]> {
     (d) => d.suffix === config.gluu.baseDN || hosts.every((h) => suffixesOn.get(h)?.has(d.suffix.toLowerCase())),
   ).map((d) => ({ suffix: d.suffix, manager: managerDN(config, d.suffix) }));
   const probe = await runProbe(ctx, bases);
-  return [...syncrepl, ...probe, ...(await csnAndEntryRows(ctx))];
+  const csn = await csnAndEntryRows(ctx);
+  return [...syncrepl, ...probe, ...csn, ...(await configRows(ctx, allOk(csn, CSN.id)))];
 }
 
 async function opendjRows(ctx: HealthContext): Promise<HealthRow[]> {
@@ -196,7 +245,7 @@ async function opendjRows(ctx: HealthContext): Promise<HealthRow[]> {
     status = config.nodes.map((n) => rowOf(STATUS, ctx, n.host, v));
   }
   const probe = await runProbe(ctx, [{ suffix: config.gluu.baseDN, manager: config.gluu.bindDN }]);
-  return [...status, ...probe];
+  return [...status, ...probe, ...(await configRows(ctx, allOk(status, STATUS.id)))];
 }
 
 export const replicationCheck: HealthCheck = {
