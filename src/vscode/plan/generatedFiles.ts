@@ -94,6 +94,19 @@ async function write(uri: vscode.Uri, text: string): Promise<void> {
 }
 
 /**
+ * Closes the diff that showed `right` once its question is answered: the file then opens alone,
+ * and the next regenerate opens a diff of its own instead of loading a new pair into this one
+ * while its documents are let go (a CI run logged "Model is disposed!" from the diff editor there,
+ * and that run's regenerate never returned).
+ */
+async function closeDiff(right: vscode.Uri): Promise<void> {
+  const tabs = vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === right.toString());
+  if (tabs.length) await vscode.window.tabGroups.close(tabs);
+}
+
+/**
  * Writes the freshly generated file unless the user changed the workspace copy since it was last
  * generated; then shows a diff and asks. Returns what happened.
  */
@@ -132,6 +145,7 @@ export async function generateFile(
       overwrite,
     );
     if (answer !== overwrite) outcome = 'kept';
+    await closeDiff(right);
   }
   if (outcome === 'written') await write(uri, text);
   if (outcome !== 'kept') await context.workspaceState.update(STATE_KEY, { ...hashes, [uri.toString()]: sha256(text) });

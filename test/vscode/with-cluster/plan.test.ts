@@ -22,11 +22,30 @@ async function stepItem(id: string): Promise<StepItem> {
   return found;
 }
 
+/** The awaits a test went through, with times: printed when it fails, a hang names the await it hung in. */
+let timeline: string[] = [];
+async function step<T>(label: string, work: () => Thenable<T> | Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  timeline.push(`${new Date(t0).toISOString()} ${label}…`);
+  const r = await work();
+  timeline.push(`  ${label}: ${Date.now() - t0} ms`);
+  return r;
+}
+const noProposalDiff = () =>
+  !vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'gluu-cluster-proposed');
+
 describe('plan preview and generated files', () => {
   const originalText = keepClusterFile();
   let original = '';
   beforeEach(() => {
     original = originalText();
+    timeline = [];
+  });
+  afterEach(function () {
+    if (this.currentTest?.state !== 'passed' && timeline.length)
+      console.log(`    what it awaited:\n${timeline.map((l) => `      ${l}`).join('\n')}`);
   });
 
   it('Preview Step opens the exact commands of a step, headed by its manual section', async () => {
@@ -77,21 +96,29 @@ describe('plan preview and generated files', () => {
     this.timeout(180000);
     const a = await api();
     const uri = generated('nginx.conf');
+    const generate = (label: string, answer?: { warning?: string }) =>
+      step(`generate (${label})`, () =>
+        answer
+          ? answering(answer, () => vscode.commands.executeCommand('gluuCluster.generateNginxConf'))
+          : vscode.commands.executeCommand('gluuCluster.generateNginxConf'),
+      );
     // The file only, not its folder: a folder deleted and made again is watched again only after
     // a while, and the editor learns of changes inside it through that watch.
     await vscode.workspace.fs.delete(uri, { useTrash: false }).then(undefined, () => undefined);
-    assert.equal(await vscode.commands.executeCommand('gluuCluster.generateNginxConf'), 'written');
+    assert.equal(await generate('new'), 'written');
     const text = await readFile(uri);
     assert.match(text, /upstream backend_id \{\n {8}ip_hash;/);
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
     assert.equal(vscode.window.activeTextEditor?.document.languageId, 'nginx');
-    assert.equal(await vscode.commands.executeCommand('gluuCluster.generateNginxConf'), 'unchanged');
+    assert.equal(await generate('same'), 'unchanged');
     // The cluster changes, the file was not edited: regenerated without asking.
-    await writeFileSynced(clusterFileUri(), original.replace(/idp2\.example\.org/g, 'idp3.example.org'));
-    await a.workspace.refresh();
-    assert.equal(await answering({ warning: undefined }, () => vscode.commands.executeCommand('gluuCluster.generateNginxConf')), 'written');
+    await step('cluster file changed', () =>
+      writeFileSynced(clusterFileUri(), original.replace(/idp2\.example\.org/g, 'idp3.example.org')),
+    );
+    await step('refresh', () => a.workspace.refresh());
+    assert.equal(await generate('cluster changed', { warning: undefined }), 'written');
     // The user edits it in the editor and saves: regenerating shows the diff and asks; "no" keeps the edit.
-    const doc = await vscode.workspace.openTextDocument(uri);
+    const doc = await step('open', () => vscode.workspace.openTextDocument(uri));
     assert.equal(doc.getText(), await readFile(uri), 'the editor shows the regenerated file');
     const at = doc.getText().indexOf('worker_connections 6500;');
     const mine = new vscode.WorkspaceEdit();
@@ -100,19 +127,19 @@ describe('plan preview and generated files', () => {
       new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'worker_connections 6500;'.length)),
       'worker_connections 4096; # mine',
     );
-    assert.ok(await vscode.workspace.applyEdit(mine, { isRefactoring: false }));
-    assert.ok(await doc.save());
+    assert.ok(await step('edit', () => vscode.workspace.applyEdit(mine, { isRefactoring: false })));
+    assert.ok(await step('save', () => doc.save()));
     const edited = doc.getText();
     assert.match(edited, /worker_connections 4096; # mine/);
-    await writeFileSynced(clusterFileUri(), original);
-    await a.workspace.refresh();
-    assert.equal(await answering({ warning: undefined }, () => vscode.commands.executeCommand('gluuCluster.generateNginxConf')), 'kept');
+    await step('cluster file back', () => writeFileSynced(clusterFileUri(), original));
+    await step('refresh', () => a.workspace.refresh());
+    assert.equal(await generate('edited, answer no', { warning: undefined }), 'kept');
     assert.equal(await readFile(uri), edited);
-    assert.equal(
-      await answering({ warning: 'Overwrite' }, () => vscode.commands.executeCommand('gluuCluster.generateNginxConf')),
-      'written',
-    );
+    assert.ok(noProposalDiff(), 'the diff closes once its question is answered');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString(), 'the file is shown');
+    assert.equal(await generate('edited, answer Overwrite', { warning: 'Overwrite' }), 'written');
     assert.doesNotMatch(await readFile(uri), /# mine/);
+    assert.ok(noProposalDiff(), 'the diff closes once its question is answered');
   });
 
   it('the nginx step pushes the workspace copy when there is one', async () => {
