@@ -24,6 +24,8 @@ async function stepItem(id: string): Promise<StepItem> {
 
 /** The awaits a test went through, with times: printed when it fails, a hang names the await it hung in. */
 let timeline: string[] = [];
+/** Event listeners a test adds to its timeline, removed after it. */
+const listeners: vscode.Disposable[] = [];
 async function step<T>(label: string, work: () => Thenable<T> | Promise<T>): Promise<T> {
   const t0 = Date.now();
   timeline.push(`${new Date(t0).toISOString()} ${label}…`);
@@ -44,6 +46,7 @@ describe('plan preview and generated files', () => {
     timeline = [];
   });
   afterEach(function () {
+    listeners.splice(0).forEach((l) => l.dispose());
     if (this.currentTest?.state !== 'passed' && timeline.length)
       console.log(`    what it awaited:\n${timeline.map((l) => `      ${l}`).join('\n')}`);
   });
@@ -96,6 +99,12 @@ describe('plan preview and generated files', () => {
     this.timeout(180000);
     const a = await api();
     const uri = generated('nginx.conf');
+    // Documents the editor opens and lets go of during the test, in the timeline: a CI run hung
+    // where the diff editor found one of its models disposed; this names which.
+    listeners.push(
+      vscode.workspace.onDidOpenTextDocument((d) => timeline.push(`${new Date().toISOString()}   opened ${d.uri.toString()}`)),
+      vscode.workspace.onDidCloseTextDocument((d) => timeline.push(`${new Date().toISOString()}   let go of ${d.uri.toString()}`)),
+    );
     const generate = (label: string, answer?: { warning?: string }) =>
       step(`generate (${label})`, () =>
         answer
