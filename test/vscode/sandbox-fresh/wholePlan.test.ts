@@ -154,9 +154,11 @@ describe('the whole plan from the editor on a fresh sandbox', function () {
     assert.ok(row, JSON.stringify(groups[0].rows.map((r) => r.label)));
     const item = a.health.getTreeItem(row);
     assert.equal(item.label, 'idp2.gluu.test — Clock');
+    // The bound is the larger of the offset and half the SSH round trip: over a second on a busy
+    // machine (a CI run: "within 1.0 s"), while the row stays ok.
     assert.match(
       String(item.description),
-      /^idp2\.gluu\.test's clock is within \d+ ms of this machine's and the other nodes' · \d\d:\d\d:\d\d$/,
+      /^idp2\.gluu\.test's clock is within (\d+ ms|\d+(\.\d)? s) of this machine's and the other nodes' · \d\d:\d\d:\d\d$/,
     );
     assert.equal(item.contextValue, 'gluu.health.row.host');
     await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
