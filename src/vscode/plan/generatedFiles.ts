@@ -94,10 +94,8 @@ async function write(uri: vscode.Uri, text: string): Promise<void> {
 }
 
 /**
- * Closes the diff that showed `right` once its question is answered: the file then opens alone,
- * and the next regenerate opens a diff of its own instead of loading a new pair into this one
- * while its documents are let go (a CI run logged "Model is disposed!" from the diff editor there,
- * and that run's regenerate never returned).
+ * Closes the diff that showed `right` once its question is answered: it compared against a
+ * proposal that is now written or dropped, and the file opens alone.
  */
 async function closeDiff(right: vscode.Uri): Promise<void> {
   const tabs = vscode.window.tabGroups.all

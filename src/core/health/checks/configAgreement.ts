@@ -9,8 +9,8 @@
  * checked for conflicts after accesslog lets the next write in but before the newer change's log
  * record is committed, finds no newer change, and is applied over it (slapd 2.5.13 on the
  * sandbox: 2 of 40 such pairs made right after a node's restart, 0 of 30 otherwise; the two
- * nodes swap values and both show the entryCSN of the newer change). Values are compared by digest and never printed: the configuration
- * holds encoded passwords.
+ * nodes swap values and both show the entryCSN of the newer change).
+ * Values are compared by digest and never printed: the configuration holds encoded passwords.
  */
 import { createHash } from 'node:crypto';
 import type { Verdict } from '../check';

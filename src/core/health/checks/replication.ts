@@ -15,7 +15,7 @@ import { probeLoop, type ProbeBase } from '../../plan/steps/replicationProbe';
 import { sh } from '../../ssh/shell';
 import { failureVerdict, perHost, rowOf, type HealthCheck, type Verdict } from '../check';
 import { withPasswordFile, type HealthContext } from '../context';
-import { attributeValues, LdapSearchFailed, ldapSearchOn, ldapSearchesOn, type LdapEntry } from '../ldapSearch';
+import { attributeValues, LdapSearchFailed, ldapSearchesOn, type LdapEntry } from '../ldapSearch';
 import type { HealthRow } from '../model';
 import { configDifferences, configVerdict } from './configAgreement';
 import { csnLags, csnVerdict } from './contextCsn';
@@ -69,44 +69,66 @@ async function runProbe(ctx: HealthContext, bases: ProbeBase[]): Promise<HealthR
   }
 }
 
-/** What one node's LDAP says of each replicated database it has: contextCSN values and entries. */
+/** What one node's LDAP says: contextCSN values and entries of each replicated database it has, and its Gluu configuration. */
 interface NodeReading {
   csns: Map<string, string[]>;
   counts: Map<string, number>;
+  config: LdapEntry[];
+}
+
+interface Reading {
+  /** By host, in the cluster file's order (the messages name the nodes that way). */
+  readings: Map<string, NodeReading>;
+  failed: Map<string, Verdict>;
 }
 
 /**
- * Each node's contextCSNs (and, with `counting`, its entries) of every replicated database, one
- * command per node; a node that could not be read is in `failed` with its verdict.
+ * Each node's Gluu configuration and, with `csn`, the contextCSNs (with `counting`, also the
+ * entries) of every replicated database: one command per node; a node that could not be read is
+ * in `failed` with its verdict.
  */
-async function readNodes(
-  ctx: HealthContext,
-  counting: boolean,
-): Promise<{ readings: Map<string, NodeReading>; failed: Map<string, Verdict> }> {
-  const readings = new Map<string, NodeReading>();
+async function readNodes(ctx: HealthContext, o: { csn: boolean; counting: boolean }): Promise<Reading> {
+  const found = new Map<string, NodeReading>();
   const failed = new Map<string, Verdict>();
-  const requests = REPLICATED_DATABASES.flatMap((db) => [
-    { base: db.suffix, scope: 'base' as const, filter: '(objectClass=*)', attributes: ['contextCSN'] },
-    ...(counting ? [{ base: db.suffix, scope: 'sub' as const, filter: '(objectClass=*)', attributes: ['1.1'] }] : []),
-  ]);
-  const per = counting ? 2 : 1;
+  const databases = o.csn ? REPLICATED_DATABASES : [];
+  const requests = [
+    ...databases.flatMap((db) => [
+      { base: db.suffix, scope: 'base' as const, filter: '(objectClass=*)', attributes: ['contextCSN'] },
+      ...(o.counting ? [{ base: db.suffix, scope: 'sub' as const, filter: '(objectClass=*)', attributes: ['1.1'] }] : []),
+    ]),
+    { base: `ou=appliances,${ctx.config.gluu.baseDN}`, scope: 'sub' as const, filter: '(objectClass=*)', attributes: ['*'] },
+  ];
+  const per = o.counting ? 2 : 1;
+  const what = `reading ${[o.csn && 'contextCSN', o.counting && 'the entries', 'the Gluu configuration'].filter(Boolean).join(', ')}`;
   await Promise.all(
     ctx.config.nodes.map(async (n) => {
       try {
-        const found = await ldapSearchesOn(ctx, n.host, requests, { urgent: true });
-        const reading: NodeReading = { csns: new Map(), counts: new Map() };
-        REPLICATED_DATABASES.forEach((db, i) => {
-          const [entry] = found[i * per];
+        const results = await ldapSearchesOn(ctx, n.host, requests, { urgent: true });
+        const reading: NodeReading = { csns: new Map(), counts: new Map(), config: results[results.length - 1] };
+        databases.forEach((db, i) => {
+          const [entry] = results[i * per];
           if (entry) reading.csns.set(db.suffix, attributeValues(entry, 'contextCSN'));
-          if (counting && found[i * per + 1].length) reading.counts.set(db.suffix, found[i * per + 1].length);
+          if (o.counting && results[i * per + 1].length) reading.counts.set(db.suffix, results[i * per + 1].length);
         });
-        readings.set(n.host, reading);
+        found.set(n.host, reading);
       } catch (e) {
-        failed.set(n.host, ldapFailure(e, counting ? 'reading contextCSN and counting entries' : 'reading contextCSN', n.host));
+        failed.set(n.host, ldapFailure(e, what, n.host));
       }
     }),
   );
+  const readings = new Map(ctx.config.nodes.filter((n) => found.has(n.host)).map((n) => [n.host, found.get(n.host)!]));
   return { readings, failed };
+}
+
+/**
+ * A reading, and a second one a second later when the first shows what a change still on its way
+ * could explain (a node behind, configurations that differ): a change just made is not a fault.
+ */
+async function settledReading(read: (again: boolean) => Promise<Reading>, unsettled: (r: Reading) => boolean) {
+  const first = await read(false);
+  if (!unsettled(first)) return { first, last: first };
+  await new Promise((r) => setTimeout(r, 1000));
+  return { first, last: await read(true) };
 }
 
 /** suffix → host → contextCSN values, as csnLags wants them. */
@@ -116,27 +138,45 @@ function csnsBySuffix(readings: ReadonlyMap<string, NodeReading>): Map<string, M
   return csns;
 }
 
+const lagsOf = (r: Reading) => csnLags(csnsBySuffix(r.readings));
+const behind = (lags: ReadonlyMap<string, readonly unknown[]>) => [...lags.values()].some((l) => l.length > 0);
+const configDiffsOf = (r: Reading) => configDifferences(new Map([...r.readings].map(([host, n]) => [host, n.config])));
+
 /**
- * contextCSN and entry count rows from one reading per node. A node behind in contextCSN is read
- * again a second later before it is reported (only the contextCSNs then).
+ * Whether the nodes hold the same Gluu configuration (configAgreement.ts). `settled`: every node
+ * was read and has applied every change, so a difference is not one still on its way.
  */
-async function csnAndEntryRows(ctx: HealthContext): Promise<HealthRow[]> {
+function configRows(ctx: HealthContext, r: Reading, settled: boolean): HealthRow[] {
+  const diffs = configDiffsOf(r);
+  return ctx.config.nodes.map((n) =>
+    rowOf(
+      CONFIG,
+      ctx,
+      n.host,
+      r.failed.get(n.host) ?? configVerdict(n.host, diffs, r.readings.get(n.host)?.config.length ?? 0, settled, [...r.failed.keys()]),
+    ),
+  );
+}
+
+/**
+ * contextCSN, entry count and Gluu configuration rows from one reading per node. A node behind in
+ * contextCSN, or configurations that differ, are read again a second later before they are
+ * reported (without counting entries then).
+ */
+async function csnEntryAndConfigRows(ctx: HealthContext): Promise<HealthRow[]> {
   const ids = serverIds(ctx.config.nodes);
   const sidNames = new Map([...ids].map(([host, id]) => [id.toString(16).padStart(3, '0'), host]));
-  const first = await readNodes(ctx, true);
-  let { failed: csnFailed } = first;
-  let lags = csnLags(csnsBySuffix(first.readings));
-  if ([...lags.values()].some((l) => l.length)) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const again = await readNodes(ctx, false);
-    csnFailed = again.failed;
-    lags = csnLags(csnsBySuffix(again.readings));
-  }
+  const { first, last } = await settledReading(
+    (again) => readNodes(ctx, { csn: true, counting: !again }),
+    (r) => behind(lagsOf(r)) || configDiffsOf(r).length > 0,
+  );
+  const lags = lagsOf(last);
   const counts = new Map([...first.readings].map(([host, r]) => [host, r.counts]));
   const nodes = ctx.config.nodes;
   return [
-    ...nodes.map((n) => rowOf(CSN, ctx, n.host, csnFailed.get(n.host) ?? csnVerdict(n.host, lags.get(n.host) ?? [], sidNames))),
+    ...nodes.map((n) => rowOf(CSN, ctx, n.host, last.failed.get(n.host) ?? csnVerdict(n.host, lags.get(n.host) ?? [], sidNames))),
     ...nodes.map((n) => rowOf(ENTRIES, ctx, n.host, first.failed.get(n.host) ?? entryVerdict(n.host, counts))),
+    ...configRows(ctx, last, last.failed.size === 0 && !behind(lags)),
   ];
 }
 
@@ -155,51 +195,6 @@ export function entryVerdict(host: string, counts: ReadonlyMap<string, ReadonlyM
   return { state: 'ok', reason: `${host} has ${words.join(' and ') || 'no entries'}, as every other node`, value: total };
 }
 
-/** Every node's entries under ou=appliances (user attributes); nodes that could not be read are in `failed`. */
-async function readConfig(ctx: HealthContext): Promise<{ entries: Map<string, LdapEntry[]>; failed: Map<string, Verdict> }> {
-  const found = new Map<string, LdapEntry[]>();
-  const failed = new Map<string, Verdict>();
-  const request = { base: `ou=appliances,${ctx.config.gluu.baseDN}`, scope: 'sub' as const, filter: '(objectClass=*)', attributes: ['*'] };
-  await Promise.all(
-    ctx.config.nodes.map(async (n) => {
-      try {
-        found.set(n.host, await ldapSearchOn(ctx, n.host, request));
-      } catch (e) {
-        failed.set(n.host, ldapFailure(e, 'reading the Gluu configuration', n.host));
-      }
-    }),
-  );
-  // In the cluster file's order, whichever node answered first: the messages name them that way.
-  const entries = new Map(ctx.config.nodes.filter((n) => found.has(n.host)).map((n) => [n.host, found.get(n.host)!]));
-  return { entries, failed };
-}
-
-/**
- * Whether the nodes hold the same Gluu configuration. Read after the rows that say whether
- * replication has caught up (`settled`); a difference is read again a second later before it is
- * reported, as a change just made is not yet a difference.
- */
-async function configRows(ctx: HealthContext, settled: boolean): Promise<HealthRow[]> {
-  let read = await readConfig(ctx);
-  let diffs = configDifferences(read.entries);
-  if (diffs.length) {
-    await new Promise((r) => setTimeout(r, 1000));
-    read = await readConfig(ctx);
-    diffs = configDifferences(read.entries);
-  }
-  const { entries, failed } = read;
-  return ctx.config.nodes.map((n) =>
-    rowOf(
-      CONFIG,
-      ctx,
-      n.host,
-      failed.get(n.host) ?? configVerdict(n.host, diffs, entries.get(n.host)?.length ?? 0, settled, [...failed.keys()]),
-    ),
-  );
-}
-
-const allOk = (rows: readonly HealthRow[], check: string) => rows.filter((r) => r.check === check).every((r) => r.state === 'ok');
-
 async function openldapRows(ctx: HealthContext): Promise<HealthRow[]> {
   const { config } = ctx;
   const hosts = config.nodes.map((n) => n.host);
@@ -217,8 +212,7 @@ async function openldapRows(ctx: HealthContext): Promise<HealthRow[]> {
     (d) => d.suffix === config.gluu.baseDN || hosts.every((h) => suffixesOn.get(h)?.has(d.suffix.toLowerCase())),
   ).map((d) => ({ suffix: d.suffix, manager: managerDN(config, d.suffix) }));
   const probe = await runProbe(ctx, bases);
-  const csn = await csnAndEntryRows(ctx);
-  return [...syncrepl, ...probe, ...csn, ...(await configRows(ctx, allOk(csn, CSN.id)))];
+  return [...syncrepl, ...probe, ...(await csnEntryAndConfigRows(ctx))];
 }
 
 async function opendjRows(ctx: HealthContext): Promise<HealthRow[]> {
@@ -245,7 +239,20 @@ async function opendjRows(ctx: HealthContext): Promise<HealthRow[]> {
     status = config.nodes.map((n) => rowOf(STATUS, ctx, n.host, v));
   }
   const probe = await runProbe(ctx, [{ suffix: config.gluu.baseDN, manager: config.gluu.bindDN }]);
-  return [...status, ...probe, ...(await configRows(ctx, allOk(status, STATUS.id)))];
+  // OpenDJ has no contextCSN: the status rows say whether every node has applied every change.
+  const { last } = await settledReading(
+    () => readNodes(ctx, { csn: false, counting: false }),
+    (r) => configDiffsOf(r).length > 0,
+  );
+  return [
+    ...status,
+    ...probe,
+    ...configRows(
+      ctx,
+      last,
+      status.every((r) => r.state === 'ok'),
+    ),
+  ];
 }
 
 export const replicationCheck: HealthCheck = {
