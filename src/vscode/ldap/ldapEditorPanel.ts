@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { EditorSnapshot, HostToWebview, ValueEdit, WebviewState, WebviewToHost } from '../../core/ldap/protocol';
 import type { ClusterEntry } from '../clusterWorkspace';
 import { runCore } from '../core';
+import { askOverDiff } from '../diffQuestion';
 import { log } from '../log';
 import type { LdapDiffDocuments } from './diffDocuments';
 import type { LdapService } from './ldapService';
@@ -132,29 +133,25 @@ export class LdapEditorPanel implements vscode.Disposable {
       }
       const { before, after } = diffTexts(r.changes);
       const { left, right } = this.diffs.pair(snapshot.node, before, after);
-      await vscode.commands.executeCommand(
-        'vscode.diff',
-        left,
-        right,
-        vscode.l10n.t('LDAP on {0}: stored ↔ to be written', snapshot.node),
-        { preview: true, viewColumn: vscode.ViewColumn.Beside },
-      );
       const write = vscode.l10n.t('Write to LDAP');
-      const answer = await vscode.window.showWarningMessage(
-        vscode.l10n.t('Write {0} to the LDAP server of {1}?', r.changes.map((c) => c.label).join(', '), snapshot.node),
-        {
-          modal: true,
-          detail: [
-            vscode.l10n.t(
-              'The diff shows the stored value and the one to be written. The write replaces exactly the value read at {0}; if it changed since, nothing is written.',
-              new Date(snapshot.loadedAt).toLocaleTimeString(),
-            ),
-            ...r.warnings.map((w) => `⚠ ${w}`),
-          ].join('\n\n'),
-        },
-        write,
+      const answer = await askOverDiff(
+        { left, right, title: vscode.l10n.t('LDAP on {0}: stored ↔ to be written', snapshot.node), viewColumn: vscode.ViewColumn.Beside },
+        () =>
+          vscode.window.showWarningMessage(
+            vscode.l10n.t('Write {0} to the LDAP server of {1}?', r.changes.map((c) => c.label).join(', '), snapshot.node),
+            {
+              modal: true,
+              detail: [
+                vscode.l10n.t(
+                  'The diff shows the stored value and the one to be written. The write replaces exactly the value read at {0}; if it changed since, nothing is written.',
+                  new Date(snapshot.loadedAt).toLocaleTimeString(),
+                ),
+                ...r.warnings.map((w) => `⚠ ${w}`),
+              ].join('\n\n'),
+            },
+            write,
+          ),
       );
-      await closeDiff(left);
       if (answer !== write) {
         this.post({ type: 'saveCancelled', message: vscode.l10n.t('Not saved: the write was not confirmed.') });
         return;
@@ -206,13 +203,6 @@ export class LdapEditorPanel implements vscode.Disposable {
     this.disposed.dispose();
     this.panel.dispose();
   }
-}
-
-async function closeDiff(left: vscode.Uri): Promise<void> {
-  const tabs = vscode.window.tabGroups.all
-    .flatMap((g) => g.tabs)
-    .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.toString() === left.toString());
-  if (tabs.length) await vscode.window.tabGroups.close(tabs);
 }
 
 function html(webview: vscode.Webview, extensionUri: vscode.Uri): string {

@@ -10,6 +10,7 @@ import { DEFAULT_GENERATED_FOLDER, GENERATED_FILES, type GeneratedFileName } fro
 import type { PlanInput } from '../../core/plan/stepPlan';
 import { core } from '../core';
 import { readText, type ClusterEntry } from '../clusterWorkspace';
+import { askOverDiff } from '../diffQuestion';
 
 /** The setting, under gluuCluster. (package.json declares it). */
 export const GENERATED_FOLDER_SETTING = 'generatedFolder';
@@ -94,17 +95,6 @@ async function write(uri: vscode.Uri, text: string): Promise<void> {
 }
 
 /**
- * Closes the diff that showed `right` once its question is answered: it compared against a
- * proposal that is now written or dropped, and the file opens alone.
- */
-async function closeDiff(right: vscode.Uri): Promise<void> {
-  const tabs = vscode.window.tabGroups.all
-    .flatMap((g) => g.tabs)
-    .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === right.toString());
-  if (tabs.length) await vscode.window.tabGroups.close(tabs);
-}
-
-/**
  * Writes the freshly generated file unless the user changed the workspace copy since it was last
  * generated; then shows a diff and asks. Returns what happened.
  */
@@ -125,25 +115,23 @@ export async function generateFile(
   } else if (current !== undefined && hashes[uri.toString()] !== sha256(current)) {
     // The user edited it (or it came from elsewhere): show what would change and ask.
     const right = proposed.propose(name, uri, text);
-    await vscode.commands.executeCommand('vscode.diff', uri, right, vscode.l10n.t('{0}: yours ↔ generated from the cluster file', name), {
-      preview: true,
-    });
     const overwrite = vscode.l10n.t('Overwrite');
-    const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t(
-        '{0} was changed since it was generated. Replace it with the newly generated file?',
-        vscode.workspace.asRelativePath(uri),
-      ),
-      {
-        modal: true,
-        detail: vscode.l10n.t(
-          'The diff shows your file on the left and the generated one on the right. Your changes are lost if you overwrite.',
+    const answer = await askOverDiff({ left: uri, right, title: vscode.l10n.t('{0}: yours ↔ generated from the cluster file', name) }, () =>
+      vscode.window.showWarningMessage(
+        vscode.l10n.t(
+          '{0} was changed since it was generated. Replace it with the newly generated file?',
+          vscode.workspace.asRelativePath(uri),
         ),
-      },
-      overwrite,
+        {
+          modal: true,
+          detail: vscode.l10n.t(
+            'The diff shows your file on the left and the generated one on the right. Your changes are lost if you overwrite.',
+          ),
+        },
+        overwrite,
+      ),
     );
     if (answer !== overwrite) outcome = 'kept';
-    await closeDiff(right);
   }
   if (outcome === 'written') await write(uri, text);
   if (outcome !== 'kept') await context.workspaceState.update(STATE_KEY, { ...hashes, [uri.toString()]: sha256(text) });

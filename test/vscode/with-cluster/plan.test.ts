@@ -105,7 +105,7 @@ describe('plan preview and generated files', () => {
       vscode.workspace.onDidOpenTextDocument((d) => timeline.push(`${new Date().toISOString()}   opened ${d.uri.toString()}`)),
       vscode.workspace.onDidCloseTextDocument((d) => timeline.push(`${new Date().toISOString()}   let go of ${d.uri.toString()}`)),
     );
-    const generate = (label: string, answer?: { warning?: string }) =>
+    const generate = (label: string, answer?: { warning?: string; onWarning?: () => void }) =>
       step(`generate (${label})`, () =>
         answer
           ? answering(answer, () => vscode.commands.executeCommand('gluuCluster.generateNginxConf'))
@@ -142,11 +142,17 @@ describe('plan preview and generated files', () => {
     assert.match(edited, /worker_connections 4096; # mine/);
     await step('cluster file back', () => writeFileSynced(clusterFileUri(), original));
     await step('refresh', () => a.workspace.refresh());
-    assert.equal(await generate('edited, answer no', { warning: undefined }), 'kept');
+    // Asked while the diff's tab is open (whether or not the editor has drawn the diff yet).
+    let diffShown = false;
+    const seeDiff = () => (diffShown = !noProposalDiff());
+    assert.equal(await generate('edited, answer no', { warning: undefined, onWarning: seeDiff }), 'kept');
+    assert.ok(diffShown, 'the diff was open while the question was asked');
     assert.equal(await readFile(uri), edited);
     assert.ok(noProposalDiff(), 'the diff closes once its question is answered');
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString(), 'the file is shown');
-    assert.equal(await generate('edited, answer Overwrite', { warning: 'Overwrite' }), 'written');
+    diffShown = false;
+    assert.equal(await generate('edited, answer Overwrite', { warning: 'Overwrite', onWarning: seeDiff }), 'written');
+    assert.ok(diffShown, 'the diff was open while the question was asked');
     assert.doesNotMatch(await readFile(uri), /# mine/);
     assert.ok(noProposalDiff(), 'the diff closes once its question is answered');
   });
