@@ -91,8 +91,9 @@ describe('the extension bundle', function () {
     // 1.5 KB; 41,000 until Cluster Health (its view, status bar item, periodic check and four
     // commands, registered at activation; the checks themselves are in dist/run.js) and Verify
     // Cluster added 6.3 KB; 47,500 until Join Node and Remove Node from Cluster (two commands and
-    // their confirmation, which shows each step and where it runs) added 2.6 KB.
-    assert.ok(size < 50_500, `dist/extension.js is ${size} bytes`);
+    // their confirmation, which shows each step and where it runs) added 2.6 KB; 50,500 until
+    // "show the diff, then ask" waited for the diff's tab instead of the diff (0.5 KB).
+    assert.ok(size < 51_500, `dist/extension.js is ${size} bytes`);
   });
 });
 

@@ -70,14 +70,14 @@ export async function writeFile(uri: vscode.Uri, text: string): Promise<void> {
  * click the real dialogs.
  */
 export async function answering<T>(
-  answers: { warning?: string; inputs?: string[]; refusals?: string[]; onWarning?: () => void },
+  answers: { warning?: string; inputs?: string[]; refusals?: string[]; onWarning?: () => void | Promise<void> },
   fn: () => Thenable<T> | Promise<T>,
 ): Promise<T> {
   const w = vscode.window as unknown as Record<string, unknown>;
   const saved = { showWarningMessage: w.showWarningMessage, showInputBox: w.showInputBox };
   const inputs = [...(answers.inputs ?? [])];
   w.showWarningMessage = async () => {
-    answers.onWarning?.();
+    await answers.onWarning?.();
     return answers.warning;
   };
   w.showInputBox = async (opts?: vscode.InputBoxOptions) => {

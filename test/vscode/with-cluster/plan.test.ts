@@ -105,7 +105,7 @@ describe('plan preview and generated files', () => {
       vscode.workspace.onDidOpenTextDocument((d) => timeline.push(`${new Date().toISOString()}   opened ${d.uri.toString()}`)),
       vscode.workspace.onDidCloseTextDocument((d) => timeline.push(`${new Date().toISOString()}   let go of ${d.uri.toString()}`)),
     );
-    const generate = (label: string, answer?: { warning?: string; onWarning?: () => void }) =>
+    const generate = (label: string, answer?: { warning?: string; onWarning?: () => Promise<void> }) =>
       step(`generate (${label})`, () =>
         answer
           ? answering(answer, () => vscode.commands.executeCommand('gluuCluster.generateNginxConf'))
@@ -142,9 +142,17 @@ describe('plan preview and generated files', () => {
     assert.match(edited, /worker_connections 4096; # mine/);
     await step('cluster file back', () => writeFileSynced(clusterFileUri(), original));
     await step('refresh', () => a.workspace.refresh());
-    // Asked while the diff's tab is open (whether or not the editor has drawn the diff yet).
+    // Asked while the diff's tab is open. The user reads the diff, then answers: the answer waits
+    // until the editor has drawn it (its generated side is visible), and is given anyway if it
+    // never is (the editor has been seen not to finish computing a diff under load; the command
+    // must not wait for it either).
     let diffShown = false;
-    const seeDiff = () => (diffShown = !noProposalDiff());
+    const seeDiff = async () => {
+      diffShown = !noProposalDiff();
+      await waitFor('the diff to be drawn', () =>
+        vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'gluu-cluster-proposed'),
+      ).catch(() => timeline.push(`${new Date().toISOString()}   the diff was not drawn; answered anyway`));
+    };
     assert.equal(await generate('edited, answer no', { warning: undefined, onWarning: seeDiff }), 'kept');
     assert.ok(diffShown, 'the diff was open while the question was asked');
     assert.equal(await readFile(uri), edited);
@@ -174,9 +182,16 @@ describe('plan preview and generated files', () => {
     await waitFor('the preview to count the edited file', () => doc.getText().includes(`, ${lines + 1} lines`));
   });
 
-  it('offers the snippets in nginx.conf and csync2.cfg', async () => {
+  /** Generates them afresh: an earlier test edited them, and regenerating over an edit asks first. */
+  async function generateAfresh(): Promise<void> {
+    for (const name of ['nginx.conf', 'csync2.cfg'])
+      await vscode.workspace.fs.delete(generated(name), { useTrash: false }).then(undefined, () => undefined);
     await vscode.commands.executeCommand('gluuCluster.generateNginxConf');
     await vscode.commands.executeCommand('gluuCluster.generateCsync2Cfg');
+  }
+
+  it('offers the snippets in nginx.conf and csync2.cfg', async () => {
+    await generateAfresh();
     for (const [name, prefix] of [
       ['nginx.conf', 'gluu-location'],
       ['csync2.cfg', 'csync2-include'],
@@ -202,7 +217,7 @@ describe('plan preview and generated files', () => {
 
   it('puts csync2.cfg structure problems and nginx -t errors in the Problems panel', async function () {
     this.timeout(60000);
-    await vscode.commands.executeCommand('gluuCluster.generateCsync2Cfg');
+    await generateAfresh();
     const cfg = generated('csync2.cfg');
     const doc = await vscode.workspace.openTextDocument(cfg);
     await vscode.window.showTextDocument(doc);
@@ -219,7 +234,6 @@ describe('plan preview and generated files', () => {
     assert.equal(d.range.start.line, line);
     await vscode.commands.executeCommand('workbench.action.files.revert');
 
-    await vscode.commands.executeCommand('gluuCluster.generateNginxConf');
     const conf = generated('nginx.conf');
     // The user mistypes a directive and saves: nginx -t runs on save.
     const ndoc = await vscode.workspace.openTextDocument(conf);
