@@ -37,6 +37,15 @@ async function asOperator<T>(
       options?.detail?.includes(f),
     );
     if (/^Unknown (SSH host key|LDAP certificate)/.test(message)) return known ? items.find((i) => /Trust/.test(i)) : undefined;
+    // A write is asked over its diff: the operator reads it first, once the editor has drawn it
+    // (and answers anyway if it never is: the editor has been seen not to finish a diff under load).
+    const diffTab = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'gluu-ldap-diff');
+    if (diffTab)
+      await waitFor('the diff to be drawn', () =>
+        vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'gluu-ldap-diff'),
+      ).catch(() => undefined);
     return o.confirm?.(message) ? items[0] : undefined;
   };
   w.showInputBox = async (opts: vscode.InputBoxOptions) => {

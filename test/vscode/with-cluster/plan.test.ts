@@ -47,7 +47,8 @@ describe('plan preview and generated files', () => {
   });
   afterEach(function () {
     listeners.splice(0).forEach((l) => l.dispose());
-    if (this.currentTest?.state !== 'passed' && timeline.length)
+    // Also when slow: a test that passed in 30 s on a busy machine names what it waited for.
+    if ((this.currentTest?.state !== 'passed' || (this.currentTest?.duration ?? 0) > 20000) && timeline.length)
       console.log(`    what it awaited:\n${timeline.map((l) => `      ${l}`).join('\n')}`);
   });
 
@@ -191,18 +192,22 @@ describe('plan preview and generated files', () => {
   }
 
   it('offers the snippets in nginx.conf and csync2.cfg', async () => {
-    await generateAfresh();
+    await step('generate afresh', generateAfresh);
     for (const [name, prefix] of [
       ['nginx.conf', 'gluu-location'],
       ['csync2.cfg', 'csync2-include'],
     ]) {
-      const doc = await vscode.workspace.openTextDocument(generated(name));
+      const doc = await step(`open ${name}`, () => vscode.workspace.openTextDocument(generated(name)));
       const labels = async () => {
-        const list = (await vscode.commands.executeCommand(
-          'vscode.executeCompletionItemProvider',
-          doc.uri,
-          new vscode.Position(doc.lineCount - 1, 0),
-        )) as vscode.CompletionList;
+        const list = await step(
+          `completions in ${name}`,
+          () =>
+            vscode.commands.executeCommand(
+              'vscode.executeCompletionItemProvider',
+              doc.uri,
+              new vscode.Position(doc.lineCount - 1, 0),
+            ) as Thenable<vscode.CompletionList>,
+        );
         return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
       };
       // The editor reads the contributed snippet files in the background on first use: until it
