@@ -50,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): GluuClusterApi {
   const ldap = new LdapHost(context, ssh, secrets, workspace);
   const health = new HealthViewProvider();
   const healthView = vscode.window.createTreeView(HEALTH_VIEW, { treeDataProvider: health });
-  const commandContext = { extension: context, workspace, nodes, proposed, runState, secrets, ssh, ldap, health };
+  const commandContext = { extension: context, workspace, nodes, proposed, preview, runState, secrets, ssh, ldap, health };
   context.subscriptions.push(
     runState,
     ssh,

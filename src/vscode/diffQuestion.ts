@@ -23,8 +23,8 @@ const diffTabs = (d: DiffSides) => vscode.window.tabGroups.all.flatMap((g) => g.
  * Opens the diff, asks once its tab is open, then closes it and returns the answer.
  *
  * The question waits for the tab, not for `vscode.diff` to resolve: that resolves only once the
- * editor has computed the diff, and under load it has been seen not to (two CI runs: the open
- * waited for a diff computation that ended only when the tab was closed, 175 s later), which held
+ * editor's worker has computed the diff, which waits behind whatever else that worker was asked
+ * (two CI runs: over 175 s behind the previews' re-renders, see previewProvider.ts), and held
  * the question back with it. After the answer the diff is closed and its open awaited, which that
  * close ends, so the caller never opens an editor while the diff's open is still going on (the
  * editor then refused it: "Could NOT open editor").

@@ -3,6 +3,7 @@ import type { NodeItem, StepItem } from '../../core/tree/model';
 import type { ClusterWorkspace } from '../clusterWorkspace';
 import type { LdapHost } from '../ldap/ldapHost';
 import type { ProposedContent } from '../plan/generatedFiles';
+import type { PlanPreviewProvider } from '../plan/previewProvider';
 import type { HealthViewProvider } from '../health/healthView';
 import type { RunStateStore } from '../run/runState';
 import type { ClusterSecrets } from '../secretSource';
@@ -15,6 +16,8 @@ export interface CommandContext {
   workspace: ClusterWorkspace;
   nodes: NodesViewProvider;
   proposed: ProposedContent;
+  /** The step and plan previews (gluu-cluster-plan documents). */
+  preview: PlanPreviewProvider;
   runState: RunStateStore;
   secrets: ClusterSecrets;
   ssh: SshSession;

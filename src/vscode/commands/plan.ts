@@ -16,7 +16,8 @@ async function pickStep(title: string): Promise<string | undefined> {
   return picked?.id;
 }
 
-async function open(uri: vscode.Uri): Promise<vscode.TextDocument> {
+async function open(ctx: CommandContext, uri: vscode.Uri): Promise<vscode.TextDocument> {
+  await ctx.preview.current(uri);
   // The .sh path gives shell highlighting.
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc, { preview: true });
@@ -32,13 +33,13 @@ export async function previewStep(ctx: CommandContext, item?: NodeItem | StepIte
     ? item.stepId
     : await pickStep(node ? vscode.l10n.t('Preview which step on {0}?', node) : vscode.l10n.t('Preview which step?'));
   if (!stepId) return undefined;
-  return open(previewUri(cluster.key, stepId, node));
+  return open(ctx, previewUri(cluster.key, stepId, node));
 }
 
 export async function previewPlan(ctx: CommandContext, item?: NodeItem | StepItem): Promise<vscode.TextDocument | undefined> {
   const cluster = await pickValidCluster(ctx.workspace, item?.clusterKey);
   if (!cluster) return undefined;
-  return open(previewUri(cluster.key));
+  return open(ctx, previewUri(cluster.key));
 }
 
 async function generate(ctx: CommandContext, item: NodeItem | StepItem | undefined, name: GeneratedFileName) {

@@ -38,7 +38,7 @@ async function asOperator<T>(
     );
     if (/^Unknown (SSH host key|LDAP certificate)/.test(message)) return known ? items.find((i) => /Trust/.test(i)) : undefined;
     // A write is asked over its diff: the operator reads it first, once the editor has drawn it
-    // (and answers anyway if it never is: the editor has been seen not to finish a diff under load).
+    // (and answers anyway if it never is: the editor's worker may be busy for long under load).
     const diffTab = vscode.window.tabGroups.all
       .flatMap((g) => g.tabs)
       .some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'gluu-ldap-diff');

@@ -76,6 +76,33 @@ describe('plan preview and generated files', () => {
     await waitFor('the preview to show the new address', () => doc.getText().includes('138.197.65.77 idp2.example.org'));
   });
 
+  it('a preview no tab shows is brought up to date when shown again, by the command or in any tab', async () => {
+    const doc = (await vscode.commands.executeCommand('gluuCluster.previewStep', await stepItem('hosts'))) as vscode.TextDocument;
+    assert.match(doc.getText(), /138\.197\.65\.243 idp2\.example\.org/);
+    const inTab = () =>
+      vscode.window.tabGroups.all.some((g) =>
+        g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString()),
+      );
+    const close = async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await waitFor("the preview's tab to be gone", () => !inTab());
+    };
+    // Closed: the editor keeps the document a while, and it is not re-rendered at every change.
+    await close();
+    await writeFileSynced(clusterFileUri(), original.replace('138.197.65.243', '138.197.65.77'));
+    await (await api()).workspace.refresh();
+    const again = (await vscode.commands.executeCommand('gluuCluster.previewStep', await stepItem('hosts'))) as vscode.TextDocument;
+    assert.equal(again.uri.toString(), doc.uri.toString(), 'the same document, kept by the editor');
+    assert.match(again.getText(), /138\.197\.65\.77 idp2\.example\.org/, 'shown up to date');
+    // Closed again, the file changes back; shown in a tab some other way, it catches up.
+    await close();
+    await writeFileSynced(clusterFileUri(), original);
+    await (await api()).workspace.refresh();
+    assert.match(doc.getText(), /138\.197\.65\.77 idp2\.example\.org/, 'not re-rendered while no tab shows it');
+    await vscode.window.showTextDocument(doc, { preview: true });
+    await waitFor('the preview shown again to show the address again', () => doc.getText().includes('138.197.65.243 idp2.example.org'));
+  });
+
   it("Preview Step from a node's menu asks for the step and shows only that node", async () => {
     const node = (await (await api()).nodes.hosts()).find((h) => h.host === 'idp2.example.org' && h.role === 'node')!;
     const run = prompting(() => vscode.commands.executeCommand('gluuCluster.previewStep', node));
@@ -145,7 +172,7 @@ describe('plan preview and generated files', () => {
     await step('refresh', () => a.workspace.refresh());
     // Asked while the diff's tab is open. The user reads the diff, then answers: the answer waits
     // until the editor has drawn it (its generated side is visible), and is given anyway if it
-    // never is (the editor has been seen not to finish computing a diff under load; the command
+    // never is (the editor's worker may be busy for long under load; the command
     // must not wait for it either).
     let diffShown = false;
     const seeDiff = async () => {
