@@ -15,7 +15,7 @@ import type { EditorSnapshot, HostToWebview } from '../../../src/core/ldap/proto
 import type { StepOutcome } from '../../../src/core/run/runner';
 import type { StepItem } from '../../../src/core/tree/model';
 import type { LdapEditorPanel } from '../../../src/vscode/ldap/ldapEditorPanel';
-import { api, waitFor } from '../support/helpers';
+import { api, diffTabOpen, readDiff, waitFor } from '../support/helpers';
 
 const hosts: Record<string, { address: string; fingerprint: string }> = JSON.parse(process.env.GLUU_SANDBOX_HOSTS ?? '{}');
 const ldap: { passwordFile: string; nodes: Record<string, { fingerprint: string; certFile: string; ldapsUrl: string }> } = JSON.parse(
@@ -37,15 +37,8 @@ async function asOperator<T>(
       options?.detail?.includes(f),
     );
     if (/^Unknown (SSH host key|LDAP certificate)/.test(message)) return known ? items.find((i) => /Trust/.test(i)) : undefined;
-    // A write is asked over its diff: the operator reads it first, once the editor has drawn it
-    // (and answers anyway if it never is: the editor's worker may be busy for long under load).
-    const diffTab = vscode.window.tabGroups.all
-      .flatMap((g) => g.tabs)
-      .some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'gluu-ldap-diff');
-    if (diffTab)
-      await waitFor('the diff to be drawn', () =>
-        vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'gluu-ldap-diff'),
-      ).catch(() => undefined);
+    // A write is asked over its diff: the operator reads it first.
+    if (diffTabOpen('gluu-ldap-diff')) await readDiff('gluu-ldap-diff');
     return o.confirm?.(message) ? items[0] : undefined;
   };
   w.showInputBox = async (opts: vscode.InputBoxOptions) => {
@@ -170,9 +163,7 @@ describe('the LDAP editor on the sandbox cluster', function () {
       },
       {
         confirm: (m) => {
-          diffOpen = vscode.window.tabGroups.all
-            .flatMap((g) => g.tabs)
-            .some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'gluu-ldap-diff');
+          diffOpen = diffTabOpen('gluu-ldap-diff');
           return /^Write oxCacheConfiguration to the LDAP server of idp1\.gluu\.test\?/.test(m);
         },
       },

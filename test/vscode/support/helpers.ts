@@ -48,6 +48,24 @@ export async function nodeRows(a: GluuClusterApi): Promise<string[]> {
   });
 }
 
+/** Whether a diff tab whose right side has this URI scheme is open. */
+export const diffTabOpen = (scheme: string) =>
+  vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === scheme);
+
+/**
+ * What a user does before answering a question asked over a diff: reads it, once the editor has
+ * drawn it (its right side is visible). Answered anyway if it is not drawn within the wait (the
+ * editor's worker may be busy for long under load; the command must not wait for it either).
+ * Resolves whether it was drawn.
+ */
+export const readDiff = (scheme: string): Promise<boolean> =>
+  waitFor('the diff to be drawn', () => vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === scheme)).then(
+    () => true,
+    () => false,
+  );
+
 export async function readFile(uri: vscode.Uri): Promise<string> {
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
 }
