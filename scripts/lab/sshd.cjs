@@ -3,8 +3,9 @@
 // labDown() stops it. No shell strings: every command runs from an argv.
 'use strict';
 const { execFileSync } = require('node:child_process');
+const nodeCrypto = require('node:crypto');
 const fs = require('node:fs');
-const { runAs, daemonAs, waitPort } = require('./netns.cjs');
+const { runAs, daemonAs, waitPort, hostPath, mkdirOn, mustHostPath } = require('./netns.cjs');
 
 const DIR = '/etc/ssh/gluu-lab';
 
@@ -16,6 +17,14 @@ async function must(lab, host, cmd, args, input) {
 
 /** Writes a file on a lab host (its private file system) from a string. */
 async function writeOn(lab, host, file, text, mode = '644') {
+  const at = hostPath(lab, host, file);
+  if (at !== null) {
+    // As dd would on the host: an existing file is truncated and keeps its owner.
+    fs.writeFileSync(at, text);
+    fs.chmodSync(at, parseInt(mode, 8));
+    return;
+  }
+  // Through a symbolic link: written on the host, where the link resolves as the host sees it.
   // dd reads fd 0 itself (runAs gives a socket as stdin, which /dev/stdin cannot reopen).
   await must(lab, host, 'dd', [`of=${file}`, 'status=none'], text);
   await must(lab, host, 'chmod', [mode, file]);
@@ -40,12 +49,12 @@ async function startSshd(lab, hostName, opts) {
   const key = `${DIR}/ssh_host_ed25519_key_${port}`;
   const config = `${DIR}/sshd_config_${port}`;
   const pidFile = `/run/sshd-gluu-lab-${port}.pid`;
-  await must(lab, hostName, 'mkdir', ['-p', DIR, '/run/sshd', '/root/.ssh']);
-  await must(lab, hostName, 'chmod', ['755', '/run/sshd']);
-  await must(lab, hostName, 'chmod', ['700', '/root/.ssh']);
-  const haveKey = (await runAs(lab, hostName, 'test', ['-f', key])).code === 0;
-  if (!haveKey || newHostKey) {
-    await must(lab, hostName, 'rm', ['-f', key, `${key}.pub`]);
+  mkdirOn(lab, hostName, DIR, '/run/sshd', '/root/.ssh');
+  fs.chmodSync(mustHostPath(lab, hostName, '/run/sshd'), 0o755);
+  fs.chmodSync(mustHostPath(lab, hostName, '/root/.ssh'), 0o700);
+  const keyAt = mustHostPath(lab, hostName, key);
+  if (!fs.existsSync(keyAt) || newHostKey) {
+    for (const f of [keyAt, `${keyAt}.pub`]) fs.rmSync(f, { force: true });
     await must(lab, hostName, 'ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `lab-${hostName}-${port}`, '-f', key]);
   }
   await writeOn(lab, hostName, '/root/.ssh/authorized_keys', clientPublicKey.trim() + '\n', '600');
@@ -90,8 +99,13 @@ async function startSshd(lab, hostName, opts) {
   await must(lab, hostName, '/usr/sbin/sshd', ['-t', '-f', config]);
   const daemon = daemonAs(lab, hostName, `sshd-${port}`, '/usr/sbin/sshd', ['-D', '-e', '-f', config]);
   await waitPort(lab, hostName, port);
-  const hostPublicKey = (await must(lab, hostName, 'cat', [`${key}.pub`])).trim();
-  const fingerprint = (await must(lab, hostName, 'ssh-keygen', ['-lf', `${key}.pub`])).split(/\s+/)[1];
+  const hostPublicKey = fs.readFileSync(`${keyAt}.pub`, 'utf8').trim();
+  // What `ssh-keygen -lf` prints: SHA-256 of the key blob, base64 without padding.
+  const fingerprint = `SHA256:${nodeCrypto
+    .createHash('sha256')
+    .update(Buffer.from(hostPublicKey.split(/\s+/)[1], 'base64'))
+    .digest('base64')
+    .replace(/=+$/, '')}`;
   return {
     host: hostName,
     address: listenAddress ?? h.address,

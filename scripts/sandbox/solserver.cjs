@@ -135,8 +135,10 @@ function slapdControl(l, name) {
  */
 async function setUpSolserver(l, name, { password, open = false, ldif = GLUU_APPLIANCE_LDIF }) {
   const h = l.hosts[name];
-  await must(l, name, 'mkdir', [
-    '-p',
+  // Files and links straight through the host's root (lab.hostPath): no process per file.
+  lab.mkdirOn(
+    l,
+    name,
     SCHEMA_DIR,
     path.dirname(GLUU_SCHEMA_FILE),
     `${SYMAS}/bin`,
@@ -145,14 +147,13 @@ async function setUpSolserver(l, name, { password, open = false, ldif = GLUU_APP
     RUN_DIR,
     '/etc/certs',
     ...DATABASES.map((d) => d.directory),
-  ]);
-  await must(l, name, 'chmod', ['700', ...DATABASES.map((d) => d.directory)]);
-  await must(l, name, 'ln', ['-sfn', '/usr/lib/ldap', `${SYMAS}/lib64/openldap`]);
-  for (const t of CLIENT_TOOLS) await must(l, name, 'ln', ['-sf', `/usr/bin/${t}`, `${SYMAS}/bin/${t}`]);
+  );
+  for (const d of DATABASES) fs.chmodSync(lab.mustHostPath(l, name, d.directory), 0o700);
+  lab.symlinkOn(l, name, '/usr/lib/ldap', `${SYMAS}/lib64/openldap`);
+  for (const t of CLIENT_TOOLS) lab.symlinkOn(l, name, `/usr/bin/${t}`, `${SYMAS}/bin/${t}`);
   // Debian's slapadd and friends are slapd under other names: each link keeps its own name.
-  for (const t of SERVER_TOOLS) await must(l, name, 'ln', ['-sf', `/usr/sbin/${t}`, `${SYMAS}/sbin/${t}`]);
-  for (const s of ['core', 'cosine', 'inetorgperson'])
-    await must(l, name, 'ln', ['-sf', `/etc/ldap/schema/${s}.schema`, `${SCHEMA_DIR}/${s}.schema`]);
+  for (const t of SERVER_TOOLS) lab.symlinkOn(l, name, `/usr/sbin/${t}`, `${SYMAS}/sbin/${t}`);
+  for (const s of ['core', 'cosine', 'inetorgperson']) lab.symlinkOn(l, name, `/etc/ldap/schema/${s}.schema`, `${SCHEMA_DIR}/${s}.schema`);
   // The host's view of / may not hold the project (another mount): files go over as content.
   await writeOn(l, name, GLUU_SCHEMA_FILE, fs.readFileSync(GLUU_SCHEMA, 'utf8'));
   await writeOn(l, name, SLAPD_CONF, slapdConf(sshaHash(password)), '600');
@@ -164,7 +165,7 @@ async function setUpSolserver(l, name, { password, open = false, ldif = GLUU_APP
   await writeOn(l, name, '/root/.sandbox-site.ldif', SITE_LDIF, '600');
   await must(l, name, `${SYMAS}/sbin/slapadd`, ['-q', '-f', SLAPD_CONF, '-b', 'o=gluu', '-l', '/root/.sandbox-gluu.ldif']);
   await must(l, name, `${SYMAS}/sbin/slapadd`, ['-q', '-f', SLAPD_CONF, '-b', 'o=site', '-l', '/root/.sandbox-site.ldif']);
-  await must(l, name, 'rm', ['-f', '/root/.sandbox-gluu.ldif', '/root/.sandbox-site.ldif']);
+  for (const f of ['/root/.sandbox-gluu.ldif', '/root/.sandbox-site.ldif']) fs.rmSync(lab.mustHostPath(l, name, f), { force: true });
   await service(l, name, 'start');
   return { ldap: ldapInfo(l, name, open), slapd: slapdControl(l, name) };
 }

@@ -89,11 +89,12 @@ async function startWebStandIns(l, name, { loadBalancer }) {
       args: ['app', '--service', 'identity', '--listen', `127.0.0.1:${IDENTITY_PORT}`, ...common],
     }),
   };
-  await must(l, name, 'mkdir', ['-p', DIR]);
+  lab.mkdirOn(l, name, DIR);
   for (const f of ['web-standin.py', 'web-standin.sh'])
     await writeOn(l, name, `${DIR}/${f}`, fs.readFileSync(path.join(__dirname, 'gluu', f), 'utf8'), f.endsWith('.py') ? '755' : '644');
   for (const s of SERVICES) await writeOn(l, name, `/etc/init.d/${s}`, scripts[s], '755');
-  for (const s of SERVICES) await must(l, name, 'service', [s, 'start']);
+  // One shell on the host starts them in order (each command started here costs ~15 ms of CPU).
+  await must(l, name, 'sh', ['-c', SERVICES.map((s) => `service ${s} start`).join(' && ')]);
 }
 
 module.exports = { startWebStandIns, WEB_SERVICES: SERVICES, OXAUTH_PORT, IDENTITY_PORT };
