@@ -20,6 +20,11 @@ function canUseNetns() {
   }
 }
 
+/** `ip [opts] -batch -` with `lines` (commands without the leading "ip"); throws on the first failure. */
+function ipBatch(opts, lines) {
+  sh('ip', [...opts, '-batch', '-'], { input: `${lines.join('\n')}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
 /** The bridge of the lab on 10.77.N.0/24: named by N alone (see reserveSubnet). */
 const bridgeName = (subnet) => `gclab${subnet.split('.')[2]}`;
 
@@ -75,24 +80,23 @@ function labUp(spec) {
   const bridge = bridgeName(subnet);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gluu-lab-${id}-`));
   const lab = { id, subnet, bridge, dir, hosts: {}, hostsFile: path.join(dir, 'hosts'), children: new Set() };
-  sh('ip', ['addr', 'add', `${subnet}.1/24`, 'dev', bridge]);
-  sh('ip', ['link', 'set', bridge, 'up']);
+  // One `ip -batch` for the bridge and every host's namespace and link, then one per host inside
+  // its namespace (batch lines cannot take -n): 1 + hosts processes instead of 2 + 6 × hosts.
+  const outside = [`addr add ${subnet}.1/24 dev ${bridge}`, `link set ${bridge} up`];
   spec.hosts.forEach((h, i) => {
     const ns = `${id}-${h.name}`;
     const address = `${subnet}.${10 + i + 1}`;
     const veth = `${id}v${i}`.slice(0, 15);
-    sh('ip', ['netns', 'add', ns]);
-    sh('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
-    sh('ip', ['link', 'set', veth, 'master', bridge, 'up']);
-    sh('ip', ['-n', ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
-    sh('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
-    sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    outside.push(`netns add ${ns}`, `link add ${veth} type veth peer name eth0 netns ${ns}`, `link set ${veth} master ${bridge} up`);
     lab.hosts[h.name] = { name: h.name, ns, address, hostname: h.hostname, root: path.join(dir, h.name) };
   });
   const hostsText = ['127.0.0.1 localhost', ...Object.values(lab.hosts).map((h) => `${h.address} ${h.hostname} ${h.name}`), ''].join('\n');
   fs.writeFileSync(lab.hostsFile, hostsText);
   live.add(lab);
   try {
+    ipBatch([], outside);
+    for (const h of Object.values(lab.hosts))
+      ipBatch(['-n', h.ns], [`addr add ${h.address}/24 dev eth0`, 'link set eth0 up', 'link set lo up']);
     for (const h of Object.values(lab.hosts)) startHolder(lab, h, hostsText);
   } catch (e) {
     labDownSync(lab);
@@ -100,6 +104,8 @@ function labUp(spec) {
   }
   return lab;
 }
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /** The per-host namespaces: overlay root, /proc, /dev, /sys, private /run and /tmp, hostname. */
 function startHolder(lab, h, hostsText) {
@@ -142,7 +148,8 @@ function startHolder(lab, h, hostsText) {
   const end = Date.now() + 10000;
   while (!fs.existsSync(ready)) {
     if (p.exitCode !== null || Date.now() > end) throw new Error(`lab host ${h.name} did not start: ${err}`);
-    execFileSync('sleep', ['0.02']);
+    // A synchronous pause without starting `sleep` (a process costs more CPU than the wait).
+    Atomics.wait(PAUSE, 0, 0, 20);
   }
   // The holder's pid after exec is the chrooted sleep: nsenter targets it.
   h.holder = p;
@@ -258,12 +265,13 @@ function labDownSync(lab) {
         } catch {}
       }
     } catch {}
-    try {
-      sh('ip', ['netns', 'del', h.ns]);
-    } catch {}
   }
+  // The namespaces and the bridge in one `ip -batch`; -force goes on past one that is gone already.
   try {
-    sh('ip', ['link', 'del', lab.bridge]);
+    sh('ip', ['-force', '-batch', '-'], {
+      input: `${[...Object.values(lab.hosts).map((h) => `netns del ${h.ns}`), `link del ${lab.bridge}`].join('\n')}\n`,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
   } catch {}
   fs.rmSync(lab.dir, { recursive: true, force: true });
 }

@@ -1,4 +1,5 @@
 /** Typed access to the project's network-namespace lab (scripts/lab/netns.cjs) for tests. */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from '../unit/paths';
 
@@ -38,9 +39,26 @@ interface LabModule {
   labDown(lab: Lab): Promise<void>;
   /** Where this machine reads a file the host wrote (its overlay's upper directory). */
   upperPath(lab: Lab, host: string, file: string): string;
+  /** `file` as the host sees it, reached through its root without starting a process; null through a symbolic link. */
+  hostPath(lab: Lab, host: string, file: string): string | null;
 }
 
 export const lab: LabModule = require(path.join(ROOT, 'scripts', 'lab', 'netns.cjs'));
+
+/**
+ * The content of `file` on lab host `host`, or undefined while there is none: read through the
+ * host's root, without starting a process (for the tests that poll a file for a minute).
+ */
+export function readOn(l: Lab, host: string, file: string): string | undefined {
+  const at = lab.hostPath(l, host, file);
+  if (at === null) throw new Error(`${file} on ${host} goes through a symbolic link: read it with a command on the host`);
+  try {
+    return readFileSync(at, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
 
 /** Runs a shell script on a lab host and fails the test with its output when it fails. */
 export async function shOn(l: Lab, host: string, script: string, input?: string): Promise<string> {

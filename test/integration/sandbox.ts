@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { main } from '../../src/cli';
 import { ROOT } from '../unit/paths';
-import { lab, shOn, type Lab } from './lab';
+import { readOn, shOn, type Lab } from './lab';
 
 /** A Gluu node's OpenLDAP (solserver) as this machine sees it. */
 export interface SandboxLdap {
@@ -121,8 +121,8 @@ export function ldapToolOn(
 export async function fileArrives(l: Lab, host: string, file: string, seconds: number): Promise<string> {
   const end = Date.now() + seconds * 1000;
   for (;;) {
-    const r = await lab.runAs(l, host, 'cat', [file]);
-    if (r.code === 0) return r.stdout;
+    const text = readOn(l, host, file);
+    if (text !== undefined) return text;
     if (Date.now() > end) throw new Error(`${file} did not reach ${host} within ${seconds} s`);
     await new Promise((res) => setTimeout(res, 500));
   }
