@@ -15,12 +15,6 @@ const OXAUTH_PORT = 8081;
 const IDENTITY_PORT = 8082;
 const SERVICES = ['apache2', 'oxauth', 'identity'];
 
-async function must(l, host, cmd, args) {
-  const r = await lab.runAs(l, host, cmd, args);
-  if (r.code !== 0) throw new Error(`sandbox ${host}: ${cmd} ${args.join(' ')} exited ${r.code}: ${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
 /** The init script of one stand-in: its settings, then the shared start/stop/status. */
 function initScript({ name, what, pidfile, log, args }) {
   return [
@@ -93,8 +87,8 @@ async function startWebStandIns(l, name, { loadBalancer }) {
   for (const f of ['web-standin.py', 'web-standin.sh'])
     await writeOn(l, name, `${DIR}/${f}`, fs.readFileSync(path.join(__dirname, 'gluu', f), 'utf8'), f.endsWith('.py') ? '755' : '644');
   for (const s of SERVICES) await writeOn(l, name, `/etc/init.d/${s}`, scripts[s], '755');
-  // One shell on the host starts them in order (each command started here costs ~15 ms of CPU).
-  await must(l, name, 'sh', ['-c', SERVICES.map((s) => `service ${s} start`).join(' && ')]);
+  const r = await lab.initScripts(l, name, 'start', SERVICES);
+  if (r.code !== 0) throw new Error(`sandbox ${name}: starting ${SERVICES.join(', ')} exited ${r.code}: ${r.stdout}${r.stderr}`);
 }
 
 module.exports = { startWebStandIns, WEB_SERVICES: SERVICES, OXAUTH_PORT, IDENTITY_PORT };
