@@ -186,13 +186,14 @@ const SERVICE_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/
  * `/etc/init.d/SCRIPT ACTION` for each script in turn on host `name`, in the clean environment
  * `service` gives them, from one shell: what `service SCRIPT ACTION` runs without the wrapper's
  * own nine processes (basename, env, grep…) per call. For the lab's set-up; what tests and the
- * product do to a host goes through `service` as an operator's would.
- * @returns {Promise<{ code, stdout, stderr }>} the first failing script's exit code, or 0
+ * product do to a host goes through `service` as an operator's would. Fails with the scripts'
+ * output when one fails (the rest do not run).
  */
-function initScripts(lab, name, action, scripts) {
-  return runAs(lab, name, 'sh', ['-c', `for s; do /etc/init.d/"$s" ${action} || exit $?; done`, 'sh', ...scripts], {
+async function initScripts(lab, name, action, scripts) {
+  const r = await runAs(lab, name, 'sh', ['-c', `for s; do /etc/init.d/"$s" ${action} || exit $?; done`, 'sh', ...scripts], {
     env: SERVICE_ENV,
   });
+  if (r.code !== 0) throw new Error(`on ${name}: ${action} of ${scripts.join(', ')} exited ${r.code}: ${r.stdout}${r.stderr}`);
 }
 
 /** Starts a long-running process as host `name`; down() stops it. Output goes to a log file. */
@@ -284,10 +285,7 @@ function labDownSync(lab) {
   }
   // The namespaces and the bridge in one `ip -batch`; -force goes on past one that is gone already.
   try {
-    sh('ip', ['-force', '-batch', '-'], {
-      input: `${[...Object.values(lab.hosts).map((h) => `netns del ${h.ns}`), `link del ${lab.bridge}`].join('\n')}\n`,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    ipBatch(['-force'], [...Object.values(lab.hosts).map((h) => `netns del ${h.ns}`), `link del ${lab.bridge}`]);
   } catch {}
   fs.rmSync(lab.dir, { recursive: true, force: true });
 }

@@ -39,8 +39,8 @@ interface LabModule {
   labDown(lab: Lab): Promise<void>;
   /** Where this machine reads a file the host wrote (its overlay's upper directory). */
   upperPath(lab: Lab, host: string, file: string): string;
-  /** `file` as the host sees it, reached through its root without starting a process; null through a symbolic link. */
-  hostPath(lab: Lab, host: string, file: string): string | null;
+  /** `file` as the host sees it, reached through its root without starting a process; throws through a symbolic link. */
+  mustHostPath(lab: Lab, host: string, file: string): string;
 }
 
 export const lab: LabModule = require(path.join(ROOT, 'scripts', 'lab', 'netns.cjs'));
@@ -50,10 +50,8 @@ export const lab: LabModule = require(path.join(ROOT, 'scripts', 'lab', 'netns.c
  * host's root, without starting a process (for the tests that poll a file for a minute).
  */
 export function readOn(l: Lab, host: string, file: string): string | undefined {
-  const at = lab.hostPath(l, host, file);
-  if (at === null) throw new Error(`${file} on ${host} goes through a symbolic link: read it with a command on the host`);
   try {
-    return readFileSync(at, 'utf8');
+    return readFileSync(lab.mustHostPath(l, host, file), 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
