@@ -336,6 +336,10 @@ function csEnv(dirs, extra) {
     XDG_DATA_HOME: dirs.xdgData,
     XDG_CACHE_HOME: dirs.xdgCache,
     TMPDIR: dirs.tmp,
+    // Node 24 (code-server's) keeps the code it compiled here, by content: every later
+    // code-server, extension host and pty host starts from it instead of compiling VS Code's
+    // modules again (a dozen code-servers per test run, each its own throwaway folders).
+    NODE_COMPILE_CACHE: path.join(EDITOR_DIR, 'node-compile-cache'),
     // code-server reads these too; make sure nothing from an outer code-server leaks in
     VSCODE_IPC_HOOK_CLI: '',
     PASSWORD: '',

@@ -145,6 +145,20 @@ export async function runScenario({
     server = await editors.startCodeServer({ workspace, env: extEnv, keepDirs: keep, smokeTestDriver: true });
     out(`[vscode:${scenario}] code-server ${server.url} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     page = await editors.browser.newPage();
+    // These tests check what the API reports, not what the window shows: their window runs
+    // without CSS animations and transitions, which otherwise have Chromium draw frames in
+    // software for as long as a progress bar or a spinning icon shows (the whole plan, a health
+    // check). The UI tests keep the workbench as users see it.
+    await page.addInitScript(() => {
+      /* global document -- this function runs in the page */
+      const still = () => {
+        const style = document.createElement('style');
+        style.textContent = '*, *::before, *::after { animation: none !important; transition: none !important; }';
+        document.head.append(style);
+      };
+      if (document.head) still();
+      else document.addEventListener('DOMContentLoaded', still, { once: true });
+    });
     let resolveExit;
     const exited = new Promise((r) => (resolveExit = r));
     await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
