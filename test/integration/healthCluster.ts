@@ -14,7 +14,7 @@ const IDP1 = 'idp1.gluu.test';
 const IDP2 = 'idp2.gluu.test';
 const SLAPD_CONF = '/opt/symas/etc/openldap/slapd.conf';
 
-/** The tests, on the cluster health.test.ts builds once for them and healthServices.ts. */
+/** The tests, on the cluster wholeCluster.test.ts built (after healthServices.ts). */
 export const healthClusterTests = (cluster: () => BuiltCluster) =>
   describe('cluster health: replication, files and drift on the sandbox', function () {
     let sb: Sandbox;

@@ -1,16 +1,13 @@
 /**
- * The clustered sandbox both health suites run on (health.test.ts builds it once): the whole plan
- * from the CLI, then what the manual has the operator do by hand. Each test makes one real fault
- * and undoes it, so the suites share the cluster instead of building one each (a whole plan is
- * the costliest set-up there is).
+ * What the health suites (healthServices.ts, healthCluster.ts) share: the clustered sandbox they
+ * run on (wholeCluster.test.ts builds it with the whole plan, then runs them), its Redis password,
+ * and what the manual has the operator do by hand once the plan is done.
  */
-import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { type Sandbox } from './sandbox';
 import { shOn } from './lab';
-import { sandboxCli, sandboxUp, type Sandbox } from './sandbox';
 
-/** Quotes and a command substitution: the password must reach Redis and Gluu unchanged. */
-export const REDIS_PASSWORD = `h3alth "cache" ' $(nope)`;
+/** Quotes, a "!" and a command substitution: the password must reach Redis and Gluu unchanged. */
+export const REDIS_PASSWORD = `r3d!s "wh0le" ' $(cluster)`;
 export const OX_LDAP = '/etc/gluu/conf/ox-ldap.properties';
 /** The directory manager's password on idp1, 0600, for the tests' own ldapsearch and ldapmodify. */
 export const LDAP_PASSWORD_ON_IDP1 = '/root/.health.pw';
@@ -21,22 +18,9 @@ export interface BuiltCluster {
   password: string;
 }
 
-export async function buildHealthSandbox(): Promise<BuiltCluster> {
-  const sb = await sandboxUp({ name: 'health' });
-  const password = readFileSync(sb.ldapPasswordFile, 'utf8');
-  try {
-    // ox-ldap.properties is per node (its own LDAP first): csync2 must not carry one node's to the others.
-    writeFileSync(sb.clusterFile, `${readFileSync(sb.clusterFile, 'utf8')}csync2:\n  exclude: ['*~', '.*', '${OX_LDAP}']\n`);
-    const env = { GLUU_CLUSTER_LDAP_ADMIN_PASSWORD: password, GLUU_CLUSTER_REDIS_PASSWORD: REDIS_PASSWORD };
-    const r = await sandboxCli(sb.clusterFile, env, ['run', '--yes', '--ldap-cert-fingerprint', sb.ldap['idp1.gluu.test'].fingerprint]);
-    assert.equal(r.code, 0, r.out + r.err);
-    // What the manual has the operator do by hand on each node (no step writes it yet).
-    await shOn(sb.lab, 'idp1', `sed -i 's/^servers: .*/servers: idp1.gluu.test:1636,idp2.gluu.test:1636/' ${OX_LDAP}`);
-    await shOn(sb.lab, 'idp2', `sed -i 's/^servers: .*/servers: idp2.gluu.test:1636,idp1.gluu.test:1636/' ${OX_LDAP}`);
-    await shOn(sb.lab, 'idp1', `umask 077; cat > ${LDAP_PASSWORD_ON_IDP1}`, password);
-  } catch (e) {
-    await sb.down();
-    throw e;
-  }
-  return { sb, password };
+/** After the whole plan: each node's ox-ldap.properties lists its own LDAP first, as the manual has it. */
+export async function prepareForHealth(sb: Sandbox, password: string): Promise<void> {
+  await shOn(sb.lab, 'idp1', `sed -i 's/^servers: .*/servers: idp1.gluu.test:1636,idp2.gluu.test:1636/' ${OX_LDAP}`);
+  await shOn(sb.lab, 'idp2', `sed -i 's/^servers: .*/servers: idp2.gluu.test:1636,idp1.gluu.test:1636/' ${OX_LDAP}`);
+  await shOn(sb.lab, 'idp1', `umask 077; cat > ${LDAP_PASSWORD_ON_IDP1}`, password);
 }

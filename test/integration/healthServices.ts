@@ -19,7 +19,7 @@ const CACHE = 'idp1.gluu.test';
 /** How long a fault (or its undoing) may take to show: nginx skips a failed node for 10 s. */
 const SETTLE_MS = 60000;
 
-/** The tests, on the cluster health.test.ts builds once for them and healthCluster.ts. */
+/** The tests, on the cluster wholeCluster.test.ts built (healthCluster.ts runs after them). */
 export const healthServicesTests = (cluster: () => BuiltCluster) =>
   describe('health of the load balancer, web applications, cache and certificates', function () {
     let sb: Sandbox;

@@ -3,15 +3,18 @@
  * unattended), then the cluster checked as an operator would: HTTPS through the load balancer
  * answers from each node and keeps answering with one node's web application stopped, a file
  * written on one node reaches the other by csync2's cron schedule alone, LDAP replicates, and
- * the Redis password in Gluu's cache configuration decodes to the one Redis requires.
+ * the Redis password in Gluu's cache configuration decodes to the one Redis requires. Then Cluster
+ * Health on the cluster it built (healthServices.ts, healthCluster.ts): a whole plan is the
+ * costliest set-up there is, and each health test undoes its fault before the next one.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { healthClusterTests } from './healthCluster';
+import { OX_LDAP, REDIS_PASSWORD, prepareForHealth } from './healthSandbox';
+import { healthServicesTests } from './healthServices';
 import { lab, shOn } from './lab';
 import { fileArrives, ldapToolOn, sandboxCli, sandboxUp, type Sandbox } from './sandbox';
-
-const REDIS_PASSWORD = `r3d!s "wh0le" ' $(cluster)`;
 
 describe('the whole plan on a fresh sandbox', function () {
   this.timeout(600000);
@@ -35,8 +38,12 @@ describe('the whole plan on a fresh sandbox', function () {
     sb = await sandboxUp({ name: 'whole' });
     password = readFileSync(sb.ldapPasswordFile, 'utf8');
     lbAddress = sb.hosts['lb.gluu.test'].address;
-    // csync2 every minute, so the cron schedule is seen working within the test.
-    writeFileSync(sb.clusterFile, `${readFileSync(sb.clusterFile, 'utf8')}csync2:\n  intervalMinutes: 1\n`);
+    // csync2 every minute, so the cron schedule is seen working within the test. ox-ldap.properties
+    // is per node (its own LDAP first): csync2 must not carry one node's to the others.
+    writeFileSync(
+      sb.clusterFile,
+      `${readFileSync(sb.clusterFile, 'utf8')}csync2:\n  intervalMinutes: 1\n  exclude: ['*~', '.*', '${OX_LDAP}']\n`,
+    );
   });
   after(async () => {
     if (sb) await sb.down();
@@ -138,5 +145,12 @@ describe('the whole plan on a fresh sandbox', function () {
       await lab.runAs(sb.lab, 'idp2', 'redis-cli', ['-h', host, '-p', port, 'ping'], { env: { ...process.env, REDISCLI_AUTH: decoded } })
     ).stdout;
     assert.equal(pong.trim(), 'PONG');
+  });
+
+  describe('then Cluster Health on the cluster it built', () => {
+    before(() => prepareForHealth(sb, password));
+    const cluster = () => ({ sb, password });
+    healthServicesTests(cluster);
+    healthClusterTests(cluster);
   });
 });
