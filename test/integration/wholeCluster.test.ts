@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { healthClusterTests } from './healthCluster';
-import { OX_LDAP, REDIS_PASSWORD, prepareForHealth } from './healthSandbox';
+import { REDIS_PASSWORD, prepareForHealth } from './healthSandbox';
 import { healthServicesTests } from './healthServices';
 import { lab, shOn } from './lab';
 import { fileArrives, ldapToolOn, sandboxCli, sandboxUp, type Sandbox } from './sandbox';
@@ -38,12 +38,8 @@ describe('the whole plan on a fresh sandbox', function () {
     sb = await sandboxUp({ name: 'whole' });
     password = readFileSync(sb.ldapPasswordFile, 'utf8');
     lbAddress = sb.hosts['lb.gluu.test'].address;
-    // csync2 every minute, so the cron schedule is seen working within the test. ox-ldap.properties
-    // is per node (its own LDAP first): csync2 must not carry one node's to the others.
-    writeFileSync(
-      sb.clusterFile,
-      `${readFileSync(sb.clusterFile, 'utf8')}csync2:\n  intervalMinutes: 1\n  exclude: ['*~', '.*', '${OX_LDAP}']\n`,
-    );
+    // csync2 every minute, so the cron schedule is seen working within the test.
+    writeFileSync(sb.clusterFile, `${readFileSync(sb.clusterFile, 'utf8')}csync2:\n  intervalMinutes: 1\n`);
   });
   after(async () => {
     if (sb) await sb.down();
