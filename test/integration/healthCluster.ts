@@ -5,14 +5,16 @@
  */
 import * as assert from 'node:assert/strict';
 import type { HealthReport, HealthRow } from '../../src/core/health/model';
-import { LDAP_PASSWORD_ON_IDP1, REDIS_PASSWORD, type BuiltCluster } from './healthSandbox';
+import { clusterCli, showRows as show, type BuiltCluster } from './healthSandbox';
 import { shOn } from './lab';
-import { sandboxCli, type Sandbox } from './sandbox';
+import { type Sandbox } from './sandbox';
 
 const GROUPS = 'replication,files,drift';
 const IDP1 = 'idp1.gluu.test';
 const IDP2 = 'idp2.gluu.test';
 const SLAPD_CONF = '/opt/symas/etc/openldap/slapd.conf';
+/** The directory manager's password on idp1, 0600, for the tests' own ldapsearch and ldapmodify. */
+const LDAP_PASSWORD_ON_IDP1 = '/root/.health.pw';
 
 /** The tests, on the cluster wholeCluster.test.ts built (after healthServices.ts). */
 export const healthClusterTests = (cluster: () => BuiltCluster) =>
@@ -20,15 +22,13 @@ export const healthClusterTests = (cluster: () => BuiltCluster) =>
     let sb: Sandbox;
     let password: string;
 
-    const cli = (...args: string[]) =>
-      sandboxCli(sb.clusterFile, { GLUU_CLUSTER_LDAP_ADMIN_PASSWORD: password, GLUU_CLUSTER_REDIS_PASSWORD: REDIS_PASSWORD }, args);
+    const cli = (...args: string[]) => clusterCli(sb, password, args);
     const health = async (groups = GROUPS) => {
       const r = await cli('health', '--json', '--only', groups);
       assert.ok(!(r.out + r.err).includes(password), 'no password printed');
       return { code: r.code, report: JSON.parse(r.out) as HealthReport };
     };
     const notOk = (rows: HealthRow[]) => rows.filter((r) => r.state !== 'ok');
-    const show = (rows: HealthRow[]) => rows.map((r) => `${r.state} ${r.group}/${r.check} ${r.host}: ${r.reason}`).join('\n');
     /** Polls until every row of `groups` is ok (a fault just undone settles: replication catches up, csync2 sends). */
     const untilHealthy = async (groups = GROUPS, seconds = 90) => {
       const end = Date.now() + seconds * 1000;
@@ -52,7 +52,10 @@ export const healthClusterTests = (cluster: () => BuiltCluster) =>
         input,
       );
 
-    before(() => ({ sb, password } = cluster()));
+    before(async () => {
+      ({ sb, password } = cluster());
+      await shOn(sb.lab, 'idp1', `umask 077; cat > ${LDAP_PASSWORD_ON_IDP1}`, password);
+    });
 
     it('a healthy cluster: every row of the three groups is ok; health --only replication exits 0', async () => {
       const { report } = await health();

@@ -1,15 +1,14 @@
 /**
  * What the health suites (healthServices.ts, healthCluster.ts) share: the clustered sandbox they
- * run on, as the whole plan left it (wholeCluster.test.ts builds it, then runs them), and its
- * Redis password.
+ * run on, as the whole plan left it (wholeCluster.test.ts builds it, then runs them), its Redis
+ * password, and the CLI with both passwords that the three files run it with. Nothing of the
+ * cluster is changed by hand.
  */
-import { type Sandbox } from './sandbox';
-import { shOn } from './lab';
+import type { HealthRow } from '../../src/core/health/model';
+import { sandboxCli, type Sandbox } from './sandbox';
 
 /** Quotes, a "!" and a command substitution: the password must reach Redis and Gluu unchanged. */
 export const REDIS_PASSWORD = `r3d!s "wh0le" ' $(cluster)`;
-/** The directory manager's password on idp1, 0600, for the tests' own ldapsearch and ldapmodify. */
-export const LDAP_PASSWORD_ON_IDP1 = '/root/.health.pw';
 
 export interface BuiltCluster {
   sb: Sandbox;
@@ -17,7 +16,10 @@ export interface BuiltCluster {
   password: string;
 }
 
-/** The tests' own LDAP password file on idp1; nothing of the cluster is changed by hand. */
-export async function prepareForHealth(sb: Sandbox, password: string): Promise<void> {
-  await shOn(sb.lab, 'idp1', `umask 077; cat > ${LDAP_PASSWORD_ON_IDP1}`, password);
-}
+/** gluu-cluster on the sandbox's cluster file with both passwords in its environment, as cron would run it. */
+export const clusterCli = (sb: Sandbox, password: string, args: string[]) =>
+  sandboxCli(sb.clusterFile, { GLUU_CLUSTER_LDAP_ADMIN_PASSWORD: password, GLUU_CLUSTER_REDIS_PASSWORD: REDIS_PASSWORD }, args);
+
+/** Health rows one per line, for an assertion's message. */
+export const showRows = (rows: readonly HealthRow[]) =>
+  rows.map((r) => `${r.state} ${r.group}/${r.check} ${r.host}: ${r.reason}`).join('\n');

@@ -8,9 +8,9 @@
  */
 import * as assert from 'node:assert/strict';
 import type { HealthGroup, HealthReport, HealthRow } from '../../src/core/health/model';
-import { REDIS_PASSWORD, type BuiltCluster } from './healthSandbox';
+import { REDIS_PASSWORD, clusterCli, showRows as show, type BuiltCluster } from './healthSandbox';
 import { lab, shOn } from './lab';
-import { sandboxCli, type Sandbox } from './sandbox';
+import { type Sandbox } from './sandbox';
 
 const CHANGED_PASSWORD = 'changed-behind-its-back';
 const GROUPS: HealthGroup[] = ['loadBalancer', 'webApps', 'cache', 'certificates'];
@@ -25,8 +25,7 @@ export const healthServicesTests = (cluster: () => BuiltCluster) =>
     let sb: Sandbox;
     let password: string;
 
-    const cli = (...args: string[]) =>
-      sandboxCli(sb.clusterFile, { GLUU_CLUSTER_LDAP_ADMIN_PASSWORD: password, GLUU_CLUSTER_REDIS_PASSWORD: REDIS_PASSWORD }, args);
+    const cli = (...args: string[]) => clusterCli(sb, password, args);
 
     /** gluu-cluster health --json --only GROUPS: exit code and report; never a password in the output. */
     const health = async (groups: readonly HealthGroup[] = GROUPS) => {
@@ -37,7 +36,6 @@ export const healthServicesTests = (cluster: () => BuiltCluster) =>
       assert.equal(report.version, 1);
       return { code: r.code, report };
     };
-    const show = (rows: readonly HealthRow[]) => rows.map((r) => `${r.state} ${r.group}/${r.check} ${r.host}: ${r.reason}`).join('\n');
 
     /** Runs health until `done` holds (bounded); the last report either way. */
     const until = async (groups: readonly HealthGroup[], what: string, done: (rows: HealthRow[]) => boolean) => {

@@ -11,10 +11,10 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { healthClusterTests } from './healthCluster';
-import { REDIS_PASSWORD, prepareForHealth } from './healthSandbox';
+import { REDIS_PASSWORD, clusterCli } from './healthSandbox';
 import { healthServicesTests } from './healthServices';
 import { lab, shOn } from './lab';
-import { fileArrives, ldapToolOn, sandboxCli, sandboxUp, type Sandbox } from './sandbox';
+import { fileArrives, ldapToolOn, sandboxUp, type Sandbox } from './sandbox';
 
 describe('the whole plan on a fresh sandbox', function () {
   this.timeout(600000);
@@ -22,8 +22,7 @@ describe('the whole plan on a fresh sandbox', function () {
   let password: string;
   let lbAddress: string;
 
-  const cli = (...args: string[]) =>
-    sandboxCli(sb.clusterFile, { GLUU_CLUSTER_LDAP_ADMIN_PASSWORD: password, GLUU_CLUSTER_REDIS_PASSWORD: REDIS_PASSWORD }, args);
+  const cli = (...args: string[]) => clusterCli(sb, password, args);
   /** One request through the load balancer, from this machine: status and body. */
   const throughLb = (pathname: string) => {
     const out = execFileSync('curl', ['-sk', '-w', '\\n%{http_code}', `https://${lbAddress}${pathname}`], {
@@ -154,7 +153,6 @@ describe('the whole plan on a fresh sandbox', function () {
     before(async () => {
       const plan = await wholePlan();
       assert.equal(plan.code, 0, `the whole plan failed:\n${plan.out}${plan.err}`);
-      await prepareForHealth(sb, password);
     });
     const cluster = () => ({ sb, password });
     healthServicesTests(cluster);
