@@ -7,7 +7,8 @@ set -euo pipefail
 
 # binary -> package; the binary tells us whether the package is already there
 declare -A NEED=(
-  [/usr/bin/chromium]=chromium
+  # the tests' browser: Chromium's headless shell (no GTK window layer; Playwright's default kind)
+  [/usr/lib/chromium/chromium-headless-shell]=chromium-headless-shell
   [/usr/include/krb5.h]=libkrb5-dev
   [/usr/bin/pkg-config]=pkg-config
   [/usr/sbin/sshd]=openssh-server
