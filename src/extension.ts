@@ -68,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): GluuClusterApi {
     health,
     healthView,
     periodicHealth(commandContext, health, healthView),
+    health.watch(workspace, healthView),
     ...registerCommands(commandContext),
     { dispose: disposeLog },
   );

@@ -19,3 +19,4 @@ export { describeHostRuns, describeRunsOnHost, statusWords } from './tree/status
 export { healthTree, rowDetails, STATE_ICONS } from './health/tree';
 export { summaryWords } from './health/model';
 export { healthPeriodMs, skipRound } from './health/schedule';
+export { healthOutdatedBy } from './health/outdated';

@@ -2,8 +2,8 @@
 // after it; Verify Cluster adopts that cluster into the editor's run state): the sandbox's third
 // node, outside the cluster file, is added with Add Gluu Node… and joined from
 // its menu in the Nodes view; the operator confirms, answers setup.py's prompt in the node's
-// terminal, and the editor says it has joined; Check Cluster Health then says healthy, idp3's rows
-// included. Then Remove Node from the Running Cluster takes it out again, file included.
+// terminal, and the editor says it has joined; the health report from before says it is outdated
+// (idp3 added), and Check Cluster Health then says healthy, idp3's rows included. Then Remove Node from the Running Cluster takes it out again, file included.
 import assert from 'node:assert/strict';
 import {
   answerInTerminal,
@@ -65,11 +65,18 @@ export default [
       await screenshot(page, 'sandbox--joined');
 
       await onlyPane(page, 'Cluster Health');
+      // The report shown was checked before idp3 was in the cluster file: the status bar and the
+      // view say so until the next check.
+      await statusBar(page, /Gluu: healthy \(outdated\)/, sandbox);
+      await page
+        .getByText(/^Outdated: checked at .+, before the cluster file changed \(idp3\.gluu\.test added\)\. Check again/)
+        .waitFor({ timeout: 10000 });
+      await screenshot(page, 'sandbox--health-outdated');
       await palette(page, 'Gluu Cluster: Check Cluster Health');
       await statusBar(page, /checking/, sandbox, 30000);
       const summary = await statusBar(page, /Gluu: (?!checking)/, sandbox);
       const rows = await treeRows(page, 'Cluster Health');
-      assert.match(summary, /Gluu: healthy/, `after the join: ${JSON.stringify(rows)}`);
+      assert.match(summary, /Gluu: healthy$/, `after the join: ${JSON.stringify(rows)}`);
       await screenshot(page, 'sandbox--health-after-join');
 
       await openView(page, 'Gluu Cluster');

@@ -93,8 +93,9 @@ describe('the extension bundle', function () {
     // Cluster added 6.3 KB; 47,500 until Join Node and Remove Node from Cluster (two commands and
     // their confirmation, which shows each step and where it runs) added 2.6 KB; 50,500 until
     // "show the diff, then ask" waited for the diff's tab instead of the diff (0.5 KB) and the
-    // previews were re-rendered only where a tab shows them (0.8 KB).
-    assert.ok(size < 52_500, `dist/extension.js is ${size} bytes`);
+    // previews were re-rendered only where a tab shows them (0.8 KB); 52,500 until Cluster Health
+    // said when its report is outdated by the cluster file (1.2 KB: the comparison is in the core).
+    assert.ok(size < 54_000, `dist/extension.js is ${size} bytes`);
   });
 });
 

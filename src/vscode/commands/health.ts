@@ -36,7 +36,7 @@ export async function checkCluster(
     log().info(`health of ${report.cluster}: ${core().summaryWords(report.counts)} (${report.rows.length} checks, ${report.ms} ms)`);
     return report;
   } finally {
-    health.end(cluster.key, report);
+    health.end(cluster.key, report, cluster.parsed.config);
   }
 }
 

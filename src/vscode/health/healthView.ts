@@ -1,11 +1,15 @@
 /**
  * The Cluster Health view and its status bar item. It keeps the last report of each cluster in
  * this window (never a password: reports hold none) and shows the one checked last. The checks
- * themselves are the run session's (core/health); commands/health.ts runs them.
+ * themselves are the run session's (core/health); commands/health.ts runs them. Once the cluster
+ * file no longer says what the shown report checked (a node joined, an address changed), the view
+ * and the status bar say the report is outdated and why, until the next check.
  */
 import * as vscode from 'vscode';
+import type { ClusterConfig } from '../../core/config/types';
 import type { HealthReport } from '../../core/health/model';
 import type { HealthGroupItem, HealthRowItem } from '../../core/health/tree';
+import type { ClusterWorkspace } from '../clusterWorkspace';
 import { core } from '../core';
 
 type Element = HealthGroupItem | HealthRowItem;
@@ -14,6 +18,11 @@ export class HealthViewProvider implements vscode.TreeDataProvider<Element>, vsc
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly reports = new Map<string, HealthReport>();
+  /** The cluster as the file said when each report's check started. */
+  private readonly checkedConfigs = new Map<string, ClusterConfig>();
+  /** Why the shown report no longer describes the cluster file, if it does not. */
+  private outdated: string | undefined;
+  private view: vscode.TreeView<unknown> | undefined;
   private shown: string | undefined;
   /** Clusters being checked now (the status bar spins). */
   private readonly checking = new Set<string>();
@@ -36,15 +45,65 @@ export class HealthViewProvider implements vscode.TreeDataProvider<Element>, vsc
     this.updateStatusBar();
   }
 
-  end(clusterKey: string, report?: HealthReport): void {
+  /** A check ended; `checked` is the cluster as the file said when it started. */
+  end(clusterKey: string, report?: HealthReport, checked?: ClusterConfig): void {
     this.checking.delete(clusterKey);
     if (report) {
       this.reports.set(clusterKey, report);
+      if (checked) this.checkedConfigs.set(clusterKey, checked);
+      else this.checkedConfigs.delete(clusterKey);
       this.shown = clusterKey;
+      this.outdated = undefined;
       void vscode.commands.executeCommand('setContext', 'gluuCluster.healthChecked', true);
     }
     this.updateStatusBar();
+    this.updateMessage();
     this.changed.fire();
+  }
+
+  /** Why the shown report no longer describes the cluster file (undefined: it does, or none is shown). */
+  outdatedBy(): string | undefined {
+    return this.outdated;
+  }
+
+  /**
+   * Follows the cluster files: when one changes, the shown report is compared with the file as it
+   * is now. Until a check has run nothing is compared, so the core bundle is not loaded for it.
+   */
+  watch(workspace: ClusterWorkspace, view: vscode.TreeView<unknown>): vscode.Disposable {
+    this.view = view;
+    return workspace.onDidChange(() => void this.compareWith(workspace));
+  }
+
+  private async compareWith(workspace: ClusterWorkspace): Promise<void> {
+    const key = this.shown;
+    const checked = key ? this.checkedConfigs.get(key) : undefined;
+    if (!key || !checked) return;
+    const entry = (await workspace.clusters()).find((c) => c.key === key);
+    const now = entry?.parsed.config;
+    const reason = !entry
+      ? vscode.l10n.t('the cluster file is gone')
+      : !now
+        ? vscode.l10n.t('the cluster file has problems')
+        : core().healthOutdatedBy(checked, now);
+    // A check that ended while the files were read has the last word.
+    if (key !== this.shown || checked !== this.checkedConfigs.get(key) || reason === this.outdated) return;
+    this.outdated = reason;
+    this.updateStatusBar();
+    this.updateMessage();
+  }
+
+  private updateMessage(): void {
+    if (!this.view) return;
+    const cur = this.current();
+    this.view.message =
+      cur && this.outdated
+        ? vscode.l10n.t(
+            'Outdated: checked at {0}, before the cluster file changed ({1}). Check again to see the cluster as it is now.',
+            new Date(cur.report.startedAt).toLocaleTimeString(),
+            this.outdated,
+          )
+        : undefined;
   }
 
   private updateStatusBar(): void {
@@ -56,13 +115,23 @@ export class HealthViewProvider implements vscode.TreeDataProvider<Element>, vsc
     } else if (cur) {
       const { report } = cur;
       const icon = { ok: 'pass', warning: 'warning', critical: 'error', unknown: 'question' }[report.state];
-      this.statusBar.text = `$(${icon}) ${vscode.l10n.t('Gluu: {0}', core().summaryWords(report.counts))}`;
-      this.statusBar.tooltip = vscode.l10n.t(
-        'Cluster "{0}": {1} checks, checked at {2}. Click to open Cluster Health.',
-        report.cluster,
-        String(report.rows.length),
-        new Date(report.startedAt).toLocaleTimeString(),
-      );
+      const words = core().summaryWords(report.counts);
+      const at = new Date(report.startedAt).toLocaleTimeString();
+      this.statusBar.text = `$(${icon}) ${this.outdated ? vscode.l10n.t('Gluu: {0} (outdated)', words) : vscode.l10n.t('Gluu: {0}', words)}`;
+      this.statusBar.tooltip = this.outdated
+        ? vscode.l10n.t(
+            'Cluster "{0}": {1} checks, checked at {2}, before the cluster file changed ({3}). Click to open Cluster Health.',
+            report.cluster,
+            String(report.rows.length),
+            at,
+            this.outdated,
+          )
+        : vscode.l10n.t(
+            'Cluster "{0}": {1} checks, checked at {2}. Click to open Cluster Health.',
+            report.cluster,
+            String(report.rows.length),
+            at,
+          );
       this.statusBar.backgroundColor =
         report.state === 'critical'
           ? new vscode.ThemeColor('statusBarItem.errorBackground')

@@ -14,7 +14,7 @@ import type { StepItem } from '../../../src/core/tree/model';
 import { GROUP_TITLES, type HealthReport } from '../../../src/core/health/model';
 import type { HealthGroupItem } from '../../../src/core/health/tree';
 import type { VerifyRow } from '../../../src/core/session/verify';
-import { api } from '../support/helpers';
+import { answering, api, clusterFileUri, readFile, waitFor, writeFileSynced } from '../support/helpers';
 
 const hosts: Record<string, { address: string; fingerprint: string }> = JSON.parse(process.env.GLUU_SANDBOX_HOSTS ?? '{}');
 const ldap: { passwordFile: string; nodes: Record<string, { fingerprint: string }> } = JSON.parse(process.env.GLUU_SANDBOX_LDAP ?? '{}');
@@ -164,5 +164,32 @@ describe('the whole plan from the editor on a fresh sandbox', function () {
     await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
     const shown = vscode.window.activeTextEditor?.document.getText() ?? '';
     assert.match(shown, /^Clock on idp2\.gluu\.test \(Hosts\), cluster "sandbox"\nState: ok\n/);
+  });
+
+  it('Cluster Health says its report is outdated once a node is added to the cluster file, and current again when the file is back', async () => {
+    const a = await api();
+    const original = await readFile(clusterFileUri());
+    const healthy = '$(pass) Gluu: healthy';
+    assert.equal(a.health.statusBar.text, healthy);
+    try {
+      const added = await answering({ inputs: ['idp9.gluu.test', '10.77.250.9'] }, () =>
+        vscode.commands.executeCommand<boolean>('gluuCluster.addNode'),
+      );
+      assert.equal(added, true);
+      await waitFor('the status bar to say the report is outdated', () => a.health.statusBar.text === `${healthy} (outdated)`);
+      assert.equal(a.health.outdatedBy(), 'idp9.gluu.test added');
+      assert.match(
+        String(a.health.statusBar.tooltip),
+        /^Cluster "sandbox": \d+ checks, checked at .+, before the cluster file changed \(idp9\.gluu\.test added\)\./,
+      );
+      // The rows are still the report's (nothing was checked on idp9).
+      const groups = (await a.health.getChildren()) as HealthGroupItem[];
+      assert.ok(groups.every((g) => g.rows.every((r) => r.row.host !== 'idp9.gluu.test')));
+    } finally {
+      await writeFileSynced(clusterFileUri(), original);
+      await a.workspace.refresh();
+    }
+    await waitFor('the status bar to say the report is current again', () => a.health.statusBar.text === healthy);
+    assert.equal(a.health.outdatedBy(), undefined);
   });
 });
