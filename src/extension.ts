@@ -41,14 +41,15 @@ export function activate(context: vscode.ExtensionContext): GluuClusterApi {
   const t0 = performance.now();
   const workspace = new ClusterWorkspace();
   const runState = new RunStateStore(context.workspaceState);
-  const nodes = new NodesViewProvider(workspace, runState);
+  // Before the Nodes view: its hosts show what the last health check said of them.
+  const health = new HealthViewProvider();
+  const nodes = new NodesViewProvider(workspace, runState, health);
   const steps = new StepsViewProvider(workspace, runState);
   const ssh = new SshSession(context);
   const secrets = new ClusterSecrets(context.secrets);
   const preview = new PlanPreviewProvider(workspace);
   const proposed = new ProposedContent();
   const ldap = new LdapHost(context, ssh, secrets, workspace);
-  const health = new HealthViewProvider();
   const healthView = vscode.window.createTreeView(HEALTH_VIEW, { treeDataProvider: health });
   const commandContext = { extension: context, workspace, nodes, proposed, preview, runState, secrets, ssh, ldap, health };
   context.subscriptions.push(

@@ -17,6 +17,6 @@ export { nodeTree, stepTree } from './tree/model';
 export { markStep, stepState } from './session/state';
 export { describeHostRuns, describeRunsOnHost, statusWords } from './tree/status';
 export { healthTree, rowDetails, STATE_ICONS } from './health/tree';
-export { summaryWords } from './health/model';
+export { hostHealth, summaryWords } from './health/model';
 export { healthPeriodMs, skipRound } from './health/schedule';
 export { healthOutdatedBy } from './health/outdated';

@@ -15,6 +15,7 @@ import {
   inputBox,
   onlyPane,
   openView,
+  pane,
   palette,
   PROJECT_ROOT,
   screenshot,
@@ -121,6 +122,20 @@ export default [
         assert.match(bad, /critical/);
         const row = await healthRow(page, /^lb\.gluu\.test — nginx \| .*lb\.gluu\.test/);
         assert.match(row, /not running|stopped|does not run/i);
+        // The Nodes view says it too: the load balancer's row (its icon red) reads "Cluster Health:
+        // 2 critical…" to a screen reader and in its tooltip; the nodes' rows say healthy.
+        const nodeLabels = () =>
+          pane(page, 'Nodes').then((p) =>
+            p.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label'))),
+          );
+        let labels = [];
+        await waitUntil('the Nodes view to show the load balancer critical', async () =>
+          (labels = await nodeLabels()).some((l) => /^lb\.gluu\.test, .*load balancer\. Cluster Health: \d+ critical/.test(l ?? '')),
+        ).catch((e) => assert.fail(`${e.message}: ${JSON.stringify(labels)}`));
+        assert.ok(
+          labels.filter((l) => /^idp\d/.test(l ?? '')).every((l) => /\. Cluster Health: healthy, checked at /.test(l)),
+          `only the load balancer has a problem: ${JSON.stringify(labels)}`,
+        );
         await screenshot(page, 'sandbox--health-critical');
       } finally {
         // Its own output away from ours: the daemon keeps what it inherits open, and we would wait on it.

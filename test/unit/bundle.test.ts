@@ -94,8 +94,9 @@ describe('the extension bundle', function () {
     // their confirmation, which shows each step and where it runs) added 2.6 KB; 50,500 until
     // "show the diff, then ask" waited for the diff's tab instead of the diff (0.5 KB) and the
     // previews were re-rendered only where a tab shows them (0.8 KB); 52,500 until Cluster Health
-    // said when its report is outdated by the cluster file (1.2 KB: the comparison is in the core).
-    assert.ok(size < 54_000, `dist/extension.js is ${size} bytes`);
+    // said when its report is outdated by the cluster file (1.2 KB: the comparison is in the core)
+    // and the Nodes view showed each host's health (0.9 KB).
+    assert.ok(size < 55_000, `dist/extension.js is ${size} bytes`);
   });
 });
 

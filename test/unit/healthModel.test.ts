@@ -14,6 +14,7 @@ import { healthContext, type HealthPorts } from '../../src/core/health/context';
 import {
   countStates,
   EXIT_CODES,
+  hostHealth,
   summaryWords,
   worst,
   type HealthReport,
@@ -81,6 +82,31 @@ describe('health: states, exit codes and words', () => {
     assert.equal(summaryWords({ ok: 5, warning: 0, critical: 0, unknown: 0 }), 'healthy');
     assert.equal(summaryWords({ ok: 5, warning: 2, critical: 1, unknown: 1 }), '1 critical, 2 warnings, 1 unknown');
     assert.equal(summaryWords({ ok: 0, warning: 1, critical: 0, unknown: 0 }), '1 warning');
+  });
+
+  it("a host's health is its own rows' (not the cluster-wide ones): the worst state and the counts", () => {
+    const row = (host: string, state: HealthState): HealthRow => ({
+      group: 'hosts',
+      check: 'x',
+      title: 'X',
+      host,
+      state,
+      reason: '',
+      checkedAt: '2026-12-02T06:00:00.000Z',
+    });
+    const rows = [row('a', 'ok'), row('a', 'warning'), row('b', 'ok'), row('', 'critical'), row('a', 'critical')];
+    const report: HealthReport = {
+      version: 1,
+      cluster: 'c',
+      startedAt: '2026-12-02T06:00:00.000Z',
+      ms: 1,
+      state: 'critical',
+      counts: countStates(rows),
+      rows,
+    };
+    assert.deepEqual(hostHealth(report, 'a'), { state: 'critical', counts: { ok: 1, warning: 1, critical: 1, unknown: 0 } });
+    assert.deepEqual(hostHealth(report, 'b'), { state: 'ok', counts: { ok: 1, warning: 0, critical: 0, unknown: 0 } });
+    assert.equal(hostHealth(report, 'c'), undefined, 'a host the report has no row about');
   });
 });
 

@@ -86,6 +86,15 @@ export function summaryWords(counts: Record<HealthState, number>): string {
   return parts.length ? parts.join(', ') : 'healthy';
 }
 
+/**
+ * What a report says about one host: the worst state and the counts of the rows about it (not the
+ * cluster-wide ones); undefined when no row is about it (a host added after the check).
+ */
+export function hostHealth(report: HealthReport, host: string): { state: HealthState; counts: Record<HealthState, number> } | undefined {
+  const rows = report.rows.filter((r) => r.host === host);
+  return rows.length ? { state: worst(rows.map((r) => r.state)), counts: countStates(rows) } : undefined;
+}
+
 /** Rows by group, then host in the cluster file's order; within a host, in the order the check gave them. */
 export function sortRows(rows: readonly HealthRow[], hostOrder: readonly string[]): HealthRow[] {
   const g = (r: HealthRow) => HEALTH_GROUPS.indexOf(r.group);

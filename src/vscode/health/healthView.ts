@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { ClusterConfig } from '../../core/config/types';
-import type { HealthReport } from '../../core/health/model';
+import type { HealthReport, HealthState } from '../../core/health/model';
 import type { HealthGroupItem, HealthRowItem } from '../../core/health/tree';
 import type { ClusterWorkspace } from '../clusterWorkspace';
 import { core } from '../core';
@@ -43,6 +43,20 @@ export class HealthViewProvider implements vscode.TreeDataProvider<Element>, vsc
   begin(clusterKey: string): void {
     this.checking.add(clusterKey);
     this.updateStatusBar();
+  }
+
+  /**
+   * What the last report of a cluster says about one of its hosts, with when it was checked and,
+   * for the report shown, why it is outdated; undefined without a report or a row about the host.
+   */
+  hostHealth(
+    clusterKey: string,
+    host: string,
+  ): { state: HealthState; counts: Record<HealthState, number>; checkedAt: string; outdated?: string } | undefined {
+    const report = this.reports.get(clusterKey);
+    const h = report && core().hostHealth(report, host);
+    if (!report || !h) return undefined;
+    return { ...h, checkedAt: report.startedAt, outdated: clusterKey === this.shown ? this.outdated : undefined };
   }
 
   /** A check ended; `checked` is the cluster as the file said when it started. */
@@ -91,6 +105,7 @@ export class HealthViewProvider implements vscode.TreeDataProvider<Element>, vsc
     this.outdated = reason;
     this.updateStatusBar();
     this.updateMessage();
+    this.changed.fire();
   }
 
   private updateMessage(): void {

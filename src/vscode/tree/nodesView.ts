@@ -1,8 +1,16 @@
-/** The Nodes view: load balancer, cache host (when it is not a node) and Gluu nodes of each cluster file. */
+/**
+ * The Nodes view: load balancer, cache host (when it is not a node) and Gluu nodes of each cluster
+ * file. Once Cluster Health has checked a cluster, each host's icon takes the colour of its worst
+ * row and its tooltip and accessible label say what the check found and when: which server is in
+ * trouble shows where the servers are listed. (The description stays address and role: a narrow
+ * side bar cuts its end off, and the colour is seen at any width.)
+ */
 import * as vscode from 'vscode';
+import type { HealthState } from '../../core/health/model';
 import type { NodeItem } from '../../core/tree/model';
 import { core } from '../core';
 import type { ClusterWorkspace } from '../clusterWorkspace';
+import type { HealthViewProvider } from '../health/healthView';
 import type { RunStateStore } from '../run/runState';
 
 export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vscode.Disposable {
@@ -12,13 +20,28 @@ export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vsc
   private items: NodeItem[] = [];
 
   private readonly stateSub: vscode.Disposable | undefined;
+  private readonly healthSub: vscode.Disposable | undefined;
 
   constructor(
     private readonly workspace: ClusterWorkspace,
     private readonly runState?: RunStateStore,
+    private readonly health?: HealthViewProvider,
   ) {
     this.sub = workspace.onDidChange(() => this.changed.fire());
     this.stateSub = runState?.onDidChange(() => this.changed.fire());
+    this.healthSub = health?.onDidChangeTreeData(() => this.changed.fire());
+  }
+
+  /** "Cluster Health: 2 critical, checked at 10:02:11." for a host the last check had rows about. */
+  private healthOf(item: NodeItem): { state: HealthState; line: string } | undefined {
+    const h = item.kind === 'host' && item.host ? this.health?.hostHealth(item.clusterKey, item.host) : undefined;
+    if (!h) return undefined;
+    const words = core().summaryWords(h.counts);
+    const at = new Date(h.checkedAt).toLocaleTimeString();
+    const line = h.outdated
+      ? vscode.l10n.t('Cluster Health: {0}, checked at {1}, before the cluster file changed ({2}).', words, at, h.outdated)
+      : vscode.l10n.t('Cluster Health: {0}, checked at {1}.', words, at);
+    return { state: h.state, line };
   }
 
   /** "- `hosts`: done, … - `csync2`: failed (exit 1), …" for a host, from the last runs. */
@@ -49,11 +72,14 @@ export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vsc
       item.children ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
     );
     t.id = item.id;
+    const health = this.healthOf(item);
     t.description = item.description;
     const runs = this.lastRuns(item);
-    t.tooltip = new vscode.MarkdownString(runs ? `${item.tooltip}\n\n${runs}` : item.tooltip);
+    t.tooltip = new vscode.MarkdownString([item.tooltip, health?.line, runs].filter(Boolean).join('\n\n'));
     t.contextValue = item.contextValue;
-    t.iconPath = new vscode.ThemeIcon(item.icon, item.kind === 'error' ? new vscode.ThemeColor('problemsErrorIcon.foreground') : undefined);
+    const color = item.kind === 'error' ? 'problemsErrorIcon.foreground' : health ? core().STATE_ICONS[health.state].color : undefined;
+    t.iconPath = new vscode.ThemeIcon(item.icon, color ? new vscode.ThemeColor(color) : undefined);
+    if (health) t.accessibilityInformation = { label: `${item.label}, ${item.description ?? ''}. ${health.line}` };
     if (item.kind === 'error') {
       t.command = { command: 'gluuCluster.openProblem', title: vscode.l10n.t('Show Problem'), arguments: [item] };
     }
@@ -62,6 +88,7 @@ export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vsc
 
   dispose(): void {
     this.stateSub?.dispose();
+    this.healthSub?.dispose();
     this.sub.dispose();
     this.changed.dispose();
   }

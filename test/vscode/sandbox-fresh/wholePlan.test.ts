@@ -164,6 +164,14 @@ describe('the whole plan from the editor on a fresh sandbox', function () {
     await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
     const shown = vscode.window.activeTextEditor?.document.getText() ?? '';
     assert.match(shown, /^Clock on idp2\.gluu\.test \(Hosts\), cluster "sandbox"\nState: ok\n/);
+    // The Nodes view shows each host as checked: its icon green, the check in its tooltip.
+    for (const host of await a.nodes.hosts()) {
+      const t = a.nodes.getTreeItem(host);
+      assert.equal(((t.iconPath as vscode.ThemeIcon).color as vscode.ThemeColor | undefined)?.id, 'testing.iconPassed', host.label);
+      assert.match((t.tooltip as vscode.MarkdownString).value, /\n\nCluster Health: healthy, checked at [^,]+\.(\n|$)/, host.label);
+      assert.match(t.accessibilityInformation?.label ?? '', /\. Cluster Health: healthy, checked at [^,]+\.$/, host.label);
+      assert.equal(t.description, host.description, 'the description stays address and role');
+    }
   });
 
   it('Cluster Health says its report is outdated once a node is added to the cluster file, and current again when the file is back', async () => {
@@ -185,6 +193,27 @@ describe('the whole plan from the editor on a fresh sandbox', function () {
       // The rows are still the report's (nothing was checked on idp9).
       const groups = (await a.health.getChildren()) as HealthGroupItem[];
       assert.ok(groups.every((g) => g.rows.every((r) => r.row.host !== 'idp9.gluu.test')));
+      // In the Nodes view: idp9 plain (never checked), the others with the report's state and why it is outdated.
+      const nodes = await waitFor('the Nodes view to list idp9', async () => {
+        const all = await a.nodes.hosts();
+        return all.some((n) => n.host === 'idp9.gluu.test') && all;
+      });
+      for (const n of nodes) {
+        const t = a.nodes.getTreeItem(n);
+        const color = ((t.iconPath as vscode.ThemeIcon).color as vscode.ThemeColor | undefined)?.id;
+        const tip = (t.tooltip as vscode.MarkdownString).value;
+        if (n.host === 'idp9.gluu.test') {
+          assert.equal(color, undefined);
+          assert.doesNotMatch(tip, /Cluster Health/);
+        } else {
+          assert.equal(color, 'testing.iconPassed', n.label);
+          assert.match(
+            tip,
+            /Cluster Health: healthy, checked at .+, before the cluster file changed \(idp9\.gluu\.test added\)\./,
+            n.label,
+          );
+        }
+      }
     } finally {
       await writeFileSynced(clusterFileUri(), original);
       await a.workspace.refresh();
