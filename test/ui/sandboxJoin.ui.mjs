@@ -3,7 +3,8 @@
 // node, outside the cluster file, is added with Add Gluu Node… and joined from
 // its menu in the Nodes view; the operator confirms, answers setup.py's prompt in the node's
 // terminal, and the editor says it has joined; the health report from before says it is outdated
-// (idp3 added), and Check Cluster Health then says healthy, idp3's rows included. Then Remove Node from the Running Cluster takes it out again, file included.
+// (idp3 added), and Check Cluster Health then says healthy, idp3's rows included. Then Remove Node
+// from the Running Cluster takes it out again, file included.
 import assert from 'node:assert/strict';
 import {
   answerInTerminal,

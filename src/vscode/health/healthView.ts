@@ -17,9 +17,8 @@ type Element = HealthGroupItem | HealthRowItem;
 export class HealthViewProvider implements vscode.TreeDataProvider<Element>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly reports = new Map<string, HealthReport>();
-  /** The cluster as the file said when each report's check started. */
-  private readonly checkedConfigs = new Map<string, ClusterConfig>();
+  /** The last report of each cluster, with the cluster as the file said when its check started. */
+  private readonly reports = new Map<string, { report: HealthReport; checked?: ClusterConfig }>();
   /** Why the shown report no longer describes the cluster file, if it does not. */
   private outdated: string | undefined;
   private view: vscode.TreeView<unknown> | undefined;
@@ -36,7 +35,7 @@ export class HealthViewProvider implements vscode.TreeDataProvider<Element>, vsc
 
   /** The report shown in the view (the cluster checked last). */
   current(): { clusterKey: string; report: HealthReport } | undefined {
-    const report = this.shown ? this.reports.get(this.shown) : undefined;
+    const report = this.shown ? this.reports.get(this.shown)?.report : undefined;
     return report && this.shown ? { clusterKey: this.shown, report } : undefined;
   }
 
@@ -46,26 +45,31 @@ export class HealthViewProvider implements vscode.TreeDataProvider<Element>, vsc
   }
 
   /**
-   * What the last report of a cluster says about one of its hosts, with when it was checked and,
-   * for the report shown, why it is outdated; undefined without a report or a row about the host.
+   * What the last report of a cluster says about one of its hosts, and `checked`, when (see
+   * checkedWhen); undefined without a report or a row about the host.
    */
-  hostHealth(
-    clusterKey: string,
-    host: string,
-  ): { state: HealthState; counts: Record<HealthState, number>; checkedAt: string; outdated?: string } | undefined {
-    const report = this.reports.get(clusterKey);
+  hostHealth(clusterKey: string, host: string): { state: HealthState; counts: Record<HealthState, number>; checked: string } | undefined {
+    const report = this.reports.get(clusterKey)?.report;
     const h = report && core().hostHealth(report, host);
-    if (!report || !h) return undefined;
-    return { ...h, checkedAt: report.startedAt, outdated: clusterKey === this.shown ? this.outdated : undefined };
+    return h && { ...h, checked: this.checkedWhen(clusterKey, report) };
+  }
+
+  /**
+   * "checked at 10:02:11", and for the report shown once the file has changed ", before the
+   * cluster file changed (idp3.gluu.test added)": the status bar, the view and the Nodes view say it alike.
+   */
+  private checkedWhen(clusterKey: string, report: HealthReport): string {
+    const at = new Date(report.startedAt).toLocaleTimeString();
+    return clusterKey === this.shown && this.outdated
+      ? vscode.l10n.t('checked at {0}, before the cluster file changed ({1})', at, this.outdated)
+      : vscode.l10n.t('checked at {0}', at);
   }
 
   /** A check ended; `checked` is the cluster as the file said when it started. */
   end(clusterKey: string, report?: HealthReport, checked?: ClusterConfig): void {
     this.checking.delete(clusterKey);
     if (report) {
-      this.reports.set(clusterKey, report);
-      if (checked) this.checkedConfigs.set(clusterKey, checked);
-      else this.checkedConfigs.delete(clusterKey);
+      this.reports.set(clusterKey, { report, checked });
       this.shown = clusterKey;
       this.outdated = undefined;
       void vscode.commands.executeCommand('setContext', 'gluuCluster.healthChecked', true);
@@ -91,7 +95,7 @@ export class HealthViewProvider implements vscode.TreeDataProvider<Element>, vsc
 
   private async compareWith(workspace: ClusterWorkspace): Promise<void> {
     const key = this.shown;
-    const checked = key ? this.checkedConfigs.get(key) : undefined;
+    const checked = key ? this.reports.get(key)?.checked : undefined;
     if (!key || !checked) return;
     const entry = (await workspace.clusters()).find((c) => c.key === key);
     const now = entry?.parsed.config;
@@ -101,7 +105,7 @@ export class HealthViewProvider implements vscode.TreeDataProvider<Element>, vsc
         ? vscode.l10n.t('the cluster file has problems')
         : core().healthOutdatedBy(checked, now);
     // A check that ended while the files were read has the last word.
-    if (key !== this.shown || checked !== this.checkedConfigs.get(key) || reason === this.outdated) return;
+    if (key !== this.shown || checked !== this.reports.get(key)?.checked || reason === this.outdated) return;
     this.outdated = reason;
     this.updateStatusBar();
     this.updateMessage();
@@ -113,11 +117,7 @@ export class HealthViewProvider implements vscode.TreeDataProvider<Element>, vsc
     const cur = this.current();
     this.view.message =
       cur && this.outdated
-        ? vscode.l10n.t(
-            'Outdated: checked at {0}, before the cluster file changed ({1}). Check again to see the cluster as it is now.',
-            new Date(cur.report.startedAt).toLocaleTimeString(),
-            this.outdated,
-          )
+        ? vscode.l10n.t('Outdated: {0}. Check again to see the cluster as it is now.', this.checkedWhen(cur.clusterKey, cur.report))
         : undefined;
   }
 
@@ -128,25 +128,15 @@ export class HealthViewProvider implements vscode.TreeDataProvider<Element>, vsc
       this.statusBar.tooltip = vscode.l10n.t('Checking the cluster health');
       this.statusBar.backgroundColor = undefined;
     } else if (cur) {
-      const { report } = cur;
-      const icon = { ok: 'pass', warning: 'warning', critical: 'error', unknown: 'question' }[report.state];
+      const { clusterKey, report } = cur;
       const words = core().summaryWords(report.counts);
-      const at = new Date(report.startedAt).toLocaleTimeString();
-      this.statusBar.text = `$(${icon}) ${this.outdated ? vscode.l10n.t('Gluu: {0} (outdated)', words) : vscode.l10n.t('Gluu: {0}', words)}`;
-      this.statusBar.tooltip = this.outdated
-        ? vscode.l10n.t(
-            'Cluster "{0}": {1} checks, checked at {2}, before the cluster file changed ({3}). Click to open Cluster Health.',
-            report.cluster,
-            String(report.rows.length),
-            at,
-            this.outdated,
-          )
-        : vscode.l10n.t(
-            'Cluster "{0}": {1} checks, checked at {2}. Click to open Cluster Health.',
-            report.cluster,
-            String(report.rows.length),
-            at,
-          );
+      this.statusBar.text = `$(${core().STATE_ICONS[report.state].icon}) ${this.outdated ? vscode.l10n.t('Gluu: {0} (outdated)', words) : vscode.l10n.t('Gluu: {0}', words)}`;
+      this.statusBar.tooltip = vscode.l10n.t(
+        'Cluster "{0}": {1} checks, {2}. Click to open Cluster Health.',
+        report.cluster,
+        String(report.rows.length),
+        this.checkedWhen(clusterKey, report),
+      );
       this.statusBar.backgroundColor =
         report.state === 'critical'
           ? new vscode.ThemeColor('statusBarItem.errorBackground')

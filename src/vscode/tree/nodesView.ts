@@ -35,13 +35,7 @@ export class NodesViewProvider implements vscode.TreeDataProvider<NodeItem>, vsc
   /** "Cluster Health: 2 critical, checked at 10:02:11." for a host the last check had rows about. */
   private healthOf(item: NodeItem): { state: HealthState; line: string } | undefined {
     const h = item.kind === 'host' && item.host ? this.health?.hostHealth(item.clusterKey, item.host) : undefined;
-    if (!h) return undefined;
-    const words = core().summaryWords(h.counts);
-    const at = new Date(h.checkedAt).toLocaleTimeString();
-    const line = h.outdated
-      ? vscode.l10n.t('Cluster Health: {0}, checked at {1}, before the cluster file changed ({2}).', words, at, h.outdated)
-      : vscode.l10n.t('Cluster Health: {0}, checked at {1}.', words, at);
-    return { state: h.state, line };
+    return h && { state: h.state, line: vscode.l10n.t('Cluster Health: {0}, {1}.', core().summaryWords(h.counts), h.checked) };
   }
 
   /** "- `hosts`: done, … - `csync2`: failed (exit 1), …" for a host, from the last runs. */
